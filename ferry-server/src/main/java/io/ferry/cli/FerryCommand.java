@@ -1,0 +1,75 @@
+package io.ferry.cli;
+
+import io.ferry.cli.sandbox.SandboxCommand;
+import io.ferry.core.FerryVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code ferry} command: replication services, their logs, and sandboxes to try them on. */
+@Command(
+    name = "ferry",
+    header = "Ferry, a database replication engine.",
+    mixinStandardHelpOptions = true,
+    versionProvider = FerryCommand.Version.class,
+    usageHelpAutoWidth = true,
+    synopsisSubcommandLabel = "COMMAND",
+    description = {
+      "Ferry replicates committed transactions from MariaDB/MySQL into its own durable,"
+          + " globally numbered transaction history log (THL) and applies them to other"
+          + " databases.",
+      ""
+    },
+    commandListHeading = "%nCommands:%n",
+    subcommands = {SandboxCommand.class, picocli.CommandLine.HelpCommand.class},
+    footerHeading = "%n",
+    footer = {
+      "Examples:",
+      "  ferry sandbox create --name lab --servers 2    two private MariaDB servers",
+      "  ferry sandbox env lab                          print their connection settings",
+      "  ferry sandbox create --help                    help for one command",
+      "",
+      "Environment:",
+      "  FERRY_SANDBOX_HOME  where sandboxes live (default: /var/lib/ferry/sandboxes",
+      "                      as root, ~/.local/share/ferry/sandboxes otherwise)",
+      "  FERRY_CACHE_DIR     unpacked server binaries and data-directory templates",
+      "                      (default: /var/cache/ferry as root, ~/.cache/ferry)",
+      "  FERRY_JAVA_OPTS     extra JVM options for the ferry launcher",
+      "",
+      "Exit status: 0 success, 1 the command failed (the message says why),",
+      "             2 wrong usage.",
+      "Documentation: docs/ in the distribution; start with docs/architecture.md."
+    })
+public final class FerryCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Log what Ferry does, and print stack traces of failures.")
+  void setVerbose(boolean verbose) {
+    Cli.setVerbose(verbose);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reports the build's version and the Java runtime. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "ferry " + FerryVersion.version(),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
+      };
+    }
+  }
+}
