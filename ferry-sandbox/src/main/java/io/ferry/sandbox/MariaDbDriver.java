@@ -1,7 +1,6 @@
 package io.ferry.sandbox;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,18 +35,6 @@ final class MariaDbDriver extends ServerDriver {
 
   MariaDbDriver(ServerBinaries binaries, Path cacheDir) {
     super(binaries, cacheDir);
-  }
-
-  @Override
-  void initialize(SandboxDescriptor sandbox, Node node) {
-    Path template = template(this::buildTemplate);
-    try {
-      Files.createDirectories(node.path());
-    } catch (IOException e) {
-      throw new SandboxException("cannot create " + node.path() + ": " + e.getMessage(), e);
-    }
-    Os.copyTree(template, node.dataDir());
-    configure(sandbox, node);
   }
 
   @Override
@@ -113,7 +100,8 @@ final class MariaDbDriver extends ServerDriver {
     return String.join("\n", lines) + "\n";
   }
 
-  private void buildTemplate(Path work) throws IOException {
+  @Override
+  void buildTemplate(Path work) throws IOException {
     Path data = work.resolve("data");
     List<String> install = new ArrayList<>();
     install.add(binaries.initializer().toString());

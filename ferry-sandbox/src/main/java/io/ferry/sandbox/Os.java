@@ -72,10 +72,10 @@ final class Os {
     }
   }
 
-  /** Looks a program up in the given directories, then on the PATH. */
-  static Optional<Path> findProgram(String name, List<Path> preferredDirs) {
+  /** Looks a program up in the given directories, then (if asked) on the PATH. */
+  static Optional<Path> findProgram(String name, List<Path> preferredDirs, boolean searchPath) {
     List<Path> dirs = new ArrayList<>(preferredDirs);
-    String pathVar = System.getenv("PATH");
+    String pathVar = searchPath ? System.getenv("PATH") : null;
     if (pathVar != null) {
       for (String entry : pathVar.split(":", -1)) {
         if (!entry.isEmpty()) {

@@ -114,18 +114,6 @@ final class PostgresDriver extends ServerDriver {
   }
 
   @Override
-  void initialize(SandboxDescriptor sandbox, Node node) {
-    Path template = template(this::buildTemplate);
-    try {
-      Files.createDirectories(node.path());
-    } catch (IOException e) {
-      throw new SandboxException("cannot create " + node.path() + ": " + e.getMessage(), e);
-    }
-    Os.copyTree(template, node.dataDir());
-    configure(sandbox, node);
-  }
-
-  @Override
   void configure(SandboxDescriptor sandbox, Node node) {
     List<String> lines = new ArrayList<>();
     lines.add(
@@ -153,7 +141,8 @@ final class PostgresDriver extends ServerDriver {
     handOver(node.path());
   }
 
-  private void buildTemplate(Path work) throws IOException {
+  @Override
+  void buildTemplate(Path work) throws IOException {
     Path pwfile = work.resolve("pwfile");
     Files.writeString(pwfile, TEMPLATE_PASSWORD + "\n");
     handOver(work);

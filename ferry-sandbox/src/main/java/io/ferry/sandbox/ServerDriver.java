@@ -47,8 +47,22 @@ abstract class ServerDriver {
    */
   void checkLocation(Path sandboxDir) {}
 
-  /** Creates the node's directory, data directory and configuration. */
-  abstract void initialize(SandboxDescriptor sandbox, Node node);
+  /**
+   * Creates the node's directory, its data directory (a copy of the template) and configuration.
+   */
+  void initialize(SandboxDescriptor sandbox, Node node) {
+    Path template = template(this::buildTemplate);
+    try {
+      Files.createDirectories(node.path());
+    } catch (IOException e) {
+      throw new SandboxException("cannot create " + node.path() + ": " + e.getMessage(), e);
+    }
+    Os.copyTree(template, node.dataDir());
+    configure(sandbox, node);
+  }
+
+  /** Initializes a server's data directory as {@code work/data}, for the template cache. */
+  abstract void buildTemplate(Path work) throws IOException;
 
   /** Writes the node's configuration (again), for example after its port changed. */
   abstract void configure(SandboxDescriptor sandbox, Node node);

@@ -1,12 +1,10 @@
 package io.ferry.cli.sandbox;
 
-import io.ferry.cli.CliException;
 import io.ferry.sandbox.Account;
 import io.ferry.sandbox.Flavor;
 import io.ferry.sandbox.Sandbox;
 import io.ferry.sandbox.SandboxServer;
 import java.io.PrintWriter;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,7 +76,7 @@ final class EnvCommand implements Runnable {
     }
     SandboxServer s = sandbox.server(server);
     serverVariables(out, "DB_", s);
-    Account chosen = chosenAccount(s);
+    Account chosen = HomeOption.account(s, account);
     export(out, "DB_USER", chosen.user());
     export(out, "DB_PASSWORD", chosen.password());
     if (s.flavor() == Flavor.MARIADB) {
@@ -92,17 +90,6 @@ final class EnvCommand implements Runnable {
       export(out, "PGPASSWORD", chosen.password());
       export(out, "PGDATABASE", s.defaultDatabase());
     }
-  }
-
-  private Account chosenAccount(SandboxServer s) {
-    return switch (account.toLowerCase(Locale.ROOT)) {
-      case "app" -> s.app();
-      case "replicator", "ferry" -> s.replicator();
-      case "root", "admin", "postgres" -> s.root();
-      default ->
-          throw new CliException(
-              "unknown --account '" + account + "': expected app, replicator or root", 2);
-    };
   }
 
   private static void serverVariables(PrintWriter out, String prefix, SandboxServer s) {

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,15 +81,7 @@ final class SqlCommand implements Callable<Integer> {
               + "' is not running; start it with: ferry sandbox start "
               + name);
     }
-    Account login =
-        switch (account.toLowerCase(Locale.ROOT)) {
-          case "app" -> s.app();
-          case "replicator", "ferry" -> s.replicator();
-          case "root", "admin", "postgres" -> s.root();
-          default ->
-              throw new CliException(
-                  "unknown --account '" + account + "': expected app, replicator or root", 2);
-        };
+    Account login = HomeOption.account(s, account);
     List<String> command = new ArrayList<>();
     ProcessBuilder pb = new ProcessBuilder(command);
     if (s.flavor() == Flavor.MARIADB) {
