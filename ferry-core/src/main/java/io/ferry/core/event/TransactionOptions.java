@@ -1,0 +1,12 @@
+package io.ferry.core.event;
+
+/** Names of transaction header options that Ferry itself reads. */
+public final class TransactionOptions {
+  /** "true": the applier must commit right after this transaction (DDL, non-transactional). */
+  public static final String COMMIT_REQUIRED = "commit.required";
+
+  /** The name of a heartbeat: a transaction without changes that marks a point in the log. */
+  public static final String HEARTBEAT = "heartbeat";
+
+  private TransactionOptions() {}
+}

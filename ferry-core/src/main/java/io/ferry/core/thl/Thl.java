@@ -1,0 +1,526 @@
+package io.ferry.core.thl;
+
+import io.ferry.core.codec.RecordHeader;
+import io.ferry.core.event.Checkpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction history log: a directory of segment files holding replication events in seqno
+ * order, durable, checksummed and indexed (docs/thl-format.md).
+ *
+ * <p>Opened for writing, it holds the directory's lock file (one writer per log, across processes),
+ * recovers the newest segment, and hands out one {@link ThlWriter} and any number of tailing {@link
+ * ThlReader}s, which see only records the writer has made durable. Opened read-only, it changes
+ * nothing and reads what is there. Thread-safe.
+ */
+public final class Thl implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Thl.class);
+
+  private final ThlSettings settings;
+  private final boolean writable;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final List<String> recoveryNotes;
+  private final CopyOnWriteArrayList<Segment> segments;
+  private final Map<String, LongSupplier> readerNeeds = new ConcurrentHashMap<>();
+  private final Object tail = new Object();
+  private volatile UUID logId;
+  private volatile LogEnd end;
+  private volatile boolean closed;
+  private ThlWriter writer;
+
+  private Thl(
+      ThlSettings settings,
+      boolean writable,
+      FileChannel lockChannel,
+      FileLock lock,
+      Recovery.Result recovered) {
+    this.settings = settings;
+    this.writable = writable;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.recoveryNotes = recovered.notes();
+    this.segments = new CopyOnWriteArrayList<>(recovered.segments());
+    this.logId = recovered.logId();
+    Segment newest = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+    RecordHeader last = recovered.lastHeader();
+    this.end =
+        newest == null
+            ? LogEnd.EMPTY
+            : new LogEnd(newest, newest.length, last == null ? Checkpoint.NONE : checkpoint(last));
+  }
+
+  static Checkpoint checkpoint(RecordHeader h) {
+    return new Checkpoint(
+        h.lastSeqno(),
+        h.epoch(),
+        h.fragno(),
+        h.lastFrag(),
+        h.nativePosition(),
+        h.sourceCommitMicros());
+  }
+
+  /**
+   * Opens a log for writing, creating its directory if needed. Fails if another process writes to
+   * it. Recovery cuts a torn tail and an incomplete last transaction; see {@link #recoveryNotes()}.
+   */
+  public static Thl open(ThlSettings settings) {
+    Path dir = settings.dir();
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(dir);
+      channel =
+          FileChannel.open(
+              dir.resolve(SegmentFormat.LOCK_FILE),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.READ);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new ThlException(
+            "the THL in "
+                + dir
+                + " is in use by another writer"
+                + holder(dir)
+                + "; one log has one writer: stop the service that uses it first");
+      }
+      channel.truncate(0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
+      Recovery.Result recovered = new Recovery(settings, true).run();
+      if (settings.fsync().mode() == FsyncPolicy.Mode.OFF) {
+        LOG.warn(
+            "THL {} opened with fsync OFF: a crash of this machine can lose or tear the newest"
+                + " transactions. Use this only for tests and throw-away logs.",
+            dir);
+      }
+      return new Thl(settings, true, channel, lock, recovered);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new ThlException("cannot open the THL in " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  /** Opens a log to read only: nothing is written, locked or repaired. */
+  public static Thl openReadOnly(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new ThlException("there is no THL directory " + dir);
+    }
+    ThlSettings settings = ThlSettings.defaults(dir);
+    try {
+      return new Thl(settings, false, null, null, new Recovery(settings, false).run());
+    } catch (IOException e) {
+      throw new ThlException("cannot read the THL in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a process writes to the log in {@code dir} right now (it holds the lock). */
+  public static boolean inUse(Path dir) {
+    Path lockFile = dir.resolve(SegmentFormat.LOCK_FILE);
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      try (FileLock probe = ch.tryLock()) {
+        return probe == null;
+      } catch (OverlappingFileLockException e) {
+        return true;
+      }
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** " (process N)" from the lock file, or empty. */
+  static String holder(Path dir) {
+    try {
+      String pid =
+          Files.readString(dir.resolve(SegmentFormat.LOCK_FILE), StandardCharsets.US_ASCII).trim();
+      return pid.isEmpty() ? "" : " (process " + pid + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // already failing; the first error is the one to report
+      }
+    }
+  }
+
+  public ThlSettings settings() {
+    return settings;
+  }
+
+  public Path dir() {
+    return settings.dir();
+  }
+
+  public boolean isWritable() {
+    return writable;
+  }
+
+  /** What recovery did when the log was opened (cut a torn tail, rebuilt an index...). */
+  public List<String> recoveryNotes() {
+    return recoveryNotes;
+  }
+
+  /** The log's one writer. */
+  public synchronized ThlWriter writer() {
+    checkOpen();
+    if (!writable) {
+      throw new ThlException("the THL in " + dir() + " is open read-only");
+    }
+    if (writer == null) {
+      writer = new ThlWriter(this);
+    }
+    return writer;
+  }
+
+  /** A reader that starts at {@code seqno} (the first record covering it) and tails the log. */
+  public ThlReader reader(long seqno) {
+    checkOpen();
+    return new ThlReader(this, seqno, -1);
+  }
+
+  /** A reader that starts right after a checkpoint (the next fragment, or the next seqno). */
+  public ThlReader readerAfter(Checkpoint checkpoint) {
+    checkOpen();
+    if (checkpoint.isNone()) {
+      return new ThlReader(this, firstSeqno().orElse(0), -1);
+    }
+    return checkpoint.lastFrag()
+        ? new ThlReader(this, checkpoint.seqno() + 1, -1)
+        : new ThlReader(this, checkpoint.seqno(), checkpoint.fragno());
+  }
+
+  /** The first seqno in the log, if it holds any record. */
+  public OptionalLong firstSeqno() {
+    for (Segment s : segments) {
+      if (!s.isEmpty()) {
+        return OptionalLong.of(s.baseSeqno);
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The last durable seqno, if any. */
+  public OptionalLong lastSeqno() {
+    Checkpoint c = end.checkpoint();
+    return c.isNone() ? OptionalLong.empty() : OptionalLong.of(c.seqno());
+  }
+
+  /** The checkpoint of the last durable record, or {@link Checkpoint#NONE}. */
+  public Checkpoint lastCheckpoint() {
+    return end.checkpoint();
+  }
+
+  public List<SegmentInfo> segments() {
+    List<SegmentInfo> result = new ArrayList<>();
+    for (Segment s : segments) {
+      result.add(s.info());
+    }
+    return result;
+  }
+
+  public long totalBytes() {
+    long total = 0;
+    for (Segment s : segments) {
+      total += s.length;
+    }
+    return total;
+  }
+
+  /** The id shared by all segments of this log (null while it has none). */
+  public UUID logId() {
+    return logId;
+  }
+
+  // ------------------------------------------------------------------ readers' needs
+
+  /**
+   * Registers a reader that still needs records from a seqno on (the supplier is asked at each
+   * purge). Retention and purges never delete a segment holding a needed record. Close the returned
+   * handle when the reader is gone.
+   */
+  public AutoCloseable registerReader(String name, LongSupplier neededFromSeqno) {
+    if (readerNeeds.putIfAbsent(name, neededFromSeqno) != null) {
+      throw new ThlException("a reader named '" + name + "' is registered already");
+    }
+    return () -> readerNeeds.remove(name);
+  }
+
+  /** The lowest seqno any registered reader needs, or Long.MAX_VALUE. */
+  long lowestNeeded() {
+    long lowest = Long.MAX_VALUE;
+    for (LongSupplier need : readerNeeds.values()) {
+      lowest = Math.min(lowest, need.getAsLong());
+    }
+    return lowest;
+  }
+
+  public Map<String, Long> readerPositions() {
+    Map<String, Long> result = new java.util.TreeMap<>();
+    readerNeeds.forEach((name, need) -> result.put(name, need.getAsLong()));
+    return result;
+  }
+
+  // ------------------------------------------------------------------ purge and retention
+
+  /**
+   * Deletes whole segments from the head whose records are all below {@code seqno}, never the
+   * newest segment and never one a registered reader needs. Returns the deleted files.
+   */
+  public synchronized List<Path> purgeBefore(long seqno) {
+    requireWritable("purge");
+    long lowestNeeded = lowestNeeded();
+    List<Path> deleted = new ArrayList<>();
+    while (segments.size() > 1) {
+      Segment head = segments.get(0);
+      if (head.lastSeqno >= seqno) {
+        break;
+      }
+      if (head.lastSeqno >= lowestNeeded) {
+        throw new ThlException(
+            "cannot purge "
+                + head.file.getFileName()
+                + " (seqnos "
+                + head.baseSeqno
+                + " to "
+                + head.lastSeqno
+                + "): a registered reader still needs seqno "
+                + lowestNeeded
+                + " (readers: "
+                + readerPositions()
+                + ")");
+      }
+      deleteHead(head);
+      deleted.add(head.file);
+    }
+    syncDir();
+    return deleted;
+  }
+
+  /**
+   * Applies the retention settings: deletes sealed segments from the head while they are older than
+   * the retention age or the log is larger than the retention size, stopping at the first segment a
+   * registered reader needs. Returns the deleted files.
+   */
+  public synchronized List<Path> applyRetention() {
+    requireWritable("apply retention to");
+    long lowestNeeded = lowestNeeded();
+    Instant now = settings.clock().instant();
+    List<Path> deleted = new ArrayList<>();
+    while (segments.size() > 1) {
+      Segment head = segments.get(0);
+      if (head.lastSeqno >= lowestNeeded) {
+        break;
+      }
+      boolean tooOld = settings.retentionAge() != null && isOlder(head, now);
+      boolean tooBig = settings.retentionBytes() > 0 && totalBytes() > settings.retentionBytes();
+      if (!tooOld && !tooBig) {
+        break;
+      }
+      deleteHead(head);
+      deleted.add(head.file);
+    }
+    if (!deleted.isEmpty()) {
+      syncDir();
+      LOG.info("THL {}: retention removed {} segments", dir(), deleted.size());
+    }
+    return deleted;
+  }
+
+  private boolean isOlder(Segment segment, Instant now) {
+    try {
+      Instant modified = Files.getLastModifiedTime(segment.file).toInstant();
+      return modified.plus(settings.retentionAge()).isBefore(now);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void deleteHead(Segment head) {
+    try {
+      Files.deleteIfExists(head.indexFile());
+      Files.deleteIfExists(head.file);
+    } catch (IOException e) {
+      throw new ThlException("cannot delete " + head.file + ": " + e.getMessage(), e);
+    }
+    segments.remove(head);
+  }
+
+  /**
+   * Deletes every record after {@code seqno} (from the tail): the newest records go, the older
+   * stay. Only without a writer in this process (a service must be offline). A seqno below the
+   * first removes everything.
+   */
+  public synchronized void truncateAfter(long seqno) {
+    requireWritable("truncate");
+    if (writer != null) {
+      throw new ThlException("cannot truncate the THL in " + dir() + " while its writer is open");
+    }
+    try {
+      Truncation.truncateAfter(this, seqno);
+    } catch (IOException e) {
+      throw new ThlException("cannot truncate the THL in " + dir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void requireWritable(String what) {
+    checkOpen();
+    if (!writable) {
+      throw new ThlException("cannot " + what + " the THL in " + dir() + ": it is open read-only");
+    }
+  }
+
+  private void syncDir() {
+    try {
+      SegmentFormat.syncDirectory(dir());
+    } catch (NoSuchFileException e) {
+      // the directory itself is gone: nothing to sync
+    } catch (IOException e) {
+      throw new ThlException("cannot sync directory " + dir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ for writer and readers
+
+  List<Segment> segmentList() {
+    return segments;
+  }
+
+  void addSegment(Segment segment, UUID id) {
+    if (logId == null) {
+      logId = id;
+    }
+    segments.add(segment);
+  }
+
+  void replaceSegments(List<Segment> kept) {
+    segments.clear();
+    segments.addAll(kept);
+  }
+
+  LogEnd end() {
+    return end;
+  }
+
+  /** Makes records up to a new end readable, and wakes the readers. */
+  void publish(LogEnd newEnd) {
+    synchronized (tail) {
+      end = newEnd;
+      tail.notifyAll();
+    }
+  }
+
+  /** Waits until the end moves past {@code seen}, the log closes, or the time is up. */
+  void awaitAdvance(LogEnd seen, long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (tail) {
+      while (end.equals(seen) && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        tail.wait(left / 1_000_000, (int) (left % 1_000_000));
+      }
+    }
+  }
+
+  /** The segment that holds (or would hold) a seqno: the last one whose base is at or below it. */
+  Segment segmentFor(long seqno) {
+    Segment found = null;
+    for (Segment s : segments) {
+      if (s.baseSeqno <= seqno) {
+        found = s;
+      } else {
+        break;
+      }
+    }
+    return found;
+  }
+
+  /** The segment after another, or null if it is the newest. */
+  Segment segmentAfter(Segment segment) {
+    for (Segment s : segments) {
+      if (s.baseSeqno > segment.baseSeqno) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ThlException("the THL in " + dir() + " is closed");
+    }
+  }
+
+  /** Closes the writer (committing what it holds) and releases the lock. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (writer != null) {
+        writer.close();
+      }
+    } finally {
+      closed = true;
+      synchronized (tail) {
+        tail.notifyAll();
+      }
+      try {
+        if (lock != null) {
+          lock.release();
+        }
+        if (lockChannel != null) {
+          lockChannel.close();
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot release the lock of THL {}: {}", dir(), e.getMessage());
+      }
+    }
+  }
+}
