@@ -105,12 +105,20 @@ public final class ByteReader {
     return (int) v;
   }
 
-  /** A count stored plus one, 0 meaning "none" (nullable lists and strings); returns it as stored. */
+  /**
+   * A count stored plus one, 0 meaning "none" (nullable lists and strings); returns it as stored.
+   */
   public int countPlusOne() {
     long v = varlong();
     if (v > 0 && v - 1 > remaining()) {
       throw new CodecException(
-          "count " + (v - 1) + " at byte " + position() + " exceeds the " + remaining() + " bytes left");
+          "count "
+              + (v - 1)
+              + " at byte "
+              + position()
+              + " exceeds the "
+              + remaining()
+              + " bytes left");
     }
     return (int) v;
   }

@@ -141,6 +141,36 @@ final class RecordScanner {
     return out;
   }
 
+  /**
+   * Whether a complete, checksum-valid record starts anywhere after {@code from} and before {@code
+   * to}: then damage at {@code from} is not a torn tail but corruption in the middle. Candidates
+   * are filtered by cheap header checks before their checksum is computed.
+   */
+  boolean validRecordAfter(long from, long to) throws IOException {
+    limit = Math.max(limit, to);
+    long savedOffset = offset;
+    try {
+      for (long at = from + 1; at + RecordCodec.FRAME_BYTES + RecordCodec.MIN_LENGTH <= to; at++) {
+        fill(at, RecordCodec.FRAME_BYTES + 4);
+        int pos = (int) (at - bufStart);
+        long length = RecordCodec.length(buf, pos) & 0xFFFFFFFFL;
+        int type = buf[pos + RecordCodec.FRAME_BYTES] & 0xFF;
+        if (length < RecordCodec.MIN_LENGTH
+            || at + RecordCodec.FRAME_BYTES + length > to
+            || (type != RecordCodec.TRANSACTION && type != RecordCodec.GAP)) {
+          continue;
+        }
+        fill(at, (int) (RecordCodec.FRAME_BYTES + length));
+        if (codec.checksumMatches(buf, (int) (at - bufStart))) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      offset = savedOffset;
+    }
+  }
+
   /** Whether every byte from {@code from} to {@code to} is zero (a zero-filled torn tail). */
   boolean allZero(long from, long to) throws IOException {
     limit = Math.max(limit, to);

@@ -170,7 +170,7 @@ final class Recovery {
       segment.lastCommitMicros = index.lastCommitMicros();
     } else {
       segment = new Segment(file, base, settings.indexIntervalBytes());
-      scan(segment, size, false);
+      segment.length = scan(segment, size, false);
       if (segment.isEmpty()) {
         throw new ThlCorruptionException(
             file, SegmentFormat.HEADER_BYTES, base, "a sealed segment without records");
@@ -263,14 +263,28 @@ final class Recovery {
           case END:
             return at;
           case INCOMPLETE:
-            if (tailRules) {
+            if (tailRules && !scanner.validRecordAfter(at, size)) {
               return at;
+            }
+            if (tailRules) {
+              throw new ThlCorruptionException(
+                  segment.file,
+                  at,
+                  order.expected(),
+                  (scanner.problem() != null
+                          ? scanner.problem()
+                          : "a record's length runs past the end")
+                      + ", yet complete records follow, so it is not a torn tail");
             }
             throw new ThlCorruptionException(
                 segment.file, at, order.expected(), "the file ends inside a record");
           case CORRUPT:
             long end = scanner.corruptEnd();
-            if (tailRules && (end < 0 || end == size || scanner.allZero(end, size))) {
+            boolean tornTail =
+                end < 0
+                    ? !scanner.validRecordAfter(at, size)
+                    : end == size || scanner.allZero(end, size);
+            if (tailRules && tornTail) {
               return at;
             }
             throw new ThlCorruptionException(

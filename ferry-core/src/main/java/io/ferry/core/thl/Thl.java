@@ -309,28 +309,34 @@ public final class Thl implements AutoCloseable {
   public synchronized List<Path> purgeBefore(long seqno) {
     requireWritable("purge");
     long lowestNeeded = lowestNeeded();
-    List<Path> deleted = new ArrayList<>();
-    while (segments.size() > 1) {
-      Segment head = segments.get(0);
-      if (head.lastSeqno >= seqno) {
+    List<Segment> doomed = new ArrayList<>();
+    for (int i = 0; i < segments.size() - 1; i++) {
+      Segment s = segments.get(i);
+      if (s.lastSeqno >= seqno) {
         break;
       }
-      if (head.lastSeqno >= lowestNeeded) {
+      if (s.lastSeqno >= lowestNeeded) {
         throw new ThlException(
-            "cannot purge "
-                + head.file.getFileName()
+            "refusing to purge before seqno "
+                + seqno
+                + ": "
+                + s.file.getFileName()
                 + " (seqnos "
-                + head.baseSeqno
+                + s.baseSeqno
                 + " to "
-                + head.lastSeqno
-                + "): a registered reader still needs seqno "
+                + s.lastSeqno
+                + ") holds records a registered reader still needs, from seqno "
                 + lowestNeeded
                 + " (readers: "
                 + readerPositions()
-                + ")");
+                + "); nothing was purged");
       }
-      deleteHead(head);
-      deleted.add(head.file);
+      doomed.add(s);
+    }
+    List<Path> deleted = new ArrayList<>();
+    for (Segment s : doomed) {
+      deleteHead(s);
+      deleted.add(s.file);
     }
     syncDir();
     return deleted;

@@ -1,5 +1,6 @@
 package io.ferry.core.thl;
 
+import io.ferry.core.codec.RecordHeader;
 import io.ferry.core.event.ReplEvent;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -22,6 +23,7 @@ public final class ThlReader implements AutoCloseable {
   private RecordScanner scanner;
   private SeqnoOrder order;
   private long nextSeqno;
+  private RecordHeader lastHeader;
   private boolean closed;
 
   ThlReader(Thl thl, long startSeqno, int skipFragmentsUpTo) {
@@ -105,6 +107,7 @@ public final class ThlReader implements AutoCloseable {
               continue;
             }
             ThlRecord record = new ThlRecord(h, scanner.copyRecord(), segment.file, at);
+            lastHeader = h;
             scanner.advance();
             nextSeqno = h.lastFrag() ? h.lastSeqno() + 1 : h.seqno();
             return record;
@@ -161,7 +164,10 @@ public final class ThlReader implements AutoCloseable {
     }
     segment = next;
     scanner = new RecordScanner(next.file, channel, offset);
-    order = new SeqnoOrder(next.file, null, firstExpected);
+    // Across segments, the next must continue where the last record read left off.
+    order =
+        new SeqnoOrder(
+            next.file, offset == SegmentFormat.HEADER_BYTES ? lastHeader : null, firstExpected);
   }
 
   private void closeChannel() throws IOException {
