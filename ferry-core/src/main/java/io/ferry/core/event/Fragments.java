@@ -40,6 +40,37 @@ public final class Fragments {
     return pieces;
   }
 
+  /**
+   * Joins the fragments of one transaction, in order, back into one (for tools and tests; a
+   * pipeline never needs the whole transaction in memory).
+   */
+  public static Transaction join(List<Transaction> fragments) {
+    if (fragments.isEmpty()) {
+      throw new IllegalArgumentException("no fragments to join");
+    }
+    List<Change> changes = new ArrayList<>();
+    Transaction first = fragments.get(0);
+    for (int i = 0; i < fragments.size(); i++) {
+      Transaction f = fragments.get(i);
+      if (f.seqno() != first.seqno()
+          || f.fragno() != i
+          || f.lastFrag() != (i == fragments.size() - 1)) {
+        throw new IllegalArgumentException(
+            "fragment "
+                + i
+                + " of seqno "
+                + first.seqno()
+                + " is out of place: seqno "
+                + f.seqno()
+                + " fragno "
+                + f.fragno()
+                + (f.lastFrag() ? " (last)" : ""));
+      }
+      changes.addAll(f.changes());
+    }
+    return new Transaction(first.header().withFragment(0, true), changes);
+  }
+
   private static List<Change> splitRows(RowChanges rc, long maxBytes) {
     List<Change> parts = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
