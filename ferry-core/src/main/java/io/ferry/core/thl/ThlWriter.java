@@ -282,6 +282,44 @@ public final class ThlWriter implements AutoCloseable {
     return lastAppended;
   }
 
+  /**
+   * Abandons everything appended since the last commit: the buffer, and what of it already reached
+   * the file. The log ends where the last commit left it.
+   */
+  public synchronized void rollback() {
+    checkOpen();
+    LogEnd durable = writtenEnd;
+    pending.reset();
+    if (segment == null) {
+      return;
+    }
+    try {
+      if (durable.segment() == segment) {
+        if (written > durable.offset()) {
+          channel.truncate(durable.offset());
+          written = durable.offset();
+        }
+      } else if (written > SegmentFormat.HEADER_BYTES) {
+        // Rotated since the last commit: the new segment holds only uncommitted records.
+        channel.truncate(SegmentFormat.HEADER_BYTES);
+        written = SegmentFormat.HEADER_BYTES;
+      }
+    } catch (IOException e) {
+      throw new ThlException(
+          "cannot roll back uncommitted records in " + segment.file + ": " + e.getMessage(), e);
+    }
+    segment.length = written;
+    segment.index.truncate(written);
+    lastAppended = durable.checkpoint();
+    if (durable.segment() == segment) {
+      segment.lastSeqno = durable.checkpoint().isNone() ? -1 : durable.checkpoint().seqno();
+    } else {
+      segment.lastSeqno = -1;
+    }
+    incomingFragno = lastAppended.lastFrag() ? -1 : lastAppended.fragno();
+    nextFragno = lastAppended.lastFrag() ? 0 : lastAppended.fragno() + 1;
+  }
+
   /** Waits until everything committed so far is durable (useful with interval fsync). */
   public synchronized void awaitDurable() throws InterruptedException {
     while (!thl.end().equals(writtenEnd) && !closed) {

@@ -1,0 +1,28 @@
+package io.ferry.core.pipeline;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.ReplEvent;
+
+/**
+ * The writing role of a stage: takes events in order and makes them durable together with its
+ * checkpoint, so that a crash at any instant leaves data and position in agreement. Events are
+ * applied in blocks: {@link #apply} inside an open block, {@link #commit} ends it. Used by one task
+ * thread.
+ */
+public interface Applier extends AutoCloseable {
+  /** The last event committed durably: where its stage resumes. */
+  Checkpoint lastCommitted();
+
+  /** Applies an event within the current block. */
+  void apply(ReplEvent event);
+
+  /** Makes every event applied since the last commit durable, with its checkpoint. */
+  void commit();
+
+  /** Abandons every event applied since the last commit. */
+  void rollback();
+
+  /** Releases what it holds; uncommitted events are abandoned. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,195 @@
+package io.ferry.core.pipeline;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.ReplEvent;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded in-memory store between two stages, bounded by event count and by estimated bytes (one
+ * event larger than the byte bound still passes, alone). Not durable: at start its applier reports
+ * the downstream stage's checkpoint, so the upstream stage resumes there. Thread-safe: one producer
+ * and one consumer.
+ */
+public final class MemoryQueue implements Store {
+  private final String name;
+  private final int maxEvents;
+  private final long maxBytes;
+  private final ArrayDeque<ReplEvent> queue = new ArrayDeque<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private long bytes;
+  private volatile Checkpoint restart = Checkpoint.NONE;
+  private volatile Checkpoint lastPut = Checkpoint.NONE;
+  private long highWaterEvents;
+
+  public MemoryQueue(String name, int maxEvents, long maxBytes) {
+    if (maxEvents < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("a queue needs room for at least one event");
+    }
+    this.name = name;
+    this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean isDurable() {
+    return false;
+  }
+
+  @Override
+  public void restartFrom(Checkpoint downstream) {
+    restart = downstream;
+    lastPut = downstream;
+  }
+
+  public int size() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The most events the queue ever held at once. */
+  public long highWaterEvents() {
+    lock.lock();
+    try {
+      return highWaterEvents;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void put(ReplEvent event) {
+    long size = event.estimatedBytes();
+    lock.lock();
+    try {
+      while (!queue.isEmpty() && (queue.size() >= maxEvents || bytes + size > maxBytes)) {
+        notFull.await();
+      }
+      queue.addLast(event);
+      bytes += size;
+      highWaterEvents = Math.max(highWaterEvents, queue.size());
+      lastPut = event.checkpoint();
+      notEmpty.signal();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StageInterruptedException("interrupted while queue '" + name + "' was full");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ReplEvent take(long timeout, TimeUnit unit) throws InterruptedException {
+    long nanos = unit.toNanos(timeout);
+    lock.lock();
+    try {
+      while (queue.isEmpty()) {
+        if (nanos <= 0) {
+          return null;
+        }
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+      ReplEvent event = queue.removeFirst();
+      bytes -= event.estimatedBytes();
+      notFull.signal();
+      return event;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public StoreApplier applier() {
+    Store self = this;
+    return new StoreApplier() {
+      @Override
+      public Store store() {
+        return self;
+      }
+
+      @Override
+      public Checkpoint lastCommitted() {
+        return lastPut;
+      }
+
+      @Override
+      public void apply(ReplEvent event) {
+        put(event);
+      }
+
+      @Override
+      public void commit() {
+        // events are visible as soon as they are put; durability is the downstream's business
+      }
+
+      @Override
+      public void rollback() {
+        // nothing to take back: the pipeline restarts from the downstream checkpoint
+      }
+    };
+  }
+
+  @Override
+  public Extractor extractor() {
+    return new Extractor() {
+      private Checkpoint after = Checkpoint.NONE;
+
+      @Override
+      public void seek(Checkpoint checkpoint) {
+        after = checkpoint;
+      }
+
+      @Override
+      public ReplEvent next(long timeout, TimeUnit unit) throws InterruptedException {
+        while (true) {
+          ReplEvent event = take(timeout, unit);
+          if (event == null) {
+            return null;
+          }
+          // Anything at or before the seek point was applied already downstream.
+          if (after.isNone()
+              || event.lastSeqno() > after.seqno()
+              || (event.seqno() == after.seqno()
+                  && !after.lastFrag()
+                  && event instanceof io.ferry.core.event.Transaction t
+                  && t.fragno() > after.fragno())) {
+            return event;
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "queue '"
+        + name
+        + "' ("
+        + size()
+        + "/"
+        + maxEvents
+        + " events, restart "
+        + restart
+        + ")";
+  }
+}

@@ -1,0 +1,23 @@
+package io.ferry.core.pipeline;
+
+import io.ferry.core.event.Checkpoint;
+
+/**
+ * A stage at a glance. Immutable snapshot.
+ *
+ * @param name the stage
+ * @param state what its task is doing
+ * @param committed its applier's last committed checkpoint
+ * @param appliedEvents events applied since start
+ * @param filteredEvents transactions dropped by its filters since start
+ * @param commits commits since start
+ * @param latencyMillis how far behind the source its last committed event is, or -1 if unknown
+ */
+public record StageStatus(
+    String name,
+    String state,
+    Checkpoint committed,
+    long appliedEvents,
+    long filteredEvents,
+    long commits,
+    long latencyMillis) {}

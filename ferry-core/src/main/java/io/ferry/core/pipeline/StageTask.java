@@ -1,0 +1,248 @@
+package io.ferry.core.pipeline;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.Gap;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Transaction;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The thread of a stage: resumes right after what its applier committed, then extracts, assigns
+ * seqnos (for a source), filters and applies, committing in blocks. Stops only at a transaction
+ * boundary, after committing; on an error it rolls back the open block and reports the failure with
+ * the seqno it was handling. Its status fields are read by other threads.
+ */
+final class StageTask implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(StageTask.class);
+  private static final long POLL_MILLIS = 100;
+
+  private final Stage stage;
+  private final String pipelineName;
+  private final Clock clock;
+  private final Pipeline pipeline;
+
+  private volatile boolean stopRequested;
+  private volatile String state = "new";
+  private volatile Checkpoint committed = Checkpoint.NONE;
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong filtered = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+
+  private SeqnoAssigner assigner;
+  private Gap pendingGap;
+  private int blockEvents;
+  private long blockStartMillis;
+  private boolean inTransaction;
+  private ReplEvent current;
+
+  StageTask(Stage stage, String pipelineName, Clock clock, Pipeline pipeline) {
+    this.stage = stage;
+    this.pipelineName = pipelineName;
+    this.clock = clock;
+    this.pipeline = pipeline;
+  }
+
+  Stage stage() {
+    return stage;
+  }
+
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  StageStatus status() {
+    Checkpoint c = committed;
+    long latency =
+        c.isNone() || c.sourceCommitMicros() <= 0
+            ? -1
+            : Math.max(0, clock.millis() - c.sourceCommitMicros() / 1000);
+    return new StageStatus(
+        stage.name(), state, c, applied.get(), filtered.get(), commits.get(), latency);
+  }
+
+  @Override
+  public void run() {
+    MDC.put("service", pipelineName);
+    MDC.put("stage", stage.name());
+    state = "starting";
+    try {
+      Checkpoint restart = stage.applier().lastCommitted();
+      committed = restart;
+      stage.extractor().seek(restart);
+      if (stage.extractor() instanceof ThlStore.ThlExtractor te) {
+        te.trackNeeds(pipelineName + "/" + stage.name(), () -> committed.nextSeqno());
+      }
+      if (stage.extractor().isSource()) {
+        assigner = new SeqnoAssigner(restart, stage.epoch(), stage.originService());
+      }
+      LOG.info("stage {} starts after {}", stage.name(), restart);
+      state = "running";
+      loop();
+      state = "stopped";
+      LOG.info("stage {} stopped after {}", stage.name(), committed);
+    } catch (Throwable t) {
+      state = "failed";
+      rollbackQuietly(t);
+      pipeline.taskFailed(this, failureAt(t));
+    } finally {
+      closeRoles();
+      MDC.remove("seqno");
+      MDC.remove("stage");
+      MDC.remove("service");
+    }
+  }
+
+  private PipelineFailure failureAt(Throwable t) {
+    ReplEvent at = current;
+    long seqno = at != null ? at.seqno() : committed.isNone() ? -1 : committed.nextSeqno();
+    return new PipelineFailure(
+        stage.name(), seqno, at != null ? at.checkpoint().nativePosition() : null, t);
+  }
+
+  private void loop() throws InterruptedException {
+    while (true) {
+      boolean atBoundary = !inTransaction;
+      if (stopRequested && atBoundary) {
+        commitBlock();
+        return;
+      }
+      boolean blockOpen = blockEvents > 0 || pendingGap != null;
+      long wait = blockOpen && atBoundary ? 0 : POLL_MILLIS;
+      ReplEvent event = stage.extractor().next(wait, TimeUnit.MILLISECONDS);
+      if (event == null) {
+        if (blockOpen && atBoundary) {
+          commitBlock(); // the source is idle: make what we have durable now
+        }
+        continue;
+      }
+      handle(event);
+      if (!inTransaction && mustCommit(event)) {
+        commitBlock();
+      }
+    }
+  }
+
+  private void handle(ReplEvent event) {
+    ReplEvent e = event;
+    if (assigner != null && e instanceof Transaction tx) {
+      e = assigner.assign(tx);
+    }
+    current = e;
+    MDC.put("seqno", Long.toString(e.seqno()));
+    if (e instanceof Transaction tx) {
+      Transaction out = tx;
+      String droppedBy = null;
+      for (Filter f : stage.filters()) {
+        out = f.filter(out);
+        if (out == null) {
+          droppedBy = f.name();
+          break;
+        }
+      }
+      if (out == null) {
+        if (tx.fragno() == 0 && tx.lastFrag()) {
+          recordDropped(tx, droppedBy);
+          return;
+        }
+        out = tx.withChanges(List.of()); // keep the fragment sequence whole
+      }
+      e = out;
+    }
+    flushGap();
+    apply(e);
+    inTransaction = !e.endsTransaction();
+  }
+
+  private void recordDropped(Transaction tx, String filter) {
+    filtered.incrementAndGet();
+    String reason = "dropped by filter " + filter;
+    if (pendingGap != null
+        && pendingGap.toSeqno() + 1 == tx.seqno()
+        && pendingGap.reason().equals(reason)) {
+      pendingGap =
+          new Gap(
+              pendingGap.seqno(),
+              tx.seqno(),
+              tx.epoch(),
+              tx.header().nativePosition(),
+              tx.header().sourceCommitMicros(),
+              reason);
+    } else {
+      flushGap();
+      pendingGap =
+          new Gap(
+              tx.seqno(),
+              tx.seqno(),
+              tx.epoch(),
+              tx.header().nativePosition(),
+              tx.header().sourceCommitMicros(),
+              reason);
+    }
+    if (blockEvents == 0) {
+      blockStartMillis = clock.millis();
+    }
+  }
+
+  private void flushGap() {
+    if (pendingGap != null) {
+      Gap gap = pendingGap;
+      pendingGap = null;
+      apply(gap);
+    }
+  }
+
+  private void apply(ReplEvent e) {
+    if (blockEvents == 0) {
+      blockStartMillis = clock.millis();
+    }
+    stage.applier().apply(e);
+    blockEvents++;
+    applied.incrementAndGet();
+  }
+
+  private boolean mustCommit(ReplEvent last) {
+    return blockEvents >= stage.blockCommit().maxEvents()
+        || clock.millis() - blockStartMillis >= stage.blockCommit().maxLatency().toMillis()
+        || (last instanceof Transaction t && t.commitRequired())
+        || stopRequested;
+  }
+
+  private void commitBlock() {
+    flushGap();
+    if (blockEvents == 0) {
+      return;
+    }
+    stage.applier().commit();
+    commits.incrementAndGet();
+    blockEvents = 0;
+    committed = stage.applier().lastCommitted();
+    current = null;
+  }
+
+  private void rollbackQuietly(Throwable cause) {
+    try {
+      stage.applier().rollback();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private void closeRoles() {
+    for (AutoCloseable role : List.<AutoCloseable>of(stage.extractor(), stage.applier())) {
+      try {
+        role.close();
+      } catch (Exception e) {
+        LOG.warn("stage {}: closing {} failed: {}", stage.name(), role, e.getMessage());
+      }
+    }
+    for (Filter f : stage.filters()) {
+      f.close();
+    }
+  }
+}
