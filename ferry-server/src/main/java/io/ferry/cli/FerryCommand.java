@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.cli.sandbox.SandboxCommand;
+import io.ferry.cli.thl.ThlCommand;
 import io.ferry.core.FerryVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,12 +24,13 @@ import picocli.CommandLine.Spec;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {SandboxCommand.class, picocli.CommandLine.HelpCommand.class},
+    subcommands = {ThlCommand.class, SandboxCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {
       "Examples:",
       "  ferry sandbox create --name lab --servers 2    two private MariaDB servers",
       "  ferry sandbox env lab                          print their connection settings",
+      "  ferry thl list --dir DIR --seqno 42 --sql      one transaction of a log, as SQL",
       "  ferry sandbox create --help                    help for one command",
       "",
       "Environment:",

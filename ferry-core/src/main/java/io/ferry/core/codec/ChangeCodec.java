@@ -133,7 +133,7 @@ final class ChangeCodec {
       int length = r.varint();
       int scale = r.varint();
       int labelCount = r.count();
-      List<String> labels = new ArrayList<>(labelCount);
+      List<String> labels = labelCount == 0 ? List.of() : new ArrayList<>(labelCount);
       for (int j = 0; j < labelCount; j++) {
         labels.add(r.string());
       }

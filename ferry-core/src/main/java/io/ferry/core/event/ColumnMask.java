@@ -18,8 +18,9 @@ public final class ColumnMask {
   /** All of {@code width} columns. */
   public static ColumnMask all(int width) {
     long[] words = new long[(width + 63) / 64];
-    for (int i = 0; i < width; i++) {
-      words[i >>> 6] |= 1L << i;
+    java.util.Arrays.fill(words, -1L);
+    if (width % 64 != 0) {
+      words[words.length - 1] = (1L << (width % 64)) - 1;
     }
     return new ColumnMask(words, width);
   }

@@ -48,7 +48,7 @@ public record BinlogPosition(String file, long offset, NativePosition gtid)
     if (semi >= 0) {
       coordinate = text.substring(0, semi);
       String g = text.substring(semi + 1);
-      gtid = g.matches("\\d+-\\d+-\\d+") ? MariaDbGtid.parse(g) : MySqlGtid.parse(g);
+      gtid = g.indexOf(':') < 0 ? MariaDbGtid.parse(g) : MySqlGtid.parse(g);
     }
     int colon = coordinate.lastIndexOf(':');
     if (colon <= 0) {
@@ -57,7 +57,9 @@ public record BinlogPosition(String file, long offset, NativePosition gtid)
     }
     try {
       return new BinlogPosition(
-          coordinate.substring(0, colon), Long.parseLong(coordinate.substring(colon + 1)), gtid);
+          coordinate.substring(0, colon),
+          Long.parseLong(coordinate, colon + 1, coordinate.length(), 10),
+          gtid);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "cannot read '" + text + "' as a binlog position: the offset is not a number", e);

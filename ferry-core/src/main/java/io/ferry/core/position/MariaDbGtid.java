@@ -29,16 +29,21 @@ public record MariaDbGtid(long domain, long serverId, long sequence) implements 
   }
 
   public static MariaDbGtid parse(String text) {
-    String[] parts = text.trim().split("-", -1);
-    if (parts.length != 3) {
+    String t = text.trim();
+    int first = t.indexOf('-');
+    int second = first < 0 ? -1 : t.indexOf('-', first + 1);
+    if (first <= 0
+        || second <= first + 1
+        || second == t.length() - 1
+        || t.indexOf('-', second + 1) >= 0) {
       throw new IllegalArgumentException(
           "cannot read '" + text + "' as a MariaDB GTID: expected domain-server-sequence");
     }
     try {
       return new MariaDbGtid(
-          Long.parseUnsignedLong(parts[0]),
-          Long.parseUnsignedLong(parts[1]),
-          Long.parseUnsignedLong(parts[2]));
+          Long.parseUnsignedLong(t, 0, first, 10),
+          Long.parseUnsignedLong(t, first + 1, second, 10),
+          Long.parseUnsignedLong(t, second + 1, t.length(), 10));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "cannot read '" + text + "' as a MariaDB GTID: expected three numbers", e);
