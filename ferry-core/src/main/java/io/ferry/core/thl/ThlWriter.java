@@ -283,15 +283,17 @@ public final class ThlWriter implements AutoCloseable {
   }
 
   /**
-   * Abandons everything appended since the last commit: the buffer, and what of it already reached
-   * the file. The log ends where the last commit left it.
+   * Abandons everything appended since the log was last made durable (a commit, or the rotation to
+   * a new segment, which seals the old one durably): the buffer, and what of it already reached the
+   * file. Returns where the log now ends, the checkpoint the stage resumes from.
    */
-  public synchronized void rollback() {
+  public synchronized Checkpoint rollback() {
     checkOpen();
-    LogEnd durable = writtenEnd;
+    LogEnd durable = thl.end();
+    writtenEnd = durable;
     pending.reset();
     if (segment == null) {
-      return;
+      return lastAppended;
     }
     try {
       if (durable.segment() == segment) {
@@ -318,6 +320,7 @@ public final class ThlWriter implements AutoCloseable {
     }
     incomingFragno = lastAppended.lastFrag() ? -1 : lastAppended.fragno();
     nextFragno = lastAppended.lastFrag() ? 0 : lastAppended.fragno() + 1;
+    return lastAppended;
   }
 
   /** Waits until everything committed so far is durable (useful with interval fsync). */

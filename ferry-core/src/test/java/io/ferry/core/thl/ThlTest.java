@@ -286,4 +286,57 @@ class ThlTest {
       }
     }
   }
+
+  @Test
+  void intervalAndOffFsyncPoliciesStillPublishEverything() throws Exception {
+    for (FsyncPolicy policy :
+        List.of(FsyncPolicy.interval(Duration.ofMillis(30)), FsyncPolicy.OFF)) {
+      Path logDir = dir.resolve(policy.mode().name());
+      try (Thl thl = Thl.open(small(logDir).withFsync(policy))) {
+        ThlWriter w = thl.writer();
+        try (ThlReader r = thl.reader(0)) {
+          w.append(TestEvents.small(0));
+          w.commit();
+          assertThat(r.nextEvent(5, TimeUnit.SECONDS)).isEqualTo(TestEvents.small(0));
+          writeSmall(thl, 1, 100);
+          w.awaitDurable();
+          assertThat(thl.lastSeqno()).hasValue(99);
+        }
+      }
+      try (Thl thl = Thl.open(small(logDir))) {
+        assertThat(readAll(thl, 0)).hasSize(100);
+      }
+    }
+    assertThat(FsyncPolicy.parse("commit")).isEqualTo(FsyncPolicy.COMMIT);
+    assertThat(FsyncPolicy.parse("250ms")).isEqualTo(FsyncPolicy.interval(Duration.ofMillis(250)));
+    assertThat(FsyncPolicy.parse("250ms").toString()).isEqualTo("250ms");
+    assertThatThrownBy(() -> FsyncPolicy.parse("always"))
+        .hasMessageContaining("expected commit, off, or an interval like 100ms");
+  }
+
+  @Test
+  void rollbackForgetsWhatWasNotMadeDurable() throws Exception {
+    try (Thl thl = Thl.open(small(dir))) {
+      writeSmall(thl, 0, 10);
+      ThlWriter w = thl.writer();
+      for (long s = 10; s < 20; s++) {
+        w.append(TestEvents.small(s));
+      }
+      assertThat(w.rollback().seqno()).isEqualTo(9);
+      for (long s = 10; s < 400; s++) {
+        w.append(TestEvents.small(s)); // several segments: rotation seals the older ones durably
+      }
+      Checkpoint resume = w.rollback();
+      assertThat(resume.seqno())
+          .isGreaterThan(9)
+          .isLessThan(399)
+          .isEqualTo(thl.lastCheckpoint().seqno());
+      writeSmall(thl, resume.seqno() + 1, 420);
+      assertThat(readAll(thl, 0)).hasSize(420);
+    }
+    try (Thl thl = Thl.open(small(dir))) {
+      assertThat(thl.recoveryNotes()).isEmpty();
+      assertThat(readAll(thl, 0)).hasSize(420).last().isEqualTo(TestEvents.small(419));
+    }
+  }
 }
