@@ -1,0 +1,217 @@
+package io.ferry.mysql;
+
+import com.github.shyiko.mysql.binlog.event.Event;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Extractor;
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.mysql.binlog.TableResolver;
+import io.ferry.mysql.binlog.TransactionAssembler;
+import io.ferry.mysql.source.BinlogStream;
+import io.ferry.mysql.source.SourceException;
+import io.ferry.mysql.source.SourceInfo;
+import io.ferry.mysql.source.SourceProbe;
+import io.ferry.mysql.source.SourceSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a MariaDB/MySQL binlog as a replica and hands out its transactions (in fragments when
+ * large). It resumes right after the native position of its stage's last committed transaction.
+ * When the source goes away between transactions it reconnects with backoff, for up to the
+ * configured time; a failure that retrying cannot fix (a missing grant, a purged binlog) is raised
+ * at once with what to do. Used by one stage thread.
+ */
+public final class BinlogExtractor implements Extractor {
+  private static final Logger LOG = LoggerFactory.getLogger(BinlogExtractor.class);
+
+  private final SourceSettings source;
+  private final ExtractorSettings settings;
+  private final Clock clock;
+  private SourceInfo info;
+  private BinlogStream stream;
+  private TransactionAssembler assembler;
+
+  public BinlogExtractor(SourceSettings source, ExtractorSettings settings, Clock clock) {
+    this.source = source;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean isSource() {
+    return true;
+  }
+
+  /** What the source said about itself at the last (re)connect. */
+  public SourceInfo sourceInfo() {
+    return info;
+  }
+
+  @Override
+  public void seek(Checkpoint after) {
+    closeStream();
+    info = SourceProbe.probe(source);
+    SourceProbe.checkFormat(source, info, settings.requireRowFormat());
+    BinlogPosition start;
+    if (after.nativePosition() instanceof BinlogPosition resume) {
+      start = resume;
+    } else if (!after.isNone()) {
+      throw new SourceException(
+          "cannot resume from " + after + ": its native position is not a binlog position", false);
+    } else {
+      start = configuredStart();
+    }
+    TableResolver resolver = new TableResolver(id -> info.charsetOf(id), null);
+    assembler =
+        new TransactionAssembler(
+            resolver,
+            id -> {
+              SourceInfo.Collation c = info.collations().get(id);
+              return c == null ? null : new String[] {c.name(), c.charset()};
+            },
+            settings.fragmentBytes(),
+            clock,
+            null);
+    assembler.startAt(start);
+    openStream(start);
+    LOG.info(
+        "reading the binlog of {} ({}, binlog_format={}, binlog_row_metadata={}) from {}",
+        source.address(),
+        info.version(),
+        info.binlogFormat(),
+        info.rowMetadata(),
+        start.text());
+  }
+
+  private BinlogPosition configuredStart() {
+    StartPosition s = settings.start();
+    if (s instanceof StartPosition.Beginning) {
+      return new BinlogPosition(info.binlogs().get(0), 4);
+    }
+    if (s instanceof StartPosition.At at) {
+      return at.position();
+    }
+    return info.head();
+  }
+
+  private void openStream(BinlogPosition start) {
+    if (!info.binlogs().contains(start.file())) {
+      throw new SourceException(
+          "binlog file "
+              + start.file()
+              + " (needed to read from "
+              + start.text()
+              + ") is no"
+              + " longer on the source at "
+              + source.address()
+              + "; it has "
+              + (info.binlogs().isEmpty()
+                  ? "none"
+                  : info.binlogs().get(0) + " to " + info.binlogs().get(info.binlogs().size() - 1))
+              + ". The transactions in between are lost to this service: re-provision its"
+              + " targets and start again from a current position.",
+          false);
+    }
+    stream =
+        new BinlogStream(source, start.file(), Math.max(4, start.offset()), settings.queueBytes());
+    try {
+      stream.open();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SourceException("interrupted while connecting to " + source.address(), true, e);
+    } catch (RuntimeException e) {
+      closeStream();
+      throw e;
+    }
+  }
+
+  @Override
+  public ReplEvent next(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    while (true) {
+      Event event;
+      try {
+        event = stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (SourceException e) {
+        reconnect(e);
+        continue;
+      }
+      if (event == null) {
+        return null;
+      }
+      Transaction tx = assembler.accept(event);
+      if (tx != null) {
+        return tx;
+      }
+    }
+  }
+
+  /**
+   * Reconnects after the stream broke, resuming after the last complete transaction, if the failure
+   * is one that time can fix and no fragment of an open transaction was handed out.
+   */
+  private void reconnect(SourceException failure) throws InterruptedException {
+    closeStream();
+    if (!failure.isRetriable() || settings.reconnectFor().isZero()) {
+      throw failure;
+    }
+    if (assembler.handedOutFragments()) {
+      throw new SourceException(
+          failure.getMessage()
+              + " (in the middle of a transaction whose first fragments were"
+              + " already handed on: the stage must restart from its last commit)",
+          true,
+          failure);
+    }
+    assembler.abandonOpenTransaction();
+    BinlogPosition resume = assembler.lastEnd();
+    long deadline = System.nanoTime() + settings.reconnectFor().toNanos();
+    Duration wait = Duration.ofMillis(200);
+    SourceException last = failure;
+    LOG.warn("{}; reconnecting to resume at {}", failure.getMessage(), resume.text());
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(wait.toMillis());
+      try {
+        info = SourceProbe.probe(source);
+        openStream(resume);
+        LOG.info("reconnected to {} at {}", source.address(), resume.text());
+        return;
+      } catch (SourceException e) {
+        if (!e.isRetriable()) {
+          throw e;
+        }
+        last = e;
+        wait =
+            wait.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                ? Duration.ofSeconds(5)
+                : wait.multipliedBy(2);
+      }
+    }
+    throw new SourceException(
+        "gave up reconnecting to the source at "
+            + source.address()
+            + " after "
+            + settings.reconnectFor().toSeconds()
+            + " s: "
+            + last.getMessage(),
+        true,
+        last);
+  }
+
+  private void closeStream() {
+    if (stream != null) {
+      stream.close();
+      stream = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeStream();
+  }
+}

@@ -1,0 +1,68 @@
+package io.ferry.mysql.source;
+
+import java.time.Duration;
+
+/**
+ * How to reach a MariaDB/MySQL source as a replica. {@code toString} masks the password.
+ *
+ * @param host the source's host name or address
+ * @param port its TCP port
+ * @param user the replicator account (REPLICATION SLAVE, BINLOG MONITOR, SELECT)
+ * @param password that account's password
+ * @param replicaServerId the server id Ferry presents when it reads the binlog; unique among the
+ *     source's replicas
+ * @param connectTimeout how long to wait for a connection
+ * @param heartbeat how often the source sends a heartbeat when it has nothing to send
+ */
+public record SourceSettings(
+    String host,
+    int port,
+    String user,
+    String password,
+    long replicaServerId,
+    Duration connectTimeout,
+    Duration heartbeat) {
+
+  public SourceSettings {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("a source needs a host");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("invalid source port " + port);
+    }
+    if (replicaServerId < 1 || replicaServerId > 4294967295L) {
+      throw new IllegalArgumentException(
+          "the replica server id must be between 1 and 4294967295, not " + replicaServerId);
+    }
+    password = password == null ? "" : password;
+    connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    heartbeat = heartbeat == null ? Duration.ofSeconds(5) : heartbeat;
+  }
+
+  public static SourceSettings of(String host, int port, String user, String password) {
+    return new SourceSettings(
+        host, port, user, password, 0xFE77_0000L + (port & 0xFFFF), null, null);
+  }
+
+  public SourceSettings withReplicaServerId(long id) {
+    return new SourceSettings(host, port, user, password, id, connectTimeout, heartbeat);
+  }
+
+  public String address() {
+    return host + ":" + port;
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:mariadb://"
+        + host
+        + ":"
+        + port
+        + "/?sslMode=disable&connectTimeout="
+        + connectTimeout.toMillis();
+  }
+
+  @Override
+  public String toString() {
+    return user + "@" + address() + " (password masked)";
+  }
+}
