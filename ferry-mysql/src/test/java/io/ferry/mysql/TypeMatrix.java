@@ -640,7 +640,9 @@ final class TypeMatrix {
         String text =
             value instanceof BigDecimal d
                 ? d.toPlainString()
-                : col.type().equals("YEAR") ? String.format("%04d", (Long) value) : value.toString();
+                : col.type().equals("YEAR")
+                    ? String.format("%04d", (Long) value)
+                    : value.toString();
         assertThat(text).as(where).isEqualTo(server);
         if (col.type().contains("BIGINT UNSIGNED")) {
           assertThat(value).as(where).isInstanceOf(BigInteger.class);
@@ -672,7 +674,9 @@ final class TypeMatrix {
               .isEqualTo(parts[1]);
         } else {
           SetValue s = (SetValue) value;
-          assertThat(Long.toString(s.bits())).as(where + " (SET + 0 is signed)").isEqualTo(parts[0]);
+          assertThat(Long.toString(s.bits()))
+              .as(where + " (SET + 0 is signed)")
+              .isEqualTo(parts[0]);
           assertThat(
                   hex(
                       String.join(",", s.labels())
