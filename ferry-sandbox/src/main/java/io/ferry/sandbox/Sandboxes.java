@@ -158,11 +158,12 @@ public final class Sandboxes {
               + " is out of range: the ports must lie between 1024 and 65535");
     }
     for (String option : spec.options()) {
-      if (!option.matches("[A-Za-z_][A-Za-z0-9_.-]*\\s*=.*")) {
+      if (!option.matches("[A-Za-z_][A-Za-z0-9_.-]*(\\s*=.*)?")) {
         throw new SandboxException(
             "invalid --option '"
                 + option
-                + "': expected key=value, for example max_connections=50");
+                + "': expected key=value or a flag, for example max_connections=50 or"
+                + " skip-log-bin");
       }
     }
   }

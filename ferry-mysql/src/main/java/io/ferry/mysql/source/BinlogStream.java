@@ -136,6 +136,21 @@ public final class BinlogStream implements AutoCloseable {
             true);
       }
     }
+    // A refused binlog dump (a missing grant, a purged file) is reported only after the
+    // connection is up; an accepted one starts with a rotate event at once. Wait for either.
+    lock.lock();
+    try {
+      while (queue.isEmpty() && failure == null && !ended && System.nanoTime() < deadline) {
+        notEmpty.await(50, TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (failure != null && queue.isEmpty()) {
+      SourceException f = failure;
+      close();
+      throw f;
+    }
   }
 
   private void offer(Event event) {
