@@ -8,6 +8,8 @@ import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.mysql.binlog.TableResolver;
 import io.ferry.mysql.binlog.TransactionAssembler;
+import io.ferry.mysql.schema.CatalogSnapshot;
+import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.BinlogStream;
 import io.ferry.mysql.source.SourceException;
 import io.ferry.mysql.source.SourceInfo;
@@ -66,7 +68,8 @@ public final class BinlogExtractor implements Extractor {
     } else {
       start = configuredStart();
     }
-    TableResolver resolver = new TableResolver(id -> info.charsetOf(id), null);
+    SchemaHistory history = schemaHistory(start);
+    TableResolver resolver = new TableResolver(id -> info.charsetOf(id), history);
     assembler =
         new TransactionAssembler(
             resolver,
@@ -76,7 +79,7 @@ public final class BinlogExtractor implements Extractor {
             },
             settings.fragmentBytes(),
             clock,
-            null);
+            history == null ? null : history::ddl);
     assembler.startAt(start);
     openStream(start);
     LOG.info(
@@ -86,6 +89,31 @@ public final class BinlogExtractor implements Extractor {
         info.binlogFormat(),
         info.rowMetadata(),
         start.text());
+  }
+
+  /**
+   * The schema history, when the source does not log column names in its table maps; null when it
+   * does ({@code binlog_row_metadata=FULL}), as then the table maps say everything.
+   */
+  private SchemaHistory schemaHistory(BinlogPosition start) {
+    if ("FULL".equalsIgnoreCase(info.rowMetadata())) {
+      return null;
+    }
+    if (settings.schemaHistory() == null) {
+      throw new SourceException(
+          "the source at "
+              + source.address()
+              + " logs binlog_row_metadata="
+              + (info.rowMetadata().isEmpty() ? "(not supported)" : info.rowMetadata())
+              + ", so its row events carry no column names: set binlog_row_metadata=FULL on the"
+              + " source, or give the extractor a schema history file (setting schema-history)",
+          false);
+    }
+    SchemaHistory history = new SchemaHistory(settings.schemaHistory(), settings.onUnparsedDdl());
+    java.util.Map<String, String> byName = new java.util.HashMap<>();
+    info.collations().values().forEach(c -> byName.put(c.name(), c.charset()));
+    history.open(start, byName::get, new CatalogSnapshot(source));
+    return history;
   }
 
   private BinlogPosition configuredStart() {

@@ -1,5 +1,7 @@
 package io.ferry.mysql;
 
+import io.ferry.mysql.schema.SchemaHistory;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -10,32 +12,52 @@ import java.time.Duration;
  * @param fragmentBytes a transaction is handed out in fragments of about this many bytes
  * @param queueBytes how many bytes of binlog events may wait between the network and decoding
  * @param reconnectFor how long to keep reconnecting to a source that went away (0: never)
+ * @param schemaHistory the schema history file, needed when the source does not log
+ *     binlog_row_metadata=FULL (null: none)
+ * @param onUnparsedDdl what to do with a DDL statement the schema history cannot understand
  */
 public record ExtractorSettings(
     StartPosition start,
     boolean requireRowFormat,
     long fragmentBytes,
     long queueBytes,
-    Duration reconnectFor) {
+    Duration reconnectFor,
+    Path schemaHistory,
+    SchemaHistory.OnUnparsedDdl onUnparsedDdl) {
 
   public static ExtractorSettings defaults() {
     return new ExtractorSettings(
-        new StartPosition.Current(), false, 1L << 20, 16L << 20, Duration.ofMinutes(5));
+        new StartPosition.Current(),
+        false,
+        1L << 20,
+        16L << 20,
+        Duration.ofMinutes(5),
+        null,
+        SchemaHistory.OnUnparsedDdl.STOP);
   }
 
   public ExtractorSettings withStart(StartPosition s) {
-    return new ExtractorSettings(s, requireRowFormat, fragmentBytes, queueBytes, reconnectFor);
+    return new ExtractorSettings(
+        s, requireRowFormat, fragmentBytes, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
   }
 
   public ExtractorSettings withRequireRowFormat(boolean v) {
-    return new ExtractorSettings(start, v, fragmentBytes, queueBytes, reconnectFor);
+    return new ExtractorSettings(
+        start, v, fragmentBytes, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
   }
 
   public ExtractorSettings withFragmentBytes(long v) {
-    return new ExtractorSettings(start, requireRowFormat, v, queueBytes, reconnectFor);
+    return new ExtractorSettings(
+        start, requireRowFormat, v, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
   }
 
   public ExtractorSettings withReconnectFor(Duration v) {
-    return new ExtractorSettings(start, requireRowFormat, fragmentBytes, queueBytes, v);
+    return new ExtractorSettings(
+        start, requireRowFormat, fragmentBytes, queueBytes, v, schemaHistory, onUnparsedDdl);
+  }
+
+  public ExtractorSettings withSchemaHistory(Path file, SchemaHistory.OnUnparsedDdl policy) {
+    return new ExtractorSettings(
+        start, requireRowFormat, fragmentBytes, queueBytes, reconnectFor, file, policy);
   }
 }
