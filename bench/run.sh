@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# Builds and runs Ferry's core benchmark, which prints its figures and ratios against the named
-# baselines. Not a test: nothing here passes or fails. Options are passed to the benchmark
-# (--help lists them), for example: bench/run.sh --dir /data/bench --seconds 10
+# Builds and runs Ferry's benchmarks, which print their figures and ratios against the named
+# baselines. Not tests: nothing here passes or fails.
+#   bench/run.sh [core] [options]   the THL and pipeline (--help for options)
+#   bench/run.sh binlog [options]   binlog extraction vs mariadb-binlog (needs sysbench, MariaDB)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
-mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am package
+. scripts/lib/common.sh
+which=core
+if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ]; }; then
+  which=$1
+  shift
+fi
+main=io.ferry.bench.CoreBenchmark
+if [ "$which" = binlog ]; then
+  ensure_packages mariadb sysbench
+  main=io.ferry.bench.BinlogBenchmark
+fi
+mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am install
 exec java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
-  io.ferry.bench.CoreBenchmark "$@"
+  "$main" "$@"

@@ -35,14 +35,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import java.util.stream.Stream;
 
 /**
  * Ferry's core benchmark: durable THL appends against raw fsync'd writes of the same bytes at the
@@ -116,7 +114,7 @@ public final class CoreBenchmark {
     System.out.println();
     System.out.println("Summary (targets on a 2-core machine in brackets)");
     summary.forEach(line -> System.out.println("  " + line));
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   // ------------------------------------------------------------------ events
@@ -189,8 +187,8 @@ public final class CoreBenchmark {
       String label, LongFunction<Transaction> make, int perCommit, Path logDir, long target)
       throws IOException {
     append(make, perCommit, dir.resolve("warmup"), Duration.ofSeconds(2));
-    deleteTree(dir.resolve("warmup"));
-    deleteTree(logDir);
+    BenchFiles.deleteTree(dir.resolve("warmup"));
+    BenchFiles.deleteTree(logDir);
     // The baseline writes records of the same size (one encoded transaction) and runs before
     // and after the THL; the better run counts, so disk noise never flatters the ratio.
     ByteWriter one = new ByteWriter(1 << 16);
@@ -378,16 +376,5 @@ public final class CoreBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     p.stop(Duration.ofSeconds(10));
     return events / seconds;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

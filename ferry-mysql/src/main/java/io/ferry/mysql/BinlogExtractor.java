@@ -1,9 +1,7 @@
 package io.ferry.mysql;
 
-import com.github.shyiko.mysql.binlog.event.Event;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.core.event.ReplEvent;
-import io.ferry.core.event.Transaction;
 import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.mysql.binlog.TableResolver;
@@ -146,7 +144,12 @@ public final class BinlogExtractor implements Extractor {
           false);
     }
     stream =
-        new BinlogStream(source, start.file(), Math.max(4, start.offset()), settings.queueBytes());
+        new BinlogStream(
+            source,
+            start.file(),
+            Math.max(4, start.offset()),
+            settings.queueBytes(),
+            assembler::accept);
     try {
       stream.open();
     } catch (InterruptedException e) {
@@ -162,19 +165,10 @@ public final class BinlogExtractor implements Extractor {
   public ReplEvent next(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (true) {
-      Event event;
       try {
-        event = stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (SourceException e) {
         reconnect(e);
-        continue;
-      }
-      if (event == null) {
-        return null;
-      }
-      Transaction tx = assembler.accept(event);
-      if (tx != null) {
-        return tx;
       }
     }
   }

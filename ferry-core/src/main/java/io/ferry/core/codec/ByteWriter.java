@@ -86,6 +86,13 @@ public final class ByteWriter {
 
   /** Unsigned LEB128. */
   public void varlong(long v) {
+    if ((v & ~0x7FL) == 0) {
+      if (pos == buf.length) {
+        ensure(1);
+      }
+      buf[pos++] = (byte) v;
+      return;
+    }
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -135,6 +142,15 @@ public final class ByteWriter {
   public void nullableString(String s) {
     if (s == null) {
       varint(0);
+      return;
+    }
+    if (isAscii(s)) {
+      int n = s.length();
+      varint(n + 1);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[pos++] = (byte) s.charAt(i);
+      }
       return;
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);

@@ -26,10 +26,50 @@ final class ChangeCodec {
 
   private ChangeCodec() {}
 
-  static void write(ByteWriter w, Change change) {
+  /**
+   * Encoded column lists by identity: the row changes of one table share one list (until its
+   * definition changes), so its encoding is done once. Not thread-safe: one per codec.
+   */
+  static final class ColumnCache {
+    private final java.util.IdentityHashMap<List<ColumnSpec>, byte[]> map =
+        new java.util.IdentityHashMap<>();
+
+    byte[] get(List<ColumnSpec> columns) {
+      return map.get(columns);
+    }
+
+    void put(List<ColumnSpec> columns, byte[] encoded) {
+      if (map.size() >= 256) {
+        map.clear();
+      }
+      map.put(columns, encoded);
+    }
+  }
+
+  private static void writeColumns(ByteWriter w, List<ColumnSpec> columns) {
+    w.varint(columns.size());
+    for (ColumnSpec c : columns) {
+      w.nullableString(c.name());
+      w.u8(c.type().code());
+      w.nullableString(c.typeName());
+      w.u8(
+          (c.unsigned() ? FLAG_UNSIGNED : 0)
+              | (c.nullable() ? FLAG_NULLABLE : 0)
+              | (c.key() ? FLAG_KEY : 0));
+      w.nullableString(c.charset());
+      w.varint(c.length());
+      w.varint(c.scale());
+      w.varint(c.labels().size());
+      for (String label : c.labels()) {
+        w.string(label);
+      }
+    }
+  }
+
+  static void write(ByteWriter w, Change change, ColumnCache cache) {
     if (change instanceof RowChanges rc) {
       w.u8(ROWS);
-      writeRows(w, rc);
+      writeRows(w, rc, cache);
     } else if (change instanceof SqlStatement st) {
       w.u8(STATEMENT);
       w.string(st.charset());
@@ -70,27 +110,20 @@ final class ChangeCodec {
     }
   }
 
-  private static void writeRows(ByteWriter w, RowChanges rc) {
+  private static void writeRows(ByteWriter w, RowChanges rc, ColumnCache cache) {
     w.string(rc.schema());
     w.string(rc.table());
     w.u8(rc.action().code());
     w.u8(rc.image().code());
     List<ColumnSpec> columns = rc.columns();
-    w.varint(columns.size());
-    for (ColumnSpec c : columns) {
-      w.nullableString(c.name());
-      w.u8(c.type().code());
-      w.nullableString(c.typeName());
-      w.u8(
-          (c.unsigned() ? FLAG_UNSIGNED : 0)
-              | (c.nullable() ? FLAG_NULLABLE : 0)
-              | (c.key() ? FLAG_KEY : 0));
-      w.nullableString(c.charset());
-      w.varint(c.length());
-      w.varint(c.scale());
-      w.varint(c.labels().size());
-      for (String label : c.labels()) {
-        w.string(label);
+    byte[] encoded = cache == null ? null : cache.get(columns);
+    if (encoded != null) {
+      w.raw(encoded, 0, encoded.length);
+    } else {
+      int start = w.size();
+      writeColumns(w, columns);
+      if (cache != null) {
+        cache.put(columns, java.util.Arrays.copyOfRange(w.array(), start, w.size()));
       }
     }
     writeMask(w, rc.beforeColumns());

@@ -35,6 +35,7 @@ public final class RecordCodec {
   private static final int FIXED_ROUTING = 36;
 
   private final CRC32C crc = new CRC32C();
+  private final ChangeCodec.ColumnCache columns = new ChangeCodec.ColumnCache();
 
   /** Appends one framed record to the writer. */
   public void encode(ReplEvent event, ByteWriter w) {
@@ -70,7 +71,7 @@ public final class RecordCodec {
     w.patchU16(routingLengthAt, w.size() - routingLengthAt - 2);
     w.u8(BODY_VERSION);
     if (event instanceof Transaction tx) {
-      writeTransactionBody(w, tx);
+      writeTransactionBody(w, tx, columns);
     } else {
       w.string(((Gap) event).reason());
     }
@@ -82,7 +83,8 @@ public final class RecordCodec {
     ByteWriter.putI32(buf, start + 4, (int) crc.getValue());
   }
 
-  private static void writeTransactionBody(ByteWriter w, Transaction tx) {
+  private static void writeTransactionBody(
+      ByteWriter w, Transaction tx, ChangeCodec.ColumnCache columns) {
     TransactionHeader h = tx.header();
     w.string(h.sourceId());
     w.varlong(h.extractMicros());
@@ -93,7 +95,7 @@ public final class RecordCodec {
     }
     w.varint(tx.changes().size());
     for (Change c : tx.changes()) {
-      ChangeCodec.write(w, c);
+      ChangeCodec.write(w, c, columns);
     }
   }
 

@@ -88,6 +88,9 @@ final class StageTask implements Runnable {
       LOG.info("stage {} stopped after {}", stage.name(), committed);
     } catch (Throwable t) {
       state = "failed";
+      if (current != null) {
+        MDC.put("seqno", Long.toString(current.seqno()));
+      }
       rollbackQuietly(t);
       pipeline.taskFailed(this, failureAt(t));
     } finally {
@@ -134,7 +137,6 @@ final class StageTask implements Runnable {
       e = assigner.assign(tx);
     }
     current = e;
-    MDC.put("seqno", Long.toString(e.seqno()));
     if (e instanceof Transaction tx) {
       Transaction out = tx;
       String droppedBy = null;

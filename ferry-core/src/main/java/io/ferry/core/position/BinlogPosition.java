@@ -4,17 +4,22 @@ import java.util.Optional;
 
 /**
  * A MariaDB/MySQL binlog coordinate: file name and byte offset, with the transaction's GTID when
- * the server has one. Ordered by the file's numeric extension, then the offset.
- *
- * @param file the binlog file name, for example {@code binlog.000003}
- * @param offset the byte offset in that file
- * @param gtid the transaction's GTID ({@link MariaDbGtid} or {@link MySqlGtid}), or null
+ * the server has one. Ordered by the file's numeric extension, then the offset. Immutable.
  */
-public record BinlogPosition(String file, long offset, NativePosition gtid)
-    implements NativePosition {
+public final class BinlogPosition implements NativePosition {
   public static final String KIND = "binlog";
 
-  public BinlogPosition {
+  private final String file;
+  private final long offset;
+  private final NativePosition gtid;
+  private String text;
+
+  /**
+   * @param file the binlog file name, for example {@code binlog.000003}
+   * @param offset the byte offset in that file
+   * @param gtid the transaction's GTID ({@link MariaDbGtid} or {@link MySqlGtid}), or null
+   */
+  public BinlogPosition(String file, long offset, NativePosition gtid) {
     if (file == null || file.isEmpty() || file.contains(":") || file.contains(";")) {
       throw new IllegalArgumentException("invalid binlog file name '" + file + "'");
     }
@@ -24,6 +29,35 @@ public record BinlogPosition(String file, long offset, NativePosition gtid)
     if (gtid != null && !(gtid instanceof MariaDbGtid) && !(gtid instanceof MySqlGtid)) {
       throw new IllegalArgumentException("a binlog position's GTID must be a single GTID");
     }
+    this.file = file;
+    this.offset = offset;
+    this.gtid = gtid;
+  }
+
+  public String file() {
+    return file;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  /** The transaction's GTID, or null. */
+  public NativePosition gtid() {
+    return gtid;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BinlogPosition b
+        && b.offset == offset
+        && b.file.equals(file)
+        && java.util.Objects.equals(b.gtid, gtid);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(file, offset, gtid);
   }
 
   public BinlogPosition(String file, long offset) {
@@ -38,7 +72,12 @@ public record BinlogPosition(String file, long offset, NativePosition gtid)
   /** {@code file:offset}, or {@code file:offset;gtid} when the GTID is known. */
   @Override
   public String text() {
-    return gtid == null ? file + ":" + offset : file + ":" + offset + ";" + gtid.text();
+    String t = text;
+    if (t == null) {
+      t = gtid == null ? file + ":" + offset : file + ":" + offset + ";" + gtid.text();
+      text = t;
+    }
+    return t;
   }
 
   public static BinlogPosition parse(String text) {

@@ -1,6 +1,5 @@
 package io.ferry.mysql.binlog;
 
-import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.ByteArrayEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
@@ -198,7 +197,7 @@ public final class TransactionAssembler {
       }
       case ANNOTATE_ROWS -> {
         ensureOpen(h);
-        add(new RowsQuery(((AnnotateRowsEventData) event.getData()).getRowsQuery()));
+        add(new RowsQuery(new String(raw(event), java.nio.charset.StandardCharsets.UTF_8)));
         return null;
       }
       case ROWS_QUERY -> {

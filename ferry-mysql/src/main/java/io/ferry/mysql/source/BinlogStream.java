@@ -2,11 +2,10 @@ package io.ferry.mysql.source;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
-import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.deserialization.ByteArrayEventDataDeserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.network.ServerException;
+import io.ferry.core.event.Transaction;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -53,19 +52,23 @@ public final class BinlogStream implements AutoCloseable {
         EventType.BEGIN_LOAD_QUERY,
         EventType.APPEND_BLOCK,
         EventType.EXECUTE_LOAD_QUERY,
-        EventType.INCIDENT
+        EventType.INCIDENT,
+        EventType.ANNOTATE_ROWS
       };
 
   private final SourceSettings settings;
   private final BinaryLogClient client;
+  private final RawEventDeserializer deserializer;
   private final long maxQueuedBytes;
-  private final ArrayDeque<Event> queue = new ArrayDeque<>();
+  private final EventHandler handler;
+  private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
+  private volatile boolean sawEvent;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private final CountDownLatch connected = new CountDownLatch(1);
   private long queuedBytes;
-  private volatile SourceException failure;
+  private volatile RuntimeException failure;
   private volatile boolean ended;
   private volatile boolean closed;
   private Thread thread;
@@ -75,8 +78,14 @@ public final class BinlogStream implements AutoCloseable {
    *
    * @param maxQueuedBytes how many bytes of events may wait for the extractor
    */
-  public BinlogStream(SourceSettings settings, String file, long position, long maxQueuedBytes) {
+  public BinlogStream(
+      SourceSettings settings,
+      String file,
+      long position,
+      long maxQueuedBytes,
+      EventHandler handler) {
     this.settings = settings;
+    this.handler = handler;
     this.maxQueuedBytes = maxQueuedBytes;
     client =
         new BinaryLogClient(settings.host(), settings.port(), settings.user(), settings.password());
@@ -88,7 +97,7 @@ public final class BinlogStream implements AutoCloseable {
     client.setHeartbeatInterval(settings.heartbeat().toMillis());
     client.setUseSendAnnotateRowsEvent(true);
     client.setSSLMode(com.github.shyiko.mysql.binlog.network.SSLMode.DISABLED);
-    EventDeserializer deserializer = new EventDeserializer();
+    deserializer = new RawEventDeserializer();
     for (EventType type : RAW) {
       deserializer.setEventDataDeserializer(type, new ByteArrayEventDataDeserializer());
     }
@@ -140,30 +149,58 @@ public final class BinlogStream implements AutoCloseable {
     // connection is up; an accepted one starts with a rotate event at once. Wait for either.
     lock.lock();
     try {
-      while (queue.isEmpty() && failure == null && !ended && System.nanoTime() < deadline) {
+      while (!sawEvent && failure == null && !ended && System.nanoTime() < deadline) {
         notEmpty.await(50, TimeUnit.MILLISECONDS);
       }
     } finally {
       lock.unlock();
     }
     if (failure != null && queue.isEmpty()) {
-      SourceException f = failure;
+      RuntimeException f = failure;
       close();
       throw f;
     }
   }
 
+  /** Turns binlog events into transactions, on the client's thread. */
+  public interface EventHandler {
+    /** Takes the next event; returns a transaction (or fragment) when one is complete. */
+    Transaction onEvent(Event event);
+  }
+
   private void offer(Event event) {
-    if (closed) {
+    if (closed || failure != null) {
       return;
     }
-    long size = ((EventHeaderV4) event.getHeader()).getEventLength();
+    sawEvent = true;
+    if (event.getHeader().getEventType() == EventType.FORMAT_DESCRIPTION) {
+      deserializer.formatDescription(
+          ((com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData) event.getData())
+              .getChecksumType());
+    }
+    Transaction tx;
+    try {
+      tx = handler.onEvent(event);
+    } catch (RuntimeException e) {
+      fail(e);
+      try {
+        client.disconnect();
+      } catch (IOException ignored) {
+        // the stream is over either way
+      }
+      return;
+    }
+    if (tx == null) {
+      signalAll(); // wakes open(), which waits for the first event
+      return;
+    }
+    long size = tx.estimatedBytes();
     lock.lock();
     try {
       while (!closed && !queue.isEmpty() && queuedBytes + size > maxQueuedBytes) {
         notFull.await();
       }
-      queue.addLast(event);
+      queue.addLast(tx);
       queuedBytes += size;
       notEmpty.signal();
     } catch (InterruptedException e) {
@@ -174,10 +211,10 @@ public final class BinlogStream implements AutoCloseable {
   }
 
   /**
-   * The next event, or null if none came within the timeout. Once the queue is drained after a
-   * failure, throws that failure.
+   * The next transaction (or fragment), or null if none came within the timeout. Once the queue is
+   * drained after a failure, throws that failure.
    */
-  public Event take(long timeout, TimeUnit unit) throws InterruptedException {
+  public Transaction take(long timeout, TimeUnit unit) throws InterruptedException {
     long nanos = unit.toNanos(timeout);
     lock.lock();
     try {
@@ -194,16 +231,16 @@ public final class BinlogStream implements AutoCloseable {
         }
         nanos = notEmpty.awaitNanos(nanos);
       }
-      Event event = queue.removeFirst();
-      queuedBytes -= ((EventHeaderV4) event.getHeader()).getEventLength();
+      Transaction tx = queue.removeFirst();
+      queuedBytes -= tx.estimatedBytes();
       notFull.signal();
-      return event;
+      return tx;
     } finally {
       lock.unlock();
     }
   }
 
-  private void fail(SourceException e) {
+  private void fail(RuntimeException e) {
     if (failure == null && !closed) {
       failure = e;
       LOG.debug("binlog stream from {} failed: {}", settings.address(), e.getMessage());
