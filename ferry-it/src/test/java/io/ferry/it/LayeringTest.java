@@ -71,6 +71,18 @@ class LayeringTest {
   }
 
   @Test
+  void extractorsKnowNothingOfTheProcessAroundThem() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.ferry.mysql..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.ferry.cli..", "io.ferry.server..", "io.ferry.sandbox..", "io.ferry.testkit..")
+        .check(ferry);
+  }
+
+  @Test
   void onlyTheTestkitUsesJunit() {
     noClasses()
         .that()

@@ -9,6 +9,7 @@ import io.ferry.mysql.binlog.TransactionAssembler;
 import io.ferry.mysql.schema.CatalogSnapshot;
 import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.BinlogStream;
+import io.ferry.mysql.source.GtidLocator;
 import io.ferry.mysql.source.SourceException;
 import io.ferry.mysql.source.SourceInfo;
 import io.ferry.mysql.source.SourceProbe;
@@ -121,6 +122,11 @@ public final class BinlogExtractor implements Extractor {
     }
     if (s instanceof StartPosition.At at) {
       return at.position();
+    }
+    if (s instanceof StartPosition.AfterGtids g) {
+      BinlogPosition p = GtidLocator.locate(source, info, g.gtids());
+      LOG.info("GTID position {} ends at binlog {}", g.gtids().text(), p.text());
+      return p;
     }
     return info.head();
   }

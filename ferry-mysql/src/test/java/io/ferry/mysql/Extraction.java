@@ -50,10 +50,19 @@ final class Extraction {
       ExtractorSettings settings,
       Predicate<Transaction> last)
       throws InterruptedException {
+    return until(server, new StartPosition.At(start), settings, last);
+  }
+
+  /** Reads from a start position of any kind; see above. */
+  static List<Transaction> until(
+      SandboxServer server,
+      StartPosition start,
+      ExtractorSettings settings,
+      Predicate<Transaction> last)
+      throws InterruptedException {
     List<Transaction> result = new ArrayList<>();
     try (BinlogExtractor x =
-        new BinlogExtractor(
-            source(server), settings.withStart(new StartPosition.At(start)), Clock.systemUTC())) {
+        new BinlogExtractor(source(server), settings.withStart(start), Clock.systemUTC())) {
       x.seek(Checkpoint.NONE);
       List<Transaction> fragments = new ArrayList<>();
       while (true) {

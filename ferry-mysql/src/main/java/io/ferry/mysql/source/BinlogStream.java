@@ -63,6 +63,7 @@ public final class BinlogStream implements AutoCloseable {
   private final EventHandler handler;
   private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
   private volatile boolean sawEvent;
+  private volatile long lastEventNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
@@ -108,6 +109,7 @@ public final class BinlogStream implements AutoCloseable {
 
   /** Connects and starts streaming; throws if the source refuses or does not answer in time. */
   public void open() throws InterruptedException {
+    lastEventNanos = System.nanoTime();
     thread =
         new Thread(
             () -> {
@@ -173,6 +175,7 @@ public final class BinlogStream implements AutoCloseable {
       return;
     }
     sawEvent = true;
+    lastEventNanos = System.nanoTime();
     if (event.getHeader().getEventType() == EventType.FORMAT_DESCRIPTION) {
       deserializer.formatDescription(
           ((com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData) event.getData())
@@ -212,10 +215,13 @@ public final class BinlogStream implements AutoCloseable {
 
   /**
    * The next transaction (or fragment), or null if none came within the timeout. Once the queue is
-   * drained after a failure, throws that failure.
+   * drained after a failure, throws that failure. A stream on which the source has sent nothing,
+   * not even a heartbeat, for {@link SourceSettings#silenceLimit()} is taken for dead: a network
+   * that drops packets silently would otherwise leave the service waiting forever.
    */
   public Transaction take(long timeout, TimeUnit unit) throws InterruptedException {
     long nanos = unit.toNanos(timeout);
+    long silenceLimit = settings.silenceLimit().toNanos();
     lock.lock();
     try {
       while (queue.isEmpty()) {
@@ -226,18 +232,41 @@ public final class BinlogStream implements AutoCloseable {
           throw new SourceException(
               "the connection to the source at " + settings.address() + " was closed", true);
         }
+        long silentFor = System.nanoTime() - lastEventNanos;
+        if (silentFor >= silenceLimit) {
+          break;
+        }
         if (nanos <= 0) {
           return null;
         }
-        nanos = notEmpty.awaitNanos(nanos);
+        long wait = Math.min(nanos, silenceLimit - silentFor);
+        nanos -= wait - notEmpty.awaitNanos(wait);
       }
-      Transaction tx = queue.removeFirst();
-      queuedBytes -= tx.estimatedBytes();
-      notFull.signal();
-      return tx;
+      if (!queue.isEmpty()) {
+        Transaction tx = queue.removeFirst();
+        queuedBytes -= tx.estimatedBytes();
+        notFull.signal();
+        return tx;
+      }
     } finally {
       lock.unlock();
     }
+    SourceException silent =
+        new SourceException(
+            "the source at "
+                + settings.address()
+                + " sent nothing, not even a heartbeat, for "
+                + settings.silenceLimit().toMillis() / 1000.0
+                + " s (3 heartbeat intervals): taking the connection for dead",
+            true);
+    fail(silent);
+    try {
+      client.disconnect();
+    } catch (IOException e) {
+      LOG.debug("disconnecting a silent stream from {}: {}", settings.address(), e.getMessage());
+    }
+    RuntimeException f = failure;
+    throw f != null ? f : silent;
   }
 
   private void fail(RuntimeException e) {

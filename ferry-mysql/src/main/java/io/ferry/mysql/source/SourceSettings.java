@@ -37,6 +37,10 @@ public record SourceSettings(
     password = password == null ? "" : password;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
     heartbeat = heartbeat == null ? Duration.ofSeconds(5) : heartbeat;
+    if (heartbeat.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "the source heartbeat interval must be at least 100 ms, not " + heartbeat.toMillis());
+    }
   }
 
   public static SourceSettings of(String host, int port, String user, String password) {
@@ -46,6 +50,19 @@ public record SourceSettings(
 
   public SourceSettings withReplicaServerId(long id) {
     return new SourceSettings(host, port, user, password, id, connectTimeout, heartbeat);
+  }
+
+  public SourceSettings withHeartbeat(Duration interval) {
+    return new SourceSettings(
+        host, port, user, password, replicaServerId, connectTimeout, interval);
+  }
+
+  /**
+   * How long a stream may stay silent (no event, no heartbeat) before Ferry takes the connection
+   * for dead and reconnects: three heartbeat intervals.
+   */
+  public Duration silenceLimit() {
+    return heartbeat.multipliedBy(3);
   }
 
   public String address() {
