@@ -85,6 +85,9 @@ class TransactionBoundaryTest {
     assertThat(xaCommit.changes()).hasSize(1);
     assertThat(((SqlStatement) xaCommit.changes().get(0)).text()).startsWith("XA COMMIT");
     assertThat(txs.get(2).commitRequired()).as("DDL commits").isTrue();
+    assertThat(txs.get(4).header().shard())
+        .as("DDL shard: the schema it changes")
+        .isEqualTo("other");
 
     long lastSeq = 0;
     long lastOffset = 0;

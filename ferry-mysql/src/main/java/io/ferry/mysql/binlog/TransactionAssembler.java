@@ -24,6 +24,7 @@ import io.ferry.core.position.MariaDbGtid;
 import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Text;
+import io.ferry.mysql.sql.DdlScope;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -337,7 +338,11 @@ public final class TransactionAssembler {
       session.add(new SessionVariable("ferry.load_data.name_end", (long) q.loadNameEnd));
     }
     SqlStatement statement = SqlStatement.owning(q.sql, charset, q.schema, session);
-    if (q.updatedSchemas != null && !q.updatedSchemas.isEmpty()) {
+    boolean ddl = Ddl.isDdl(statement.text());
+    java.util.Set<String> scope = ddl ? DdlScope.schemasOf(q.schema, statement.text()) : null;
+    if (ddl) {
+      schemas.addAll(scope == null ? java.util.Set.of(Shards.GLOBAL) : scope);
+    } else if (q.updatedSchemas != null && !q.updatedSchemas.isEmpty()) {
       schemas.addAll(q.updatedSchemas);
     } else if (q.schema != null) {
       schemas.add(q.schema);
@@ -351,7 +356,6 @@ public final class TransactionAssembler {
       options.put("statement.context_incomplete", "true");
     }
     add(statement);
-    boolean ddl = Ddl.isDdl(statement.text());
     if (ddl) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");
       resolver.clear();

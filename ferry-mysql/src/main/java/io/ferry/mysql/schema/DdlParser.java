@@ -2,8 +2,9 @@ package io.ferry.mysql.schema;
 
 import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.event.SqlType;
-import io.ferry.mysql.schema.SqlTokenizer.Kind;
-import io.ferry.mysql.schema.SqlTokenizer.Token;
+import io.ferry.mysql.sql.SqlTokenizer;
+import io.ferry.mysql.sql.SqlTokenizer.Kind;
+import io.ferry.mysql.sql.SqlTokenizer.Token;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

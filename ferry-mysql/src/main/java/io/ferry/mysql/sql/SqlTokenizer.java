@@ -1,4 +1,4 @@
-package io.ferry.mysql.schema;
+package io.ferry.mysql.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,23 +9,23 @@ import java.util.Locale;
  * punctuation. Comments are dropped, except executable comments ({@code /*!40101 ... *}{@code /}),
  * whose content is code. Stateless.
  */
-final class SqlTokenizer {
+public final class SqlTokenizer {
   /** A token: its kind and text (identifiers unquoted; strings unescaped). */
-  record Token(Kind kind, String text) {
-    boolean is(String word) {
+  public record Token(Kind kind, String text) {
+    public boolean is(String word) {
       return (kind == Kind.WORD) && text.equalsIgnoreCase(word);
     }
 
-    boolean isSymbol(String symbol) {
+    public boolean isSymbol(String symbol) {
       return kind == Kind.SYMBOL && text.equals(symbol);
     }
 
-    String upper() {
+    public String upper() {
       return text.toUpperCase(Locale.ROOT);
     }
   }
 
-  enum Kind {
+  public enum Kind {
     WORD,
     QUOTED,
     STRING,
@@ -35,7 +35,7 @@ final class SqlTokenizer {
 
   private SqlTokenizer() {}
 
-  static List<Token> tokenize(String sql) {
+  public static List<Token> tokenize(String sql) {
     List<Token> tokens = new ArrayList<>();
     int i = 0;
     int n = sql.length();
