@@ -509,6 +509,48 @@ final class TypeMatrix {
   }
 
   /** Creates the tables, inserts, updates and deletes; checks every extracted value. */
+  /**
+   * Writes the matrix for an applier to replay: every family's table created, its rows inserted,
+   * updated, and the second row deleted (the others stay to be compared).
+   */
+  static void writeForApply(Statement st, String schema) throws Exception {
+    st.execute("SET SESSION sql_mode = ''");
+    st.execute("SET SESSION time_zone = '+00:00'");
+    st.execute("CREATE DATABASE " + schema);
+    for (Map.Entry<String, List<Col>> family : families().entrySet()) {
+      String table = schema + "." + family.getKey();
+      List<Col> cols = family.getValue();
+      StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id INT PRIMARY KEY");
+      cols.forEach(col -> ddl.append(", ").append(col.name()).append(' ').append(col.type()));
+      st.execute(ddl.append(")").toString());
+      int rows = cols.get(0).inserts().size();
+      for (int r = 0; r < rows; r++) {
+        StringBuilder ins = new StringBuilder("INSERT INTO " + table + " VALUES (" + r);
+        for (Col col : cols) {
+          ins.append(", ").append(col.inserts().get(r));
+        }
+        st.execute(ins.append(")").toString());
+        // the same values once more under another id, to be updated
+        StringBuilder copy = new StringBuilder("INSERT INTO " + table + " VALUES (" + (100 + r));
+        for (Col col : cols) {
+          copy.append(", ").append(col.inserts().get(r));
+        }
+        st.execute(copy.append(")").toString());
+      }
+      for (int r = 0; r < rows; r++) {
+        StringBuilder upd = new StringBuilder("UPDATE " + table + " SET ");
+        for (int k = 0; k < cols.size(); k++) {
+          upd.append(k == 0 ? "" : ", ")
+              .append(cols.get(k).name())
+              .append(" = ")
+              .append(cols.get(k).updates().get(r));
+        }
+        st.execute(upd.append(" WHERE id = ").append(100 + r).toString());
+      }
+      st.execute("DELETE FROM " + table + " WHERE id = 1");
+    }
+  }
+
   static void run(SandboxServer server, String schema) throws Exception {
     BinlogPosition start = Extraction.head(server);
     Map<String, List<Col>> families = families();
@@ -608,8 +650,7 @@ final class TypeMatrix {
     return rows;
   }
 
-  private static List<List<String>> snapshot(Statement st, String table, List<Col> cols)
-      throws Exception {
+  static List<List<String>> snapshot(Statement st, String table, List<Col> cols) throws Exception {
     StringBuilder q = new StringBuilder("SELECT ");
     for (int k = 0; k < cols.size(); k++) {
       q.append(k == 0 ? "" : ", ")

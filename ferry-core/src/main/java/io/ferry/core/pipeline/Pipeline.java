@@ -166,7 +166,8 @@ public final class Pipeline implements AutoCloseable {
     List<StageStatus> result = new ArrayList<>();
     if (tasks.isEmpty()) {
       for (Stage s : stages) {
-        result.add(new StageStatus(s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1));
+        result.add(
+            new StageStatus(s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null));
       }
       return result;
     }

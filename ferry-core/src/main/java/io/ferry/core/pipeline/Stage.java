@@ -15,6 +15,7 @@ import java.util.List;
  * @param epoch the epoch stamped on transactions from a source
  * @param originService the service name stamped as origin on transactions from a source that lack
  *     one
+ * @param retry how the stage retries failures that may pass (a lost connection, a deadlock)
  */
 public record Stage(
     String name,
@@ -23,7 +24,8 @@ public record Stage(
     Applier applier,
     BlockCommit blockCommit,
     long epoch,
-    String originService) {
+    String originService,
+    RetryPolicy retry) {
 
   public Stage {
     if (name == null || name.isBlank() || extractor == null || applier == null) {
@@ -32,6 +34,7 @@ public record Stage(
     filters = List.copyOf(filters);
     blockCommit = blockCommit == null ? BlockCommit.DEFAULT : blockCommit;
     originService = originService == null ? "" : originService;
+    retry = retry == null ? RetryPolicy.DEFAULT : retry;
   }
 
   public static Builder builder(String name) {
@@ -47,6 +50,7 @@ public record Stage(
     private BlockCommit blockCommit = BlockCommit.DEFAULT;
     private long epoch;
     private String originService = "";
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Builder(String name) {
       this.name = name;
@@ -82,8 +86,13 @@ public record Stage(
       return this;
     }
 
+    public Builder retry(RetryPolicy r) {
+      this.retry = r;
+      return this;
+    }
+
     public Stage build() {
-      return new Stage(name, extractor, filters, applier, blockCommit, epoch, originService);
+      return new Stage(name, extractor, filters, applier, blockCommit, epoch, originService, retry);
     }
   }
 }

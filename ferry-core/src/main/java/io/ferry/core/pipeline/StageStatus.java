@@ -12,6 +12,8 @@ import io.ferry.core.event.Checkpoint;
  * @param filteredEvents transactions dropped by its filters since start
  * @param commits commits since start
  * @param latencyMillis how far behind the source its last committed event is, or -1 if unknown
+ * @param retries how many times it has retried after a failure that could pass, since start
+ * @param lastRetry why it last retried, or null
  */
 public record StageStatus(
     String name,
@@ -20,4 +22,6 @@ public record StageStatus(
     long appliedEvents,
     long filteredEvents,
     long commits,
-    long latencyMillis) {}
+    long latencyMillis,
+    long retries,
+    String lastRetry) {}

@@ -33,6 +33,10 @@ final class StageTask implements Runnable {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong filtered = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private volatile String lastRetry;
+  private Object registration;
+  private String lastOrigin;
 
   private SeqnoAssigner assigner;
   private Gap pendingGap;
@@ -63,7 +67,15 @@ final class StageTask implements Runnable {
             ? -1
             : Math.max(0, clock.millis() - c.sourceCommitMicros() / 1000);
     return new StageStatus(
-        stage.name(), state, c, applied.get(), filtered.get(), commits.get(), latency);
+        stage.name(),
+        state,
+        c,
+        applied.get(),
+        filtered.get(),
+        commits.get(),
+        latency,
+        retries.get(),
+        lastRetry);
   }
 
   @Override
@@ -72,18 +84,7 @@ final class StageTask implements Runnable {
     MDC.put("stage", stage.name());
     state = "starting";
     try {
-      Checkpoint restart = stage.applier().lastCommitted();
-      committed = restart;
-      stage.extractor().seek(restart);
-      if (stage.extractor() instanceof ThlStore.ThlExtractor te) {
-        te.trackNeeds(pipelineName + "/" + stage.name(), () -> committed.nextSeqno());
-      }
-      if (stage.extractor().isSource()) {
-        assigner = new SeqnoAssigner(restart, stage.epoch(), stage.originService());
-      }
-      LOG.info("stage {} starts after {}", stage.name(), restart);
-      state = "running";
-      loop();
+      runWithRetries();
       state = "stopped";
       LOG.info("stage {} stopped after {}", stage.name(), committed);
     } catch (Throwable t) {
@@ -99,6 +100,80 @@ final class StageTask implements Runnable {
       MDC.remove("stage");
       MDC.remove("service");
     }
+  }
+
+  /**
+   * Runs the loop; a failure that may pass (see {@link Retriable}) rolls back the open block and
+   * resumes from the last commit after a backoff, until the stage's retry window is spent.
+   */
+  private void runWithRetries() throws InterruptedException {
+    RetryPolicy policy = stage.retry();
+    int attempt = 0;
+    long failingSince = 0;
+    while (true) {
+      long commitsBefore = commits.get();
+      try {
+        resume();
+        loop();
+        return;
+      } catch (RuntimeException e) {
+        if (!(e instanceof Retriable r && r.isRetriable()) || stopRequested) {
+          throw e;
+        }
+        if (commits.get() > commitsBefore || attempt == 0) {
+          attempt = 0;
+          failingSince = clock.millis();
+        }
+        attempt++;
+        if (clock.millis() - failingSince >= policy.giveUpAfter().toMillis()) {
+          throw e;
+        }
+        rollbackQuietly(e);
+        retries.incrementAndGet();
+        lastRetry = e.getMessage();
+        java.time.Duration wait = policy.backoff(attempt);
+        LOG.warn(
+            "stage {}: {}; retrying from its last commit in {} ms (attempt {})",
+            stage.name(),
+            e.getMessage(),
+            wait.toMillis(),
+            attempt);
+        state = "retrying";
+        sleepUnlessStopped(wait.toMillis());
+        if (stopRequested) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void sleepUnlessStopped(long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!stopRequested && System.nanoTime() < end) {
+      Thread.sleep(
+          Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+    }
+  }
+
+  /** Positions the extractor right after what the applier committed. */
+  private void resume() {
+    pendingGap = null;
+    blockEvents = 0;
+    inTransaction = false;
+    current = null;
+    lastOrigin = null;
+    Checkpoint restart = stage.applier().lastCommitted();
+    committed = restart;
+    stage.extractor().seek(restart);
+    if (registration == null && stage.extractor() instanceof ThlStore.ThlExtractor te) {
+      te.trackNeeds(pipelineName + "/" + stage.name(), () -> committed.nextSeqno());
+      registration = te;
+    }
+    if (stage.extractor().isSource()) {
+      assigner = new SeqnoAssigner(restart, stage.epoch(), stage.originService());
+    }
+    LOG.info("stage {} starts after {}", stage.name(), restart);
+    state = "running";
   }
 
   private PipelineFailure failureAt(Throwable t) {
@@ -123,6 +198,9 @@ final class StageTask implements Runnable {
           commitBlock(); // the source is idle: make what we have durable now
         }
         continue;
+      }
+      if (atBoundary && mustCommitBefore(event)) {
+        commitBlock();
       }
       handle(event);
       if (!inTransaction && mustCommit(event)) {
@@ -206,6 +284,21 @@ final class StageTask implements Runnable {
     stage.applier().apply(e);
     blockEvents++;
     applied.incrementAndGet();
+  }
+
+  /**
+   * Whether the block must end before this event: a transaction that requires its own commit (DDL,
+   * non-transactional tables) never shares a block with earlier ones, nor do transactions of
+   * different origin services.
+   */
+  private boolean mustCommitBefore(ReplEvent next) {
+    if (!(next instanceof Transaction t) || t.fragno() != 0) {
+      return false;
+    }
+    String origin = t.header().originService();
+    boolean originChanged = lastOrigin != null && !lastOrigin.equals(origin);
+    lastOrigin = origin;
+    return blockEvents > 0 && (t.commitRequired() || originChanged);
   }
 
   private boolean mustCommit(ReplEvent last) {

@@ -38,6 +38,9 @@ final class QueryEvent {
   int loadNameStart;
   int loadNameEnd;
 
+  /** For EXECUTE_LOAD_QUERY: 0 error on duplicates, 1 IGNORE, 2 REPLACE. */
+  int loadDuplicates;
+
   /** Parses a QUERY body ({@code load} false) or an EXECUTE_LOAD_QUERY body ({@code load} true). */
   static QueryEvent parse(byte[] body, boolean load) {
     BinlogInput in = new BinlogInput(body);
@@ -51,7 +54,7 @@ final class QueryEvent {
       q.loadFileId = in.u32();
       q.loadNameStart = (int) in.u32();
       q.loadNameEnd = (int) in.u32();
-      in.u8(); // duplicate handling
+      q.loadDuplicates = in.u8();
     }
     int statusEnd = in.position() + statusLength;
     parseStatus(q, new BinlogInput(body, in.position(), statusEnd));

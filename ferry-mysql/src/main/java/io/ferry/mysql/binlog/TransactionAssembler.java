@@ -336,6 +336,14 @@ public final class TransactionAssembler {
       session.add(new SessionVariable("ferry.load_data.file", loadData));
       session.add(new SessionVariable("ferry.load_data.name_start", (long) q.loadNameStart));
       session.add(new SessionVariable("ferry.load_data.name_end", (long) q.loadNameEnd));
+      session.add(
+          new SessionVariable(
+              "ferry.load_data.duplicates",
+              switch (q.loadDuplicates) {
+                case 1 -> "ignore";
+                case 2 -> "replace";
+                default -> "error";
+              }));
     }
     SqlStatement statement = SqlStatement.owning(q.sql, charset, q.schema, session);
     boolean ddl = Ddl.isDdl(statement.text());

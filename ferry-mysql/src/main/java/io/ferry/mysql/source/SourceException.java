@@ -5,7 +5,7 @@ package io.ferry.mysql.source;
  * server said, and what to do. {@link #isRetriable()} tells whether trying again later can help
  * (the source restarted, the network blinked) or not (a grant is missing, the position is gone).
  */
-public class SourceException extends RuntimeException {
+public class SourceException extends RuntimeException implements io.ferry.core.pipeline.Retriable {
   private static final long serialVersionUID = 1L;
 
   private final boolean retriable;
@@ -19,6 +19,7 @@ public class SourceException extends RuntimeException {
     this(message, retriable, null);
   }
 
+  @Override
   public boolean isRetriable() {
     return retriable;
   }

@@ -1,0 +1,11 @@
+package io.ferry.core.pipeline;
+
+/**
+ * Implemented by exceptions that know whether trying again later can help: a lost connection, a
+ * deadlock or a lock wait can pass; a missing grant or a duplicate key cannot. A stage retries a
+ * retriable failure (rolling back and resuming from its last commit) within its {@link
+ * RetryPolicy}; anything else stops it.
+ */
+public interface Retriable {
+  boolean isRetriable();
+}

@@ -1,0 +1,40 @@
+package io.ferry.mysql.apply;
+
+import java.util.regex.Pattern;
+
+/**
+ * How the MariaDB/MySQL applier behaves.
+ *
+ * @param service the service name: the catalog schema on the target is {@code ferry_<service>}
+ * @param logToBinlog whether applied changes go to the target's own binlog (needed when the target
+ *     is itself a source for further replicas; off by default)
+ * @param taskId the apply task's row in the catalog (0 for a single apply channel)
+ */
+public record ApplierSettings(String service, boolean logToBinlog, int taskId) {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
+
+  public ApplierSettings {
+    if (service == null || !NAME.matcher(service).matches()) {
+      throw new IllegalArgumentException(
+          "service name '"
+              + service
+              + "' cannot name a catalog schema: use 1 to 56 letters, digits or underscores");
+    }
+    if (taskId < 0) {
+      throw new IllegalArgumentException("negative apply task id " + taskId);
+    }
+  }
+
+  public static ApplierSettings of(String service) {
+    return new ApplierSettings(service, false, 0);
+  }
+
+  public ApplierSettings withLogToBinlog(boolean v) {
+    return new ApplierSettings(service, v, taskId);
+  }
+
+  /** The catalog schema: {@code ferry_<service>}. */
+  public String catalogSchema() {
+    return "ferry_" + service;
+  }
+}

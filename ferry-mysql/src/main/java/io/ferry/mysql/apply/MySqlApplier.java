@@ -1,0 +1,348 @@
+package io.ferry.mysql.apply;
+
+import io.ferry.core.event.Change;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.Gap;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.RowChanges;
+import io.ferry.core.event.SqlStatement;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Applier;
+import io.ferry.core.position.NativePosition;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies transactions to a MariaDB/MySQL target: rows as batched prepared statements, statements
+ * with their session context, DDL at a commit boundary of its own. The position of the last applied
+ * transaction goes to the catalog ({@code ferry_<service>.position}) in the same target transaction
+ * as the data, so a crash at any instant leaves both in agreement and the service resumes right
+ * after it. DDL and changes to non-transactional tables cannot share that atomicity: the catalog
+ * marks such a transaction "in doubt" before it runs, and if a crash interrupts it, it is applied
+ * again in idempotent mode (what it already did is passed over). Changes stay out of the target's
+ * binlog unless the settings say otherwise. Used by one task thread; {@link #stats()} by any.
+ */
+public final class MySqlApplier implements Applier {
+  private static final Logger LOG = LoggerFactory.getLogger(MySqlApplier.class);
+
+  /** What the applier has done since it started. Immutable snapshot. */
+  public record Stats(long transactions, long rows, long statements, Set<String> keylessTables) {}
+
+  private final TargetSettings target;
+  private final ApplierSettings settings;
+  private final Clock clock;
+  private final TargetCatalog catalog;
+
+  private Connection connection;
+  private RowApplier rows;
+  private StatementApplier statements;
+  private Checkpoint pending = Checkpoint.NONE;
+  private long inDoubtSeqno = -1;
+  private boolean idempotent;
+  private boolean statementRan;
+  private final List<String[]> rowOptions = new ArrayList<>();
+  private Transaction current;
+  private long transactions;
+  private volatile Stats stats = new Stats(0, 0, 0, Set.of());
+
+  public MySqlApplier(TargetSettings target, ApplierSettings settings, Clock clock) {
+    this.target = target;
+    this.settings = settings;
+    this.clock = clock;
+    this.catalog = new TargetCatalog(settings.catalogSchema(), settings.taskId());
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+
+  @Override
+  public Checkpoint lastCommitted() {
+    try {
+      connect();
+      TargetCatalog.Position p = catalog.read(connection);
+      connection.commit();
+      inDoubtSeqno = p.inDoubtSeqno();
+      pending = p.checkpoint();
+      if (inDoubtSeqno >= 0) {
+        LOG.warn(
+            "seqno {} was being applied outside a transaction (DDL or non-transactional tables)"
+                + " when the service stopped; it is applied again, passing over what it already did",
+            inDoubtSeqno);
+      }
+      return p.checkpoint();
+    } catch (SQLException e) {
+      throw failure(e, null, "cannot read the catalog " + catalog.schema() + ".position");
+    }
+  }
+
+  @Override
+  public void apply(ReplEvent event) {
+    Transaction tx = event instanceof Transaction t ? t : null;
+    try {
+      connect();
+      if (event instanceof Gap g) {
+        pending = g.checkpoint();
+        return;
+      }
+      if (tx == null) {
+        throw new IllegalArgumentException("cannot apply " + event);
+      }
+      current = tx;
+      if (tx.fragno() == 0) {
+        begin(tx);
+      }
+      for (Change c : tx.changes()) {
+        if (c instanceof RowChanges rc) {
+          prepareRows();
+          rows.add(rc, idempotent);
+        } else if (c instanceof SqlStatement st) {
+          statement(tx, st);
+        }
+      }
+      pending = tx.checkpoint();
+      if (tx.lastFrag()) {
+        end();
+      }
+    } catch (RowApplyException e) {
+      throw failure(e.sqlError, e, e.getMessage());
+    } catch (SQLException e) {
+      throw failure(e, null, e.getMessage());
+    }
+  }
+
+  private void begin(Transaction tx) throws SQLException {
+    idempotent = tx.seqno() == inDoubtSeqno;
+    if (tx.commitRequired()) {
+      rows.flush();
+      catalog.markInDoubt(tx.seqno());
+      connection.commit();
+    }
+    rowOptions.clear();
+    for (String option : new String[] {"foreign_key_checks", "unique_checks"}) {
+      if ("0".equals(tx.header().option(option))) {
+        rowOptions.add(new String[] {option, "0"});
+      }
+    }
+    statementRan = !rowOptions.isEmpty();
+  }
+
+  /** Rows run in the row session, with the transaction's own checks settings. */
+  private void prepareRows() throws SQLException {
+    if (statementRan) {
+      rows.flush();
+      statements.restoreRowSession();
+      for (String[] o : rowOptions) {
+        statements.setForRows(o[0], Long.parseLong(o[1]));
+      }
+      statementRan = false;
+    }
+  }
+
+  private void statement(Transaction tx, SqlStatement st) throws SQLException {
+    rows.flush();
+    String text = st.text().stripLeading().toUpperCase(Locale.ROOT);
+    if (text.startsWith("XA COMMIT")) {
+      return; // applied when the source prepared it (see docs/applier.md)
+    }
+    if (text.startsWith("XA ROLLBACK")) {
+      throw new RowApplyException(
+          null,
+          null,
+          null,
+          st.text(),
+          null,
+          "the source rolled back a prepared XA transaction, which Ferry applied when it was"
+              + " prepared; its changes are on the target and must be undone by hand");
+    }
+    String expected = tx.header().option("statement.error_code");
+    statements.apply(st, expected == null ? 0 : Integer.parseInt(expected), idempotent);
+    statementRan = true;
+    if (tx.commitRequired()) {
+      rows.forgetTables(); // DDL may have changed any table
+    }
+  }
+
+  private void end() throws SQLException {
+    transactions++;
+    if (!rowOptions.isEmpty()) {
+      rows.flush();
+      statements.restoreRowSession();
+      rowOptions.clear();
+    }
+    idempotent = false;
+    current = null;
+  }
+
+  @Override
+  public void commit() {
+    try {
+      connect();
+      rows.flush();
+      catalog.write(pending, clock.millis());
+      connection.commit();
+      if (pending.seqno() >= inDoubtSeqno) {
+        inDoubtSeqno = -1;
+      }
+      stats =
+          new Stats(
+              transactions,
+              rows.rowsApplied(),
+              statements.statementsApplied(),
+              rows.keylessTables());
+    } catch (RowApplyException e) {
+      throw failure(e.sqlError, e, e.getMessage());
+    } catch (SQLException e) {
+      throw failure(e, null, "commit failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void rollback() {
+    current = null;
+    idempotent = false;
+    if (rows != null) {
+      rows.discard();
+    }
+    if (connection != null) {
+      try {
+        connection.rollback();
+      } catch (SQLException e) {
+        LOG.debug("rollback on {} failed: {}", target.address(), e.getMessage());
+        disconnect();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    disconnect();
+  }
+
+  private void connect() throws SQLException {
+    if (connection != null) {
+      return;
+    }
+    Properties props = new Properties();
+    props.setProperty("user", target.user());
+    props.setProperty("password", target.password());
+    Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+    try {
+      c.setAutoCommit(false);
+      StatementApplier st = new StatementApplier(c);
+      try {
+        st.initRowSession(settings.logToBinlog());
+      } catch (SQLException e) {
+        if (e.getErrorCode() == 1227) {
+          throw new SQLException(
+              "user '"
+                  + target.user()
+                  + "' may not keep applied changes out of the target's binlog (SET sql_log_bin=0"
+                  + " needs BINLOG ADMIN or SUPER): grant it, or let the service log to the"
+                  + " target's binlog",
+              e.getSQLState(),
+              e.getErrorCode(),
+              e);
+        }
+        throw e;
+      }
+      catalog.install(c);
+      connection = c;
+      statements = st;
+      rows = new RowApplier(c);
+      statementRan = false;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing
+      }
+      throw e;
+    }
+  }
+
+  private void disconnect() {
+    if (rows != null) {
+      rows.close();
+      rows = null;
+    }
+    statements = null;
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debug("closing the connection to {}: {}", target.address(), e.getMessage());
+      }
+      connection = null;
+    }
+  }
+
+  /** The failure as an {@link ApplyException}; a connection that may be broken is dropped. */
+  private ApplyException failure(SQLException cause, RowApplyException row, String what) {
+    Transaction tx = current;
+    long seqno = tx != null ? tx.seqno() : -1;
+    NativePosition pos = tx != null ? tx.header().nativePosition() : null;
+    String table =
+        row == null || row.schema == null
+            ? null
+            : row.table == null ? row.schema : row.schema + "." + row.table;
+    boolean transientError = cause != null && ApplyErrors.isTransient(cause);
+    if (transientError) {
+      disconnect();
+    }
+    StringBuilder m = new StringBuilder("cannot apply");
+    if (seqno >= 0) {
+      m.append(" seqno ").append(seqno);
+      if (pos != null) {
+        m.append(" (").append(pos.kind()).append(' ').append(pos.text()).append(')');
+      }
+    }
+    m.append(" to the target at ").append(target.address());
+    if (table != null) {
+      m.append(", table ").append(table);
+    }
+    m.append(": ").append(what);
+    if (cause != null && !what.contains(String.valueOf(cause.getMessage()))) {
+      m.append(" (server said: ").append(cause.getMessage()).append(')');
+    }
+    if (cause != null) {
+      m.append(" [error ").append(cause.getErrorCode()).append(", SQL state ");
+      m.append(cause.getSQLState()).append(']');
+    }
+    if (row != null && row.sql != null) {
+      m.append("; statement: ").append(shorten(row.sql, 300));
+    }
+    if (row != null && row.row != null) {
+      m.append("; row: ").append(row.row);
+    }
+    if (transientError) {
+      m.append(". This may pass; the service retries from its last commit.");
+    } else if (seqno >= 0) {
+      m.append(". Fix the target and bring the service online again, or skip this transaction")
+          .append(" (online with skip seqno ")
+          .append(seqno)
+          .append(") if the target already has what it should.");
+    }
+    return new ApplyException(
+        m.toString(),
+        seqno,
+        pos,
+        table,
+        row == null ? null : row.sql,
+        row == null ? null : row.row,
+        cause);
+  }
+
+  private static String shorten(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}

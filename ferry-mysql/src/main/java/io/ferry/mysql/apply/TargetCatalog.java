@@ -1,0 +1,152 @@
+package io.ferry.mysql.apply;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.position.NativePosition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Ferry's own tables in a target, schema {@code ferry_<service>}: table {@code position} holds, per
+ * apply task, the last transaction applied (seqno, epoch, fragment, native position, source commit
+ * time, apply time). It is updated in the same target transaction as the data, so a crash at any
+ * instant leaves data and position in agreement. {@code in_doubt_seqno} marks a transaction that
+ * cannot be made atomic with its position (DDL, non-transactional tables) while it is applied. Not
+ * thread-safe: one applier.
+ */
+final class TargetCatalog {
+  /** What the catalog says: the last applied checkpoint and a transaction possibly half-applied. */
+  record Position(Checkpoint checkpoint, long inDoubtSeqno) {}
+
+  private final String schema;
+  private final int taskId;
+  private PreparedStatement update;
+  private PreparedStatement markInDoubt;
+
+  TargetCatalog(String schema, int taskId) {
+    this.schema = schema;
+    this.taskId = taskId;
+  }
+
+  String schema() {
+    return schema;
+  }
+
+  /** Creates the catalog if missing (idempotent) and prepares its statements. */
+  void install(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS `"
+              + schema
+              + "`.position ("
+              + "task_id INT NOT NULL PRIMARY KEY,"
+              + " seqno BIGINT NOT NULL,"
+              + " epoch BIGINT NOT NULL,"
+              + " fragno INT NOT NULL,"
+              + " last_frag TINYINT NOT NULL,"
+              + " native_kind VARCHAR(32) NULL,"
+              + " native_position VARCHAR(4096) NULL,"
+              + " source_commit_time DATETIME(6) NULL COMMENT 'UTC',"
+              + " apply_time DATETIME(6) NOT NULL COMMENT 'UTC',"
+              + " in_doubt_seqno BIGINT NULL"
+              + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: last applied transaction per task'");
+      st.execute(
+          "INSERT IGNORE INTO `"
+              + schema
+              + "`.position (task_id, seqno, epoch, fragno, last_frag, apply_time)"
+              + " VALUES ("
+              + taskId
+              + ", -1, 0, 0, 1, UTC_TIMESTAMP(6))");
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+    update =
+        c.prepareStatement(
+            "UPDATE `"
+                + schema
+                + "`.position SET seqno = ?, epoch = ?, fragno = ?, last_frag = ?,"
+                + " native_kind = ?, native_position = ?, source_commit_time = ?,"
+                + " apply_time = ?, in_doubt_seqno = NULL WHERE task_id = ?");
+    markInDoubt =
+        c.prepareStatement(
+            "UPDATE `" + schema + "`.position SET in_doubt_seqno = ? WHERE task_id = ?");
+  }
+
+  Position read(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seqno, epoch, fragno, last_frag, native_kind, native_position,"
+                + " source_commit_time, in_doubt_seqno FROM `"
+                + schema
+                + "`.position WHERE task_id = ?")) {
+      ps.setInt(1, taskId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return new Position(Checkpoint.NONE, -1);
+        }
+        long seqno = rs.getLong(1);
+        String kind = rs.getString(5);
+        String text = rs.getString(6);
+        NativePosition pos = kind == null ? null : NativePosition.parse(kind, text);
+        LocalDateTime commit = rs.getObject(7, LocalDateTime.class);
+        long inDoubt = rs.getLong(8);
+        if (rs.wasNull()) {
+          inDoubt = -1;
+        }
+        Checkpoint cp =
+            seqno < 0
+                ? Checkpoint.NONE
+                : new Checkpoint(
+                    seqno, rs.getLong(2), rs.getInt(3), rs.getBoolean(4), pos, micros(commit));
+        return new Position(cp, inDoubt);
+      }
+    }
+  }
+
+  /** Records a checkpoint; part of the caller's open transaction. */
+  void write(Checkpoint cp, long applyMillis) throws SQLException {
+    update.setLong(1, cp.seqno());
+    update.setLong(2, cp.epoch());
+    update.setInt(3, cp.fragno());
+    update.setBoolean(4, cp.lastFrag());
+    NativePosition p = cp.nativePosition();
+    update.setString(5, p == null ? null : p.kind());
+    update.setString(6, p == null ? null : p.text());
+    if (cp.sourceCommitMicros() <= 0) {
+      update.setNull(7, Types.TIMESTAMP);
+    } else {
+      update.setObject(7, utc(cp.sourceCommitMicros()));
+    }
+    update.setObject(8, utc(applyMillis * 1000));
+    update.setInt(9, taskId);
+    update.executeUpdate();
+  }
+
+  /** Marks a transaction as being applied outside the catalog's transaction; caller commits. */
+  void markInDoubt(long seqno) throws SQLException {
+    markInDoubt.setLong(1, seqno);
+    markInDoubt.setInt(2, taskId);
+    markInDoubt.executeUpdate();
+  }
+
+  private static LocalDateTime utc(long micros) {
+    Instant i = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+    return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  private static long micros(LocalDateTime t) {
+    if (t == null) {
+      return 0;
+    }
+    Instant i = t.toInstant(ZoneOffset.UTC);
+    return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
+  }
+}

@@ -1,0 +1,58 @@
+package io.ferry.mysql.apply;
+
+import java.time.Duration;
+
+/**
+ * How to reach a MariaDB/MySQL target. {@code toString} masks the password.
+ *
+ * @param host the target's host name or address
+ * @param port its TCP port
+ * @param user the applier account (all privileges on the replicated schemas and on the catalog
+ *     schema; BINLOG ADMIN or SUPER to keep applied changes out of the target's binlog)
+ * @param password that account's password
+ * @param connectTimeout how long to wait for a connection
+ */
+public record TargetSettings(
+    String host, int port, String user, String password, Duration connectTimeout) {
+
+  public TargetSettings {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("a target needs a host");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("invalid target port " + port);
+    }
+    if (user == null || user.isBlank()) {
+      throw new IllegalArgumentException("a target needs a user");
+    }
+    password = password == null ? "" : password;
+    connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+  }
+
+  public static TargetSettings of(String host, int port, String user, String password) {
+    return new TargetSettings(host, port, user, password, null);
+  }
+
+  public String address() {
+    return host + ":" + port;
+  }
+
+  /**
+   * The JDBC URL: server-side prepared statements (values travel in the binary protocol, exact),
+   * bulk inserts, LOAD DATA LOCAL for replicated LOAD DATA, no TLS on plain sandboxes.
+   */
+  public String jdbcUrl() {
+    return "jdbc:mariadb://"
+        + host
+        + ":"
+        + port
+        + "/?sslMode=disable&useServerPrepStmts=true&allowLocalInfile=true"
+        + "&prepStmtCacheSize=500&connectTimeout="
+        + connectTimeout.toMillis();
+  }
+
+  @Override
+  public String toString() {
+    return "TargetSettings[" + user + "@" + address() + ", password=*****]";
+  }
+}

@@ -1,0 +1,114 @@
+package io.ferry.mysql;
+
+import io.ferry.core.pipeline.BlockCommit;
+import io.ferry.core.pipeline.Pipeline;
+import io.ferry.core.pipeline.PipelineFailure;
+import io.ferry.core.pipeline.RetryPolicy;
+import io.ferry.core.pipeline.Stage;
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.mysql.apply.ApplierSettings;
+import io.ferry.mysql.apply.MySqlApplier;
+import io.ferry.mysql.apply.TargetSettings;
+import io.ferry.sandbox.SandboxServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Test helper: a direct pipeline (binlog → target) between two sandboxed servers, in process. */
+final class DirectService implements AutoCloseable {
+  final Pipeline pipeline;
+  final MySqlApplier applier;
+
+  private DirectService(Pipeline pipeline, MySqlApplier applier) {
+    this.pipeline = pipeline;
+    this.applier = applier;
+  }
+
+  static TargetSettings target(SandboxServer s) {
+    return TargetSettings.of(s.host(), s.port(), s.root().user(), s.root().password());
+  }
+
+  static DirectService start(
+      SandboxServer source,
+      SandboxServer target,
+      String service,
+      BinlogPosition start,
+      BlockCommit block,
+      RetryPolicy retry) {
+    MySqlApplier applier =
+        new MySqlApplier(target(target), ApplierSettings.of(service), Clock.systemUTC());
+    BinlogExtractor extractor =
+        new BinlogExtractor(
+            Extraction.source(source),
+            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
+            Clock.systemUTC());
+    Pipeline p =
+        new Pipeline(
+            service,
+            List.of(
+                Stage.builder("binlog-to-target")
+                    .extractor(extractor)
+                    .applier(applier)
+                    .blockCommit(block)
+                    .retry(retry)
+                    .originService(service)
+                    .build()),
+            List.of(),
+            Clock.systemUTC());
+    p.start();
+    return new DirectService(p, applier);
+  }
+
+  static DirectService start(
+      SandboxServer source, SandboxServer target, String service, BinlogPosition start) {
+    return start(source, target, service, start, BlockCommit.DEFAULT, RetryPolicy.DEFAULT);
+  }
+
+  /**
+   * Writes a marker row on the source and waits until the target has it: everything written before
+   * is then applied. Fails with the pipeline's failure if it stops.
+   */
+  void sync(SandboxServer source, SandboxServer target, Duration timeout) throws Exception {
+    String token = UUID.randomUUID().toString();
+    try (Connection c = source.connect(source.root(), "");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS ferry_test_sync");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS ferry_test_sync.mark (id INT PRIMARY KEY, token"
+              + " VARCHAR(64))");
+      st.execute("REPLACE INTO ferry_test_sync.mark VALUES (1, '" + token + "')");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Connection c = target.connect(target.root(), "")) {
+      while (System.nanoTime() < deadline) {
+        Optional<PipelineFailure> f = pipeline.failure();
+        if (f.isPresent()) {
+          throw new AssertionError("the pipeline failed: " + f.get().message(), f.get().cause());
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement("SELECT token FROM ferry_test_sync.mark WHERE id = 1")) {
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && token.equals(rs.getString(1))) {
+              return;
+            }
+          }
+        } catch (java.sql.SQLException e) {
+          // not created yet on the target
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("the target did not catch up within " + timeout);
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+  }
+}
