@@ -1,6 +1,7 @@
 package io.ferry.mysql;
 
 import io.ferry.core.pipeline.BlockCommit;
+import io.ferry.core.pipeline.Filter;
 import io.ferry.core.pipeline.Pipeline;
 import io.ferry.core.pipeline.PipelineFailure;
 import io.ferry.core.pipeline.RetryPolicy;
@@ -40,7 +41,8 @@ final class DirectService implements AutoCloseable {
       String service,
       BinlogPosition start,
       BlockCommit block,
-      RetryPolicy retry) {
+      RetryPolicy retry,
+      Filter... filters) {
     MySqlApplier applier =
         new MySqlApplier(target(target), ApplierSettings.of(service), Clock.systemUTC());
     BinlogExtractor extractor =
@@ -48,19 +50,17 @@ final class DirectService implements AutoCloseable {
             Extraction.source(source),
             ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
             Clock.systemUTC());
-    Pipeline p =
-        new Pipeline(
-            service,
-            List.of(
-                Stage.builder("binlog-to-target")
-                    .extractor(extractor)
-                    .applier(applier)
-                    .blockCommit(block)
-                    .retry(retry)
-                    .originService(service)
-                    .build()),
-            List.of(),
-            Clock.systemUTC());
+    Stage.Builder stage =
+        Stage.builder("binlog-to-target")
+            .extractor(extractor)
+            .applier(applier)
+            .blockCommit(block)
+            .retry(retry)
+            .originService(service);
+    for (Filter f : filters) {
+      stage.filter(f);
+    }
+    Pipeline p = new Pipeline(service, List.of(stage.build()), List.of(), Clock.systemUTC());
     p.start();
     return new DirectService(p, applier);
   }
@@ -105,6 +105,22 @@ final class DirectService implements AutoCloseable {
       }
     }
     throw new AssertionError("the target did not catch up within " + timeout);
+  }
+
+  /** Waits until the stage has committed a seqno (without writing anything to the source). */
+  void awaitSeqno(long seqno, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<PipelineFailure> f = pipeline.failure();
+      if (f.isPresent()) {
+        throw new AssertionError("the pipeline failed: " + f.get().message(), f.get().cause());
+      }
+      if (pipeline.status().get(0).committed().seqno() >= seqno) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("seqno " + seqno + " was not applied within " + timeout);
   }
 
   @Override

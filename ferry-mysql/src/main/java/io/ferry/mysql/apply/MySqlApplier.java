@@ -104,7 +104,7 @@ public final class MySqlApplier implements Applier {
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {
           prepareRows();
-          rows.add(rc, idempotent);
+          rows.add(rc, idempotent, tx);
         } else if (c instanceof SqlStatement st) {
           statement(tx, st);
         }
@@ -288,7 +288,7 @@ public final class MySqlApplier implements Applier {
 
   /** The failure as an {@link ApplyException}; a connection that may be broken is dropped. */
   private ApplyException failure(SQLException cause, RowApplyException row, String what) {
-    Transaction tx = current;
+    Transaction tx = row != null && row.owner() instanceof Transaction t ? t : current;
     long seqno = tx != null ? tx.seqno() : -1;
     NativePosition pos = tx != null ? tx.header().nativePosition() : null;
     String table =

@@ -62,6 +62,7 @@ final class RowApplier {
   private Shape pendingShape;
   private String pendingSql;
   private final List<Row> pendingRows = new ArrayList<>();
+  private final List<Object> pendingOwners = new ArrayList<>();
   private final List<String> pendingNames = new ArrayList<>();
   private long rowsApplied;
 
@@ -88,6 +89,7 @@ final class RowApplier {
   /** Drops rows not yet sent (after a rollback). */
   void discard() {
     pendingRows.clear();
+    pendingOwners.clear();
     pendingShape = null;
   }
 
@@ -96,8 +98,11 @@ final class RowApplier {
     forgetTables();
   }
 
-  /** Queues the rows of a change, sending earlier rows first when the statement differs. */
-  void add(RowChanges rc, boolean idempotent) throws SQLException {
+  /**
+   * Queues the rows of a change, sending earlier rows first when the statement differs. {@code
+   * owner} (the transaction) is handed back in the error if one of these rows fails.
+   */
+  void add(RowChanges rc, boolean idempotent, Object owner) throws SQLException {
     if (rc.rows().isEmpty()) {
       return;
     }
@@ -122,6 +127,7 @@ final class RowApplier {
       bindRow(ps, shape, row);
       ps.addBatch();
       pendingRows.add(row);
+      pendingOwners.add(owner);
       if (pendingRows.size() >= MAX_BATCH) {
         flush();
         pendingShape = shape;
@@ -140,7 +146,9 @@ final class RowApplier {
     Shape shape = pendingShape;
     PreparedStatement ps = statements.get(shape);
     List<Row> rows = new ArrayList<>(pendingRows);
+    List<Object> owners = new ArrayList<>(pendingOwners);
     pendingRows.clear();
+    pendingOwners.clear();
     pendingShape = null;
     if (rows.isEmpty()) {
       return;
@@ -164,13 +172,14 @@ final class RowApplier {
     for (int i = 0; i < counts.length && i < rows.size(); i++) {
       if (counts[i] == 0) {
         throw new RowApplyException(
-            null,
-            shape.schema(),
-            shape.table(),
-            pendingSql,
-            describe(shape, rows.get(i)),
-            (shape.action() == Action.UPDATE ? "the row to update" : "the row to delete")
-                + " is not on the target");
+                null,
+                shape.schema(),
+                shape.table(),
+                pendingSql,
+                describe(shape, rows.get(i)),
+                (shape.action() == Action.UPDATE ? "the row to update" : "the row to delete")
+                    + " is not on the target")
+            .owner(owners.get(i));
       }
     }
   }

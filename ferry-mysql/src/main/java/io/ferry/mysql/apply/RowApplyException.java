@@ -15,6 +15,7 @@ final class RowApplyException extends RuntimeException {
   final String sql;
   final String row;
   final SQLException sqlError;
+  private transient Object owner;
 
   RowApplyException(SQLException cause, String schema, String table, String sql, String row) {
     this(cause, schema, table, sql, row, cause == null ? "failed" : cause.getMessage());
@@ -28,5 +29,15 @@ final class RowApplyException extends RuntimeException {
     this.sql = sql;
     this.row = row;
     this.sqlError = cause;
+  }
+
+  /** Records what the failing row belongs to (the applier's transaction). */
+  RowApplyException owner(Object o) {
+    this.owner = o;
+    return this;
+  }
+
+  Object owner() {
+    return owner;
   }
 }

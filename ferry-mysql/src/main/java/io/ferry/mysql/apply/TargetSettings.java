@@ -39,14 +39,17 @@ public record TargetSettings(
 
   /**
    * The JDBC URL: server-side prepared statements (values travel in the binary protocol, exact),
-   * bulk inserts, LOAD DATA LOCAL for replicated LOAD DATA, no TLS on plain sandboxes.
+   * batches pipelined statement by statement (so a failing row is known exactly, where bulk inserts
+   * only say the batch failed), LOAD DATA LOCAL for replicated LOAD DATA, no TLS on plain
+   * sandboxes.
    */
   public String jdbcUrl() {
     return "jdbc:mariadb://"
         + host
         + ":"
         + port
-        + "/?sslMode=disable&useServerPrepStmts=true&allowLocalInfile=true"
+        + "/?sslMode=disable&useServerPrepStmts=true&useBulkStmtsForInserts=false"
+        + "&allowLocalInfile=true"
         + "&prepStmtCacheSize=500&connectTimeout="
         + connectTimeout.toMillis();
   }
