@@ -1,6 +1,8 @@
 package io.ferry.cli;
 
+import io.ferry.cli.config.ConfigCommand;
 import io.ferry.cli.sandbox.SandboxCommand;
+import io.ferry.cli.service.ServiceCommand;
 import io.ferry.cli.thl.ThlCommand;
 import io.ferry.core.FerryVersion;
 import picocli.CommandLine.Command;
@@ -24,12 +26,20 @@ import picocli.CommandLine.Spec;
       ""
     },
     commandListHeading = "%nCommands:%n",
-    subcommands = {ThlCommand.class, SandboxCommand.class, picocli.CommandLine.HelpCommand.class},
+    subcommands = {
+      ServiceCommand.class,
+      ConfigCommand.class,
+      ThlCommand.class,
+      SandboxCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    },
     footerHeading = "%n",
     footer = {
       "Examples:",
       "  ferry sandbox create --name lab --servers 2    two private MariaDB servers",
       "  ferry sandbox env lab                          print their connection settings",
+      "  ferry service run --config alpha.conf          run a service in the foreground",
+      "  ferry config check alpha.conf                  check a service's configuration",
       "  ferry thl list --dir DIR --seqno 42 --sql      one transaction of a log, as SQL",
       "  ferry sandbox create --help                    help for one command",
       "",

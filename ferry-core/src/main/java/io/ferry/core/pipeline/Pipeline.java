@@ -147,10 +147,13 @@ public final class Pipeline implements AutoCloseable {
 
   void taskFailed(StageTask task, PipelineFailure f) {
     synchronized (this) {
-      if (failure == null) {
-        failure = f;
-        state = State.FAILED;
+      if (failure != null) {
+        // a stage stopped by the first failure (interrupted): that one is what happened
+        LOG.debug("pipeline {}: after the failure, {}", name, f.message());
+        return;
       }
+      failure = f;
+      state = State.FAILED;
     }
     LOG.error("pipeline {}: {}", name, f.message(), f.cause());
     tasks.forEach(StageTask::requestStop);

@@ -1,0 +1,268 @@
+package io.ferry.server;
+
+import io.ferry.core.net.RemoteThlExtractor;
+import io.ferry.core.net.ThlClientSettings;
+import io.ferry.core.net.ThlServer;
+import io.ferry.core.net.ThlServerSettings;
+import io.ferry.core.net.TlsSettings;
+import io.ferry.core.pipeline.Applier;
+import io.ferry.core.pipeline.BlockCommit;
+import io.ferry.core.pipeline.DummyApplier;
+import io.ferry.core.pipeline.Extractor;
+import io.ferry.core.pipeline.Filter;
+import io.ferry.core.pipeline.Pipeline;
+import io.ferry.core.pipeline.RetryPolicy;
+import io.ferry.core.pipeline.Stage;
+import io.ferry.core.pipeline.Store;
+import io.ferry.core.pipeline.ThlStore;
+import io.ferry.core.thl.Thl;
+import io.ferry.core.thl.ThlSettings;
+import io.ferry.mysql.BinlogExtractor;
+import io.ferry.mysql.ExtractorSettings;
+import io.ferry.mysql.apply.ApplierSettings;
+import io.ferry.mysql.apply.MySqlApplier;
+import io.ferry.mysql.apply.TargetSettings;
+import io.ferry.mysql.schema.SchemaHistory;
+import io.ferry.mysql.source.SourceSettings;
+import io.ferry.server.config.ServiceConfig;
+import io.ferry.server.config.ServiceSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The service roles as presets: what each one's pipeline is made of. master: binlog → THL, the THL
+ * served to replicas. slave: a master's THL → local THL → target. direct: binlog → target in one
+ * stage. dummy: binlog → nothing, counted. A master going online starts a new epoch: the current
+ * time in milliseconds, or one more than its log's last epoch if that is later, so two masters'
+ * logs never share an epoch at the same seqno.
+ */
+final class Roles {
+  private Roles() {}
+
+  /** What a running service is made of; fields are null where the role has no such part. */
+  static final class Parts {
+    Thl thl;
+    Pipeline pipeline;
+    ThlServer server;
+    MySqlApplier applier;
+    RemoteThlExtractor remote;
+    DummyApplier dummy;
+    long epoch;
+
+    /** Releases what the pipeline does not own: the THL server and the THL. */
+    void closeResources() {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+      if (thl != null) {
+        thl.close();
+        thl = null;
+      }
+    }
+  }
+
+  static Parts build(ServiceConfig c, Path dir, List<Filter> applyFilters, Clock clock) {
+    Parts p = new Parts();
+    String role = c.role();
+    String name = c.name();
+    BlockCommit block =
+        new BlockCommit(
+            c.get(ServiceSettings.BLOCK_COMMIT_EVENTS),
+            c.get(ServiceSettings.BLOCK_COMMIT_LATENCY));
+    RetryPolicy retry =
+        new RetryPolicy(
+            Duration.ofMillis(500), Duration.ofSeconds(10), c.get(ServiceSettings.RETRY_FOR));
+    try {
+      switch (role) {
+        case ServiceSettings.MASTER -> {
+          p.thl = Thl.open(thlSettings(c, dir, clock));
+          p.epoch = Math.max(p.thl.lastCheckpoint().epoch() + 1, clock.millis());
+          ThlStore store = new ThlStore("thl", p.thl);
+          Stage stage =
+              stage(
+                  "binlog-to-thl",
+                  binlog(c, dir, clock),
+                  store.applier(),
+                  block,
+                  retry,
+                  p.epoch,
+                  name,
+                  applyFilters);
+          p.pipeline = new Pipeline(name, List.of(stage), List.<Store>of(store), clock);
+          p.server = new ThlServer(p.thl, serverSettings(c), clock);
+        }
+        case ServiceSettings.SLAVE -> {
+          p.thl = Thl.open(thlSettings(c, dir, clock));
+          ThlStore store = new ThlStore("thl", p.thl);
+          p.remote = new RemoteThlExtractor(clientSettings(c));
+          p.applier = applier(c, clock);
+          // A master may be away for long: the fetching stage keeps retrying.
+          RetryPolicy forever =
+              new RetryPolicy(
+                  Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofDays(3650));
+          Stage fetch =
+              stage("remote-to-thl", p.remote, store.applier(), block, forever, 0, name, List.of());
+          Stage apply =
+              stage(
+                  "thl-to-target",
+                  store.extractor(),
+                  p.applier,
+                  block,
+                  retry,
+                  0,
+                  name,
+                  applyFilters);
+          p.pipeline = new Pipeline(name, List.of(fetch, apply), List.<Store>of(store), clock);
+        }
+        case ServiceSettings.DIRECT -> {
+          p.applier = applier(c, clock);
+          p.epoch = clock.millis();
+          Stage stage =
+              stage(
+                  "binlog-to-target",
+                  binlog(c, dir, clock),
+                  p.applier,
+                  block,
+                  retry,
+                  p.epoch,
+                  name,
+                  applyFilters);
+          p.pipeline = new Pipeline(name, List.of(stage), List.of(), clock);
+        }
+        case ServiceSettings.DUMMY -> {
+          p.dummy = new DummyApplier();
+          p.epoch = clock.millis();
+          Stage stage =
+              stage(
+                  "binlog-to-nothing",
+                  binlog(c, dir, clock),
+                  p.dummy,
+                  block,
+                  retry,
+                  p.epoch,
+                  name,
+                  applyFilters);
+          p.pipeline = new Pipeline(name, List.of(stage), List.of(), clock);
+        }
+        default -> throw new IllegalArgumentException("unknown role " + role);
+      }
+      return p;
+    } catch (RuntimeException e) {
+      p.closeResources();
+      throw e;
+    }
+  }
+
+  private static Stage stage(
+      String name,
+      Extractor extractor,
+      Applier applier,
+      BlockCommit block,
+      RetryPolicy retry,
+      long epoch,
+      String origin,
+      List<Filter> filters) {
+    Stage.Builder b =
+        Stage.builder(name)
+            .extractor(extractor)
+            .applier(applier)
+            .blockCommit(block)
+            .retry(retry)
+            .epoch(epoch)
+            .originService(origin);
+    filters.forEach(b::filter);
+    return b.build();
+  }
+
+  static ThlSettings thlSettings(ServiceConfig c, Path dir, Clock clock) {
+    Path thlDir =
+        c.isSet(ServiceSettings.THL_DIR) ? c.path(ServiceSettings.THL_DIR) : dir.resolve("thl");
+    return ThlSettings.defaults(thlDir)
+        .withFsync(c.get(ServiceSettings.THL_FSYNC))
+        .withSegmentBytes(c.get(ServiceSettings.THL_SEGMENT_BYTES))
+        .withRetention(
+            c.get(ServiceSettings.THL_RETENTION), c.get(ServiceSettings.THL_RETENTION_BYTES))
+        .withClock(clock);
+  }
+
+  private static BinlogExtractor binlog(ServiceConfig c, Path dir, Clock clock) {
+    SourceSettings source =
+        new SourceSettings(
+            c.get(ServiceSettings.SOURCE_HOST),
+            c.get(ServiceSettings.SOURCE_PORT),
+            c.get(ServiceSettings.SOURCE_USER),
+            c.get(ServiceSettings.SOURCE_PASSWORD),
+            c.isSet(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
+                ? c.get(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
+                : 0xFE77_0000L + (c.get(ServiceSettings.SOURCE_PORT) & 0xFFFF),
+            c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
+            c.get(ServiceSettings.SOURCE_HEARTBEAT));
+    Path history =
+        c.isSet(ServiceSettings.SOURCE_SCHEMA_HISTORY)
+            ? c.path(ServiceSettings.SOURCE_SCHEMA_HISTORY)
+            : dir.resolve("schema-history.jsonl");
+    ExtractorSettings settings =
+        ExtractorSettings.defaults()
+            .withStart(c.get(ServiceSettings.SOURCE_START))
+            .withRequireRowFormat(c.get(ServiceSettings.SOURCE_REQUIRE_ROW_FORMAT))
+            .withFragmentBytes(c.get(ServiceSettings.SOURCE_FRAGMENT_BYTES))
+            .withReconnectFor(c.get(ServiceSettings.SOURCE_RECONNECT_FOR))
+            .withSchemaHistory(
+                history,
+                SchemaHistory.OnUnparsedDdl.valueOf(
+                    c.get(ServiceSettings.SOURCE_ON_UNPARSED_DDL).toUpperCase(Locale.ROOT)));
+    return new BinlogExtractor(source, settings, clock);
+  }
+
+  private static MySqlApplier applier(ServiceConfig c, Clock clock) {
+    TargetSettings target =
+        new TargetSettings(
+            c.get(ServiceSettings.TARGET_HOST),
+            c.get(ServiceSettings.TARGET_PORT),
+            c.get(ServiceSettings.TARGET_USER),
+            c.get(ServiceSettings.TARGET_PASSWORD),
+            null);
+    return new MySqlApplier(
+        target,
+        ApplierSettings.of(c.name()).withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)),
+        clock);
+  }
+
+  private static ThlServerSettings serverSettings(ServiceConfig c) {
+    TlsSettings tls =
+        c.isSet(ServiceSettings.SERVE_KEYSTORE)
+            ? new TlsSettings(
+                c.path(ServiceSettings.SERVE_KEYSTORE),
+                c.get(ServiceSettings.SERVE_KEYSTORE_PASSWORD),
+                null,
+                null)
+            : null;
+    return ThlServerSettings.of(
+            c.get(ServiceSettings.SERVE_BIND), c.get(ServiceSettings.SERVE_PORT), c.name())
+        .withSecret(c.get(ServiceSettings.SERVE_SECRET))
+        .withTls(tls)
+        .withHeartbeat(c.get(ServiceSettings.SERVE_HEARTBEAT));
+  }
+
+  private static ThlClientSettings clientSettings(ServiceConfig c) {
+    boolean tls = c.get(ServiceSettings.MASTER_TLS) || c.isSet(ServiceSettings.MASTER_TRUSTSTORE);
+    List<io.ferry.core.net.MasterAddress> masters =
+        new ArrayList<>(c.get(ServiceSettings.MASTER_URI));
+    return ThlClientSettings.of(masters, c.name())
+        .withSecret(c.get(ServiceSettings.MASTER_SECRET))
+        .withTls(
+            tls
+                ? new TlsSettings(
+                    null,
+                    null,
+                    c.path(ServiceSettings.MASTER_TRUSTSTORE),
+                    c.get(ServiceSettings.MASTER_TRUSTSTORE_PASSWORD))
+                : null)
+        .withSilenceLimit(c.get(ServiceSettings.MASTER_SILENCE_LIMIT));
+  }
+}

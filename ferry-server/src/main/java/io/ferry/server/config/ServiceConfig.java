@@ -1,0 +1,201 @@
+package io.ferry.server.config;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A service's configuration file, read and checked. The file has one {@code key = value} per line;
+ * blank lines and lines starting with {@code #} are ignored. Every problem (a malformed line, an
+ * unknown or repeated key, a bad value, a required key missing for the role) is collected and
+ * reported at once, each with the file, line and key. Immutable once loaded.
+ */
+public final class ServiceConfig {
+  /** A key's value as written, and where. */
+  private record Entry(String text, int line) {}
+
+  private final Path file;
+  private final Map<String, Object> values;
+  private final Map<String, Entry> entries;
+
+  private ServiceConfig(Path file, Map<String, Object> values, Map<String, Entry> entries) {
+    this.file = file;
+    this.values = values;
+    this.entries = entries;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Reads and checks a file. */
+  public static ServiceConfig load(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (MalformedInputException e) {
+      throw new ConfigException(List.of(file + ": not UTF-8 text"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+    return parse(file, lines);
+  }
+
+  /** Checks lines as if read from {@code file} (for tests and generated files). */
+  public static ServiceConfig parse(Path file, List<String> lines) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      int n = i + 1;
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        problems.add(file + ":" + n + ": expected key = value, found '" + shorten(line) + "'");
+        continue;
+      }
+      String key = line.substring(0, eq).strip();
+      String value = line.substring(eq + 1).strip();
+      Entry earlier = entries.get(key);
+      if (earlier != null) {
+        problems.add(
+            file + ":" + n + ": " + key + " is set again (first set on line " + earlier.line + ")");
+        continue;
+      }
+      entries.put(key, new Entry(value, n));
+    }
+    Map<String, Object> values = new HashMap<>();
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      Setting<?> s = ServiceSettings.byKey(e.getKey());
+      String where = file + ":" + e.getValue().line + ": " + e.getKey();
+      if (s == null) {
+        problems.add(where + ": unknown key" + suggestion(e.getKey()));
+        continue;
+      }
+      try {
+        values.put(s.key(), s.type().parse(e.getValue().text));
+      } catch (IllegalArgumentException ex) {
+        problems.add(where + ": " + ex.getMessage() + " (expected " + s.type().describe() + ")");
+      }
+    }
+    Object role = values.get(ServiceSettings.ROLE.key());
+    for (Setting<?> s : ServiceSettings.all()) {
+      boolean relevant = role == null ? s.roles().isEmpty() : s.appliesTo((String) role);
+      if (relevant && s.required() && s.defaultValue() == null && !entries.containsKey(s.key())) {
+        problems.add(
+            file
+                + ": "
+                + s.key()
+                + " is required"
+                + (s.roles().isEmpty() ? "" : " for a " + role + " service")
+                + " ("
+                + s.description()
+                + ")");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new ServiceConfig(file, values, entries);
+  }
+
+  /** The value: as set in the file, else the default (null when neither). */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> s) {
+    Object v = values.get(s.key());
+    return v != null ? (T) v : s.defaultValue();
+  }
+
+  public boolean isSet(Setting<?> s) {
+    return values.containsKey(s.key());
+  }
+
+  /** A path setting resolved against the file's directory; null when unset without default. */
+  public Path path(Setting<Path> s) {
+    Path p = get(s);
+    if (p == null) {
+      return null;
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return base == null ? p : base.resolve(p).normalize();
+  }
+
+  public String role() {
+    return get(ServiceSettings.ROLE);
+  }
+
+  public String name() {
+    return get(ServiceSettings.NAME);
+  }
+
+  /** One line per setting that applies to the role: key, value (secrets masked), origin. */
+  public List<String[]> effective() {
+    List<String[]> rows = new ArrayList<>();
+    for (Setting<?> s : ServiceSettings.all()) {
+      if (!s.appliesTo(role())) {
+        continue;
+      }
+      rows.add(
+          new String[] {
+            s.key(), display(s), isSet(s) ? "line " + entries.get(s.key()).line : "default"
+          });
+    }
+    return rows;
+  }
+
+  private <T> String display(Setting<T> s) {
+    T v = get(s);
+    if (v == null) {
+      return "";
+    }
+    String text = s.type().format(v);
+    return s.secret() && !text.isEmpty() ? "*****" : text;
+  }
+
+  private static String suggestion(String key) {
+    Setting<?> best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Setting<?> s : ServiceSettings.all()) {
+      int d = distance(key, s.key());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = s;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, key.length() / 4)
+        ? " (did you mean " + best.key() + "?)"
+        : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}
