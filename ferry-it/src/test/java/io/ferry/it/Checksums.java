@@ -55,11 +55,20 @@ final class Checksums {
   /** Whether the target has the marker row with this token. */
   static boolean hasMark(SandboxServer target, String token) {
     try (Connection c = target.connect(target.root(), "");
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT token FROM ferry_it_sync.mark WHERE id = 1")) {
-      return rs.next() && token.equals(rs.getString(1));
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT COUNT(*) FROM information_schema.TABLES"
+                  + " WHERE TABLE_SCHEMA = 'ferry_it_sync' AND TABLE_NAME = 'mark'")) {
+        if (!rs.next() || rs.getInt(1) == 0) {
+          return false;
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT token FROM ferry_it_sync.mark WHERE id = 1")) {
+        return rs.next() && token.equals(rs.getString(1));
+      }
     } catch (Exception e) {
-      return false;
+      return false; // the target may be restarting
     }
   }
 }

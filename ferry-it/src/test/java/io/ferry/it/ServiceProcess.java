@@ -1,0 +1,89 @@
+package io.ferry.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Test helper: a service run as its own JVM ({@code ferry service run --config FILE}), so it can be
+ * killed with SIGKILL like a real process. Output goes to a log file next to the configuration.
+ */
+final class ServiceProcess {
+  private final Path config;
+  private final Path log;
+  private Process process;
+  private int starts;
+
+  ServiceProcess(Path config) {
+    this.config = config;
+    this.log = config.resolveSibling(config.getFileName() + ".log");
+  }
+
+  void start() throws IOException {
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.ferry.cli.Main",
+            "service",
+            "run",
+            "--config",
+            config.toString());
+    process =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    starts++;
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+
+  /** Whether it ended by itself (it failed): that is a test failure, with its log. */
+  void checkAlive() throws IOException {
+    if (process != null && !process.isAlive()) {
+      throw new AssertionError(
+          config.getFileName()
+              + " exited by itself with status "
+              + process.exitValue()
+              + " after "
+              + starts
+              + " starts; log tail:\n"
+              + tail());
+    }
+  }
+
+  String tail() throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** SIGTERM (a clean offline), then SIGKILL if it does not end in 30 s. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}
