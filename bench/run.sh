@@ -3,11 +3,12 @@
 # baselines. Not tests: nothing here passes or fails.
 #   bench/run.sh [core] [options]   the THL and pipeline (--help for options)
 #   bench/run.sh binlog [options]   binlog extraction vs mariadb-binlog (needs sysbench, MariaDB)
+#   bench/run.sh apply [options]    catch-up and lag vs MariaDB replication (needs sysbench, MariaDB)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 which=core
-if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ]; }; then
+if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ]; }; then
   which=$1
   shift
 fi
@@ -15,6 +16,9 @@ main=io.ferry.bench.CoreBenchmark
 if [ "$which" = binlog ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.BinlogBenchmark
+elif [ "$which" = apply ]; then
+  ensure_packages mariadb sysbench
+  main=io.ferry.bench.ApplyBenchmark
 fi
 mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am install
 exec java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \

@@ -128,6 +128,45 @@ class ApplyRowsTest {
   }
 
   @Test
+  void aFailureAmongManyStatementsIsFoundRowByRowAndHugeRowsGoBinary() throws Exception {
+    SandboxServer source = db.server(1);
+    SandboxServer target = db.server(2);
+    BinlogPosition start = Extraction.head(source);
+    Extraction.sql(
+        source,
+        "CREATE DATABASE m",
+        "CREATE TABLE m.t (id INT PRIMARY KEY, v INT)",
+        "CREATE TABLE m.big (id INT PRIMARY KEY, b LONGBLOB)",
+        "INSERT INTO m.big VALUES (1, REPEAT(X'5A', 3000000)), (2, X'00')");
+    PipelineFailure failure;
+    try (DirectService direct = DirectService.start(source, target, "many", start)) {
+      direct.sync(source, target, Duration.ofSeconds(60));
+      Compare.schema(source, target, "m");
+      Extraction.sql(target, "SET sql_log_bin = 0", "INSERT INTO m.t VALUES (3, 0)");
+      // One transaction of five statements: the third collides with the row added by hand.
+      Extraction.sql(
+          source,
+          "BEGIN",
+          "INSERT INTO m.t VALUES (1, 1)",
+          "UPDATE m.big SET b = X'01' WHERE id = 2",
+          "INSERT INTO m.t VALUES (3, 3)",
+          "INSERT INTO m.t VALUES (4, 4)",
+          "DELETE FROM m.big WHERE id = 2",
+          "COMMIT");
+      failure = awaitFailure(direct);
+      assertThat(direct.pipeline.status().get(0).retries()).isPositive();
+      assertThat(direct.pipeline.status().get(0).lastRetry())
+          .contains("applying the block again one statement at a time");
+    }
+    ApplyException e = (ApplyException) failure.cause();
+    assertThat(e.isRetriable()).isFalse();
+    assertThat(e.errorCode()).isEqualTo(1062);
+    assertThat(e.row()).isEqualTo("id=3, v=3");
+    assertThat(e.statement()).isEqualTo("INSERT INTO `m`.`t` (`id`, `v`) VALUES (?, ?)");
+    assertThat(e.seqno()).isPositive();
+  }
+
+  @Test
   void aRestartedTargetIsRetriedAndNothingIsLostOrDoubled() throws Exception {
     SandboxServer source = db.server(1);
     SandboxServer target = db.server(2);

@@ -184,7 +184,11 @@ public final class ThlServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        LOG.error("serving replica {} at {} failed: {}", name, address, e.getMessage(), e);
+        if (closed) {
+          LOG.debug("replica {} at {}: stopped while serving: {}", name, address, e.getMessage());
+        } else {
+          LOG.error("serving replica {} at {} failed: {}", name, address, e.getMessage(), e);
+        }
       } finally {
         sessions.remove(this);
       }
@@ -199,7 +203,7 @@ public final class ThlServer implements AutoCloseable {
       w.string(settings.service());
       w.bytes(nonce);
       w.u8(settings.secret() != null ? 1 : 0);
-      w.string(thl.logId().toString());
+      w.string(thl.logId() == null ? "" : thl.logId().toString());
       Wire.write(out, Wire.SERVER_HELLO, w);
       out.flush();
       Wire.Frame hello = Wire.read(in, Wire.MAX_HANDSHAKE_FRAME);

@@ -31,6 +31,26 @@ public final class ApplyException extends RuntimeException implements Retriable 
       String statement,
       String row,
       SQLException cause) {
+    this(
+        message,
+        seqno,
+        nativePosition,
+        table,
+        statement,
+        row,
+        cause,
+        cause != null && ApplyErrors.isTransient(cause));
+  }
+
+  ApplyException(
+      String message,
+      long seqno,
+      NativePosition nativePosition,
+      String table,
+      String statement,
+      String row,
+      SQLException cause,
+      boolean retriable) {
     super(message, cause);
     this.seqno = seqno;
     this.nativePosition = nativePosition;
@@ -40,7 +60,7 @@ public final class ApplyException extends RuntimeException implements Retriable 
     this.errorCode = cause == null ? 0 : cause.getErrorCode();
     this.sqlState = cause == null ? null : cause.getSQLState();
     this.serverMessage = cause == null ? null : cause.getMessage();
-    this.retriable = cause != null && ApplyErrors.isTransient(cause);
+    this.retriable = retriable;
   }
 
   /** The seqno being applied, or -1 when the failure was not in a transaction. */

@@ -48,6 +48,7 @@ public final class MySqlApplier implements Applier {
   private Checkpoint pending = Checkpoint.NONE;
   private long inDoubtSeqno = -1;
   private boolean idempotent;
+  private long preciseThroughSeqno = -1;
   private boolean statementRan;
   private final List<String[]> rowOptions = new ArrayList<>();
   private Transaction current;
@@ -115,13 +116,46 @@ public final class MySqlApplier implements Applier {
       }
     } catch (RowApplyException e) {
       throw failure(e.sqlError, e, e.getMessage());
+    } catch (RowApplier.AmbiguousBatchException e) {
+      throw ambiguous(e);
     } catch (SQLException e) {
       throw failure(e, null, e.getMessage());
     }
   }
 
+  /**
+   * A round trip of several statements failed without saying which: the block is applied again (the
+   * stage retries) one statement at a time up to the current transaction, which finds the row, or
+   * passes if the cause was passing.
+   */
+  private ApplyException ambiguous(RowApplier.AmbiguousBatchException e) {
+    SQLException cause = e.sqlError();
+    if (ApplyErrors.isTransient(cause)) {
+      return failure(cause, null, cause.getMessage());
+    }
+    preciseThroughSeqno =
+        Math.max(
+            preciseThroughSeqno, Math.max(pending.seqno(), current == null ? -1 : current.seqno()));
+    return new ApplyException(
+        "one of "
+            + e.statements
+            + " statements sent together to "
+            + target.address()
+            + " failed ("
+            + cause.getMessage()
+            + "); applying the block again one statement at a time to find it",
+        -1,
+        null,
+        null,
+        null,
+        null,
+        cause,
+        true);
+  }
+
   private void begin(Transaction tx) throws SQLException {
     idempotent = tx.seqno() == inDoubtSeqno;
+    rows.precise(tx.seqno() <= preciseThroughSeqno);
     if (tx.commitRequired()) {
       rows.flush();
       catalog.markInDoubt(tx.seqno());
@@ -201,6 +235,8 @@ public final class MySqlApplier implements Applier {
               rows.keylessTables());
     } catch (RowApplyException e) {
       throw failure(e.sqlError, e, e.getMessage());
+    } catch (RowApplier.AmbiguousBatchException e) {
+      throw ambiguous(e);
     } catch (SQLException e) {
       throw failure(e, null, "commit failed: " + e.getMessage());
     }

@@ -6,34 +6,35 @@ import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.RowChanges;
 import io.ferry.core.value.Values;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Applies row changes as prepared, batched statements. Consecutive rows of the same table, action
- * and image shape share one statement and are sent as one batch. Updates and deletes locate each
- * row by the target's primary key, else a unique NOT NULL key, else the whole before image (NULL
- * safe, one row at a time; such tables are listed in {@link #keylessTables()}). Each update and
- * delete must find its row: a missing row means the target has drifted from the source, and is an
- * error. In idempotent mode (re-applying a transaction a crash may have half-applied) an insert of
- * an existing row overwrites it and a missing row is passed over. Not thread-safe: one applier.
+ * Applies row changes. Each row becomes one statement: an insert, or an update or delete that
+ * locates the row by the target's primary key, else a unique NOT NULL key, else the whole before
+ * image (NULL safe, one row; such tables are listed in {@link #keylessTables()}). Rows are queued
+ * and sent many statements to a round trip, as text with exact literals ({@link ExactLiterals}); a
+ * row with huge values goes alone as a prepared statement with binary parameters. Every update and
+ * delete must find its row: a missing row means the target has drifted, and is an error. When a
+ * round trip of many statements fails, the server does not say which one; {@link #precise} mode
+ * (one statement per round trip) finds it when the block is applied again. In idempotent mode
+ * (re-applying a transaction a crash may have half-applied) an insert overwrites an existing row
+ * and a missing row is passed over. Not thread-safe: one applier.
  */
 final class RowApplier {
-  private static final int MAX_BATCH = 500;
-  private static final int MAX_STATEMENTS = 256;
+  private static final int MAX_STATEMENTS = 500;
+  private static final int MAX_CHARS = 512 * 1024;
+  private static final long MAX_TEXT_ROW = 2L << 20;
 
-  /** Everything that decides a statement's text. */
+  /** Everything that decides a statement's text, but the values. */
   private record Shape(
       String schema,
       String table,
@@ -41,30 +42,20 @@ final class RowApplier {
       List<Integer> setColumns,
       List<Integer> whereColumns,
       boolean wholeImage,
-      boolean idempotent) {}
+      boolean idempotent,
+      List<String> names) {}
+
+  /** A row's statement, waiting to be sent. */
+  private record Pending(String sql, Shape shape, Row row, Object owner) {}
 
   private final Connection connection;
   private final Map<String, TargetTable> tables = new HashMap<>();
-  private final Map<Shape, PreparedStatement> statements =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Shape, PreparedStatement> eldest) {
-          if (size() > MAX_STATEMENTS) {
-            closeQuietly(eldest.getValue());
-            return true;
-          }
-          return false;
-        }
-      };
   private final Set<String> keyless = new TreeSet<>();
-  private Shape pendingShape;
-  private String pendingSql;
-  private final List<Row> pendingRows = new ArrayList<>();
-  private final List<Object> pendingOwners = new ArrayList<>();
-  private final List<String> pendingNames = new ArrayList<>();
+  private final List<Pending> pending = new ArrayList<>();
+  private int pendingChars;
+  private Statement text;
   private long rowsApplied;
+  private boolean precise;
 
   RowApplier(Connection connection) {
     this.connection = connection;
@@ -79,108 +70,157 @@ final class RowApplier {
     return rowsApplied;
   }
 
-  /** Forgets table definitions (after DDL) and the statements built on them. */
+  /** One statement per round trip, so that a failing row is known exactly. */
+  void precise(boolean on) {
+    this.precise = on;
+  }
+
+  /** Forgets table definitions (after DDL). */
   void forgetTables() {
     tables.clear();
-    statements.values().forEach(RowApplier::closeQuietly);
-    statements.clear();
   }
 
   /** Drops rows not yet sent (after a rollback). */
   void discard() {
-    pendingRows.clear();
-    pendingOwners.clear();
-    pendingShape = null;
+    pending.clear();
+    pendingChars = 0;
   }
 
   void close() {
     discard();
     forgetTables();
+    if (text != null) {
+      try {
+        text.close();
+      } catch (SQLException e) {
+        // a statement on a broken connection: nothing to release
+      }
+      text = null;
+    }
   }
 
   /**
-   * Queues the rows of a change, sending earlier rows first when the statement differs. {@code
-   * owner} (the transaction) is handed back in the error if one of these rows fails.
+   * Queues the rows of a change. {@code owner} (the transaction) is handed back in the error if one
+   * of these rows fails.
    */
   void add(RowChanges rc, boolean idempotent, Object owner) throws SQLException {
     if (rc.rows().isEmpty()) {
       return;
     }
     TargetTable t = table(rc.schema(), rc.table());
-    List<String> names = names(rc);
-    Shape shape = shape(rc, t, names, idempotent);
-    if (!shape.equals(pendingShape)) {
-      flush();
-    }
-    PreparedStatement ps = statements.get(shape);
-    if (ps == null) {
-      ps = connection.prepareStatement(sql(shape, names));
-      statements.put(shape, ps);
-    }
-    if (pendingShape == null) {
-      pendingShape = shape;
-      pendingSql = sql(shape, names);
-      pendingNames.clear();
-      pendingNames.addAll(names);
-    }
+    Shape shape = shape(rc, t, names(rc), idempotent);
     for (Row row : rc.rows()) {
-      bindRow(ps, shape, row);
-      ps.addBatch();
-      pendingRows.add(row);
-      pendingOwners.add(owner);
-      if (pendingRows.size() >= MAX_BATCH) {
+      if (textLength(shape, row) > MAX_TEXT_ROW) {
         flush();
-        pendingShape = shape;
-        pendingSql = sql(shape, names);
-        pendingNames.clear();
-        pendingNames.addAll(names);
+        prepared(shape, row, owner);
+        continue;
+      }
+      String sql = render(shape, row);
+      pending.add(new Pending(sql, shape, row, owner));
+      pendingChars += sql.length();
+      if (precise || pending.size() >= MAX_STATEMENTS || pendingChars >= MAX_CHARS) {
+        flush();
       }
     }
   }
 
-  /** Sends queued rows and checks that every update and delete found its row. */
+  /** Sends queued statements and checks that every update and delete found its row. */
   void flush() throws SQLException {
-    if (pendingShape == null) {
+    if (pending.isEmpty()) {
       return;
     }
-    Shape shape = pendingShape;
-    PreparedStatement ps = statements.get(shape);
-    List<Row> rows = new ArrayList<>(pendingRows);
-    List<Object> owners = new ArrayList<>(pendingOwners);
-    pendingRows.clear();
-    pendingOwners.clear();
-    pendingShape = null;
-    if (rows.isEmpty()) {
-      return;
+    List<Pending> batch = new ArrayList<>(pending);
+    discard();
+    if (text == null) {
+      text = connection.createStatement();
     }
-    int[] counts;
-    try {
-      counts = ps.executeBatch();
-    } catch (BatchUpdateException e) {
-      int failed = e.getUpdateCounts() == null ? 0 : e.getUpdateCounts().length;
-      Row row = failed < rows.size() && rows.size() > 1 ? rows.get(failed) : rows.get(0);
-      throw new RowApplyException(
-          e, shape.schema(), shape.table(), pendingSql, describe(shape, row));
-    } catch (SQLException e) {
-      throw new RowApplyException(
-          e, shape.schema(), shape.table(), pendingSql, describe(shape, rows.get(0)));
-    }
-    rowsApplied += rows.size();
-    if (shape.action() == Action.INSERT || shape.idempotent()) {
-      return;
-    }
-    for (int i = 0; i < counts.length && i < rows.size(); i++) {
-      if (counts[i] == 0) {
-        throw new RowApplyException(
-                null,
-                shape.schema(),
-                shape.table(),
-                pendingSql,
-                describe(shape, rows.get(i)),
-                (shape.action() == Action.UPDATE ? "the row to update" : "the row to delete")
-                    + " is not on the target")
-            .owner(owners.get(i));
+    if (batch.size() == 1 || precise) {
+      for (Pending p : batch) {
+        int count;
+        try {
+          count = text.executeUpdate(p.sql());
+        } catch (SQLException e) {
+          throw failure(e, p);
+        }
+        check(p, count);
       }
+      return;
+    }
+    StringBuilder sql = new StringBuilder(pendingCharsOf(batch) + batch.size() * 2);
+    for (Pending p : batch) {
+      sql.append(p.sql()).append(";\n");
+    }
+    List<Integer> counts = new ArrayList<>(batch.size());
+    try {
+      text.execute(sql.toString());
+      counts.add(text.getUpdateCount());
+      while (text.getMoreResults() || text.getUpdateCount() != -1) {
+        counts.add(text.getUpdateCount());
+      }
+    } catch (SQLException e) {
+      throw new AmbiguousBatchException(e, batch.size(), batch.get(0).owner());
+    }
+    if (counts.size() != batch.size()) {
+      throw new IllegalStateException(
+          "the target answered " + batch.size() + " statements with " + counts.size() + " results");
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      check(batch.get(i), counts.get(i));
+    }
+  }
+
+  private static int pendingCharsOf(List<Pending> batch) {
+    int n = 0;
+    for (Pending p : batch) {
+      n += p.sql().length();
+    }
+    return n;
+  }
+
+  private void check(Pending p, int count) {
+    rowsApplied++;
+    Shape s = p.shape();
+    if (count == 0 && s.action() != Action.INSERT && !s.idempotent()) {
+      throw new RowApplyException(
+              null,
+              s.schema(),
+              s.table(),
+              parameterized(s),
+              describe(s, p.row()),
+              (s.action() == Action.UPDATE ? "the row to update" : "the row to delete")
+                  + " is not on the target")
+          .owner(p.owner());
+    }
+  }
+
+  private static RowApplyException failure(SQLException e, Pending p) {
+    return new RowApplyException(
+            e,
+            p.shape().schema(),
+            p.shape().table(),
+            parameterized(p.shape()),
+            describe(p.shape(), p.row()))
+        .owner(p.owner());
+  }
+
+  /** A row with values too big for a text statement: binary parameters, one round trip. */
+  private void prepared(Shape s, Row row, Object owner) throws SQLException {
+    String sql = parameterized(s);
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      int p = 1;
+      for (int i : s.setColumns()) {
+        ValueBinder.bind(ps, p++, row.after(i));
+      }
+      for (int i : s.whereColumns()) {
+        ValueBinder.bind(ps, p++, row.before(i));
+      }
+      int count;
+      try {
+        count = ps.executeUpdate();
+      } catch (SQLException e) {
+        throw failure(e, new Pending(sql, s, row, owner));
+      }
+      check(new Pending(sql, s, row, owner), count);
     }
   }
 
@@ -261,7 +301,7 @@ final class RowApplier {
                 + key);
       }
     }
-    return new Shape(rc.schema(), rc.table(), rc.action(), set, where, whole, idempotent);
+    return new Shape(rc.schema(), rc.table(), rc.action(), set, where, whole, idempotent, names);
   }
 
   /** The columns a mask covers, each checked to exist on the target. */
@@ -294,41 +334,103 @@ final class RowApplier {
     return -1;
   }
 
-  private static String sql(Shape s, List<String> names) {
+  private static long textLength(Shape s, Row row) {
+    long n = 0;
+    for (int i : s.setColumns()) {
+      n += ExactLiterals.estimatedLength(row.after(i));
+    }
+    for (int i : s.whereColumns()) {
+      n += ExactLiterals.estimatedLength(row.before(i));
+    }
+    return n;
+  }
+
+  /** The row's statement with its values as exact literals. */
+  private static String render(Shape s, Row row) {
+    StringBuilder sb = new StringBuilder(64 + 16 * s.names().size());
     String table = quote(s.schema()) + "." + quote(s.table());
-    StringBuilder sb = new StringBuilder();
     switch (s.action()) {
       case INSERT -> {
         sb.append("INSERT INTO ").append(table).append(" (");
-        join(sb, s.setColumns(), names, "", ", ");
-        sb.append(") VALUES (").append("?, ".repeat(s.setColumns().size() - 1)).append("?)");
-        if (s.idempotent()) {
-          sb.append(" ON DUPLICATE KEY UPDATE ");
-          for (int k = 0; k < s.setColumns().size(); k++) {
-            String col = quote(names.get(s.setColumns().get(k)));
-            sb.append(k == 0 ? "" : ", ").append(col).append(" = VALUES(").append(col).append(')');
-          }
+        columns(sb, s.setColumns(), s.names());
+        sb.append(") VALUES (");
+        for (int k = 0; k < s.setColumns().size(); k++) {
+          ExactLiterals.append(sb.append(k == 0 ? "" : ", "), row.after(s.setColumns().get(k)));
         }
+        sb.append(')');
+        onDuplicate(sb, s);
       }
       case UPDATE -> {
         sb.append("UPDATE ").append(table).append(" SET ");
-        join(sb, s.setColumns(), names, " = ?", ", ");
-        where(sb, s, names);
+        for (int k = 0; k < s.setColumns().size(); k++) {
+          int i = s.setColumns().get(k);
+          sb.append(k == 0 ? "" : ", ").append(quote(s.names().get(i))).append(" = ");
+          ExactLiterals.append(sb, row.after(i));
+        }
+        where(sb, s, row);
       }
       case DELETE -> {
         sb.append("DELETE FROM ").append(table);
-        where(sb, s, names);
+        where(sb, s, row);
       }
     }
     return sb.toString();
   }
 
-  private static void where(StringBuilder sb, Shape s, List<String> names) {
+  private static void where(StringBuilder sb, Shape s, Row row) {
     sb.append(" WHERE ");
-    join(sb, s.whereColumns(), names, s.wholeImage() ? " <=> ?" : " = ?", " AND ");
+    for (int k = 0; k < s.whereColumns().size(); k++) {
+      int i = s.whereColumns().get(k);
+      sb.append(k == 0 ? "" : " AND ")
+          .append(quote(s.names().get(i)))
+          .append(s.wholeImage() ? " <=> " : " = ");
+      ExactLiterals.append(sb, row.before(i));
+    }
     if (s.wholeImage()) {
       sb.append(" LIMIT 1");
     }
+  }
+
+  /** The same statement with {@code ?} for values (for the binary path and error messages). */
+  private static String parameterized(Shape s) {
+    String table = quote(s.schema()) + "." + quote(s.table());
+    StringBuilder sb = new StringBuilder();
+    switch (s.action()) {
+      case INSERT -> {
+        sb.append("INSERT INTO ").append(table).append(" (");
+        columns(sb, s.setColumns(), s.names());
+        sb.append(") VALUES (").append("?, ".repeat(s.setColumns().size() - 1)).append("?)");
+        onDuplicate(sb, s);
+      }
+      case UPDATE -> {
+        sb.append("UPDATE ").append(table).append(" SET ");
+        join(sb, s.setColumns(), s.names(), " = ?", ", ");
+        sb.append(" WHERE ");
+        join(sb, s.whereColumns(), s.names(), s.wholeImage() ? " <=> ?" : " = ?", " AND ");
+      }
+      case DELETE -> {
+        sb.append("DELETE FROM ").append(table).append(" WHERE ");
+        join(sb, s.whereColumns(), s.names(), s.wholeImage() ? " <=> ?" : " = ?", " AND ");
+      }
+    }
+    if (s.action() != Action.INSERT && s.wholeImage()) {
+      sb.append(" LIMIT 1");
+    }
+    return sb.toString();
+  }
+
+  private static void onDuplicate(StringBuilder sb, Shape s) {
+    if (s.idempotent()) {
+      sb.append(" ON DUPLICATE KEY UPDATE ");
+      for (int k = 0; k < s.setColumns().size(); k++) {
+        String col = quote(s.names().get(s.setColumns().get(k)));
+        sb.append(k == 0 ? "" : ", ").append(col).append(" = VALUES(").append(col).append(')');
+      }
+    }
+  }
+
+  private static void columns(StringBuilder sb, List<Integer> cols, List<String> names) {
+    join(sb, cols, names, "", ", ");
   }
 
   private static void join(
@@ -342,18 +444,8 @@ final class RowApplier {
     return "`" + identifier.replace("`", "``") + "`";
   }
 
-  private static void bindRow(PreparedStatement ps, Shape s, Row row) throws SQLException {
-    int p = 1;
-    for (int i : s.setColumns()) {
-      ValueBinder.bind(ps, p++, row.after(i));
-    }
-    for (int i : s.whereColumns()) {
-      ValueBinder.bind(ps, p++, row.before(i));
-    }
-  }
-
   /** The row for an error message: the located key (or the inserted values), shortened. */
-  private String describe(Shape s, Row row) {
+  private static String describe(Shape s, Row row) {
     List<Integer> cols = s.action() == Action.INSERT ? s.setColumns() : s.whereColumns();
     StringBuilder sb = new StringBuilder();
     for (int k = 0; k < cols.size() && k < 12; k++) {
@@ -363,7 +455,7 @@ final class RowApplier {
       if (text.length() > 64) {
         text = text.substring(0, 61) + "...";
       }
-      sb.append(k == 0 ? "" : ", ").append(pendingNames.get(i)).append('=').append(text);
+      sb.append(k == 0 ? "" : ", ").append(s.names().get(i)).append('=').append(text);
     }
     if (cols.size() > 12) {
       sb.append(", ...");
@@ -371,11 +463,25 @@ final class RowApplier {
     return sb.toString();
   }
 
-  private static void closeQuietly(Statement st) {
-    try {
-      Objects.requireNonNull(st).close();
-    } catch (SQLException e) {
-      // a statement on a broken connection: nothing to release
+  /**
+   * A round trip of several statements failed and the server did not say which one. Retriable: the
+   * block is applied again, statement by statement, to find the row (or pass, if the cause was
+   * passing).
+   */
+  static final class AmbiguousBatchException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final transient Object firstOwner;
+    final int statements;
+
+    AmbiguousBatchException(SQLException cause, int statements, Object firstOwner) {
+      super(cause.getMessage(), cause);
+      this.statements = statements;
+      this.firstOwner = firstOwner;
+    }
+
+    SQLException sqlError() {
+      return (SQLException) getCause();
     }
   }
 }

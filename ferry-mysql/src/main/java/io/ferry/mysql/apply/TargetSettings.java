@@ -48,7 +48,7 @@ public record TargetSettings(
         + host
         + ":"
         + port
-        + "/?sslMode=disable&useServerPrepStmts=true&useBulkStmtsForInserts=false"
+        + "/?sslMode=disable&useServerPrepStmts=true&allowMultiQueries=true"
         + "&allowLocalInfile=true"
         + "&prepStmtCacheSize=500&connectTimeout="
         + connectTimeout.toMillis();

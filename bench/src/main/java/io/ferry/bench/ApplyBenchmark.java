@@ -1,0 +1,230 @@
+package io.ferry.bench;
+
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.mysql.source.SourceProbe;
+import io.ferry.mysql.source.SourceSettings;
+import io.ferry.sandbox.Binaries;
+import io.ferry.sandbox.Sandbox;
+import io.ferry.sandbox.SandboxServer;
+import io.ferry.sandbox.SandboxSpec;
+import io.ferry.sandbox.Sandboxes;
+import io.ferry.testkit.Sysbench;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The seeds' catch-up test. A source and three replicas with identical durable settings
+ * (innodb_flush_log_at_trx_commit=1, sync_binlog=1, binlog on) start from the same data; with the
+ * replicas stopped, sysbench write workloads across 30 schemas fill the source's binlog; then each
+ * replica catches up in turn: (a) MariaDB's own replication, single-threaded, (b) MariaDB's own
+ * parallel replication (4 threads, optimistic), (c) Ferry (master and slave services, one apply
+ * channel, block commit). Prints transactions/s and the ratios to (a). Then, with sysbench at a
+ * steady 1,000 transactions/s, measures master-commit → replica-commit lag (p50, p99) of native
+ * replication and of Ferry in the same run. Not a test: it prints figures.
+ */
+public final class ApplyBenchmark {
+  private ApplyBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = 10;
+    int schemas = 30;
+    int lagSeconds = 20;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--schemas" -> schemas = Integer.parseInt(args[++i]);
+        case "--lag-seconds" -> lagSeconds = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "ferry-bench-apply-");
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Sandboxes sandboxes = new Sandboxes(home, new Binaries(Binaries.defaultCacheDir()));
+    try {
+      Sandbox sandbox =
+          sandboxes.create(
+              SandboxSpec.mariadb("apply", 4)
+                  .withOptions(
+                      List.of(
+                          "innodb_buffer_pool_size=256M",
+                          "innodb_flush_log_at_trx_commit=1",
+                          "sync_binlog=1",
+                          "max_binlog_size=1G")));
+      new Run(sandbox, schemas, home).catchUp(seconds).lag(lagSeconds);
+    } finally {
+      for (Sandbox s : sandboxes.list()) {
+        sandboxes.destroy(s.name());
+      }
+      BenchFiles.deleteTree(home);
+    }
+  }
+
+  private static final class Run {
+    private final SandboxServer source;
+    private final SandboxServer single;
+    private final SandboxServer parallel;
+    private final SandboxServer ferry;
+    private final int schemas;
+    private final Path work;
+    private final Sysbench sysbench = new Sysbench("oltp_write_only", 1, 1000, 1);
+    private FerryPair pair;
+    private NativeReplica nativeSingle;
+
+    Run(Sandbox sandbox, int schemas, Path work) {
+      this.source = sandbox.server(1);
+      this.single = sandbox.server(2);
+      this.parallel = sandbox.server(3);
+      this.ferry = sandbox.server(4);
+      this.schemas = schemas;
+      this.work = work;
+    }
+
+    private BinlogPosition head() {
+      SourceSettings s =
+          SourceSettings.of(
+              source.host(),
+              source.port(),
+              source.replicator().user(),
+              source.replicator().password());
+      return SourceProbe.probe(s).head();
+    }
+
+    Run catchUp(int seconds) throws Exception {
+      BinlogPosition origin = head();
+      System.out.printf("preparing %d sysbench schemas ...%n", schemas);
+      for (int i = 1; i <= schemas; i++) {
+        sysbench.prepare(source, "sb" + i);
+      }
+      BinlogPosition start = head();
+      System.out.println("provisioning the three replicas with the same data ...");
+      for (SandboxServer r : List.of(single, parallel, ferry)) {
+        NativeReplica n = new NativeReplica(r);
+        n.pointAt(source, origin);
+        n.start();
+        n.await(start);
+        n.forget();
+      }
+      System.out.printf(
+          "running oltp_write_only on %d schemas for %d s, replicas stopped ...%n",
+          schemas, seconds);
+      List<Process> load = new ArrayList<>();
+      for (int i = 1; i <= schemas; i++) {
+        load.add(sysbench.run(source, "sb" + i, seconds, 0, null));
+      }
+      for (Process p : load) {
+        p.waitFor();
+      }
+      BinlogPosition end = head();
+      long transactions = countTransactions(start, end);
+      System.out.printf(
+          "binlog to apply: %.1f MB, %,d transactions%n%n",
+          (end.offset() - start.offset()) / 1e6, transactions);
+
+      nativeSingle = new NativeReplica(single);
+      nativeSingle.pointAt(source, start);
+      long t0 = System.nanoTime();
+      nativeSingle.start();
+      nativeSingle.await(end);
+      double a = (System.nanoTime() - t0) / 1e9;
+
+      NativeReplica nativeParallel = new NativeReplica(parallel);
+      nativeParallel.pointAt(source, start);
+      nativeParallel.parallel(4, "optimistic");
+      t0 = System.nanoTime();
+      nativeParallel.start();
+      nativeParallel.await(end);
+      double b = (System.nanoTime() - t0) / 1e9;
+      nativeParallel.forget();
+
+      pair =
+          new FerryPair(
+              work.resolve("ferry"), "bench", source, start, ferry, freePort(), 200, "500ms");
+      t0 = System.nanoTime();
+      pair.online();
+      pair.await(end);
+      double c = (System.nanoTime() - t0) / 1e9;
+
+      double ra = transactions / a;
+      double rb = transactions / b;
+      double rc = transactions / c;
+      System.out.printf(
+          Locale.ROOT,
+          "catch-up of %,d transactions (durable replicas: flush_log_at_trx_commit=1,"
+              + " sync_binlog=1)%n"
+              + "  (a) MariaDB replication, single-threaded      %6.2f s  %,9.0f tx/s  1.00%n"
+              + "  (b) MariaDB parallel (4 threads, optimistic)  %6.2f s  %,9.0f tx/s  %.2f%n"
+              + "  (c) Ferry master+slave, one channel, blocks   %6.2f s  %,9.0f tx/s  %.2f"
+              + "  [target >= 1.50]%n%n",
+          transactions,
+          a,
+          ra,
+          b,
+          rb,
+          rb / ra,
+          c,
+          rc,
+          rc / ra);
+      return this;
+    }
+
+    /** Transactions between two positions: the difference of the GTID sequence numbers. */
+    private long countTransactions(BinlogPosition from, BinlogPosition to) throws Exception {
+      return gtidSequence(to) - gtidSequence(from);
+    }
+
+    private long gtidSequence(BinlogPosition p) throws Exception {
+      try (Connection c = source.connect(source.root(), "");
+          java.sql.PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+        ps.setString(1, p.file());
+        ps.setLong(2, p.offset());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          String gtid = rs.getString(1); // domain-server-seq, one domain here
+          return Long.parseLong(gtid.substring(gtid.lastIndexOf('-') + 1));
+        }
+      }
+    }
+
+    void lag(int seconds) throws Exception {
+      System.out.printf(
+          "lag at a steady 1,000 transactions/s for %d s (native single-threaded and Ferry"
+              + " following the same source) ...%n",
+          seconds);
+      LagProbe probe = new LagProbe(source, List.of(single, ferry));
+      probe.install();
+      List<Process> load = new ArrayList<>();
+      int per = 1000 / 10;
+      for (int i = 1; i <= 10; i++) {
+        load.add(sysbench.run(source, "sb" + i, seconds, per, null));
+      }
+      List<LagProbe.Summary> result = probe.measure(seconds);
+      for (Process p : load) {
+        p.waitFor();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  native replication  p50 %7.1f ms  p99 %7.1f ms  (%d probes)%n"
+              + "  Ferry               p50 %7.1f ms  p99 %7.1f ms  (%d probes)%n",
+          result.get(0).p50(),
+          result.get(0).p99(),
+          result.get(0).count(),
+          result.get(1).p50(),
+          result.get(1).p99(),
+          result.get(1).count());
+      pair.close();
+      nativeSingle.stop();
+    }
+
+    private static int freePort() throws Exception {
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      }
+    }
+  }
+}

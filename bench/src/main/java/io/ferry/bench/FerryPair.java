@@ -1,0 +1,93 @@
+package io.ferry.bench;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.sandbox.SandboxServer;
+import io.ferry.server.Service;
+import io.ferry.server.config.ServiceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A Ferry master and slave service, in this JVM, from a source to a replica. */
+final class FerryPair implements AutoCloseable {
+  final Service master;
+  final Service slave;
+
+  FerryPair(
+      Path dir,
+      String name,
+      SandboxServer source,
+      BinlogPosition from,
+      SandboxServer replica,
+      int port,
+      int blockEvents,
+      String blockLatency)
+      throws Exception {
+    Files.createDirectories(dir);
+    List<String> m = new ArrayList<>();
+    m.add("service.name = " + name);
+    m.add("service.role = master");
+    m.add("service.dir = " + dir.resolve(name));
+    m.add("source.host = 127.0.0.1");
+    m.add("source.port = " + source.port());
+    m.add("source.user = " + source.replicator().user());
+    m.add("source.password = " + source.replicator().password());
+    m.add("source.start = " + from.file() + ":" + from.offset());
+    m.add("thl.serve.port = " + port);
+    m.add("thl.serve.heartbeat = 200ms");
+    m.add("apply.block-commit-events = " + blockEvents);
+    m.add("apply.block-commit-latency = " + blockLatency);
+    Path mf = dir.resolve(name + ".conf");
+    Files.write(mf, m);
+    List<String> s = new ArrayList<>();
+    s.add("service.name = " + name + "_r");
+    s.add("service.role = slave");
+    s.add("service.dir = " + dir.resolve(name + "_r"));
+    s.add("master.uri = thl://127.0.0.1:" + port);
+    s.add("target.host = 127.0.0.1");
+    s.add("target.port = " + replica.port());
+    s.add("target.user = " + replica.replicator().user());
+    s.add("target.password = " + replica.replicator().password());
+    s.add("apply.block-commit-events = " + blockEvents);
+    s.add("apply.block-commit-latency = " + blockLatency);
+    Path sf = dir.resolve(name + "_r.conf");
+    Files.write(sf, s);
+    master = new Service(ServiceConfig.load(mf), Clock.systemUTC());
+    slave = new Service(ServiceConfig.load(sf), Clock.systemUTC());
+  }
+
+  void online() {
+    master.online(Service.OnlineOptions.NONE);
+    slave.online(Service.OnlineOptions.NONE);
+  }
+
+  /** Whether the slave has applied everything up to {@code target}; fails if a service failed. */
+  boolean reached(BinlogPosition target) {
+    for (Service s : List.of(master, slave)) {
+      if (s.state() == Service.State.OFFLINE_ERROR) {
+        throw new IllegalStateException(s.name() + " failed: " + s.failure().message());
+      }
+    }
+    Checkpoint c = slave.applied();
+    if (!(c.nativePosition() instanceof BinlogPosition p)) {
+      return false;
+    }
+    int cmp = p.file().compareTo(target.file());
+    return cmp > 0 || (cmp == 0 && p.offset() >= target.offset());
+  }
+
+  void await(BinlogPosition target) throws InterruptedException {
+    while (!reached(target)) {
+      Thread.sleep(5);
+    }
+  }
+
+  @Override
+  public void close() {
+    slave.close();
+    master.close();
+  }
+}
