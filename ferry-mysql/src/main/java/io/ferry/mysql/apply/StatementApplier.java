@@ -3,10 +3,7 @@ package io.ferry.mysql.apply;
 import io.ferry.core.event.SessionVariable;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.value.Charsets;
-import io.ferry.core.value.Text;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -17,7 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -217,27 +213,15 @@ final class StatementApplier {
     return "SESSION " + name + " = " + literal(v.value());
   }
 
+  /**
+   * A session value as a literal: names (time zones, collations) quoted; everything else exact, as
+   * rows are (a double user variable stays a double, a string keeps its charset).
+   */
   static String literal(Object value) {
-    if (value == null) {
-      return "NULL";
+    if (value instanceof String s) {
+      return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
     }
-    if (value instanceof Long || value instanceof BigInteger || value instanceof Integer) {
-      return value.toString();
-    }
-    if (value instanceof BigDecimal d) {
-      return d.toPlainString();
-    }
-    if (value instanceof Double d) {
-      return Double.isFinite(d) ? Double.toString(d) : "NULL";
-    }
-    if (value instanceof Text t) {
-      return "_" + t.charset() + " X'" + HexFormat.of().formatHex(t.unsafeBytes()) + "'";
-    }
-    if (value instanceof byte[] b) {
-      return "X'" + HexFormat.of().formatHex(b) + "'";
-    }
-    String s = value.toString();
-    return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+    return ExactLiterals.of(value);
   }
 
   private static boolean alreadyDone(int code) {
