@@ -1,0 +1,67 @@
+package io.ferry.server.config;
+
+import java.util.List;
+
+/** Generates docs/configuration.md from the declarations in {@link ServiceSettings}. */
+public final class ConfigReference {
+  private ConfigReference() {}
+
+  public static String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Service configuration reference\n\n")
+        .append(
+            "<!-- Generated from ServiceSettings by ConfigReference; do not edit by hand."
+                + " ConfigReferenceTest fails when this file is out of date; run it with"
+                + " -Dferry.docs.write=true to rewrite it. -->\n\n")
+        .append("A service is described by one file of `key = value` lines; blank lines and lines")
+        .append(" starting with `#` are ignored. Unknown keys, repeated keys, bad values and")
+        .append(" required keys missing for the service's role are errors, all reported at once")
+        .append(" with the file and line (`ferry config check FILE`). Relative paths are relative")
+        .append(" to the file's directory. Secrets are masked wherever settings are shown")
+        .append(" (`ferry config show --effective FILE`).\n\n")
+        .append("Roles: **master** (binlog → THL, served to replicas), **slave** (a master's THL")
+        .append(" → local THL → target), **direct** (binlog → target), **dummy** (binlog →")
+        .append(" nothing, counted).\n\n")
+        .append("Types: durations are a number and a unit (`500ms`, `5s`, `10m`, `1h`, `7d`);")
+        .append(" sizes are bytes or a number with `k`, `m`, `g` (binary); booleans are")
+        .append(" `true`/`false` (`yes`/`no`, `on`/`off`).\n");
+    String section = null;
+    for (Setting<?> s : ServiceSettings.all()) {
+      String sec = s.key().substring(0, s.key().indexOf('.'));
+      if (!sec.equals(section)) {
+        section = sec;
+        sb.append("\n## ").append(section).append("\n\n");
+        sb.append("| key | type | default | roles | description |\n");
+        sb.append("|---|---|---|---|---|\n");
+      }
+      sb.append("| `")
+          .append(s.key())
+          .append("` | ")
+          .append(escape(s.type().describe()))
+          .append(" | ")
+          .append(defaultCell(s))
+          .append(" | ")
+          .append(s.roles().isEmpty() ? "all" : String.join(", ", sorted(s.roles())))
+          .append(" | ")
+          .append(escape(s.description()))
+          .append(s.secret() ? " *Secret: masked in output.*" : "")
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static List<String> sorted(java.util.Set<String> roles) {
+    return roles.stream().sorted().toList();
+  }
+
+  private static String defaultCell(Setting<?> s) {
+    if (s.defaultValue() == null) {
+      return s.required() ? "**required**" : "";
+    }
+    return s.defaultText().isEmpty() ? "(empty)" : "`" + s.defaultText() + "`";
+  }
+
+  private static String escape(String s) {
+    return s.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

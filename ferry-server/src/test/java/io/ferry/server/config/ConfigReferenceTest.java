@@ -1,0 +1,39 @@
+package io.ferry.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** docs/configuration.md is what the declarations say. */
+class ConfigReferenceTest {
+  private static final Path DOC = Path.of("..", "docs", "configuration.md");
+
+  @Test
+  void theReferenceIsUpToDate() throws Exception {
+    String expected = ConfigReference.markdown();
+    if (Boolean.getBoolean("ferry.docs.write")) {
+      Files.writeString(DOC, expected, StandardCharsets.UTF_8);
+    }
+    assertThat(Files.exists(DOC))
+        .as("docs/configuration.md is missing: run this test with -Dferry.docs.write=true")
+        .isTrue();
+    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
+        .as(
+            "docs/configuration.md is out of date: run mvn -pl ferry-server test"
+                + " -Dtest=ConfigReferenceTest -Dferry.docs.write=true")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void everyKeyIsDocumentedAndUnique() {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Setting<?> s : ServiceSettings.all()) {
+      assertThat(keys.add(s.key())).as("declared twice: " + s.key()).isTrue();
+      assertThat(s.description()).as(s.key()).isNotBlank().endsWith(".");
+      assertThat(s.key()).matches("[a-z]+(\\.[a-z-]+)+");
+    }
+  }
+}
