@@ -119,29 +119,22 @@ final class Roles {
                   applyFilters);
           p.pipeline = new Pipeline(name, List.of(fetch, apply), List.<Store>of(store), clock);
         }
-        case ServiceSettings.DIRECT -> {
-          p.applier = applier(c, clock);
+        case ServiceSettings.DIRECT, ServiceSettings.DUMMY -> {
+          boolean direct = role.equals(ServiceSettings.DIRECT);
+          Applier end;
+          if (direct) {
+            p.applier = applier(c, clock);
+            end = p.applier;
+          } else {
+            p.dummy = new DummyApplier();
+            end = p.dummy;
+          }
           p.epoch = clock.millis();
           Stage stage =
               stage(
-                  "binlog-to-target",
+                  direct ? "binlog-to-target" : "binlog-to-nothing",
                   binlog(c, dir, clock),
-                  p.applier,
-                  block,
-                  retry,
-                  p.epoch,
-                  name,
-                  applyFilters);
-          p.pipeline = new Pipeline(name, List.of(stage), List.of(), clock);
-        }
-        case ServiceSettings.DUMMY -> {
-          p.dummy = new DummyApplier();
-          p.epoch = clock.millis();
-          Stage stage =
-              stage(
-                  "binlog-to-nothing",
-                  binlog(c, dir, clock),
-                  p.dummy,
+                  end,
                   block,
                   retry,
                   p.epoch,

@@ -7,8 +7,8 @@ import java.sql.SQLException;
 /**
  * Applying a transaction to the target failed. Carries everything a DBA needs to act: the seqno and
  * native position, the table, the statement and row, the server's error code, SQL state and
- * message, and what to do. {@link #isRetriable()} comes from {@link ApplyErrors}: only errors that
- * may pass are retried.
+ * message, and what to do. {@link #isRetriable()} says whether trying again may help (decided by
+ * {@link ApplyErrors} for server errors).
  */
 public final class ApplyException extends RuntimeException implements Retriable {
   private static final long serialVersionUID = 1L;
@@ -22,25 +22,6 @@ public final class ApplyException extends RuntimeException implements Retriable 
   private final String sqlState;
   private final String serverMessage;
   private final boolean retriable;
-
-  ApplyException(
-      String message,
-      long seqno,
-      NativePosition nativePosition,
-      String table,
-      String statement,
-      String row,
-      SQLException cause) {
-    this(
-        message,
-        seqno,
-        nativePosition,
-        table,
-        statement,
-        row,
-        cause,
-        cause != null && ApplyErrors.isTransient(cause));
-  }
 
   ApplyException(
       String message,

@@ -375,7 +375,8 @@ public final class MySqlApplier implements Applier {
         table,
         row == null ? null : row.sql,
         row == null ? null : row.row,
-        cause);
+        cause,
+        transientError);
   }
 
   private static String shorten(String s, int max) {

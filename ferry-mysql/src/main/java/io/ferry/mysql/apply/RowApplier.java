@@ -248,12 +248,8 @@ final class RowApplier {
     for (int i = 0; i < rc.columns().size(); i++) {
       ColumnSpec c = rc.columns().get(i);
       if (c.name() == null) {
-        throw new RowApplyException(
-            null,
-            rc.schema(),
-            rc.table(),
-            null,
-            null,
+        throw tableError(
+            rc,
             "the row change does not name column "
                 + (i + 1)
                 + ": extract with binlog_row_metadata=FULL on the source, or with a schema history");
@@ -289,12 +285,8 @@ final class RowApplier {
         whole = true;
         keyless.add(rc.schema() + "." + rc.table());
       } else {
-        throw new RowApplyException(
-            null,
-            rc.schema(),
-            rc.table(),
-            null,
-            null,
+        throw tableError(
+            rc,
             "cannot locate rows: the before image ("
                 + rc.image()
                 + ") lacks the target's key columns "
@@ -311,18 +303,18 @@ final class RowApplier {
     for (int i = 0; i < names.size(); i++) {
       if (mask.contains(i)) {
         if (!t.hasColumn(names.get(i))) {
-          throw new RowApplyException(
-              null,
-              rc.schema(),
-              rc.table(),
-              null,
-              null,
-              "the target table has no column `" + names.get(i) + "`, which the source has");
+          throw tableError(
+              rc, "the target table has no column `" + names.get(i) + "`, which the source has");
         }
         idx.add(i);
       }
     }
     return idx;
+  }
+
+  /** An error about a row change as a whole (not one row). */
+  private static RowApplyException tableError(RowChanges rc, String message) {
+    return new RowApplyException(null, rc.schema(), rc.table(), null, null, message);
   }
 
   private static int indexOf(List<String> names, String column) {

@@ -181,24 +181,16 @@ public interface SettingType<T> {
       };
 
   static SettingType<Integer> integer(int min, int max) {
+    SettingType<Long> whole = longRange(min, max);
     return new SettingType<>() {
       @Override
       public Integer parse(String text) {
-        int v;
-        try {
-          v = Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("'" + text + "' is not a whole number", e);
-        }
-        if (v < min || v > max) {
-          throw new IllegalArgumentException(v + " is out of range " + min + " to " + max);
-        }
-        return v;
+        return whole.parse(text).intValue();
       }
 
       @Override
       public String describe() {
-        return "a whole number from " + min + " to " + max;
+        return whole.describe();
       }
     };
   }
