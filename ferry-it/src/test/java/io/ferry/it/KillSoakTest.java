@@ -141,4 +141,60 @@ class KillSoakTest {
       }
     }
   }
+
+  @Test
+  void theDirectRoleKilledManyTimesMovesEverythingOnce() throws Exception {
+    assumeTrue(Sysbench.installed(), "sysbench is not installed (scripts/test.sh installs it)");
+    SandboxServer source = db.server(1);
+    SandboxServer target = db.server(2);
+    Sysbench sysbench = new Sysbench("oltp_read_write", 2, 500, 1);
+    List<String> schemas = List.of("d1", "d2", "d3", "d4");
+    for (String schema : schemas) {
+      sysbench.prepare(source, schema);
+    }
+    ServiceProcess direct =
+        new ServiceProcess(
+            ServiceFiles.direct(dir, "mover", source, target, "apply.block-commit-events = 50"));
+    List<Process> load = new ArrayList<>();
+    try {
+      direct.start();
+      for (String schema : schemas) {
+        load.add(sysbench.run(source, schema, 0, 25, null));
+      }
+      Random random = new Random(7);
+      for (int i = 0; i < 15; i++) {
+        Thread.sleep(300 + random.nextInt(700));
+        direct.checkAlive();
+        if (i % 3 == 2) {
+          db.sandboxes().killServer(db.sandbox().name(), 2);
+          Thread.sleep(random.nextInt(300));
+          db.sandboxes().startServer(db.sandbox().name(), 2);
+        } else {
+          direct.kill();
+          Thread.sleep(random.nextInt(300));
+          direct.start();
+        }
+      }
+      for (Process p : load) {
+        assertThat(p.isAlive()).as("sysbench ran all along").isTrue();
+        p.destroy();
+        p.waitFor();
+      }
+      String token = Checksums.mark(source);
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (!Checksums.hasMark(target, token)) {
+        direct.checkAlive();
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the target did not catch up; log tail:\n" + direct.tail());
+        }
+        Thread.sleep(200);
+      }
+      assertThat(Checksums.of(target, schemas)).isEqualTo(Checksums.of(source, schemas));
+    } finally {
+      for (Process p : load) {
+        p.destroyForcibly();
+      }
+      direct.stop();
+    }
+  }
 }

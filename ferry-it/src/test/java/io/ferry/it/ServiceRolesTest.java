@@ -164,6 +164,33 @@ class ServiceRolesTest {
   }
 
   @Test
+  void aMasterGoingOnlineStartsANewEpoch() throws Exception {
+    SandboxServer source = db.server(1);
+    Path file = ServiceFiles.master(dir, "ep", source, freePort());
+    sql(source, "CREATE DATABASE ep", "CREATE TABLE ep.t (id INT PRIMARY KEY)");
+    List<Long> epochs = new java.util.ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      try (Service master = new Service(ServiceFiles.load(file), Clock.systemUTC())) {
+        master.online(Service.OnlineOptions.NONE);
+        sql(source, "INSERT INTO ep.t VALUES (" + round + ")");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (rows(master) < round + 3) {
+          assertThat(System.nanoTime()).isLessThan(deadline);
+          Thread.sleep(20);
+        }
+        epochs.add(master.applied().epoch());
+        master.offline();
+      }
+    }
+    assertThat(epochs).doesNotHaveDuplicates().isSorted();
+  }
+
+  /** Transactions the master has stored. */
+  private static long rows(Service master) {
+    return master.applied().seqno() + 1;
+  }
+
+  @Test
   void theDirectRoleMovesABinlogFromOneServerToAnother() throws Exception {
     SandboxServer source = db.server(1);
     SandboxServer target = db.server(3);

@@ -161,6 +161,42 @@ class ThlTransferTest {
   }
 
   @Test
+  void aReplicaThatDoesNotReadHoldsTheMasterBack() throws Exception {
+    try (Thl m = Thl.open(ThlSettings.defaults(dir.resolve("m")))) {
+      fill(m, 50_000, 1);
+      try (ThlServer server = new ThlServer(m, ThlServerSettings.of("127.0.0.1", 0, "m"), CLOCK)) {
+        server.start();
+        RemoteThlExtractor remote =
+            new RemoteThlExtractor(
+                new ThlClientSettings(
+                    List.of(new MasterAddress("127.0.0.1", server.port())),
+                    "slow",
+                    null,
+                    null,
+                    null,
+                    null,
+                    64 << 10));
+        try {
+          remote.seek(Checkpoint.NONE);
+          Thread.sleep(1000);
+          long received = remote.status().receivedSeqno();
+          Thread.sleep(500);
+          // Nothing taken: the receiver stops at a full queue and TCP holds the master back.
+          assertThat(remote.status().receivedSeqno()).isEqualTo(received).isLessThan(10_000);
+          assertThat(server.replicas().get(0).nextSeqno()).isLessThan(49_999);
+          long taken = 0;
+          while (remote.next(1, TimeUnit.SECONDS) != null) {
+            taken++;
+          }
+          assertThat(taken).isEqualTo(50_000);
+        } finally {
+          remote.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void aReplicaWithAnotherHistoryIsRefusedByTheEpochCheck() throws Exception {
     try (Thl m = Thl.open(ThlSettings.defaults(dir.resolve("m")));
         Thl other = Thl.open(ThlSettings.defaults(dir.resolve("other")))) {
