@@ -508,49 +508,65 @@ final class TypeMatrix {
     return sb.append(')').toString();
   }
 
-  /** Creates the tables, inserts, updates and deletes; checks every extracted value. */
-  /**
-   * Writes the matrix for an applier to replay: every family's table created, its rows inserted,
-   * updated, and the second row deleted (the others stay to be compared).
-   */
-  static void writeForApply(Statement st, String schema) throws Exception {
+  /** Opens the session the matrix is written in, and its schema. */
+  private static void begin(Statement st, String schema) throws Exception {
     st.execute("SET SESSION sql_mode = ''");
     st.execute("SET SESSION time_zone = '+00:00'");
     st.execute("CREATE DATABASE " + schema);
+  }
+
+  private static void create(Statement st, String table, List<Col> cols) throws Exception {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id INT PRIMARY KEY");
+    cols.forEach(col -> ddl.append(", ").append(col.name()).append(' ').append(col.type()));
+    st.execute(ddl.append(")").toString());
+  }
+
+  /** Inserts insert-row {@code r} of every column under {@code id}. */
+  private static void insert(Statement st, String table, List<Col> cols, int r, int id)
+      throws Exception {
+    StringBuilder ins = new StringBuilder("INSERT INTO " + table + " VALUES (" + id);
+    for (Col col : cols) {
+      ins.append(", ").append(col.inserts().get(r));
+    }
+    st.execute(ins.append(")").toString());
+  }
+
+  /** Sets update-row {@code r} of every column on the row {@code id}. */
+  private static void update(Statement st, String table, List<Col> cols, int r, int id)
+      throws Exception {
+    StringBuilder upd = new StringBuilder("UPDATE " + table + " SET ");
+    for (int k = 0; k < cols.size(); k++) {
+      upd.append(k == 0 ? "" : ", ")
+          .append(cols.get(k).name())
+          .append(" = ")
+          .append(cols.get(k).updates().get(r));
+    }
+    st.execute(upd.append(" WHERE id = ").append(id).toString());
+  }
+
+  /**
+   * Writes the matrix for an applier to replay: every family's table created, its rows inserted
+   * (twice, under ids r and 100 + r), the second copies updated, and row 1 deleted.
+   */
+  static void writeForApply(Statement st, String schema) throws Exception {
+    begin(st, schema);
     for (Map.Entry<String, List<Col>> family : families().entrySet()) {
       String table = schema + "." + family.getKey();
       List<Col> cols = family.getValue();
-      StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id INT PRIMARY KEY");
-      cols.forEach(col -> ddl.append(", ").append(col.name()).append(' ').append(col.type()));
-      st.execute(ddl.append(")").toString());
+      create(st, table, cols);
       int rows = cols.get(0).inserts().size();
       for (int r = 0; r < rows; r++) {
-        StringBuilder ins = new StringBuilder("INSERT INTO " + table + " VALUES (" + r);
-        for (Col col : cols) {
-          ins.append(", ").append(col.inserts().get(r));
-        }
-        st.execute(ins.append(")").toString());
-        // the same values once more under another id, to be updated
-        StringBuilder copy = new StringBuilder("INSERT INTO " + table + " VALUES (" + (100 + r));
-        for (Col col : cols) {
-          copy.append(", ").append(col.inserts().get(r));
-        }
-        st.execute(copy.append(")").toString());
+        insert(st, table, cols, r, r);
+        insert(st, table, cols, r, 100 + r);
       }
       for (int r = 0; r < rows; r++) {
-        StringBuilder upd = new StringBuilder("UPDATE " + table + " SET ");
-        for (int k = 0; k < cols.size(); k++) {
-          upd.append(k == 0 ? "" : ", ")
-              .append(cols.get(k).name())
-              .append(" = ")
-              .append(cols.get(k).updates().get(r));
-        }
-        st.execute(upd.append(" WHERE id = ").append(100 + r).toString());
+        update(st, table, cols, r, 100 + r);
       }
       st.execute("DELETE FROM " + table + " WHERE id = 1");
     }
   }
 
+  /** Creates the tables, inserts, updates and deletes; checks every extracted value. */
   static void run(SandboxServer server, String schema) throws Exception {
     BinlogPosition start = Extraction.head(server);
     Map<String, List<Col>> families = families();
@@ -558,33 +574,18 @@ final class TypeMatrix {
     Map<String, List<List<String>>> afterUpdate = new LinkedHashMap<>();
     try (Connection c = server.connect(server.root(), "");
         Statement st = c.createStatement()) {
-      st.execute("SET SESSION sql_mode = ''");
-      st.execute("SET SESSION time_zone = '+00:00'");
-      st.execute("CREATE DATABASE " + schema);
+      begin(st, schema);
       for (Map.Entry<String, List<Col>> family : families.entrySet()) {
         String table = schema + "." + family.getKey();
         List<Col> cols = family.getValue();
-        StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (id INT PRIMARY KEY");
-        cols.forEach(col -> ddl.append(", ").append(col.name()).append(' ').append(col.type()));
-        st.execute(ddl.append(")").toString());
+        create(st, table, cols);
         int rows = cols.get(0).inserts().size();
         for (int r = 0; r < rows; r++) {
-          StringBuilder ins = new StringBuilder("INSERT INTO " + table + " VALUES (" + r);
-          for (Col col : cols) {
-            ins.append(", ").append(col.inserts().get(r));
-          }
-          st.execute(ins.append(")").toString());
+          insert(st, table, cols, r, r);
         }
         afterInsert.put(family.getKey(), snapshot(st, table, cols));
         for (int r = 0; r < rows; r++) {
-          StringBuilder upd = new StringBuilder("UPDATE " + table + " SET ");
-          for (int k = 0; k < cols.size(); k++) {
-            upd.append(k == 0 ? "" : ", ")
-                .append(cols.get(k).name())
-                .append(" = ")
-                .append(cols.get(k).updates().get(r));
-          }
-          st.execute(upd.append(" WHERE id = ").append(r).toString());
+          update(st, table, cols, r, r);
         }
         afterUpdate.put(family.getKey(), snapshot(st, table, cols));
         st.execute("DELETE FROM " + table);
