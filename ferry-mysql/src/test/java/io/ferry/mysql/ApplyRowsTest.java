@@ -167,6 +167,40 @@ class ApplyRowsTest {
   }
 
   @Test
+  void aFragmentedTransactionInterruptedHalfWayIsAppliedOnceAfterARestart() throws Exception {
+    SandboxServer source = db.server(1);
+    SandboxServer target = db.server(2);
+    BinlogPosition start = Extraction.head(source);
+    Extraction.sql(
+        source, "CREATE DATABASE f", "CREATE TABLE f.t (id INT PRIMARY KEY, pad VARCHAR(1000))");
+    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
+      direct.sync(source, target, Duration.ofSeconds(60));
+    }
+    // On the target only: a trigger that fails the 2,500th row while a flag is set.
+    Extraction.sql(
+        target,
+        "SET sql_log_bin = 0",
+        "CREATE TABLE f.flag (on_ INT)",
+        "INSERT INTO f.flag VALUES (1)",
+        "CREATE TRIGGER f.stop BEFORE INSERT ON f.t FOR EACH ROW"
+            + " IF NEW.id = 2500 AND (SELECT COUNT(*) FROM f.flag) > 0 THEN"
+            + " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'interrupted on purpose'; END IF");
+    // One transaction of 3,000 rows, about 3 MB: several fragments.
+    Extraction.sql(source, "INSERT INTO f.t SELECT seq, REPEAT('x', 1000) FROM f.seq_1_to_3000");
+    PipelineFailure failure;
+    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
+      failure = awaitFailure(direct);
+    }
+    assertThat(failure.message()).contains("interrupted on purpose");
+    assertThat(Compare.rows(target, "f", "t")).isEmpty();
+    Extraction.sql(target, "DELETE FROM f.flag");
+    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
+      direct.sync(source, target, Duration.ofSeconds(60));
+    }
+    assertThat(Compare.rows(target, "f", "t")).hasSize(3000);
+  }
+
+  @Test
   void aRestartedTargetIsRetriedAndNothingIsLostOrDoubled() throws Exception {
     SandboxServer source = db.server(1);
     SandboxServer target = db.server(2);

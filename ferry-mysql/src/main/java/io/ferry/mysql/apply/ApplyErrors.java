@@ -3,7 +3,6 @@ package io.ferry.mysql.apply;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.SQLTransientException;
 import java.util.Set;
 
 /**
@@ -38,7 +37,12 @@ public final class ApplyErrors {
           2013 // lost connection during query
           );
 
-  /** Whether trying again (after a rollback and a reconnect) can succeed. */
+  /**
+   * Whether trying again (after a rollback and a reconnect) can succeed. A server error code
+   * decides by itself; the exception's class does not (the MariaDB driver reports server errors
+   * with unusual SQL states, such as a trigger's SIGNAL, as "transient connection" exceptions).
+   * Without a server code (the driver's own errors), a lost connection or I/O failure may pass.
+   */
   public static boolean isTransient(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (!(t instanceof SQLException s)) {
@@ -47,16 +51,14 @@ public final class ApplyErrors {
         }
         continue;
       }
-      if (TRANSIENT_CODES.contains(s.getErrorCode())) {
-        return true;
+      int code = s.getErrorCode();
+      String state = s.getSQLState();
+      if (code > 0) {
+        return TRANSIENT_CODES.contains(code) || "40001".equals(state);
       }
       if (s instanceof SQLTransientConnectionException
           || s instanceof SQLNonTransientConnectionException
-          || s instanceof SQLTransientException) {
-        return true;
-      }
-      String state = s.getSQLState();
-      if (state != null && (state.startsWith("08") || state.equals("40001"))) {
+          || (state != null && state.startsWith("08"))) {
         return true;
       }
     }

@@ -29,9 +29,11 @@ class ApplyErrorsTest {
     "plain, 1040, 08004, true",
     "plain, 1927, 70100, true",
     "plain, 0, 08000, true",
+    "plain, 1290, 40001, true",
     "transient-connection, -1, 08000, true",
     "non-transient-connection, -1, 08000, true",
     // what does not
+    "transient-connection, 1644, 45000, false",
     "integrity, 1062, 23000, false",
     "integrity, 1451, 23000, false",
     "syntax, 1064, 42000, false",
