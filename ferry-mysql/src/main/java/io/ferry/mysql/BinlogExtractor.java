@@ -4,6 +4,9 @@ import io.ferry.core.event.Checkpoint;
 import io.ferry.core.event.ReplEvent;
 import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
+import io.ferry.core.position.MariaDbGtid;
+import io.ferry.core.position.MariaDbGtidPosition;
+import io.ferry.core.position.MySqlGtidSet;
 import io.ferry.mysql.binlog.TableResolver;
 import io.ferry.mysql.binlog.TransactionAssembler;
 import io.ferry.mysql.schema.CatalogSnapshot;
@@ -61,6 +64,11 @@ public final class BinlogExtractor implements Extractor {
     BinlogPosition start;
     if (after.nativePosition() instanceof BinlogPosition resume) {
       start = resume;
+    } else if (after.nativePosition() instanceof MariaDbGtidPosition
+        || after.nativePosition() instanceof MySqlGtidSet) {
+      start = GtidLocator.locate(source, info, after.nativePosition());
+    } else if (after.nativePosition() instanceof MariaDbGtid g) {
+      start = GtidLocator.locate(source, info, new MariaDbGtidPosition(java.util.List.of(g)));
     } else if (!after.isNone()) {
       throw new SourceException(
           "cannot resume from " + after + ": its native position is not a binlog position", false);
@@ -79,6 +87,7 @@ public final class BinlogExtractor implements Extractor {
             settings.fragmentBytes(),
             clock,
             history == null ? null : history::ddl);
+    assembler.heartbeatSchema(settings.heartbeatSchema());
     assembler.startAt(start);
     openStream(start);
     LOG.info(

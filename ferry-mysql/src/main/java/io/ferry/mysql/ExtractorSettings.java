@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param schemaHistory the schema history file, needed when the source does not log
  *     binlog_row_metadata=FULL (null: none)
  * @param onUnparsedDdl what to do with a DDL statement the schema history cannot understand
+ * @param heartbeatSchema the schema of the service's heartbeat table on the source ({@code
+ *     ferry_<service>}): its changes become named heartbeats, not replicated rows (null: none)
  */
 public record ExtractorSettings(
     StartPosition start,
@@ -23,7 +25,8 @@ public record ExtractorSettings(
     long queueBytes,
     Duration reconnectFor,
     Path schemaHistory,
-    SchemaHistory.OnUnparsedDdl onUnparsedDdl) {
+    SchemaHistory.OnUnparsedDdl onUnparsedDdl,
+    String heartbeatSchema) {
 
   public static ExtractorSettings defaults() {
     return new ExtractorSettings(
@@ -33,31 +36,79 @@ public record ExtractorSettings(
         16L << 20,
         Duration.ofMinutes(5),
         null,
-        SchemaHistory.OnUnparsedDdl.STOP);
+        SchemaHistory.OnUnparsedDdl.STOP,
+        null);
   }
 
   public ExtractorSettings withStart(StartPosition s) {
     return new ExtractorSettings(
-        s, requireRowFormat, fragmentBytes, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
+        s,
+        requireRowFormat,
+        fragmentBytes,
+        queueBytes,
+        reconnectFor,
+        schemaHistory,
+        onUnparsedDdl,
+        heartbeatSchema);
   }
 
   public ExtractorSettings withRequireRowFormat(boolean v) {
     return new ExtractorSettings(
-        start, v, fragmentBytes, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
+        start,
+        v,
+        fragmentBytes,
+        queueBytes,
+        reconnectFor,
+        schemaHistory,
+        onUnparsedDdl,
+        heartbeatSchema);
   }
 
   public ExtractorSettings withFragmentBytes(long v) {
     return new ExtractorSettings(
-        start, requireRowFormat, v, queueBytes, reconnectFor, schemaHistory, onUnparsedDdl);
+        start,
+        requireRowFormat,
+        v,
+        queueBytes,
+        reconnectFor,
+        schemaHistory,
+        onUnparsedDdl,
+        heartbeatSchema);
   }
 
   public ExtractorSettings withReconnectFor(Duration v) {
     return new ExtractorSettings(
-        start, requireRowFormat, fragmentBytes, queueBytes, v, schemaHistory, onUnparsedDdl);
+        start,
+        requireRowFormat,
+        fragmentBytes,
+        queueBytes,
+        v,
+        schemaHistory,
+        onUnparsedDdl,
+        heartbeatSchema);
   }
 
   public ExtractorSettings withSchemaHistory(Path file, SchemaHistory.OnUnparsedDdl policy) {
     return new ExtractorSettings(
-        start, requireRowFormat, fragmentBytes, queueBytes, reconnectFor, file, policy);
+        start,
+        requireRowFormat,
+        fragmentBytes,
+        queueBytes,
+        reconnectFor,
+        file,
+        policy,
+        heartbeatSchema);
+  }
+
+  public ExtractorSettings withHeartbeatSchema(String schema) {
+    return new ExtractorSettings(
+        start,
+        requireRowFormat,
+        fragmentBytes,
+        queueBytes,
+        reconnectFor,
+        schemaHistory,
+        onUnparsedDdl,
+        schema);
   }
 }

@@ -1,5 +1,6 @@
 package io.ferry.server;
 
+import io.ferry.core.event.Checkpoint;
 import io.ferry.core.net.RemoteThlExtractor;
 import io.ferry.core.net.ThlClientSettings;
 import io.ferry.core.net.ThlServer;
@@ -66,7 +67,13 @@ final class Roles {
     }
   }
 
-  static Parts build(ServiceConfig c, Path dir, List<Filter> applyFilters, Clock clock) {
+  /**
+   * Builds a role's parts. {@code startAt} (or null) is where the stage that applies (a slave's
+   * THL-to-target stage, the binlog stage of the other roles) starts instead of after its
+   * checkpoint.
+   */
+  static Parts build(
+      ServiceConfig c, Path dir, List<Filter> applyFilters, Checkpoint startAt, Clock clock) {
     Parts p = new Parts();
     String role = c.role();
     String name = c.name();
@@ -92,7 +99,8 @@ final class Roles {
                   retry,
                   p.epoch,
                   name,
-                  applyFilters);
+                  applyFilters,
+                  startAt);
           p.pipeline = new Pipeline(name, List.of(stage), List.<Store>of(store), clock);
           p.server = new ThlServer(p.thl, serverSettings(c), clock);
         }
@@ -106,7 +114,16 @@ final class Roles {
               new RetryPolicy(
                   Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofDays(3650));
           Stage fetch =
-              stage("remote-to-thl", p.remote, store.applier(), block, forever, 0, name, List.of());
+              stage(
+                  "remote-to-thl",
+                  p.remote,
+                  store.applier(),
+                  block,
+                  forever,
+                  0,
+                  name,
+                  List.of(),
+                  null);
           Stage apply =
               stage(
                   "thl-to-target",
@@ -116,7 +133,8 @@ final class Roles {
                   retry,
                   0,
                   name,
-                  applyFilters);
+                  applyFilters,
+                  startAt);
           p.pipeline = new Pipeline(name, List.of(fetch, apply), List.<Store>of(store), clock);
         }
         case ServiceSettings.DIRECT, ServiceSettings.DUMMY -> {
@@ -139,7 +157,8 @@ final class Roles {
                   retry,
                   p.epoch,
                   name,
-                  applyFilters);
+                  applyFilters,
+                  startAt);
           p.pipeline = new Pipeline(name, List.of(stage), List.of(), clock);
         }
         default -> throw new IllegalArgumentException("unknown role " + role);
@@ -159,7 +178,8 @@ final class Roles {
       RetryPolicy retry,
       long epoch,
       String origin,
-      List<Filter> filters) {
+      List<Filter> filters,
+      Checkpoint startAt) {
     Stage.Builder b =
         Stage.builder(name)
             .extractor(extractor)
@@ -167,9 +187,15 @@ final class Roles {
             .blockCommit(block)
             .retry(retry)
             .epoch(epoch)
-            .originService(origin);
+            .originService(origin)
+            .startAt(startAt);
     filters.forEach(b::filter);
     return b.build();
+  }
+
+  /** The schema of a service's heartbeat table on its source. */
+  static String heartbeatSchema(String service) {
+    return "ferry_" + service;
   }
 
   static ThlSettings thlSettings(ServiceConfig c, Path dir, Clock clock) {
@@ -184,17 +210,7 @@ final class Roles {
   }
 
   private static BinlogExtractor binlog(ServiceConfig c, Path dir, Clock clock) {
-    SourceSettings source =
-        new SourceSettings(
-            c.get(ServiceSettings.SOURCE_HOST),
-            c.get(ServiceSettings.SOURCE_PORT),
-            c.get(ServiceSettings.SOURCE_USER),
-            c.get(ServiceSettings.SOURCE_PASSWORD),
-            c.isSet(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
-                ? c.get(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
-                : 0xFE77_0000L + (c.get(ServiceSettings.SOURCE_PORT) & 0xFFFF),
-            c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
-            c.get(ServiceSettings.SOURCE_HEARTBEAT));
+    SourceSettings source = sourceSettings(c);
     Path history =
         c.isSet(ServiceSettings.SOURCE_SCHEMA_HISTORY)
             ? c.path(ServiceSettings.SOURCE_SCHEMA_HISTORY)
@@ -208,18 +224,35 @@ final class Roles {
             .withSchemaHistory(
                 history,
                 SchemaHistory.OnUnparsedDdl.valueOf(
-                    c.get(ServiceSettings.SOURCE_ON_UNPARSED_DDL).toUpperCase(Locale.ROOT)));
+                    c.get(ServiceSettings.SOURCE_ON_UNPARSED_DDL).toUpperCase(Locale.ROOT)))
+            .withHeartbeatSchema(heartbeatSchema(c.name()));
     return new BinlogExtractor(source, settings, clock);
   }
 
-  private static MySqlApplier applier(ServiceConfig c, Clock clock) {
-    TargetSettings target =
-        new TargetSettings(
-            c.get(ServiceSettings.TARGET_HOST),
-            c.get(ServiceSettings.TARGET_PORT),
-            c.get(ServiceSettings.TARGET_USER),
-            c.get(ServiceSettings.TARGET_PASSWORD),
-            null);
+  static SourceSettings sourceSettings(ServiceConfig c) {
+    return new SourceSettings(
+        c.get(ServiceSettings.SOURCE_HOST),
+        c.get(ServiceSettings.SOURCE_PORT),
+        c.get(ServiceSettings.SOURCE_USER),
+        c.get(ServiceSettings.SOURCE_PASSWORD),
+        c.isSet(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
+            ? c.get(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
+            : 0xFE77_0000L + (c.get(ServiceSettings.SOURCE_PORT) & 0xFFFF),
+        c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
+        c.get(ServiceSettings.SOURCE_HEARTBEAT));
+  }
+
+  static TargetSettings targetSettings(ServiceConfig c) {
+    return new TargetSettings(
+        c.get(ServiceSettings.TARGET_HOST),
+        c.get(ServiceSettings.TARGET_PORT),
+        c.get(ServiceSettings.TARGET_USER),
+        c.get(ServiceSettings.TARGET_PASSWORD),
+        null);
+  }
+
+  static MySqlApplier applier(ServiceConfig c, Clock clock) {
+    TargetSettings target = targetSettings(c);
     return new MySqlApplier(
         target,
         ApplierSettings.of(c.name()).withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)),

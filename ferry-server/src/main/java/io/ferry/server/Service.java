@@ -2,12 +2,15 @@ package io.ferry.server;
 
 import io.ferry.core.event.Checkpoint;
 import io.ferry.core.pipeline.Filter;
-import io.ferry.core.pipeline.Pipeline;
 import io.ferry.core.pipeline.PipelineFailure;
 import io.ferry.core.pipeline.SkipSeqnos;
 import io.ferry.core.pipeline.StageStatus;
+import io.ferry.core.pipeline.StopCondition;
+import io.ferry.core.position.NativePosition;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,15 +26,17 @@ import org.slf4j.MDC;
  *
  * <pre>
  *   OFFLINE:NORMAL ──online──► GOING-ONLINE:SYNCHRONIZING ──► ONLINE ──offline──► GOING-OFFLINE ──► OFFLINE:NORMAL
- *         ▲                              │                       │
- *         └──────online (skip)─── OFFLINE:ERROR ◄────failure─────┘
+ *         ▲                              │                     │  │
+ *         │                              └──────failure────────┤  └──until / deferred offline reached──► (offline)
+ *         └──────────────online (skip)───── OFFLINE:ERROR ◄────┘
  * </pre>
  *
  * Going online builds the role's pipeline and starts it (each stage resumes after its applier's
- * last commit); going offline stops every stage at a transaction boundary and releases the THL and
- * its server. A failure in any stage takes the service to OFFLINE:ERROR with the seqno, native
- * position and message; {@code online} (optionally skipping seqnos) leaves it again. Requests that
- * do not fit the state are refused with the reason. Thread-safe.
+ * last commit, or where the operator said); going offline stops every stage at a transaction
+ * boundary (or at once, {@code immediate}) and releases the THL and its server. A failure in any
+ * stage takes the service to OFFLINE:ERROR with the stage, seqno, native position and message. An
+ * "until" condition or a deferred offline request takes it offline by itself when reached. Requests
+ * that do not fit the state are refused with the reason. Thread-safe.
  */
 public final class Service implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -50,6 +55,27 @@ public final class Service implements AutoCloseable {
       this.text = text;
     }
 
+    /** Reads {@code OFFLINE:NORMAL}, {@code offline}, {@code ONLINE} and the like. */
+    public static State parse(String text) {
+      String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+      for (State s : values()) {
+        if (s.text.equals(t) || s.name().equals(t.replace('-', '_').replace(':', '_'))) {
+          return s;
+        }
+      }
+      if (t.equals("OFFLINE")) {
+        return OFFLINE_NORMAL;
+      }
+      if (t.equals("GOING-ONLINE")) {
+        return GOING_ONLINE;
+      }
+      throw new IllegalArgumentException(
+          "unknown state '"
+              + text
+              + "': OFFLINE:NORMAL, GOING-ONLINE:SYNCHRONIZING, ONLINE, GOING-OFFLINE,"
+              + " OFFLINE:ERROR");
+    }
+
     @Override
     public String toString() {
       return text;
@@ -60,18 +86,33 @@ public final class Service implements AutoCloseable {
   public record Failure(
       String stage, long seqno, String nativePosition, String message, Instant at) {}
 
-  /** What to do when going online. */
-  public record OnlineOptions(SkipSeqnos skip) {
-    public static final OnlineOptions NONE = new OnlineOptions(null);
+  /**
+   * What to do when going online.
+   *
+   * @param skip seqnos to skip (recorded as a gap), or null
+   * @param fromSeqno a slave applies from this seqno instead of after its catalog, or null
+   * @param fromEvent a binlog-reading service reads from this source position instead, or null
+   * @param until the service goes offline by itself when this is reached, or null
+   */
+  public record OnlineOptions(
+      SkipSeqnos skip, Long fromSeqno, NativePosition fromEvent, StopCondition until) {
+    public static final OnlineOptions NONE = new OnlineOptions(null, null, null, null);
+
+    public OnlineOptions(SkipSeqnos skip) {
+      this(skip, null, null, null);
+    }
   }
 
-  private final ServiceConfig config;
   private final Path dir;
   private final Clock clock;
+  private volatile ServiceConfig config;
   private volatile State state = State.OFFLINE_NORMAL;
   private volatile Instant stateSince;
+  private volatile Instant onlineSince;
   private volatile Failure failure;
   private volatile Roles.Parts parts;
+  private final Metrics metrics = new Metrics();
+  private volatile ShardTracker shards;
 
   public Service(ServiceConfig config, Clock clock) {
     this.config = config;
@@ -125,69 +166,132 @@ public final class Service implements AutoCloseable {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": only an offline service can go online");
     }
+    Checkpoint startAt = startAt(options);
     transition(State.GOING_ONLINE);
     List<Filter> filters = new ArrayList<>();
     if (options.skip() != null) {
       filters.add(options.skip());
     }
+    ShardTracker tracker = new ShardTracker();
+    filters.add(tracker);
     Roles.Parts p;
     try {
-      java.nio.file.Files.createDirectories(dir);
-      p = Roles.build(config, dir, filters, clock);
-    } catch (java.io.IOException | RuntimeException e) {
+      Files.createDirectories(dir);
+      p = Roles.build(config, dir, filters, startAt, clock);
+    } catch (IOException | RuntimeException e) {
       fail(new Failure("", -1, null, "cannot go online: " + e.getMessage(), clock.instant()));
       throw new ServiceStateException(
           "service " + name() + " cannot go online: " + e.getMessage(), e);
     }
-    parts = p;
     failure = null;
+    shards = tracker;
     p.pipeline.onFailure(this::pipelineFailed);
+    p.pipeline.onConditionMet(this::conditionMet);
+    if (options.until() != null) {
+      p.pipeline.stopWhen(options.until());
+    }
     try {
       if (p.server != null) {
         p.server.start();
       }
+      parts = p;
       p.pipeline.start();
     } catch (RuntimeException e) {
-      p.closeResources();
       parts = null;
+      p.closeResources();
       fail(new Failure("", -1, null, "cannot go online: " + e.getMessage(), clock.instant()));
       throw new ServiceStateException(
           "service " + name() + " cannot go online: " + e.getMessage(), e);
     }
-    if (p.epoch != 0 && p.thl != null) {
-      LOG.info("service {} is online as {} with epoch {}", name(), role(), p.epoch);
+    if (p.epoch != 0) {
+      LOG.info("service {} is going online as {} with epoch {}", name(), role(), p.epoch);
     }
     if (state == State.GOING_ONLINE) {
+      onlineSince = clock.instant();
       transition(State.ONLINE);
     }
   }
 
-  /** Takes the service offline cleanly: every stage stops at a transaction boundary. */
-  public synchronized void offline() {
+  /** Where the applying stage starts, from the options or a pending switchover start. */
+  private Checkpoint startAt(OnlineOptions o) {
+    boolean readsBinlog = !role().equals(ServiceSettings.SLAVE);
+    if (o.fromSeqno() != null) {
+      if (readsBinlog) {
+        throw new ServiceStateException(
+            "service "
+                + name()
+                + " is a "
+                + role()
+                + ": from-seqno is for a slave (it applies a THL); a "
+                + role()
+                + " starts from a source position (from-event)");
+      }
+      return new Checkpoint(o.fromSeqno() - 1, 0, 0, true, null, 0);
+    }
+    NativePosition event = o.fromEvent();
+    if (event == null && readsBinlog) {
+      event = Switchover.pendingStart(dir);
+    }
+    if (event != null) {
+      if (!readsBinlog) {
+        throw new ServiceStateException(
+            "service " + name() + " is a slave: it starts from a seqno (from-seqno), not an event");
+      }
+      return new Checkpoint(-1, 0, 0, true, event, 0);
+    }
+    return null;
+  }
+
+  /** Takes the service offline: cleanly at a transaction boundary, or at once. */
+  public synchronized void offline(boolean immediate) {
     if (state == State.OFFLINE_NORMAL || state == State.OFFLINE_ERROR) {
       throw new ServiceStateException("service " + name() + " is " + state + " already");
     }
     transition(State.GOING_OFFLINE);
-    stopParts(Duration.ofMinutes(2));
+    stopParts(Duration.ofMinutes(2), immediate);
     if (state == State.GOING_OFFLINE) {
       transition(State.OFFLINE_NORMAL);
     }
   }
 
-  private void stopParts(Duration timeout) {
+  public void offline() {
+    offline(false);
+  }
+
+  /** Goes offline by itself once the condition is reached (at once if it is already). */
+  public synchronized void offlineDeferred(StopCondition condition) {
+    Roles.Parts p = parts;
+    if (state != State.ONLINE || p == null) {
+      throw new ServiceStateException(
+          "service " + name() + " is " + state + ": a deferred offline needs an online service");
+    }
+    p.pipeline.stopWhen(condition);
+    LOG.info("service {} will go offline {}", name(), condition.describe());
+  }
+
+  /** The pending "until" or deferred offline request, described, or null. */
+  public String pendingOffline() {
+    Roles.Parts p = parts;
+    return p == null ? null : p.pipeline.pendingStop().map(StopCondition::describe).orElse(null);
+  }
+
+  private void stopParts(Duration timeout, boolean immediate) {
     Roles.Parts p = parts;
     parts = null;
     if (p == null) {
       return;
     }
     try {
-      if (!p.pipeline.stop(timeout)) {
+      if (immediate) {
+        p.pipeline.stopNow();
+      } else if (!p.pipeline.stop(timeout)) {
         LOG.warn("service {}: stages did not stop cleanly within {}", name(), timeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       p.closeResources();
+      Switchover.startConsumed(dir, p);
     }
   }
 
@@ -202,15 +306,33 @@ public final class Service implements AutoCloseable {
                 : f.nativePosition().kind() + " " + f.nativePosition().text(),
             f.message(),
             clock.instant());
-    Thread t =
-        new Thread(
-            () -> {
-              synchronized (this) {
-                fail(failed);
-                stopParts(Duration.ofSeconds(30));
-              }
-            },
-            "service-" + name() + "-error");
+    background(
+        "error",
+        () -> {
+          synchronized (this) {
+            metrics.errors.incrementAndGet();
+            fail(failed);
+            stopParts(Duration.ofSeconds(30), false);
+          }
+        });
+  }
+
+  /** The last stage stopped at its "until" or deferred condition: the service goes offline. */
+  private void conditionMet(String condition) {
+    background(
+        "offline",
+        () -> {
+          synchronized (this) {
+            if (state == State.ONLINE) {
+              LOG.info("service {}: {} reached; going offline", name(), condition);
+              offline(false);
+            }
+          }
+        });
+  }
+
+  private void background(String what, Runnable r) {
+    Thread t = new Thread(r, "service-" + name() + "-" + what);
     t.setDaemon(true);
     t.start();
   }
@@ -241,6 +363,45 @@ public final class Service implements AutoCloseable {
     return true;
   }
 
+  /** Inserts a named heartbeat at the source; it travels through the log like a transaction. */
+  public void heartbeat(String name) {
+    if (role().equals(ServiceSettings.SLAVE)) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + " is a slave: heartbeats enter at the service that reads the binlog (its master)");
+    }
+    Heartbeats.insert(Roles.sourceSettings(config), Roles.heartbeatSchema(name()), name);
+  }
+
+  /**
+   * Switchover: makes an offline service a master (reading the binlog of the database it applied
+   * to) or a slave (of {@code uri}, applying to the database it read). The configuration file is
+   * rewritten; see {@link Switchover}.
+   */
+  public synchronized void setRole(String role, String uri) {
+    if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
+      throw new ServiceStateException(
+          "service " + name() + " is " + state + ": take it offline before changing its role");
+    }
+    config = Switchover.setRole(this, role, uri);
+    failure = null;
+    LOG.info("service {} is now a {}", name(), role());
+  }
+
+  /** Deletes the THL and/or drops the catalog; the service must be offline. */
+  public synchronized void reset(boolean thl, boolean catalog) {
+    if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
+      throw new ServiceStateException(
+          "service " + name() + " is " + state + ": take it offline before a reset");
+    }
+    Switchover.reset(this, thl, catalog);
+    failure = null;
+    if (state == State.OFFLINE_ERROR) {
+      transition(State.OFFLINE_NORMAL);
+    }
+  }
+
   /** The stages' status (empty when offline). */
   public List<StageStatus> stages() {
     Roles.Parts p = parts;
@@ -253,22 +414,27 @@ public final class Service implements AutoCloseable {
     return s.isEmpty() ? Checkpoint.NONE : s.get(s.size() - 1).committed();
   }
 
-  /** The running parts, for status (null when offline). */
-  Roles.Parts parts() {
-    return parts;
+  /** The status at a glance, and the detail. */
+  public ServiceStatus status() {
+    return ServiceStatus.of(this, parts, metrics, shards, clock);
   }
 
-  Pipeline pipeline() {
-    Roles.Parts p = parts;
-    return p == null ? null : p.pipeline;
+  Instant onlineSince() {
+    return state == State.ONLINE ? onlineSince : null;
+  }
+
+  /** Counters kept across onlines, for metrics. */
+  static final class Metrics {
+    final java.util.concurrent.atomic.AtomicLong errors =
+        new java.util.concurrent.atomic.AtomicLong();
   }
 
   @Override
   public synchronized void close() {
     if (state == State.ONLINE || state == State.GOING_ONLINE) {
-      offline();
+      offline(false);
     } else {
-      stopParts(Duration.ofSeconds(30));
+      stopParts(Duration.ofSeconds(30), false);
     }
   }
 }

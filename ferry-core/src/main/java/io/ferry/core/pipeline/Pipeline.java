@@ -38,6 +38,8 @@ public final class Pipeline implements AutoCloseable {
   private volatile State state = State.NEW;
   private volatile PipelineFailure failure;
   private volatile Consumer<PipelineFailure> onFailure = f -> {};
+  private volatile Consumer<String> onConditionMet = c -> {};
+  private volatile StopCondition pendingCondition;
 
   public Pipeline(String name, List<Stage> stages, List<Store> stores, Clock clock) {
     if (stages.isEmpty()) {
@@ -66,6 +68,39 @@ public final class Pipeline implements AutoCloseable {
     this.onFailure = listener;
   }
 
+  /**
+   * Called (on the stage's thread) when the last stage stopped by itself because its {@link
+   * StopCondition} was met; the argument describes the condition.
+   */
+  public void onConditionMet(Consumer<String> listener) {
+    this.onConditionMet = listener;
+  }
+
+  /**
+   * Makes the last stage stop by itself at the condition (for "online until" and deferred offline);
+   * null clears it. Takes effect at once when running, else at start.
+   */
+  public synchronized void stopWhen(StopCondition condition) {
+    pendingCondition = condition;
+    if (!tasks.isEmpty()) {
+      tasks.get(tasks.size() - 1).stopWhen(condition);
+    }
+  }
+
+  /** The condition the last stage waits for, if any. */
+  public Optional<StopCondition> pendingStop() {
+    if (tasks.isEmpty()) {
+      return Optional.ofNullable(pendingCondition);
+    }
+    return Optional.ofNullable(tasks.get(tasks.size() - 1).stopCondition());
+  }
+
+  void conditionMet(StageTask task, StopCondition condition) {
+    if (!tasks.isEmpty() && tasks.get(tasks.size() - 1) == task) {
+      onConditionMet.accept(condition.describe());
+    }
+  }
+
   /** Starts every stage. Restart positions are settled first, from the last stage backwards. */
   public synchronized void start() {
     if (state != State.NEW) {
@@ -82,6 +117,9 @@ public final class Pipeline implements AutoCloseable {
       thread.setDaemon(true);
       tasks.add(task);
       threads.add(thread);
+    }
+    if (pendingCondition != null) {
+      tasks.get(tasks.size() - 1).stopWhen(pendingCondition);
     }
     state = State.RUNNING;
     threads.forEach(Thread::start);
@@ -170,7 +208,7 @@ public final class Pipeline implements AutoCloseable {
     if (tasks.isEmpty()) {
       for (Stage s : stages) {
         result.add(
-            new StageStatus(s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null));
+            new StageStatus(s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null, 0));
       }
       return result;
     }

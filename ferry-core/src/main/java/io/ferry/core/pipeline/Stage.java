@@ -16,6 +16,8 @@ import java.util.List;
  * @param originService the service name stamped as origin on transactions from a source that lack
  *     one
  * @param retry how the stage retries failures that may pass (a lost connection, a deadlock)
+ * @param startAt where the extractor starts instead of after the applier's checkpoint, until the
+ *     stage first commits (an operator's "online from seqno / from event"), or null
  */
 public record Stage(
     String name,
@@ -25,7 +27,8 @@ public record Stage(
     BlockCommit blockCommit,
     long epoch,
     String originService,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    io.ferry.core.event.Checkpoint startAt) {
 
   public Stage {
     if (name == null || name.isBlank() || extractor == null || applier == null) {
@@ -51,6 +54,7 @@ public record Stage(
     private long epoch;
     private String originService = "";
     private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private io.ferry.core.event.Checkpoint startAt;
 
     private Builder(String name) {
       this.name = name;
@@ -91,8 +95,14 @@ public record Stage(
       return this;
     }
 
+    public Builder startAt(io.ferry.core.event.Checkpoint c) {
+      this.startAt = c;
+      return this;
+    }
+
     public Stage build() {
-      return new Stage(name, extractor, filters, applier, blockCommit, epoch, originService, retry);
+      return new Stage(
+          name, extractor, filters, applier, blockCommit, epoch, originService, retry, startAt);
     }
   }
 }

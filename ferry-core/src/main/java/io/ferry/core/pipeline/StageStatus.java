@@ -14,6 +14,7 @@ import io.ferry.core.event.Checkpoint;
  * @param latencyMillis how far behind the source its last committed event is, or -1 if unknown
  * @param retries how many times it has retried after a failure that could pass, since start
  * @param lastRetry why it last retried, or null
+ * @param lastCommitMillis when it last committed (milliseconds since 1970), or 0
  */
 public record StageStatus(
     String name,
@@ -24,4 +25,5 @@ public record StageStatus(
     long commits,
     long latencyMillis,
     long retries,
-    String lastRetry) {}
+    String lastRetry,
+    long lastCommitMillis) {}

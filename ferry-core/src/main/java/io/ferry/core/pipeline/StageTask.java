@@ -35,8 +35,12 @@ final class StageTask implements Runnable {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private volatile String lastRetry;
+  private volatile long lastCommitMillis;
   private Object registration;
   private String lastOrigin;
+  private volatile StopCondition stopCondition;
+  private volatile boolean conditionMet;
+  private Checkpoint lastApplied = Checkpoint.NONE;
 
   private SeqnoAssigner assigner;
   private Gap pendingGap;
@@ -60,6 +64,19 @@ final class StageTask implements Runnable {
     stopRequested = true;
   }
 
+  /** Makes the stage stop by itself when the condition is met (null: no condition). */
+  void stopWhen(StopCondition condition) {
+    stopCondition = condition;
+  }
+
+  StopCondition stopCondition() {
+    return conditionMet ? null : stopCondition;
+  }
+
+  boolean conditionMet() {
+    return conditionMet;
+  }
+
   StageStatus status() {
     Checkpoint c = committed;
     long latency =
@@ -75,7 +92,8 @@ final class StageTask implements Runnable {
         commits.get(),
         latency,
         retries.get(),
-        lastRetry);
+        lastRetry,
+        lastCommitMillis);
   }
 
   @Override
@@ -87,6 +105,9 @@ final class StageTask implements Runnable {
       runWithRetries();
       state = "stopped";
       LOG.info("stage {} stopped after {}", stage.name(), committed);
+      if (conditionMet) {
+        pipeline.conditionMet(this, stopCondition);
+      }
     } catch (Throwable t) {
       state = "failed";
       if (current != null) {
@@ -164,7 +185,10 @@ final class StageTask implements Runnable {
     lastOrigin = null;
     Checkpoint restart = stage.applier().lastCommitted();
     committed = restart;
-    stage.extractor().seek(restart);
+    lastApplied = restart;
+    // An operator's start point holds until the stage has committed something after it.
+    Checkpoint seekTo = stage.startAt() != null && commits.get() == 0 ? stage.startAt() : restart;
+    stage.extractor().seek(seekTo);
     if (registration == null && stage.extractor() instanceof ThlStore.ThlExtractor te) {
       te.trackNeeds(pipelineName + "/" + stage.name(), () -> committed.nextSeqno());
       registration = te;
@@ -172,7 +196,7 @@ final class StageTask implements Runnable {
     if (stage.extractor().isSource()) {
       assigner = new SeqnoAssigner(restart, stage.epoch(), stage.originService());
     }
-    LOG.info("stage {} starts after {}", stage.name(), restart);
+    LOG.info("stage {} starts after {}", stage.name(), seekTo);
     state = "running";
   }
 
@@ -186,6 +210,10 @@ final class StageTask implements Runnable {
   private void loop() throws InterruptedException {
     while (true) {
       boolean atBoundary = !inTransaction;
+      StopCondition condition = stopCondition;
+      if (atBoundary && condition != null && !conditionMet && condition.metAt(lastApplied)) {
+        reached(condition);
+      }
       if (stopRequested && atBoundary) {
         commitBlock();
         return;
@@ -199,21 +227,39 @@ final class StageTask implements Runnable {
         }
         continue;
       }
-      if (atBoundary && mustCommitBefore(event)) {
+      ReplEvent e = assign(event);
+      if (atBoundary && condition != null && !conditionMet && condition.stopBefore(e)) {
+        reached(condition); // not applied: the next start reads it again
+        continue;
+      }
+      if (atBoundary && mustCommitBefore(e)) {
         commitBlock();
       }
-      handle(event);
-      if (!inTransaction && mustCommit(event)) {
-        commitBlock();
+      handle(e);
+      if (!inTransaction) {
+        lastApplied = e.checkpoint();
+        if (condition != null && !conditionMet && condition.stopAfter(e)) {
+          reached(condition);
+        }
+        if (mustCommit(e)) {
+          commitBlock();
+        }
       }
     }
   }
 
+  private void reached(StopCondition condition) {
+    conditionMet = true;
+    stopRequested = true;
+    LOG.info("stage {}: stopping, {} reached", stage.name(), condition.describe());
+  }
+
+  private ReplEvent assign(ReplEvent event) {
+    return assigner != null && event instanceof Transaction tx ? assigner.assign(tx) : event;
+  }
+
   private void handle(ReplEvent event) {
     ReplEvent e = event;
-    if (assigner != null && e instanceof Transaction tx) {
-      e = assigner.assign(tx);
-    }
     current = e;
     if (e instanceof Transaction tx) {
       Transaction out = tx;
@@ -317,6 +363,7 @@ final class StageTask implements Runnable {
     commits.incrementAndGet();
     blockEvents = 0;
     committed = stage.applier().lastCommitted();
+    lastCommitMillis = clock.millis();
     current = null;
   }
 

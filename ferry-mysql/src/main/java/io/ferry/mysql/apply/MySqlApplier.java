@@ -86,6 +86,40 @@ public final class MySqlApplier implements Applier {
     }
   }
 
+  /**
+   * Records a position in the catalog without applying anything: for a former master whose database
+   * already holds everything its log holds, becoming a slave (switchover). Leaves a position that
+   * is already at or beyond it alone.
+   */
+  public void initializePosition(Checkpoint position) {
+    try {
+      connect();
+      TargetCatalog.Position p = catalog.read(connection);
+      if (p.checkpoint().isNone() || p.checkpoint().seqno() < position.seqno()) {
+        catalog.write(position, clock.millis());
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw failure(e, null, "cannot initialize the catalog " + catalog.schema());
+    } finally {
+      disconnect();
+    }
+  }
+
+  /** Drops the catalog schema (a reset): the next start begins from nothing. */
+  public void dropCatalog() {
+    try {
+      connect();
+      try (java.sql.Statement st = connection.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS `" + catalog.schema() + "`");
+      }
+    } catch (SQLException e) {
+      throw failure(e, null, "cannot drop the catalog " + catalog.schema());
+    } finally {
+      disconnect();
+    }
+  }
+
   @Override
   public void apply(ReplEvent event) {
     Transaction tx = event instanceof Transaction t ? t : null;
@@ -112,6 +146,11 @@ public final class MySqlApplier implements Applier {
       }
       pending = tx.checkpoint();
       if (tx.lastFrag()) {
+        if (tx.heartbeat() != null) {
+          rows.flush();
+          catalog.heartbeat(
+              tx.heartbeat(), tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
+        }
         end();
       }
     } catch (RowApplyException e) {

@@ -28,6 +28,7 @@ final class TargetCatalog {
   private final int taskId;
   private PreparedStatement update;
   private PreparedStatement markInDoubt;
+  private PreparedStatement heartbeat;
 
   TargetCatalog(String schema, int taskId) {
     this.schema = schema;
@@ -58,6 +59,16 @@ final class TargetCatalog {
               + " in_doubt_seqno BIGINT NULL"
               + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: last applied transaction per task'");
       st.execute(
+          "CREATE TABLE IF NOT EXISTS `"
+              + schema
+              + "`.heartbeat ("
+              + "name VARCHAR(128) NOT NULL PRIMARY KEY,"
+              + " seqno BIGINT NOT NULL,"
+              + " source_commit_time DATETIME(6) NULL COMMENT 'UTC',"
+              + " apply_time DATETIME(6) NOT NULL COMMENT 'UTC'"
+              + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: the last time each named heartbeat"
+              + " arrived'");
+      st.execute(
           "INSERT IGNORE INTO `"
               + schema
               + "`.position (task_id, seqno, epoch, fragno, last_frag, apply_time)"
@@ -75,6 +86,11 @@ final class TargetCatalog {
                 + "`.position SET seqno = ?, epoch = ?, fragno = ?, last_frag = ?,"
                 + " native_kind = ?, native_position = ?, source_commit_time = ?,"
                 + " apply_time = ?, in_doubt_seqno = NULL WHERE task_id = ?");
+    heartbeat =
+        c.prepareStatement(
+            "REPLACE INTO `"
+                + schema
+                + "`.heartbeat (name, seqno, source_commit_time, apply_time) VALUES (?, ?, ?, ?)");
     markInDoubt =
         c.prepareStatement(
             "UPDATE `" + schema + "`.position SET in_doubt_seqno = ? WHERE task_id = ?");
@@ -128,6 +144,20 @@ final class TargetCatalog {
     update.setObject(8, utc(applyMillis * 1000));
     update.setInt(9, taskId);
     update.executeUpdate();
+  }
+
+  /** Records that a named heartbeat arrived; part of the caller's open transaction. */
+  void heartbeat(String name, long seqno, long sourceCommitMicros, long applyMillis)
+      throws SQLException {
+    heartbeat.setString(1, name);
+    heartbeat.setLong(2, seqno);
+    if (sourceCommitMicros <= 0) {
+      heartbeat.setNull(3, Types.TIMESTAMP);
+    } else {
+      heartbeat.setObject(3, utc(sourceCommitMicros));
+    }
+    heartbeat.setObject(4, utc(applyMillis * 1000));
+    heartbeat.executeUpdate();
   }
 
   /** Marks a transaction as being applied outside the catalog's transaction; caller commits. */

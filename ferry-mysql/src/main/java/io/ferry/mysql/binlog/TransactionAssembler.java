@@ -75,6 +75,8 @@ public final class TransactionAssembler {
   private final Set<String> schemas = new LinkedHashSet<>();
   private final Map<String, String> options = new TreeMap<>();
 
+  private String heartbeatSchema;
+
   // context for the next statement
   private final List<SessionVariable> pendingVariables = new ArrayList<>();
   private final Map<Long, ByteArrayOutputStream> loadFiles = new HashMap<>();
@@ -100,6 +102,14 @@ public final class TransactionAssembler {
   }
 
   /** Where reading starts: the file, and the position of the last complete transaction's end. */
+  /**
+   * The schema of the service's own heartbeat table on the source ({@code ferry_<service>}):
+   * changes to it become heartbeats instead of replicated rows.
+   */
+  public void heartbeatSchema(String schema) {
+    this.heartbeatSchema = schema;
+  }
+
   public void startAt(BinlogPosition position) {
     file = position.file();
     lastEnd = position;
@@ -305,9 +315,24 @@ public final class TransactionAssembler {
       options.put("unique_checks", "0");
     }
     RowChanges rc = RowsEventParser.parse(body, action, v2, layout);
+    if (rc.schema().equals(heartbeatSchema)) {
+      heartbeat(rc);
+      return null;
+    }
     schemas.add(rc.schema());
     add(rc);
     return bytes > fragmentBytes ? fragment(h) : null;
+  }
+
+  /**
+   * A change to the service's own heartbeat table on the source: the transaction becomes that named
+   * heartbeat (the rows themselves are not replicated).
+   */
+  private void heartbeat(RowChanges rc) {
+    if (rc.table().equals("heartbeat") && rc.action() != Action.DELETE && !rc.rows().isEmpty()) {
+      Object name = rc.rows().get(rc.rows().size() - 1).after(1);
+      options.put(TransactionOptions.HEARTBEAT, name == null ? "" : name.toString());
+    }
   }
 
   private Transaction query(EventHeaderV4 h, QueryEvent q, byte[] loadData) {
@@ -363,7 +388,11 @@ public final class TransactionAssembler {
     if (q.unknownStatusVariable) {
       options.put("statement.context_incomplete", "true");
     }
-    add(statement);
+    if (!(ddl
+        && scope != null
+        && scope.equals(java.util.Set.of(String.valueOf(heartbeatSchema))))) {
+      add(statement); // DDL of the service's own heartbeat table is not replicated
+    }
     if (ddl) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");
       resolver.clear();

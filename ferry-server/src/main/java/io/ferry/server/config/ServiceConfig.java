@@ -108,6 +108,52 @@ public final class ServiceConfig {
     return new ServiceConfig(file, values, entries);
   }
 
+  /**
+   * Sets keys in the file, keeping its other lines and comments: a key already there has its line
+   * replaced, a new one is appended. The result is checked (and returned) before the file is
+   * replaced, so a bad change leaves the file as it was.
+   */
+  public static ServiceConfig rewrite(Path file, Map<String, String> changes) {
+    List<String> lines;
+    try {
+      lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+    Map<String, String> left = new LinkedHashMap<>(changes);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      int eq = line.indexOf('=');
+      if (line.startsWith("#") || eq <= 0) {
+        continue;
+      }
+      String key = line.substring(0, eq).strip();
+      if (left.containsKey(key)) {
+        lines.set(i, key + " = " + left.remove(key));
+      }
+    }
+    left.forEach((k, v) -> lines.add(k + " = " + v));
+    ServiceConfig checked = parse(file, lines);
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, lines, StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot write: " + e.getMessage()));
+    }
+    return checked;
+  }
+
+  /** The text of a key as written in the file, or null. */
+  public String text(Setting<?> s) {
+    Entry e = entries.get(s.key());
+    return e == null ? null : e.text;
+  }
+
   /** The value: as set in the file, else the default (null when neither). */
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> s) {

@@ -1,0 +1,123 @@
+package io.ferry.server;
+
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.net.RemoteThlExtractor;
+import io.ferry.core.net.ThlServer;
+import io.ferry.core.pipeline.StageStatus;
+import io.ferry.core.thl.Thl;
+import io.ferry.mysql.apply.MySqlApplier;
+import io.ferry.server.config.ServiceSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A service at a glance, and the detail behind it. Immutable snapshot.
+ *
+ * @param name the service
+ * @param role master, slave, direct or dummy
+ * @param state its state, like {@code ONLINE}
+ * @param stateSince when it entered the state
+ * @param timeInStateMillis how long it has been in it
+ * @param onlineSince when it last went online, if it is online
+ * @param uptimeMillis how long it has been online (0 if it is not)
+ * @param appliedSeqno the last seqno applied (stored, for a master), or -1
+ * @param appliedEpoch its epoch
+ * @param appliedNativePosition its source position, or null
+ * @param appliedLatencyMillis now minus the source commit time of the last applied transaction (-1
+ *     if unknown)
+ * @param relativeLatencyMillis how long ago the last block was committed (-1 if none)
+ * @param storedFirstSeqno the first seqno in the service's THL, or null
+ * @param storedLastSeqno the last seqno in the service's THL, or null
+ * @param epoch the epoch a master stamps on new transactions (0 for other roles)
+ * @param error why it is in OFFLINE:ERROR, or null
+ * @param pendingOffline the "until" or deferred offline request it waits for, or null
+ * @param errors how many times it went OFFLINE:ERROR since the process started
+ * @param stages each stage's status (empty when offline)
+ * @param shards per-shard progress of the applying stage
+ * @param replicas replicas connected to a master
+ * @param master a slave's view of its master, or null
+ * @param applier what a MariaDB/MySQL applier has done, or null
+ */
+public record ServiceStatus(
+    String name,
+    String role,
+    String state,
+    Instant stateSince,
+    long timeInStateMillis,
+    Instant onlineSince,
+    long uptimeMillis,
+    long appliedSeqno,
+    long appliedEpoch,
+    String appliedNativePosition,
+    long appliedLatencyMillis,
+    long relativeLatencyMillis,
+    Long storedFirstSeqno,
+    Long storedLastSeqno,
+    long epoch,
+    Service.Failure error,
+    String pendingOffline,
+    long errors,
+    List<StageStatus> stages,
+    List<ShardTracker.Shard> shards,
+    List<ThlServer.Replica> replicas,
+    RemoteThlExtractor.Status master,
+    MySqlApplier.Stats applier) {
+
+  static ServiceStatus of(
+      Service s, Roles.Parts p, Service.Metrics metrics, ShardTracker shards, Clock clock) {
+    long now = clock.millis();
+    List<StageStatus> stages = p == null ? List.of() : p.pipeline.status();
+    StageStatus last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
+    Checkpoint applied = last == null ? Checkpoint.NONE : last.committed();
+    Long first = null;
+    Long lastStored = null;
+    if (p != null && p.thl != null) {
+      first = p.thl.firstSeqno().isPresent() ? p.thl.firstSeqno().getAsLong() : null;
+      lastStored = p.thl.lastSeqno().isPresent() ? p.thl.lastSeqno().getAsLong() : null;
+    } else if (p == null && hasThl(s)) {
+      Path dir = Roles.thlSettings(s.config(), s.dir(), clock).dir();
+      if (Files.isDirectory(dir)) {
+        try (Thl thl = Thl.openReadOnly(dir)) {
+          first = thl.firstSeqno().isPresent() ? thl.firstSeqno().getAsLong() : null;
+          lastStored = thl.lastSeqno().isPresent() ? thl.lastSeqno().getAsLong() : null;
+        } catch (RuntimeException e) {
+          // the log is unreadable right now; status says nothing of it
+        }
+      }
+    }
+    Instant online = s.onlineSince();
+    return new ServiceStatus(
+        s.name(),
+        s.role(),
+        s.state().toString(),
+        s.stateSince(),
+        now - s.stateSince().toEpochMilli(),
+        online,
+        online == null ? 0 : now - online.toEpochMilli(),
+        applied.isNone() ? -1 : applied.seqno(),
+        applied.epoch(),
+        applied.nativePosition() == null
+            ? null
+            : applied.nativePosition().kind() + " " + applied.nativePosition().text(),
+        last == null ? -1 : last.latencyMillis(),
+        last == null || last.lastCommitMillis() == 0 ? -1 : now - last.lastCommitMillis(),
+        first,
+        lastStored,
+        p == null ? 0 : p.epoch,
+        s.failure(),
+        s.pendingOffline(),
+        metrics.errors.get(),
+        stages,
+        shards == null ? List.of() : shards.shards(),
+        p == null || p.server == null ? List.of() : p.server.replicas(),
+        p == null || p.remote == null ? null : p.remote.status(),
+        p == null || p.applier == null ? null : p.applier.stats());
+  }
+
+  private static boolean hasThl(Service s) {
+    return s.role().equals(ServiceSettings.MASTER) || s.role().equals(ServiceSettings.SLAVE);
+  }
+}

@@ -1,0 +1,43 @@
+package io.ferry.server;
+
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Filter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A pass-through filter on the applying stage that keeps, per shard, the last seqno and how many
+ * transactions went through, for {@code status -name shards}. Written by the stage thread, read by
+ * any.
+ */
+final class ShardTracker implements Filter {
+  /** One shard at a glance. */
+  record Shard(String id, long lastSeqno, long transactions, long lastSourceCommitMicros) {}
+
+  private final Map<String, long[]> shards = new ConcurrentHashMap<>();
+
+  @Override
+  public Transaction filter(Transaction t) {
+    if (t.lastFrag()) {
+      long[] s = shards.computeIfAbsent(t.header().shard(), k -> new long[3]);
+      s[0] = t.seqno();
+      s[1]++;
+      s[2] = t.header().sourceCommitMicros();
+    }
+    return t;
+  }
+
+  List<Shard> shards() {
+    List<Shard> list = new ArrayList<>();
+    shards.forEach((id, s) -> list.add(new Shard(id, s[0], s[1], s[2])));
+    list.sort(java.util.Comparator.comparing(Shard::id));
+    return list;
+  }
+
+  @Override
+  public String name() {
+    return "shards";
+  }
+}
