@@ -37,7 +37,7 @@ public final class BinlogExtractor implements Extractor {
   private final ExtractorSettings settings;
   private final Clock clock;
   private SourceInfo info;
-  private BinlogStream stream;
+  private volatile BinlogStream stream;
   private TransactionAssembler assembler;
 
   public BinlogExtractor(SourceSettings source, ExtractorSettings settings, Clock clock) {
@@ -49,6 +49,12 @@ public final class BinlogExtractor implements Extractor {
   @Override
   public boolean isSource() {
     return true;
+  }
+
+  /** How many bytes of read transactions wait for the stage (0 when not connected). */
+  public long queuedBytes() {
+    BinlogStream s = stream;
+    return s == null ? 0 : s.queuedBytes();
   }
 
   /** What the source said about itself at the last (re)connect. */

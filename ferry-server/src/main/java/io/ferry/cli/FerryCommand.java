@@ -1,8 +1,12 @@
 package io.ferry.cli;
 
 import io.ferry.cli.config.ConfigCommand;
+import io.ferry.cli.control.ControlCommands;
+import io.ferry.cli.control.StatusCommand;
+import io.ferry.cli.replicator.ReplicatorCommand;
 import io.ferry.cli.sandbox.SandboxCommand;
 import io.ferry.cli.service.ServiceCommand;
+import io.ferry.cli.setup.SetupCommand;
 import io.ferry.cli.thl.ThlCommand;
 import io.ferry.core.FerryVersion;
 import picocli.CommandLine.Command;
@@ -27,6 +31,17 @@ import picocli.CommandLine.Spec;
     },
     commandListHeading = "%nCommands:%n",
     subcommands = {
+      ReplicatorCommand.class,
+      ControlCommands.Services.class,
+      StatusCommand.class,
+      ControlCommands.Online.class,
+      ControlCommands.Offline.class,
+      ControlCommands.OfflineDeferred.class,
+      ControlCommands.Wait.class,
+      ControlCommands.Heartbeat.class,
+      ControlCommands.Setrole.class,
+      ControlCommands.Reset.class,
+      SetupCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
       ThlCommand.class,
@@ -38,12 +53,19 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  ferry sandbox create --name lab --servers 2    two private MariaDB servers",
       "  ferry sandbox env lab                          print their connection settings",
-      "  ferry service run --config alpha.conf          run a service in the foreground",
+      "  ferry replicator start                         run the services of /etc/ferry",
+      "  ferry status                                   a service at a glance",
+      "  ferry online -until-seqno 1200                 batch: apply up to 1200, then stop",
+      "  ferry wait -state OFFLINE -limit 600           wait for it, in a script",
+      "  ferry service run --config alpha.conf          run one service in the foreground",
       "  ferry config check alpha.conf                  check a service's configuration",
       "  ferry thl list --dir DIR --seqno 42 --sql      one transaction of a log, as SQL",
       "  ferry sandbox create --help                    help for one command",
       "",
       "Environment:",
+      "  FERRY_CONFIG_DIR    the replicator's configuration directory (default:",
+      "                      /etc/ferry as root, ~/.config/ferry otherwise)",
+      "  FERRY_ADMIN, FERRY_ADMIN_TOKEN  the admin API's address and token",
       "  FERRY_SANDBOX_HOME  where sandboxes live (default: /var/lib/ferry/sandboxes",
       "                      as root, ~/.local/share/ferry/sandboxes otherwise)",
       "  FERRY_CACHE_DIR     unpacked server binaries and data-directory templates",

@@ -23,8 +23,8 @@ public final class ServiceLogging {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
     encoder.setPattern(
-        "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%X{service}%X{stage:+/}%X{stage}%X{seqno:+ seqno"
-            + " }%X{seqno}] %logger{0}: %msg%n");
+        "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%X{service} %X{stage} %X{seqno}] %logger{0}:"
+            + " %msg%n");
     encoder.start();
     ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
     out.setContext(ctx);
@@ -35,5 +35,7 @@ public final class ServiceLogging {
     root.setLevel(verbose ? Level.DEBUG : Level.INFO);
     ctx.getLogger("org.mariadb").setLevel(Level.WARN);
     ctx.getLogger("com.github.shyiko").setLevel(Level.WARN);
+    // The driver logs every error packet; Ferry reports the errors that matter with their context.
+    ctx.getLogger("org.mariadb.jdbc.message.server.ErrorPacket").setLevel(Level.OFF);
   }
 }

@@ -113,6 +113,7 @@ public final class Service implements AutoCloseable {
   private volatile Roles.Parts parts;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
+  private volatile List<StageStatus> lastStages = List.of();
 
   public Service(ServiceConfig config, Clock clock) {
     this.config = config;
@@ -290,6 +291,7 @@ public final class Service implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      lastStages = p.pipeline.status();
       p.closeResources();
       Switchover.startConsumed(dir, p);
     }
@@ -405,7 +407,7 @@ public final class Service implements AutoCloseable {
   /** The stages' status (empty when offline). */
   public List<StageStatus> stages() {
     Roles.Parts p = parts;
-    return p == null ? List.of() : p.pipeline.status();
+    return p == null ? lastStages : p.pipeline.status();
   }
 
   /** The last stage's committed checkpoint: what has been applied (or stored, for a master). */

@@ -35,7 +35,7 @@ import java.util.List;
  * @param error why it is in OFFLINE:ERROR, or null
  * @param pendingOffline the "until" or deferred offline request it waits for, or null
  * @param errors how many times it went OFFLINE:ERROR since the process started
- * @param stages each stage's status (empty when offline)
+ * @param stages each stage's status (when offline, as it was when the service went offline)
  * @param shards per-shard progress of the applying stage
  * @param replicas replicas connected to a master
  * @param master a slave's view of its master, or null
@@ -69,7 +69,7 @@ public record ServiceStatus(
   static ServiceStatus of(
       Service s, Roles.Parts p, Service.Metrics metrics, ShardTracker shards, Clock clock) {
     long now = clock.millis();
-    List<StageStatus> stages = p == null ? List.of() : p.pipeline.status();
+    List<StageStatus> stages = s.stages(); // when offline: as they were when they stopped
     StageStatus last = stages.isEmpty() ? null : stages.get(stages.size() - 1);
     Checkpoint applied = last == null ? Checkpoint.NONE : last.committed();
     Long first = null;
@@ -103,7 +103,9 @@ public record ServiceStatus(
             ? null
             : applied.nativePosition().kind() + " " + applied.nativePosition().text(),
         last == null ? -1 : last.latencyMillis(),
-        last == null || last.lastCommitMillis() == 0 ? -1 : now - last.lastCommitMillis(),
+        applied.isNone() || applied.sourceCommitMicros() <= 0
+            ? -1
+            : Math.max(0, now - applied.sourceCommitMicros() / 1000),
         first,
         lastStored,
         p == null ? 0 : p.epoch,

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * transactions went through, for {@code status -name shards}. Written by the stage thread, read by
  * any.
  */
-final class ShardTracker implements Filter {
+public final class ShardTracker implements Filter {
   /** One shard at a glance. */
-  record Shard(String id, long lastSeqno, long transactions, long lastSourceCommitMicros) {}
+  public record Shard(String id, long lastSeqno, long transactions, long lastSourceCommitMicros) {}
 
   private final Map<String, long[]> shards = new ConcurrentHashMap<>();
 

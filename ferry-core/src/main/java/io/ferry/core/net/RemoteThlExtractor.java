@@ -40,7 +40,11 @@ public final class RemoteThlExtractor implements Extractor {
 
   /** Where the replica stands with its master. Immutable snapshot. */
   public record Status(
-      String master, long masterLastSeqno, long receivedSeqno, boolean connected) {}
+      String master,
+      long masterLastSeqno,
+      long receivedSeqno,
+      boolean connected,
+      long queuedBytes) {}
 
   private final ThlClientSettings settings;
   private final RecordCodec codec = new RecordCodec();
@@ -62,8 +66,19 @@ public final class RemoteThlExtractor implements Extractor {
 
   public Status status() {
     Socket s = socket;
+    long queued;
+    lock.lock();
+    try {
+      queued = queuedBytes;
+    } finally {
+      lock.unlock();
+    }
     return new Status(
-        master, masterLastSeqno, receivedSeqno, s != null && !s.isClosed() && failure == null);
+        master,
+        masterLastSeqno,
+        receivedSeqno,
+        s != null && !s.isClosed() && failure == null,
+        queued);
   }
 
   @Override

@@ -11,7 +11,8 @@ import io.ferry.core.event.Checkpoint;
  * @param appliedEvents events applied since start
  * @param filteredEvents transactions dropped by its filters since start
  * @param commits commits since start
- * @param latencyMillis how far behind the source its last committed event is, or -1 if unknown
+ * @param latencyMillis how long after the source's commit its last committed event was committed
+ *     here (applied latency), or -1 if unknown
  * @param retries how many times it has retried after a failure that could pass, since start
  * @param lastRetry why it last retried, or null
  * @param lastCommitMillis when it last committed (milliseconds since 1970), or 0

@@ -79,10 +79,11 @@ final class StageTask implements Runnable {
 
   StageStatus status() {
     Checkpoint c = committed;
+    long committedAt = lastCommitMillis;
     long latency =
-        c.isNone() || c.sourceCommitMicros() <= 0
+        c.isNone() || c.sourceCommitMicros() <= 0 || committedAt == 0
             ? -1
-            : Math.max(0, clock.millis() - c.sourceCommitMicros() / 1000);
+            : Math.max(0, committedAt - c.sourceCommitMicros() / 1000);
     return new StageStatus(
         stage.name(),
         state,

@@ -421,6 +421,16 @@ public final class BinlogStream implements AutoCloseable {
     }
   }
 
+  /** How many bytes of decoded transactions wait for the extractor. */
+  public long queuedBytes() {
+    lock.lock();
+    try {
+      return queuedBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   Duration connectTimeout() {
     return settings.connectTimeout();
   }

@@ -22,11 +22,17 @@ public final class ServiceConfig {
   private record Entry(String text, int line) {}
 
   private final Path file;
+  private final List<Setting<?>> registry;
   private final Map<String, Object> values;
   private final Map<String, Entry> entries;
 
-  private ServiceConfig(Path file, Map<String, Object> values, Map<String, Entry> entries) {
+  private ServiceConfig(
+      Path file,
+      List<Setting<?>> registry,
+      Map<String, Object> values,
+      Map<String, Entry> entries) {
     this.file = file;
+    this.registry = registry;
     this.values = values;
     this.entries = entries;
   }
@@ -35,8 +41,22 @@ public final class ServiceConfig {
     return file;
   }
 
-  /** Reads and checks a file. */
+  /** Reads and checks a service's file. */
   public static ServiceConfig load(Path file) {
+    return load(file, ServiceSettings.all());
+  }
+
+  /** Reads and checks the replicator's file ({@link ReplicatorSettings}). */
+  public static ServiceConfig loadReplicator(Path file) {
+    return load(file, ReplicatorSettings.all());
+  }
+
+  /** The replicator's settings when it has no file: every default. */
+  public static ServiceConfig loadReplicatorDefaults(Path file) {
+    return parse(file, List.of(), ReplicatorSettings.all());
+  }
+
+  private static ServiceConfig load(Path file, List<Setting<?>> registry) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -45,11 +65,24 @@ public final class ServiceConfig {
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
     }
-    return parse(file, lines);
+    return parse(file, lines, registry);
   }
 
-  /** Checks lines as if read from {@code file} (for tests and generated files). */
+  /** Checks a service's lines as if read from {@code file} (for tests and generated files). */
   public static ServiceConfig parse(Path file, List<String> lines) {
+    return parse(file, lines, ServiceSettings.all());
+  }
+
+  private static Setting<?> byKey(List<Setting<?>> registry, String key) {
+    for (Setting<?> s : registry) {
+      if (s.key().equals(key)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static ServiceConfig parse(Path file, List<String> lines, List<Setting<?>> registry) {
     List<String> problems = new ArrayList<>();
     Map<String, Entry> entries = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -75,10 +108,10 @@ public final class ServiceConfig {
     }
     Map<String, Object> values = new HashMap<>();
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
-      Setting<?> s = ServiceSettings.byKey(e.getKey());
+      Setting<?> s = byKey(registry, e.getKey());
       String where = file + ":" + e.getValue().line + ": " + e.getKey();
       if (s == null) {
-        problems.add(where + ": unknown key" + suggestion(e.getKey()));
+        problems.add(where + ": unknown key" + suggestion(registry, e.getKey()));
         continue;
       }
       try {
@@ -88,7 +121,7 @@ public final class ServiceConfig {
       }
     }
     Object role = values.get(ServiceSettings.ROLE.key());
-    for (Setting<?> s : ServiceSettings.all()) {
+    for (Setting<?> s : registry) {
       boolean relevant = role == null ? s.roles().isEmpty() : s.appliesTo((String) role);
       if (relevant && s.required() && s.defaultValue() == null && !entries.containsKey(s.key())) {
         problems.add(
@@ -105,7 +138,7 @@ public final class ServiceConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(file, values, entries);
+    return new ServiceConfig(file, registry, values, entries);
   }
 
   /**
@@ -133,7 +166,7 @@ public final class ServiceConfig {
       }
     }
     left.forEach((k, v) -> lines.add(k + " = " + v));
-    ServiceConfig checked = parse(file, lines);
+    ServiceConfig checked = parse(file, lines, ServiceSettings.all());
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(tmp, lines, StandardCharsets.UTF_8);
@@ -186,7 +219,7 @@ public final class ServiceConfig {
   /** One line per setting that applies to the role: key, value (secrets masked), origin. */
   public List<String[]> effective() {
     List<String[]> rows = new ArrayList<>();
-    for (Setting<?> s : ServiceSettings.all()) {
+    for (Setting<?> s : registry) {
       if (!s.appliesTo(role())) {
         continue;
       }
@@ -207,10 +240,10 @@ public final class ServiceConfig {
     return s.secret() && !text.isEmpty() ? "*****" : text;
   }
 
-  private static String suggestion(String key) {
+  private static String suggestion(List<Setting<?>> registry, String key) {
     Setting<?> best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (Setting<?> s : ServiceSettings.all()) {
+    for (Setting<?> s : registry) {
       int d = distance(key, s.key());
       if (d < bestDistance) {
         bestDistance = d;

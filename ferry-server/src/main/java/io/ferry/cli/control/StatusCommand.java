@@ -1,0 +1,201 @@
+package io.ferry.cli.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.cli.Cli;
+import io.ferry.cli.CliException;
+import io.ferry.cli.Json;
+import io.ferry.cli.Table;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry status}. */
+@Command(
+    name = "status",
+    header = "Show a service at a glance, or one part of it in detail.",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "At a glance: state, role, the last applied seqno and event, applied latency (from the"
+          + " source's commit to the local commit of the last applied transaction), relative"
+          + " latency (now minus that source commit time: it grows while the source is idle), the"
+          + " stored seqno range, a pending error and pending"
+          + " offline request, uptime and time in state. With -name: stages, stores, tasks,"
+          + " shards or channels. See docs/status.md.",
+      ""
+    })
+public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin AdminOptions admin;
+  @Mixin ServiceOption service;
+
+  @Option(
+      names = {"-name", "--name"},
+      paramLabel = "PART",
+      description = "stages, stores, tasks, shards or channels.")
+  String part;
+
+  @Option(names = "--json", description = "Print the service's full status as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    AdminClient client = admin.client();
+    String name = service.resolve(client);
+    JsonNode s = client.get("/api/v1/services/" + name);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Json.print(out, part == null ? s : s.get(section(part)));
+      return 0;
+    }
+    if (part == null) {
+      glance(out, s);
+    } else {
+      detail(out, s, part.toLowerCase(Locale.ROOT));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String section(String part) {
+    return switch (part.toLowerCase(Locale.ROOT)) {
+      case "stages", "tasks", "channels" -> "stages";
+      case "shards" -> "shards";
+      case "stores" -> "storedLastSeqno";
+      default ->
+          throw new CliException(
+              "-name " + part + ": expected stages, stores, tasks, shards or channels",
+              Cli.EXIT_USAGE);
+    };
+  }
+
+  static void glance(PrintWriter out, JsonNode s) {
+    Map<String, String> rows = new java.util.LinkedHashMap<>();
+    rows.put("serviceName", text(s, "name"));
+    rows.put("role", text(s, "role"));
+    rows.put("state", text(s, "state"));
+    rows.put("appliedLastSeqno", text(s, "appliedLastSeqno"));
+    rows.put("appliedLastEventId", orNone(s, "appliedLastEventId"));
+    rows.put("appliedLatency", seconds(s, "appliedLatencySeconds"));
+    rows.put("relativeLatency", seconds(s, "relativeLatencySeconds"));
+    rows.put(
+        "storedSeqnos",
+        s.get("storedLastSeqno").isNull()
+            ? "NONE"
+            : text(s, "storedFirstSeqno") + " to " + text(s, "storedLastSeqno"));
+    rows.put("epoch", text(s, "epoch").equals("0") ? "-" : text(s, "epoch"));
+    JsonNode err = s.get("pendingError");
+    rows.put("pendingError", err.isNull() ? "NONE" : err.get("message").asText());
+    if (!err.isNull()) {
+      rows.put("pendingErrorSeqno", err.get("seqno").asText());
+      rows.put(
+          "pendingErrorEventId",
+          err.get("eventId").isNull() ? "NONE" : err.get("eventId").asText());
+    }
+    rows.put("pendingOffline", orNone(s, "pendingOffline"));
+    rows.put("uptime", seconds(s, "uptimeSeconds"));
+    rows.put("timeInState", seconds(s, "timeInStateSeconds"));
+    JsonNode m = s.get("master");
+    if (m != null && !m.isNull()) {
+      rows.put("masterAddress", text(m, "address"));
+      rows.put("masterConnected", text(m, "connected"));
+      rows.put("masterLastSeqno", text(m, "masterLastSeqno"));
+    }
+    JsonNode a = s.get("applier");
+    if (a != null && !a.isNull() && a.get("tablesWithoutKey").size() > 0) {
+      StringBuilder t = new StringBuilder();
+      a.get("tablesWithoutKey")
+          .forEach(x -> t.append(t.length() == 0 ? "" : ", ").append(x.asText()));
+      rows.put("tablesWithoutKey", t.toString());
+    }
+    int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
+    rows.forEach((k, v) -> out.println(k + " ".repeat(width - k.length()) + " : " + v));
+  }
+
+  private static void detail(PrintWriter out, JsonNode s, String part) {
+    switch (part) {
+      case "stages", "tasks" -> {
+        Table t =
+            "stages".equals(part)
+                ? new Table(
+                    "STAGE", "STATE", "SEQNO", "EVENT", "EVENTS", "COMMITS", "LATENCY", "RETRIES")
+                : new Table("TASK", "STAGE", "STATE", "SEQNO", "LAST RETRY");
+        for (JsonNode st : s.get("stages")) {
+          if ("stages".equals(part)) {
+            t.row(
+                text(st, "name"),
+                text(st, "state"),
+                text(st, "committedSeqno"),
+                orNone(st, "committedEventId"),
+                text(st, "appliedEvents"),
+                text(st, "commits"),
+                seconds(st, "latencySeconds"),
+                text(st, "retries"));
+          } else {
+            t.row(
+                "0",
+                text(st, "name"),
+                text(st, "state"),
+                text(st, "committedSeqno"),
+                orNone(st, "lastRetry"));
+          }
+        }
+        t.print(out, 0);
+      }
+      case "channels" -> {
+        Table t = new Table("CHANNEL", "STAGE", "STATE", "SEQNO", "LATENCY");
+        JsonNode stages = s.get("stages");
+        if (stages.size() > 0) {
+          JsonNode st = stages.get(stages.size() - 1);
+          t.row(
+              "0",
+              text(st, "name"),
+              text(st, "state"),
+              text(st, "committedSeqno"),
+              seconds(st, "latencySeconds"));
+        }
+        t.print(out, 0);
+      }
+      case "shards" -> {
+        Table t = new Table("SHARD", "LAST SEQNO", "TRANSACTIONS", "LAST SOURCE COMMIT");
+        for (JsonNode sh : s.get("shards")) {
+          t.row(
+              text(sh, "shard"),
+              text(sh, "lastSeqno"),
+              text(sh, "transactions"),
+              orNone(sh, "lastSourceCommit"));
+        }
+        t.print(out, 0);
+      }
+      case "stores" -> {
+        Table t = new Table("STORE", "FIRST SEQNO", "LAST SEQNO");
+        if (!s.get("storedLastSeqno").isNull()) {
+          t.row("thl", text(s, "storedFirstSeqno"), text(s, "storedLastSeqno"));
+        }
+        t.print(out, 0);
+      }
+      default -> section(part);
+    }
+  }
+
+  static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? "-" : v.asText();
+  }
+
+  private static String orNone(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? "NONE" : v.asText();
+  }
+
+  private static String seconds(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? "-" : String.format(Locale.ROOT, "%.3f s", v.asDouble());
+  }
+}

@@ -1,0 +1,225 @@
+package io.ferry.server;
+
+import io.ferry.server.config.ConfigException;
+import io.ferry.server.config.ReplicatorSettings;
+import io.ferry.server.config.ServiceConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicator process: many services in one JVM, each from its own file in {@code
+ * <config-dir>/services/*.conf}, with the replicator's settings in {@code
+ * <config-dir>/replicator.conf}. {@link #reload()} adds new service files, takes removed ones
+ * offline and away, and restarts changed ones, without touching the others. A file with problems is
+ * reported (every problem) and left out; the others run. Thread-safe.
+ */
+public final class Replicator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+  /** What a reload did. */
+  public record ReloadResult(
+      List<String> added,
+      List<String> removed,
+      List<String> reloaded,
+      Map<String, String> invalid) {}
+
+  private final Path configDir;
+  private final Clock clock;
+  private final ServiceConfig settings;
+  private final Instant started;
+  private final Map<String, Loaded> services = new TreeMap<>();
+  private final Map<Path, String> invalid = new TreeMap<>();
+
+  /** A service and the file content it was loaded from. */
+  private record Loaded(Service service, Path file, String digest) {}
+
+  public Replicator(Path configDir, Clock clock) {
+    this.configDir = configDir;
+    this.clock = clock;
+    Path file = configDir.resolve("replicator.conf");
+    this.settings =
+        Files.exists(file)
+            ? ServiceConfig.loadReplicator(file)
+            : ServiceConfig.loadReplicatorDefaults(file);
+    this.started = clock.instant();
+  }
+
+  public Path configDir() {
+    return configDir;
+  }
+
+  public ServiceConfig settings() {
+    return settings;
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  /** Loads every service file and brings the services online (if auto-online). */
+  public synchronized ReloadResult start() {
+    return reload();
+  }
+
+  /** Brings the running set of services in line with the files. */
+  public synchronized ReloadResult reload() {
+    Map<String, Path> files = new LinkedHashMap<>();
+    Map<String, ServiceConfig> configs = new LinkedHashMap<>();
+    Map<String, String> digests = new LinkedHashMap<>();
+    invalid.clear();
+    for (Path f : serviceFiles()) {
+      try {
+        ServiceConfig c = ServiceConfig.load(f);
+        if (files.containsKey(c.name())) {
+          invalid.put(f, "service " + c.name() + " is also defined in " + files.get(c.name()));
+          continue;
+        }
+        files.put(c.name(), f);
+        configs.put(c.name(), c);
+        digests.put(c.name(), digest(f));
+      } catch (ConfigException e) {
+        invalid.put(f, e.getMessage());
+        LOG.error("service file {} is left out: {}", f, e.getMessage());
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    List<String> reloaded = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    for (String name : new ArrayList<>(services.keySet())) {
+      Loaded l = services.get(name);
+      if (!files.containsKey(name)) {
+        stopQuietly(l.service());
+        services.remove(name);
+        removed.add(name);
+      } else if (!digests.get(name).equals(l.digest())) {
+        boolean wasOnline = l.service().state() == Service.State.ONLINE;
+        stopQuietly(l.service());
+        Service s = new Service(configs.get(name), clock);
+        services.put(name, new Loaded(s, files.get(name), digests.get(name)));
+        reloaded.add(name);
+        if (wasOnline || autoOnline()) {
+          onlineQuietly(s);
+        }
+      }
+    }
+    for (Map.Entry<String, ServiceConfig> e : configs.entrySet()) {
+      if (!services.containsKey(e.getKey())) {
+        Service s = new Service(e.getValue(), clock);
+        services.put(e.getKey(), new Loaded(s, files.get(e.getKey()), digests.get(e.getKey())));
+        added.add(e.getKey());
+        if (autoOnline()) {
+          onlineQuietly(s);
+        }
+      }
+    }
+    Map<String, String> bad = new LinkedHashMap<>();
+    invalid.forEach((f, m) -> bad.put(f.toString(), m));
+    LOG.info(
+        "services: {} added, {} reloaded, {} removed, {} invalid files",
+        added,
+        reloaded,
+        removed,
+        bad.size());
+    return new ReloadResult(added, removed, reloaded, bad);
+  }
+
+  private boolean autoOnline() {
+    return settings.get(ReplicatorSettings.AUTO_ONLINE);
+  }
+
+  private List<Path> serviceFiles() {
+    Path dir = configDir.resolve("services");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".conf")).sorted().toList();
+    } catch (IOException e) {
+      throw new ConfigException(List.of(dir + ": cannot list: " + e.getMessage()));
+    }
+  }
+
+  private static String digest(Path f) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      return "unreadable:" + e.getMessage();
+    }
+  }
+
+  private void onlineQuietly(Service s) {
+    try {
+      s.online(Service.OnlineOptions.NONE);
+    } catch (ServiceStateException e) {
+      LOG.error("service {} could not go online: {}", s.name(), e.getMessage());
+    }
+  }
+
+  private void stopQuietly(Service s) {
+    try {
+      s.close();
+    } catch (RuntimeException e) {
+      LOG.error("service {} did not stop cleanly: {}", s.name(), e.getMessage());
+    }
+  }
+
+  public synchronized List<Service> services() {
+    List<Service> list = new ArrayList<>();
+    services.values().forEach(l -> list.add(l.service()));
+    return list;
+  }
+
+  /** The service of that name; a clear error if there is none. */
+  public synchronized Service service(String name) {
+    Loaded l = services.get(name);
+    if (l == null) {
+      throw new NoSuchServiceException(
+          "no service named '"
+              + name
+              + "' in "
+              + configDir.resolve("services")
+              + (services.isEmpty() ? "" : "; there are: " + String.join(", ", services.keySet())));
+    }
+    return l.service();
+  }
+
+  /** Service files that could not be loaded, with every problem. */
+  public synchronized Map<String, String> invalidFiles() {
+    Map<String, String> m = new LinkedHashMap<>();
+    invalid.forEach((f, msg) -> m.put(f.toString(), msg));
+    return m;
+  }
+
+  /** Takes every service offline cleanly. */
+  @Override
+  public synchronized void close() {
+    LOG.info("stopping {} services", services.size());
+    for (Loaded l : services.values()) {
+      stopQuietly(l.service());
+    }
+  }
+
+  /** No service of that name. */
+  public static final class NoSuchServiceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoSuchServiceException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.ferry.server.admin;
+
+import io.ferry.core.pipeline.StageStatus;
+import io.ferry.server.Replicator;
+import io.ferry.server.Service;
+import io.ferry.server.ServiceStatus;
+import java.util.Locale;
+
+/**
+ * The Prometheus text exposition of {@code GET /metrics}: per service its state, applied seqno,
+ * latencies, stored range, errors and receive queue; per stage its events, commits and retries; and
+ * transactions per second over the time since the previous scrape.
+ */
+final class Metrics {
+  private final Replicator replicator;
+  private final java.util.Map<String, long[]> lastScrape = new java.util.HashMap<>();
+
+  Metrics(Replicator replicator) {
+    this.replicator = replicator;
+  }
+
+  synchronized String text() {
+    StringBuilder sb = new StringBuilder();
+    header(sb, "ferry_service_state", "gauge", "1 for the state each service is in");
+    header(sb, "ferry_service_applied_seqno", "gauge", "last seqno applied (stored, for a master)");
+    header(
+        sb,
+        "ferry_service_applied_latency_seconds",
+        "gauge",
+        "source commit to local commit of the last applied transaction");
+    header(
+        sb,
+        "ferry_service_relative_latency_seconds",
+        "gauge",
+        "now minus the source commit time of the last applied transaction");
+    header(sb, "ferry_service_stored_last_seqno", "gauge", "last seqno in the service's THL");
+    header(sb, "ferry_service_errors_total", "counter", "times the service went OFFLINE:ERROR");
+    header(
+        sb,
+        "ferry_service_transactions_per_second",
+        "gauge",
+        "transactions applied per second since the previous scrape");
+    header(
+        sb,
+        "ferry_service_queue_bytes",
+        "gauge",
+        "bytes received from a master, waiting to be stored");
+    header(
+        sb,
+        "ferry_stage_events_total",
+        "counter",
+        "events applied by the stage since the service went online");
+    header(
+        sb,
+        "ferry_stage_commits_total",
+        "counter",
+        "commits of the stage since the service went online");
+    header(sb, "ferry_stage_retries_total", "counter", "retries after failures that may pass");
+    long now = System.nanoTime();
+    for (Service s : replicator.services()) {
+      ServiceStatus st = s.status();
+      String svc = "service=\"" + escape(st.name()) + "\"";
+      for (Service.State state : Service.State.values()) {
+        line(
+            sb,
+            "ferry_service_state",
+            svc + ",state=\"" + state + "\"",
+            s.state() == state ? 1 : 0);
+      }
+      line(sb, "ferry_service_applied_seqno", svc, st.appliedSeqno());
+      if (st.appliedLatencyMillis() >= 0) {
+        line(sb, "ferry_service_applied_latency_seconds", svc, st.appliedLatencyMillis() / 1000.0);
+      }
+      if (st.relativeLatencyMillis() >= 0) {
+        line(
+            sb, "ferry_service_relative_latency_seconds", svc, st.relativeLatencyMillis() / 1000.0);
+      }
+      if (st.storedLastSeqno() != null) {
+        line(sb, "ferry_service_stored_last_seqno", svc, st.storedLastSeqno());
+      }
+      line(sb, "ferry_service_errors_total", svc, st.errors());
+      if (st.master() != null) {
+        line(sb, "ferry_service_queue_bytes", svc, st.master().queuedBytes());
+      }
+      long events = 0;
+      for (StageStatus stage : st.stages()) {
+        String labels = svc + ",stage=\"" + escape(stage.name()) + "\"";
+        line(sb, "ferry_stage_events_total", labels, stage.appliedEvents());
+        line(sb, "ferry_stage_commits_total", labels, stage.commits());
+        line(sb, "ferry_stage_retries_total", labels, stage.retries());
+        events = stage.appliedEvents();
+      }
+      long[] prev = lastScrape.put(st.name(), new long[] {now, events});
+      double rate = 0;
+      if (prev != null && now > prev[0] && events >= prev[1]) {
+        rate = (events - prev[1]) / ((now - prev[0]) / 1e9);
+      }
+      line(sb, "ferry_service_transactions_per_second", svc, rate);
+    }
+    return sb.toString();
+  }
+
+  private static void header(StringBuilder sb, String name, String type, String help) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void line(StringBuilder sb, String name, String labels, long value) {
+    sb.append(name).append('{').append(labels).append("} ").append(value).append('\n');
+  }
+
+  private static void line(StringBuilder sb, String name, String labels, double value) {
+    sb.append(name).append('{').append(labels).append("} ");
+    sb.append(String.format(Locale.ROOT, "%.6f", value)).append('\n');
+  }
+
+  private static String escape(String v) {
+    return v.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}

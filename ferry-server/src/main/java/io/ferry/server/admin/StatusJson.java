@@ -1,0 +1,145 @@
+package io.ferry.server.admin;
+
+import io.ferry.core.pipeline.StageStatus;
+import io.ferry.server.Service;
+import io.ferry.server.ServiceStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A service's status as the admin API's JSON: plain maps, times as ISO-8601 UTC text. */
+public final class StatusJson {
+  private StatusJson() {}
+
+  /** The summary of {@code GET /api/v1/services}. */
+  public static Map<String, Object> summary(ServiceStatus s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("role", s.role());
+    m.put("state", s.state());
+    m.put("appliedLastSeqno", s.appliedSeqno());
+    m.put("appliedLastEventId", s.appliedNativePosition());
+    m.put("appliedLatencySeconds", seconds(s.appliedLatencyMillis()));
+    m.put("relativeLatencySeconds", seconds(s.relativeLatencyMillis()));
+    m.put("pendingError", s.error() == null ? null : s.error().message());
+    return m;
+  }
+
+  /** Everything of {@code GET /api/v1/services/NAME}. */
+  public static Map<String, Object> full(ServiceStatus s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("role", s.role());
+    m.put("state", s.state());
+    m.put("stateSince", time(s.stateSince()));
+    m.put("timeInStateSeconds", seconds(s.timeInStateMillis()));
+    m.put("onlineSince", time(s.onlineSince()));
+    m.put("uptimeSeconds", seconds(s.uptimeMillis()));
+    m.put("appliedLastSeqno", s.appliedSeqno());
+    m.put("appliedLastEpoch", s.appliedEpoch());
+    m.put("appliedLastEventId", s.appliedNativePosition());
+    m.put("appliedLatencySeconds", seconds(s.appliedLatencyMillis()));
+    m.put("relativeLatencySeconds", seconds(s.relativeLatencyMillis()));
+    m.put("storedFirstSeqno", s.storedFirstSeqno());
+    m.put("storedLastSeqno", s.storedLastSeqno());
+    m.put("epoch", s.epoch());
+    m.put("pendingError", error(s.error()));
+    m.put("pendingOffline", s.pendingOffline());
+    m.put("errorsSinceStart", s.errors());
+    m.put("stages", stages(s.stages()));
+    List<Object> shards = new ArrayList<>();
+    s.shards()
+        .forEach(
+            sh -> {
+              Map<String, Object> x = new LinkedHashMap<>();
+              x.put("shard", sh.id());
+              x.put("lastSeqno", sh.lastSeqno());
+              x.put("transactions", sh.transactions());
+              x.put(
+                  "lastSourceCommit",
+                  sh.lastSourceCommitMicros() <= 0
+                      ? null
+                      : time(Instant.ofEpochMilli(sh.lastSourceCommitMicros() / 1000)));
+              shards.add(x);
+            });
+    m.put("shards", shards);
+    List<Object> replicas = new ArrayList<>();
+    s.replicas()
+        .forEach(
+            r -> {
+              Map<String, Object> x = new LinkedHashMap<>();
+              x.put("name", r.name());
+              x.put("address", r.address());
+              x.put("since", time(r.since()));
+              x.put("nextSeqno", r.nextSeqno());
+              replicas.add(x);
+            });
+    m.put("replicas", replicas);
+    if (s.master() != null) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("address", s.master().master());
+      x.put("connected", s.master().connected());
+      x.put("masterLastSeqno", s.master().masterLastSeqno());
+      x.put("receivedSeqno", s.master().receivedSeqno());
+      x.put("queuedBytes", s.master().queuedBytes());
+      m.put("master", x);
+    }
+    if (s.applier() != null) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("transactions", s.applier().transactions());
+      x.put("rows", s.applier().rows());
+      x.put("statements", s.applier().statements());
+      x.put("tablesWithoutKey", s.applier().keylessTables());
+      m.put("applier", x);
+    }
+    return m;
+  }
+
+  static List<Object> stages(List<StageStatus> stages) {
+    List<Object> list = new ArrayList<>();
+    for (StageStatus st : stages) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("name", st.name());
+      x.put("state", st.state());
+      x.put("committedSeqno", st.committed().isNone() ? -1 : st.committed().seqno());
+      x.put(
+          "committedEventId",
+          st.committed().nativePosition() == null
+              ? null
+              : st.committed().nativePosition().kind()
+                  + " "
+                  + st.committed().nativePosition().text());
+      x.put("appliedEvents", st.appliedEvents());
+      x.put("filteredEvents", st.filteredEvents());
+      x.put("commits", st.commits());
+      x.put("latencySeconds", seconds(st.latencyMillis()));
+      x.put("retries", st.retries());
+      x.put("lastRetry", st.lastRetry());
+      list.add(x);
+    }
+    return list;
+  }
+
+  private static Object error(Service.Failure f) {
+    if (f == null) {
+      return null;
+    }
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("stage", f.stage());
+    x.put("seqno", f.seqno());
+    x.put("eventId", f.nativePosition());
+    x.put("message", f.message());
+    x.put("at", time(f.at()));
+    return x;
+  }
+
+  static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  static Double seconds(long millis) {
+    return millis < 0 ? null : millis / 1000.0;
+  }
+}
