@@ -261,6 +261,9 @@ final class StageTask implements Runnable {
 
   private void handle(ReplEvent event) {
     ReplEvent e = event;
+    if (!inTransaction) {
+      MDC.put("seqno", Long.toString(e.seqno())); // logs say which transaction they concern
+    }
     current = e;
     if (e instanceof Transaction tx) {
       Transaction out = tx;

@@ -4,6 +4,8 @@ import io.ferry.cli.Cli;
 import io.ferry.cli.CliException;
 import io.ferry.cli.control.AdminClient;
 import io.ferry.cli.control.AdminOptions;
+import io.ferry.mysql.source.SourceProbe;
+import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ConfigException;
 import io.ferry.server.config.ServiceConfig;
 import java.io.IOException;
@@ -72,9 +74,19 @@ public final class SetupCommand implements Runnable {
     boolean force;
 
     @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description =
+            "Where the services keep their files, one directory each (default: service.dir's"
+                + " default, /var/lib/ferry/services/NAME as root).")
+    Path dataDir;
+
+    @Option(
         names = "--start-at",
         paramLabel = "POSITION",
-        description = "Where the source is read from the first time (default: current).")
+        description =
+            "Where the source is read from the first time: beginning, current (the binlog's end"
+                + " when setup runs, written down), file:offset or GTIDs. Default: current.")
     String startAt = "current";
   }
 
@@ -114,18 +126,26 @@ public final class SetupCommand implements Runnable {
         description = "The master's THL port (default: a free one).")
     Integer port;
 
+    @Option(
+        names = "--slave-port",
+        paramLabel = "PORT",
+        description = "The slave's THL port once it becomes a master (default: a free one).")
+    Integer slavePort;
+
     @Override
     public Integer call() throws Exception {
       Endpoint m = Endpoint.parse(master, common.sandboxHome);
       Endpoint s = Endpoint.parse(slave, common.sandboxHome);
       int thlPort = port != null ? port : freePort();
       String name = common.service;
-      List<String> mlines = header(name, "master");
+      List<String> mlines = header(name, "master", common);
       source(mlines, m, common.startAt);
       mlines.add("thl.serve.port = " + thlPort);
-      List<String> slines = header(name + "_slave", "slave");
+      List<String> slines = header(name + "_slave", "slave", common);
       slines.add("master.uri = thl://127.0.0.1:" + thlPort);
       target(slines, s);
+      slines.add("# the port it serves its THL on once it is a master (setrole, switchover)");
+      slines.add("thl.serve.port = " + (slavePort != null ? slavePort : freePort()));
       return write(spec, common, List.of(name, name + "_slave"), List.of(mlines, slines));
     }
   }
@@ -162,18 +182,21 @@ public final class SetupCommand implements Runnable {
     public Integer call() throws Exception {
       Endpoint src = Endpoint.parse(source, common.sandboxHome);
       Endpoint dst = Endpoint.parse(target, common.sandboxHome);
-      List<String> lines = header(common.service, "direct");
+      List<String> lines = header(common.service, "direct", common);
       source(lines, src, common.startAt);
       target(lines, dst);
       return write(spec, common, List.of(common.service), List.of(lines));
     }
   }
 
-  private static List<String> header(String name, String role) {
+  private static List<String> header(String name, String role, Common common) {
     List<String> lines = new ArrayList<>();
     lines.add("# Written by ferry setup; see docs/configuration.md for every key.");
     lines.add("service.name = " + name);
     lines.add("service.role = " + role);
+    if (common.dataDir != null) {
+      lines.add("service.dir = " + common.dataDir.toAbsolutePath().resolve(name));
+    }
     return lines;
   }
 
@@ -182,7 +205,24 @@ public final class SetupCommand implements Runnable {
     lines.add("source.port = " + e.port());
     lines.add("source.user = " + e.user());
     lines.add("source.password = " + e.password());
-    lines.add("source.start = " + start);
+    lines.add("source.start = " + resolve(e, start));
+  }
+
+  /**
+   * "current" means now, when the topology is set up: the binlog's end at this moment is written
+   * down, so what is committed after setup is replicated however late the services start.
+   */
+  private static String resolve(Endpoint e, String start) {
+    if (!start.equalsIgnoreCase("current")) {
+      return start;
+    }
+    try {
+      SourceSettings s = SourceSettings.of(e.host(), e.port(), e.user(), e.password());
+      var head = SourceProbe.probe(s).head();
+      return head.file() + ":" + head.offset();
+    } catch (RuntimeException ex) {
+      return "current"; // not reachable now: the service starts at the end when it first runs
+    }
   }
 
   private static void target(List<String> lines, Endpoint e) {

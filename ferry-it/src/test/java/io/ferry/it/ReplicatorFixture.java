@@ -1,0 +1,83 @@
+package io.ferry.it;
+
+import io.ferry.cli.Cli;
+import io.ferry.server.Replicator;
+import io.ferry.server.admin.AdminServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test helper: a replicator with its admin API in this JVM, on a configuration directory of its
+ * own, and the {@code ferry} command run against it with its output captured.
+ */
+final class ReplicatorFixture implements AutoCloseable {
+  /** What a command printed and returned. */
+  record Result(int code, String out, String err) {}
+
+  final Path dir;
+  final int port;
+  private Replicator replicator;
+  private AdminServer server;
+
+  ReplicatorFixture(Path dir, String... replicatorConf) throws Exception {
+    this.dir = dir;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Files.createDirectories(dir.resolve("services"));
+    List<String> conf = new ArrayList<>(List.of("admin.port = " + port));
+    conf.addAll(List.of(replicatorConf));
+    Files.write(dir.resolve("replicator.conf"), conf);
+  }
+
+  /** Starts the replicator (its services go online). */
+  ReplicatorFixture start() {
+    replicator = new Replicator(dir, Clock.systemUTC());
+    server = new AdminServer(replicator, () -> {});
+    server.start();
+    replicator.start();
+    return this;
+  }
+
+  Replicator replicator() {
+    return replicator;
+  }
+
+  /** Runs {@code ferry ARGS --config-dir DIR}. */
+  Result ferry(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config-dir");
+    all.add(dir.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Cli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Runs a command that must succeed, and returns what it printed. */
+  String ok(String... args) {
+    Result r = ferry(args);
+    if (r.code() != 0) {
+      throw new AssertionError(
+          "ferry " + String.join(" ", args) + " exited " + r.code() + ":\n" + r.out() + r.err());
+    }
+    return r.out();
+  }
+
+  @Override
+  public void close() {
+    if (replicator != null) {
+      replicator.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}
