@@ -54,10 +54,14 @@ final class ReplicatorFixture implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--config-dir");
     all.add(dir.toString());
+    return raw(all.toArray(String[]::new));
+  }
+
+  /** Runs {@code ferry ARGS} as given. */
+  static Result raw(String... all) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code =
-        Cli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    int code = Cli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -310,7 +310,20 @@ public final class MySqlApplier implements Applier {
     Properties props = new Properties();
     props.setProperty("user", target.user());
     props.setProperty("password", target.password());
-    Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+    Connection c;
+    try {
+      c = DriverManager.getConnection(target.jdbcUrl(), props);
+    } catch (SQLException e) {
+      String why =
+          e.getErrorCode() == 1045
+              ? "access denied for user '" + target.user() + "': check the target's password"
+              : e.getMessage();
+      throw new SQLException(
+          "cannot connect to the target at " + target.address() + ": " + why,
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
     try {
       c.setAutoCommit(false);
       StatementApplier st = new StatementApplier(c);
