@@ -243,6 +243,46 @@ class ReplicatorControlTest {
     }
   }
 
+  @Test
+  void reloadAddsChangesAndRemovesServicesWithoutTouchingTheOthers() throws Exception {
+    SandboxServer source = db.server(1);
+    try (ReplicatorFixture f = masterSlave()) {
+      String since =
+          json(f.ok("status", "-service", "alpha", "--json")).get("onlineSince").asText();
+      Path extra = f.dir.resolve("services/counter.conf");
+      List<String> lines =
+          List.of(
+              "service.name = counter",
+              "service.role = dummy",
+              "service.dir = " + dir.resolve("data/counter"),
+              "source.host = 127.0.0.1",
+              "source.port = " + source.port(),
+              "source.user = " + source.replicator().user(),
+              "source.password = " + source.replicator().password());
+      Files.write(extra, lines);
+      Files.write(
+          f.dir.resolve("services/bad.conf"), List.of("service.name = bad", "service.rol = x"));
+      ReplicatorFixture.Result added = f.ferry("replicator", "reload");
+      assertThat(added.code()).isEqualTo(1); // one file is invalid
+      assertThat(added.out())
+          .contains("added: [\"counter\"]")
+          .contains("bad.conf: ")
+          .contains("service.rol: unknown key (did you mean service.role?)");
+      f.ok("wait", "-service", "counter", "-state", "ONLINE", "-limit", "30");
+      List<String> changed = new java.util.ArrayList<>(lines);
+      changed.add("apply.block-commit-events = 7");
+      Files.write(extra, changed);
+      Files.delete(f.dir.resolve("services/bad.conf"));
+      assertThat(f.ok("replicator", "reload")).contains("reloaded: [\"counter\"]");
+      Files.delete(extra);
+      assertThat(f.ok("replicator", "reload")).contains("removed: [\"counter\"]");
+      assertThat(f.ok("services")).doesNotContain("counter");
+      JsonNode alpha = json(f.ok("status", "-service", "alpha", "--json"));
+      assertThat(alpha.get("state").asText()).isEqualTo("ONLINE");
+      assertThat(alpha.get("onlineSince").asText()).isEqualTo(since);
+    }
+  }
+
   /** The native position of a seqno in the master's log, as kind:text. */
   private String eventOf(long seqno) throws Exception {
     try (io.ferry.core.thl.Thl thl =

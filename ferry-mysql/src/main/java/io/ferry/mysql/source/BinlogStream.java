@@ -336,6 +336,17 @@ public final class BinlogStream implements AutoCloseable {
           false,
           se);
     }
+    if (code == 4052 || (m != null && m.contains("same server_uuid/server_id"))) {
+      return new SourceException(
+          "another replica of the source at "
+              + settings.address()
+              + " reads its binlog with server id "
+              + settings.replicaServerId()
+              + ": every reader needs its own (setting source.replica-server-id). The server said: "
+              + m,
+          false,
+          se);
+    }
     if (code == 1045) {
       return new SourceException(
           "access denied for user '" + user + "' at " + settings.address() + ": " + m, false, se);

@@ -124,7 +124,7 @@ public final class ServiceSettings {
           READS_BINLOG,
           false,
           "The server id Ferry presents to the source; unique among its replicas. Default:"
-              + " derived from the source port.");
+              + " 0xFE000000 plus a hash of the service name and source port.");
 
   public static final Setting<StartPosition> SOURCE_START =
       add(
