@@ -1,38 +1,74 @@
 #!/usr/bin/env bash
-# Ferry's quickstart: installs what is missing (Java 17, Maven, MariaDB; Debian packages),
-# builds Ferry, and starts a sandbox of two private MariaDB servers on free loopback ports,
-# ready for replication. Run it again at any time: it recreates the sandbox.
+# Ferry's quickstart: a working replication in one command. Installs what is missing (Java 17,
+# Maven, MariaDB; Debian packages), builds Ferry, creates a sandbox of two private MariaDB servers,
+# sets up a master service (server 1's binlog into a THL) and a slave service (that THL into
+# server 2), starts the replicator, writes sample data on server 1 and shows it arriving on
+# server 2 with the services' status. Run it again at any time: it starts over.
+#
+# Everything lives in $FERRY_QUICKSTART_DIR (default /tmp/ferry-quickstart): the replicator's
+# configuration directory (conf/) and the services' data (data/). The sandbox is 'quickstart'.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
+
+QS=${FERRY_QUICKSTART_DIR:-/tmp/ferry-quickstart}
+CONF=$QS/conf
+export FERRY_CONFIG_DIR=$CONF
 
 ensure_packages build mariadb
 
 say "building Ferry (first time: Maven downloads the dependencies)"
 ./ferry --version
 
+if [ -f "$CONF/replicator.pid" ] && ./ferry replicator status >/dev/null 2>&1; then
+  say "stopping the previous quickstart replicator"
+  ./ferry replicator stop
+fi
 if ./ferry sandbox show quickstart >/dev/null 2>&1; then
   say "removing the previous quickstart sandbox"
   ./ferry sandbox destroy quickstart
 fi
+rm -rf "$QS"
+mkdir -p "$CONF"
+# The admin API on a free port, so that a quickstart never meets another replicator.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+  || shuf -i 20000-60000 -n 1)
+echo "admin.port = $port" > "$CONF/replicator.conf"
 
-say "creating sandbox 'quickstart': two MariaDB servers, binlog on, ready for replication"
+say "creating sandbox 'quickstart': two MariaDB servers on free loopback ports"
 ./ferry sandbox create --name quickstart --servers 2
 
-say "writing a row on server 1 and reading it back"
+say "setting up a master service on server 1 and a slave service on server 2, and starting them"
+./ferry setup master-slave --master quickstart:1 --slave quickstart:2 --service quickstart \
+  --data-dir "$QS/data" --start
+
+say "writing sample data on server 1"
 ./ferry sandbox sql quickstart --server 1 --account app \
   -e "CREATE DATABASE IF NOT EXISTS shop;
-      CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40), placed DATETIME(6));
-      INSERT INTO shop.orders VALUES (1, 'ferry ticket', NOW(6));
-      SELECT * FROM shop.orders;"
+      CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40), qty INT, placed DATETIME(6));
+      INSERT INTO shop.orders VALUES (1, 'ferry ticket', 2, NOW(6)), (2, 'bicycle', 1, NOW(6));
+      UPDATE shop.orders SET qty = qty + 1 WHERE id = 1;
+      INSERT INTO shop.orders VALUES (3, 'car', 1, NOW(6));"
 
-say "server 1's binlog now holds that transaction (what Ferry will read)"
-./ferry sandbox sql quickstart --server 1 --account replicator -e "SHOW BINARY LOGS"
+say "waiting for the slave to apply it (5 transactions: seqnos 0 to 4)"
+./ferry wait -service quickstart_slave -applied 4 -limit 60
 
-cat <<'MSG'
+say "the services"
+./ferry services
+say "the slave at a glance"
+./ferry status -service quickstart_slave
 
-Done. Next:
-  ./ferry sandbox env quickstart            connection settings and passwords
-  ./ferry sandbox sql quickstart --server 2 a SQL prompt on the second server
-  ./ferry sandbox destroy quickstart        remove it all
+say "the replicated rows, read on server 2"
+./ferry sandbox sql quickstart --server 2 --account app -e "SELECT * FROM shop.orders ORDER BY id"
+
+cat <<MSG
+
+Done: server 1 → master service 'quickstart' → THL → slave service 'quickstart_slave' → server 2.
+Try (with FERRY_CONFIG_DIR=$CONF):
+  ./ferry status -service quickstart_slave -name stages    the stages in detail
+  ./ferry offline -service quickstart_slave                 let changes pile up (batch replication)
+  ./ferry online -service quickstart_slave -until-seqno N   apply up to seqno N, then stop
+  ./ferry wait -service quickstart_slave -state OFFLINE     wait for it
+  ./ferry thl list --dir $QS/data/quickstart/thl --sql   the log, as SQL
+  ./ferry replicator stop; ./ferry sandbox destroy quickstart   remove it all
 MSG

@@ -38,6 +38,11 @@ final class ConfigCheckCommand implements Callable<Integer> {
     int bad = 0;
     for (Path f : files) {
       try {
+        if (f.getFileName() != null && f.getFileName().toString().equals("replicator.conf")) {
+          ServiceConfig.loadReplicator(f);
+          out.printf("%s: valid (replicator settings)%n", f);
+          continue;
+        }
         ServiceConfig c = ServiceConfig.load(f);
         out.printf("%s: valid (%s service %s)%n", f, c.role(), c.name());
       } catch (ConfigException e) {

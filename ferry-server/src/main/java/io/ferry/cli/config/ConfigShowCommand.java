@@ -46,7 +46,10 @@ final class ConfigShowCommand implements Callable<Integer> {
   public Integer call() {
     ServiceConfig c;
     try {
-      c = ServiceConfig.load(file);
+      c =
+          file.getFileName() != null && file.getFileName().toString().equals("replicator.conf")
+              ? ServiceConfig.loadReplicator(file)
+              : ServiceConfig.load(file);
     } catch (ConfigException e) {
       throw new CliException(e.getMessage());
     }

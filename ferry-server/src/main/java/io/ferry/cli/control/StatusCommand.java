@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
           + " latency (now minus that source commit time: it grows while the source is idle), the"
           + " stored seqno range, a pending error and pending"
           + " offline request, uptime and time in state. With -name: stages, stores, tasks,"
-          + " shards or channels. See docs/status.md.",
+          + " shards or channels. See docs/operations.md.",
       ""
     })
 public final class StatusCommand implements Callable<Integer> {

@@ -25,8 +25,20 @@ public final class ConfigReference {
         .append("Types: durations are a number and a unit (`500ms`, `5s`, `10m`, `1h`, `7d`);")
         .append(" sizes are bytes or a number with `k`, `m`, `g` (binary); booleans are")
         .append(" `true`/`false` (`yes`/`no`, `on`/`off`).\n");
+    sb.append(
+            "\nA replicator's configuration directory holds `replicator.conf` (optional; its keys")
+        .append(" are at the end of this page) and one file per service in `services/*.conf`.\n");
+    table(sb, ServiceSettings.all());
+    sb.append("\n# replicator.conf\n\n")
+        .append(
+            "The replicator's own settings; every key has a default, so the file is optional.\n");
+    table(sb, ReplicatorSettings.all());
+    return sb.toString();
+  }
+
+  private static void table(StringBuilder sb, List<Setting<?>> settings) {
     String section = null;
-    for (Setting<?> s : ServiceSettings.all()) {
+    for (Setting<?> s : settings) {
       String sec = s.key().substring(0, s.key().indexOf('.'));
       if (!sec.equals(section)) {
         section = sec;
@@ -47,7 +59,6 @@ public final class ConfigReference {
           .append(s.secret() ? " *Secret: masked in output.*" : "")
           .append(" |\n");
     }
-    return sb.toString();
   }
 
   private static List<String> sorted(java.util.Set<String> roles) {
