@@ -2,7 +2,8 @@
 # Runs every Ferry test on real, sandboxed database servers. Installs what the tests need first
 # (Java 17, Maven, MariaDB, PostgreSQL; Debian packages, only those missing), then runs the
 # whole Maven build with its checks (compiler warnings as errors, Error Prone, formatting,
-# layering) and tests, checks the built launcher, and prints a summary of the test results.
+# layering) and tests, checks the built launcher, runs the quickstart (scripts/quickstart.sh, the
+# README's main job) on a sandbox of its own, and prints a summary of the test results.
 #   Usage: scripts/test.sh [extra mvn arguments, e.g. -pl ferry-sandbox -am]
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -18,6 +19,22 @@ mvn -B -ntp verify "$@" || status=$?
 if [ "$status" = 0 ]; then
   say "launcher smoke test: ferry-dist/target/ferry/bin/ferry --version"
   ferry-dist/target/ferry/bin/ferry --version
+fi
+
+# The README's main job, end to end, on a sandbox of its own (only for a whole run).
+if [ "$status" = 0 ] && [ $# = 0 ]; then
+  say "the quickstart, as a test (scripts/quickstart.sh in a private directory)"
+  qs=$(mktemp -d /tmp/ferry-quickstart-test.XXXXXX)
+  qs_cleanup() {
+    FERRY_CONFIG_DIR=$qs/conf ./ferry replicator stop >/dev/null 2>&1 || true
+    ./ferry sandbox destroy quickstart_test >/dev/null 2>&1 || true
+    rm -rf "$qs"
+  }
+  trap qs_cleanup EXIT
+  FERRY_QUICKSTART_DIR=$qs FERRY_QUICKSTART_SANDBOX=quickstart_test ./scripts/quickstart.sh \
+    || { status=$?; echo "the quickstart failed; its replicator log:" >&2; tail -n 40 "$qs/conf/logs/replicator.log" >&2 || true; }
+  qs_cleanup
+  trap - EXIT
 fi
 
 say "test summary"
