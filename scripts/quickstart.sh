@@ -6,15 +6,14 @@
 # server 2 with the services' status. Run it again at any time: it starts over.
 #
 # Everything lives in $FERRY_QUICKSTART_DIR (default /tmp/ferry-quickstart): the replicator's
-# configuration directory (conf/) and the services' data (data/). The sandbox is
-# $FERRY_QUICKSTART_SANDBOX (default 'quickstart').
+# configuration directory (conf/) and the services' data (data/). The sandbox is 'quickstart', in
+# $FERRY_SANDBOX_HOME when that is set.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 
 QS=${FERRY_QUICKSTART_DIR:-/tmp/ferry-quickstart}
 CONF=$QS/conf
-SB=${FERRY_QUICKSTART_SANDBOX:-quickstart}
 export FERRY_CONFIG_DIR=$CONF
 
 ensure_packages build mariadb
@@ -26,9 +25,9 @@ if [ -f "$CONF/replicator.pid" ] && ./ferry replicator status >/dev/null 2>&1; t
   say "stopping the previous quickstart replicator"
   ./ferry replicator stop
 fi
-if ./ferry sandbox show "$SB" >/dev/null 2>&1; then
-  say "removing the previous sandbox '$SB'"
-  ./ferry sandbox destroy "$SB"
+if ./ferry sandbox show quickstart >/dev/null 2>&1; then
+  say "removing the previous quickstart sandbox"
+  ./ferry sandbox destroy quickstart
 fi
 rm -rf "$QS"
 mkdir -p "$CONF"
@@ -37,15 +36,15 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
   || shuf -i 20000-60000 -n 1)
 echo "admin.port = $port" > "$CONF/replicator.conf"
 
-say "creating sandbox '$SB': two MariaDB servers on free loopback ports"
-./ferry sandbox create --name "$SB" --servers 2
+say "creating sandbox 'quickstart': two MariaDB servers on free loopback ports"
+./ferry sandbox create --name quickstart --servers 2
 
 say "setting up a master service on server 1 and a slave service on server 2, and starting them"
-./ferry setup master-slave --master "$SB:1" --slave "$SB:2" --service quickstart \
+./ferry setup master-slave --master quickstart:1 --slave quickstart:2 --service quickstart \
   --data-dir "$QS/data" --start
 
 say "writing sample data on server 1"
-./ferry sandbox sql "$SB" --server 1 --account app \
+./ferry sandbox sql quickstart --server 1 --account app \
   -e "CREATE DATABASE IF NOT EXISTS shop;
       CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(40), qty INT, placed DATETIME(6));
       INSERT INTO shop.orders VALUES (1, 'ferry ticket', 2, NOW(6)), (2, 'bicycle', 1, NOW(6));
@@ -61,10 +60,10 @@ say "the slave at a glance"
 ./ferry status -service quickstart_slave
 
 say "the replicated rows, read on server 2"
-./ferry sandbox sql "$SB" --server 2 --account app -e "SELECT * FROM shop.orders ORDER BY id"
+./ferry sandbox sql quickstart --server 2 --account app -e "SELECT * FROM shop.orders ORDER BY id"
 
-sum1=$(./ferry sandbox sql "$SB" --server 1 --account app -e "CHECKSUM TABLE shop.orders EXTENDED")
-sum2=$(./ferry sandbox sql "$SB" --server 2 --account app -e "CHECKSUM TABLE shop.orders EXTENDED")
+sum1=$(./ferry sandbox sql quickstart --server 1 --account app -e "CHECKSUM TABLE shop.orders EXTENDED")
+sum2=$(./ferry sandbox sql quickstart --server 2 --account app -e "CHECKSUM TABLE shop.orders EXTENDED")
 if [ "$sum1" != "$sum2" ]; then
   echo "quickstart: shop.orders differs between server 1 and server 2: $sum1 / $sum2" >&2
   exit 1
@@ -80,5 +79,5 @@ Try (with FERRY_CONFIG_DIR=$CONF):
   ./ferry online -service quickstart_slave -until-seqno N   apply up to seqno N, then stop
   ./ferry wait -service quickstart_slave -state OFFLINE     wait for it
   ./ferry thl list --dir $QS/data/quickstart/thl --sql   the log, as SQL
-  ./ferry replicator stop; ./ferry sandbox destroy $SB   remove it all
+  ./ferry replicator stop; ./ferry sandbox destroy quickstart   remove it all
 MSG

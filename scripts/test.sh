@@ -21,18 +21,32 @@ if [ "$status" = 0 ]; then
   ferry-dist/target/ferry/bin/ferry --version
 fi
 
-# The README's main job, end to end, on a sandbox of its own (only for a whole run).
+# The README's main job and its batch-replication recipe, end to end, as written, in directories
+# of their own (only for a whole run).
 if [ "$status" = 0 ] && [ $# = 0 ]; then
-  say "the quickstart, as a test (scripts/quickstart.sh in a private directory)"
+  say "the quickstart and the README's batch recipe, as a test"
   qs=$(mktemp -d /tmp/ferry-quickstart-test.XXXXXX)
   qs_cleanup() {
     FERRY_CONFIG_DIR=$qs/conf ./ferry replicator stop >/dev/null 2>&1 || true
-    ./ferry sandbox destroy quickstart_test >/dev/null 2>&1 || true
+    FERRY_SANDBOX_HOME=$qs/sandboxes ./ferry sandbox destroy quickstart >/dev/null 2>&1 || true
     rm -rf "$qs"
   }
   trap qs_cleanup EXIT
-  FERRY_QUICKSTART_DIR=$qs FERRY_QUICKSTART_SANDBOX=quickstart_test ./scripts/quickstart.sh \
-    || { status=$?; echo "the quickstart failed; its replicator log:" >&2; tail -n 40 "$qs/conf/logs/replicator.log" >&2 || true; }
+  recipe=$(awk '/<!-- batch-recipe -->/ {on = 1; next} on && /^```$/ {if (in_block) exit; in_block = 1; next} in_block' README.md)
+  if ! FERRY_QUICKSTART_DIR=$qs FERRY_SANDBOX_HOME=$qs/sandboxes ./scripts/quickstart.sh; then
+    status=1
+  elif ! out=$(FERRY_CONFIG_DIR=$qs/conf FERRY_SANDBOX_HOME=$qs/sandboxes bash -euo pipefail -c "$recipe" 2>&1) \
+      || ! grep -q canoe <<<"$out"; then
+    echo "$out"
+    echo "the README's batch recipe failed" >&2
+    status=1
+  else
+    echo "$out"
+  fi
+  if [ "$status" != 0 ]; then
+    echo "the replicator's log:" >&2
+    tail -n 40 "$qs/conf/logs/replicator.log" >&2 || true
+  fi
   qs_cleanup
   trap - EXIT
 fi

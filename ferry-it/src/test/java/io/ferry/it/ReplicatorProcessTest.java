@@ -122,6 +122,16 @@ class ReplicatorProcessTest {
       }
       printed.add(f.ok("wait", "-service", "alpha_slave", "-applied", "2", "-limit", "30"));
       printed.add(f.ok("wait", "-service", "broken", "-state", "OFFLINE:ERROR", "-limit", "60"));
+      // waiting for another state on a failed service ends at once, with the error
+      long before = System.nanoTime();
+      ReplicatorFixture.Result waitOnline =
+          f.ferry("wait", "-service", "broken", "-state", "ONLINE", "-limit", "60");
+      assertThat(waitOnline.code()).isEqualTo(1);
+      assertThat(waitOnline.out())
+          .contains("failed before reaching ONLINE")
+          .contains("access denied");
+      assertThat(System.nanoTime() - before).isLessThan(30_000_000_000L);
+      printed.add(waitOnline.out() + waitOnline.err());
       ReplicatorFixture.Result status = f.ferry("status", "-service", "broken");
       printed.add(status.out() + status.err());
       assertThat(status.out())

@@ -159,7 +159,12 @@ public final class Pipeline implements AutoCloseable {
 
   /** Stops at once: interrupts every stage; open blocks are rolled back. */
   public void stopNow() throws InterruptedException {
-    tasks.forEach(StageTask::requestStop);
+    synchronized (this) {
+      if (state == State.RUNNING) {
+        state = State.STOPPING;
+      }
+    }
+    tasks.forEach(StageTask::requestImmediateStop);
     threads.forEach(Thread::interrupt);
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));

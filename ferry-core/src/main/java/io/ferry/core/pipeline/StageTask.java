@@ -28,6 +28,7 @@ final class StageTask implements Runnable {
   private final Pipeline pipeline;
 
   private volatile boolean stopRequested;
+  private volatile boolean stoppingNow;
   private volatile String state = "new";
   private volatile Checkpoint committed = Checkpoint.NONE;
   private final AtomicLong applied = new AtomicLong();
@@ -62,6 +63,15 @@ final class StageTask implements Runnable {
 
   void requestStop() {
     stopRequested = true;
+  }
+
+  /**
+   * Marks an immediate stop: the thread is about to be interrupted, and whatever fails from here on
+   * (an interrupted wait, a connection closed under a statement) is the stop, not a failure.
+   */
+  void requestImmediateStop() {
+    stopRequested = true;
+    stoppingNow = true;
   }
 
   /** Makes the stage stop by itself when the condition is met (null: no condition). */
@@ -110,11 +120,20 @@ final class StageTask implements Runnable {
         pipeline.conditionMet(this, stopCondition);
       }
     } catch (Throwable t) {
-      state = "failed";
       if (current != null) {
         MDC.put("seqno", Long.toString(current.seqno()));
       }
       rollbackQuietly(t);
+      if (stoppingNow) {
+        state = "stopped";
+        LOG.info(
+            "stage {} stopped at once after {}; its open block was rolled back ({})",
+            stage.name(),
+            committed,
+            t.toString());
+        return;
+      }
+      state = "failed";
       pipeline.taskFailed(this, failureAt(t));
     } finally {
       closeRoles();

@@ -314,4 +314,26 @@ class PipelineTest {
     assertThat(last.seqno()).isEqualTo(1);
     assertThat(seen).hasSize(6);
   }
+
+  @Test
+  void anImmediateStopRollsBackTheOpenBlockAndIsNoFailure() throws Exception {
+    List<ReplEvent> seen = Collections.synchronizedList(new ArrayList<>());
+    DummyApplier dummy = new DummyApplier(Checkpoint.NONE, seen::add);
+    Pipeline p =
+        new Pipeline(
+            "svc",
+            List.of(Stage.builder("frag").extractor(new SlowFragments()).applier(dummy).build()),
+            List.of(),
+            CLOCK);
+    List<PipelineFailure> reported = Collections.synchronizedList(new ArrayList<>());
+    p.onFailure(reported::add);
+    p.start();
+    await(() -> seen.size() == 4); // interrupted while it waits for fragment 1 of transaction 1
+    p.stopNow();
+    assertThat(p.state()).isEqualTo(Pipeline.State.STOPPED);
+    assertThat(p.failure()).isEmpty();
+    assertThat(reported).isEmpty();
+    assertThat(p.status().get(0).state()).isEqualTo("stopped");
+    assertThat(dummy.lastCommitted().lastFrag()).isTrue();
+  }
 }

@@ -424,8 +424,8 @@ public final class ControlCommands {
             + " OFFLINE means OFFLINE:NORMAL) or has applied -applied SEQNO, for at most -limit"
             + " seconds (default: no limit).",
         "",
-        "Exit status: 0 when it happened, 1 when the limit passed first (or the service failed"
-            + " while waiting for a seqno), 2 for a bad command line.",
+        "Exit status: 0 when it happened, 1 when the limit passed first or the service went to"
+            + " OFFLINE:ERROR instead (the error is printed), 2 for a bad command line.",
         ""
       })
   public static final class Wait implements Callable<Integer> {
@@ -481,17 +481,18 @@ public final class ControlCommands {
             out.flush();
             return 0;
           }
-          if (now.equals("OFFLINE:ERROR")) {
-            out.println(
-                "service "
-                    + name
-                    + " failed before applying seqno "
-                    + applied
-                    + ": "
-                    + s.get("pendingError").get("message").asText());
-            out.flush();
-            return Cli.EXIT_FAILED;
-          }
+        }
+        if (now.equals("OFFLINE:ERROR")) {
+          // It stays there until someone acts: waiting on would only wait for the limit.
+          out.println(
+              "service "
+                  + name
+                  + " failed before "
+                  + (applied != null ? "applying seqno " + applied : "reaching " + wanted)
+                  + ": "
+                  + s.get("pendingError").get("message").asText());
+          out.flush();
+          return Cli.EXIT_FAILED;
         }
         if (System.nanoTime() > deadline) {
           out.println(

@@ -28,9 +28,11 @@ class ConfigReferenceTest {
   }
 
   @Test
-  void everyKeyIsDocumentedAndUnique() {
+  void everyKeyOfServicesAndTheReplicatorIsDocumentedAndUnique() {
     java.util.Set<String> keys = new java.util.HashSet<>();
-    for (Setting<?> s : ServiceSettings.all()) {
+    java.util.List<Setting<?>> all = new java.util.ArrayList<>(ServiceSettings.all());
+    all.addAll(ReplicatorSettings.all());
+    for (Setting<?> s : all) {
       assertThat(keys.add(s.key())).as("declared twice: " + s.key()).isTrue();
       assertThat(s.description()).as(s.key()).isNotBlank().endsWith(".");
       assertThat(s.key()).matches("[a-z]+(\\.[a-z-]+)+");
