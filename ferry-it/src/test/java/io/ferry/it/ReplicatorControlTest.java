@@ -29,19 +29,7 @@ class ReplicatorControlTest {
 
   private ReplicatorFixture masterSlave() throws Exception {
     ReplicatorFixture f = new ReplicatorFixture(dir.resolve("conf"));
-    f.ok(
-        "setup",
-        "master-slave",
-        "--master",
-        db.sandbox().name() + ":1",
-        "--slave",
-        db.sandbox().name() + ":2",
-        "--sandbox-home",
-        db.sandboxes().home().toString(),
-        "--service",
-        "alpha",
-        "--data-dir",
-        dir.resolve("data").toString());
+    f.setupMasterSlave(db, dir.resolve("data"), "--service", "alpha");
     return f.start();
   }
 

@@ -3,6 +3,7 @@ package io.ferry.it;
 import io.ferry.cli.Cli;
 import io.ferry.server.Replicator;
 import io.ferry.server.admin.AdminServer;
+import io.ferry.testkit.SandboxExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -63,6 +64,28 @@ final class ReplicatorFixture implements AutoCloseable {
     StringWriter err = new StringWriter();
     int code = Cli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /**
+   * {@code ferry setup master-slave} from server 1 of the test's sandbox to server 2, with the
+   * services' data under {@code dataDir}; {@code more} adds options (--service, ...).
+   */
+  String setupMasterSlave(SandboxExtension db, Path dataDir, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "setup",
+                "master-slave",
+                "--master",
+                db.sandbox().name() + ":1",
+                "--slave",
+                db.sandbox().name() + ":2",
+                "--sandbox-home",
+                db.sandboxes().home().toString(),
+                "--data-dir",
+                dataDir.toString()));
+    args.addAll(List.of(more));
+    return ok(args.toArray(String[]::new));
   }
 
   /** Runs a command that must succeed, and returns what it printed. */

@@ -56,17 +56,7 @@ class ReplicatorProcessTest {
     ReplicatorFixture f =
         new ReplicatorFixture(
             dir.resolve("conf"), "admin.bind = 0.0.0.0", "admin.token = " + TOKEN);
-    f.ok(
-        "setup",
-        "master-slave",
-        "--master",
-        db.sandbox().name() + ":1",
-        "--slave",
-        db.sandbox().name() + ":2",
-        "--sandbox-home",
-        db.sandboxes().home().toString(),
-        "--data-dir",
-        dir.resolve("data").toString());
+    f.setupMasterSlave(db, dir.resolve("data"));
     // a third service whose target password is wrong: its error must not show the password
     Files.write(
         dir.resolve("conf/services/broken.conf"),

@@ -296,16 +296,19 @@ class PipelineTest {
     }
   }
 
+  private static Pipeline slowFragments(Applier applier) {
+    return new Pipeline(
+        "svc",
+        List.of(Stage.builder("frag").extractor(new SlowFragments()).applier(applier).build()),
+        List.of(),
+        CLOCK);
+  }
+
   @Test
   void aCleanStopWaitsForTheTransactionToEnd() throws Exception {
     List<ReplEvent> seen = Collections.synchronizedList(new ArrayList<>());
     DummyApplier dummy = new DummyApplier(Checkpoint.NONE, seen::add);
-    Pipeline p =
-        new Pipeline(
-            "svc",
-            List.of(Stage.builder("frag").extractor(new SlowFragments()).applier(dummy).build()),
-            List.of(),
-            CLOCK);
+    Pipeline p = slowFragments(dummy);
     p.start();
     await(() -> seen.size() == 4); // transaction 0 complete, fragment 0 of transaction 1 applied
     assertThat(p.stop(Duration.ofSeconds(10))).isTrue();
@@ -319,12 +322,7 @@ class PipelineTest {
   void anImmediateStopRollsBackTheOpenBlockAndIsNoFailure() throws Exception {
     List<ReplEvent> seen = Collections.synchronizedList(new ArrayList<>());
     DummyApplier dummy = new DummyApplier(Checkpoint.NONE, seen::add);
-    Pipeline p =
-        new Pipeline(
-            "svc",
-            List.of(Stage.builder("frag").extractor(new SlowFragments()).applier(dummy).build()),
-            List.of(),
-            CLOCK);
+    Pipeline p = slowFragments(dummy);
     List<PipelineFailure> reported = Collections.synchronizedList(new ArrayList<>());
     p.onFailure(reported::add);
     p.start();
