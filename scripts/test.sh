@@ -19,6 +19,8 @@ mvn -B -ntp verify "$@" || status=$?
 if [ "$status" = 0 ]; then
   say "launcher smoke test: ferry-dist/target/ferry/bin/ferry --version"
   ferry-dist/target/ferry/bin/ferry --version
+  # the whole build is fresh: ./ferry need not build it again
+  if [ $# = 0 ]; then touch ferry-dist/target/.ferry-built; fi
 fi
 
 # The README's main job and its batch-replication recipe, end to end, as written, in directories
