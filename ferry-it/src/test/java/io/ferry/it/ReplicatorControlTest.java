@@ -214,6 +214,10 @@ class ReplicatorControlTest {
               .get(io.ferry.server.config.ServiceSettings.SERVE_PORT);
       f.ok("setrole", "-service", "alpha_slave", "-role", "master");
       f.ok("setrole", "-service", "alpha", "-role", "slave", "-uri", "thl://127.0.0.1:" + newPort);
+      // setrole rewrote both files: that is what they run, not a change for reload
+      assertThat(f.ok("replicator", "reload")).doesNotContain("alpha");
+      Path nextStart = dir.resolve("data/alpha_slave/next-start");
+      String leftOver = Files.readString(nextStart);
       f.ok("online", "-service", "alpha_slave");
       f.ok("online", "-service", "alpha");
       for (int i = 21; i <= 40; i++) {
@@ -228,6 +232,21 @@ class ReplicatorControlTest {
       JsonNode oldMaster = json(f.ok("status", "-service", "alpha", "--json"));
       assertThat(oldMaster.get("role").asText()).isEqualTo("slave");
       assertThat(oldMaster.get("pendingError").isNull()).isTrue();
+
+      // a crash before the switchover start was dropped leaves it behind: once the new master
+      // has stored past it, it no longer counts (read again, it would store 20 rows twice)
+      f.ok("offline", "-service", "alpha_slave");
+      Files.writeString(nextStart, leftOver);
+      f.ok("online", "-service", "alpha_slave");
+      sql(two, "INSERT INTO demo.t VALUES (41)");
+      f.ok("wait", "-service", "alpha", "-applied", "42", "-limit", "60");
+      assertThat(ids(one)).hasSize(41);
+      assertThat(
+              json(f.ok("status", "-service", "alpha_slave", "--json"))
+                  .get("storedLastSeqno")
+                  .asLong())
+          .isEqualTo(42);
+      assertThat(Files.exists(nextStart)).isFalse();
     }
   }
 
@@ -262,6 +281,27 @@ class ReplicatorControlTest {
       Files.write(extra, changed);
       Files.delete(f.dir.resolve("services/bad.conf"));
       assertThat(f.ok("replicator", "reload")).contains("reloaded: [\"counter\"]");
+      f.ok("wait", "-service", "counter", "-state", "ONLINE", "-limit", "30");
+      // a service taken offline stays offline when its file changes
+      f.ok("offline", "-service", "counter");
+      changed.set(changed.size() - 1, "apply.block-commit-events = 8");
+      Files.write(extra, changed);
+      assertThat(f.ok("replicator", "reload")).contains("reloaded: [\"counter\"]");
+      assertThat(json(f.ok("status", "-service", "counter", "--json")).get("state").asText())
+          .isEqualTo("OFFLINE:NORMAL");
+      // a mistake in a running service's file leaves the service running
+      f.ok("online", "-service", "counter");
+      changed.set(changed.size() - 1, "apply.block-commit-events = lots");
+      Files.write(extra, changed);
+      ReplicatorFixture.Result mistake = f.ferry("replicator", "reload");
+      assertThat(mistake.code()).isEqualTo(1);
+      assertThat(mistake.out())
+          .contains("counter.conf")
+          .contains("apply.block-commit-events")
+          .contains("service counter keeps running with the configuration it was loaded with")
+          .doesNotContain("removed: [\"counter\"]");
+      assertThat(json(f.ok("status", "-service", "counter", "--json")).get("state").asText())
+          .isEqualTo("ONLINE");
       Files.delete(extra);
       assertThat(f.ok("replicator", "reload")).contains("removed: [\"counter\"]");
       assertThat(f.ok("services")).doesNotContain("counter");

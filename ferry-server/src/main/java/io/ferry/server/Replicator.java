@@ -101,17 +101,29 @@ public final class Replicator implements AutoCloseable {
     List<String> added = new ArrayList<>();
     for (String name : new ArrayList<>(services.keySet())) {
       Loaded l = services.get(name);
-      if (!files.containsKey(name)) {
+      if (!files.containsKey(name) && invalid.containsKey(l.file())) {
+        // a mistake in the file of a running service does not take the service away
+        invalid.put(
+            l.file(),
+            invalid.get(l.file())
+                + " (service "
+                + name
+                + " keeps running with the configuration it was loaded with)");
+      } else if (!files.containsKey(name)) {
         stopQuietly(l.service());
         services.remove(name);
         removed.add(name);
       } else if (!digests.get(name).equals(l.digest())) {
-        boolean wasOnline = l.service().state() == Service.State.ONLINE;
+        Service.State was = l.service().state();
         stopQuietly(l.service());
         Service s = new Service(configs.get(name), clock);
         services.put(name, new Loaded(s, files.get(name), digests.get(name)));
         reloaded.add(name);
-        if (wasOnline || autoOnline()) {
+        // it comes back as it was: online if it was; a failed one gets another chance with
+        // its new file when services go online by themselves; an offline one stays offline
+        if (was == Service.State.ONLINE
+            || was == Service.State.GOING_ONLINE
+            || (was == Service.State.OFFLINE_ERROR && autoOnline())) {
           onlineQuietly(s);
         }
       }
@@ -199,6 +211,17 @@ public final class Replicator implements AutoCloseable {
   }
 
   /** Service files that could not be loaded, with every problem. */
+  /**
+   * The service rewrote its own file (setrole): what is on disk now is what it runs, so a reload
+   * must not take it for a change.
+   */
+  public synchronized void fileRewritten(String name) {
+    Loaded l = services.get(name);
+    if (l != null) {
+      services.put(name, new Loaded(l.service(), l.file(), digest(l.file())));
+    }
+  }
+
   public synchronized Map<String, String> invalidFiles() {
     Map<String, String> m = new LinkedHashMap<>();
     invalid.forEach((f, msg) -> m.put(f.toString(), msg));

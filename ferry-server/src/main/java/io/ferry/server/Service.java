@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -111,6 +112,7 @@ public final class Service implements AutoCloseable {
   private volatile Instant onlineSince;
   private volatile Failure failure;
   private volatile Roles.Parts parts;
+  private volatile Roles.Parts stopping;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
   private volatile List<StageStatus> lastStages = List.of();
@@ -186,8 +188,8 @@ public final class Service implements AutoCloseable {
     }
     failure = null;
     shards = tracker;
-    p.pipeline.onFailure(this::pipelineFailed);
-    p.pipeline.onConditionMet(this::conditionMet);
+    p.pipeline.onFailure(f -> pipelineFailed(p, f));
+    p.pipeline.onConditionMet(c -> conditionMet(p, c));
     if (options.until() != null) {
       p.pipeline.stopWhen(options.until());
     }
@@ -231,7 +233,7 @@ public final class Service implements AutoCloseable {
     }
     NativePosition event = o.fromEvent();
     if (event == null && readsBinlog) {
-      event = Switchover.pendingStart(dir);
+      event = Switchover.pendingStart(config, this);
     }
     if (event != null) {
       if (!readsBinlog) {
@@ -249,9 +251,15 @@ public final class Service implements AutoCloseable {
       throw new ServiceStateException("service " + name() + " is " + state + " already");
     }
     transition(State.GOING_OFFLINE);
-    stopParts(Duration.ofMinutes(2), immediate);
+    Optional<PipelineFailure> failed = stopParts(Duration.ofMinutes(2), immediate);
     if (state == State.GOING_OFFLINE) {
-      transition(State.OFFLINE_NORMAL);
+      if (failed.isPresent()) {
+        // a stage failed while finishing its transaction: the stop is not clean, say why
+        metrics.errors.incrementAndGet();
+        fail(failure(failed.get()));
+      } else {
+        transition(State.OFFLINE_NORMAL);
+      }
     }
   }
 
@@ -276,11 +284,16 @@ public final class Service implements AutoCloseable {
     return p == null ? null : p.pipeline.pendingStop().map(StopCondition::describe).orElse(null);
   }
 
-  private void stopParts(Duration timeout, boolean immediate) {
+  /**
+   * Stops the current pipeline and closes what it used; returns the failure of a stage that failed
+   * before or during the stop (what an immediate stop interrupts is not a failure).
+   */
+  private Optional<PipelineFailure> stopParts(Duration timeout, boolean immediate) {
     Roles.Parts p = parts;
+    stopping = p;
     parts = null;
     if (p == null) {
-      return;
+      return Optional.empty();
     }
     try {
       if (immediate) {
@@ -292,26 +305,25 @@ public final class Service implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       lastStages = p.pipeline.status();
+      stopping = null;
       p.closeResources();
       Switchover.startConsumed(dir, p);
     }
+    return p.pipeline.failure();
   }
 
   /** Called on the failing stage's thread; the teardown runs on a thread of its own. */
-  private void pipelineFailed(PipelineFailure f) {
-    Failure failed =
-        new Failure(
-            f.stage(),
-            f.seqno(),
-            f.nativePosition() == null
-                ? null
-                : f.nativePosition().kind() + " " + f.nativePosition().text(),
-            f.message(),
-            clock.instant());
+  private void pipelineFailed(Roles.Parts from, PipelineFailure f) {
+    Failure failed = failure(f);
     background(
         "error",
         () -> {
           synchronized (this) {
+            if (parts != from) {
+              // an earlier online's pipeline, stopped meanwhile: not this online's business
+              LOG.info("service {}: after its stop, {}", name(), failed.message());
+              return;
+            }
             metrics.errors.incrementAndGet();
             fail(failed);
             stopParts(Duration.ofSeconds(30), false);
@@ -319,13 +331,24 @@ public final class Service implements AutoCloseable {
         });
   }
 
+  private Failure failure(PipelineFailure f) {
+    return new Failure(
+        f.stage(),
+        f.seqno(),
+        f.nativePosition() == null
+            ? null
+            : f.nativePosition().kind() + " " + f.nativePosition().text(),
+        f.message(),
+        clock.instant());
+  }
+
   /** The last stage stopped at its "until" or deferred condition: the service goes offline. */
-  private void conditionMet(String condition) {
+  private void conditionMet(Roles.Parts from, String condition) {
     background(
         "offline",
         () -> {
           synchronized (this) {
-            if (state == State.ONLINE) {
+            if (state == State.ONLINE && parts == from) {
               LOG.info("service {}: {} reached; going offline", name(), condition);
               offline(false);
             }
@@ -388,6 +411,9 @@ public final class Service implements AutoCloseable {
     }
     config = Switchover.setRole(this, role, uri);
     failure = null;
+    if (state == State.OFFLINE_ERROR) {
+      transition(State.OFFLINE_NORMAL);
+    }
     LOG.info("service {} is now a {}", name(), role());
   }
 
@@ -407,6 +433,9 @@ public final class Service implements AutoCloseable {
   /** The stages' status (empty when offline). */
   public List<StageStatus> stages() {
     Roles.Parts p = parts;
+    if (p == null) {
+      p = stopping; // going offline: the stages as they finish
+    }
     return p == null ? lastStages : p.pipeline.status();
   }
 

@@ -25,16 +25,17 @@ import java.util.stream.Stream;
  * <p>A slave becomes a master of the database it applied to: that database's binlog holds none of
  * what was applied (appliers keep out of it), so the new master starts reading at the binlog's
  * current end, continuing its log's seqnos with a new epoch. The start is kept in {@code
- * <service.dir>/next-start} until the binlog stage has committed after it. A master becomes a slave
- * of another master, applying to the database it read: that database already holds everything its
- * log holds, so the catalog there is set to the log's last transaction first. Either way the
- * configuration file is rewritten (role, master address, and the local database as source or
- * target).
+ * <service.dir>/next-start} with the log's last seqno at the switchover, and holds until the log
+ * has grown past that seqno. A master becomes a slave of another master, applying to the database
+ * it read: that database already holds everything its log holds, so the catalog there is set to the
+ * log's last transaction first. Either way the configuration file is rewritten (role, master
+ * address, and the local database as source or target).
  */
 final class Switchover {
   private Switchover() {}
 
   private static final String NEXT_START = "next-start";
+  private static final String AFTER_SEQNO = "after-seqno";
 
   static ServiceConfig setRole(Service service, String role, String uri) {
     ServiceConfig c = service.config();
@@ -63,20 +64,38 @@ final class Switchover {
           throw new ServiceStateException(
               "setrole switches between master and slave, not to " + role);
     }
-    ServiceConfig next = ServiceConfig.rewrite(c.file(), changes);
+    ServiceConfig.Rewrite rewrite = ServiceConfig.rewrite(c.file(), changes);
+    ServiceConfig next = rewrite.config();
+    // What can fail (the database unreachable) runs before the file changes: a failed setrole
+    // leaves the service as it was.
+    Path nextStart = service.dir().resolve(NEXT_START);
     if (role.equals(ServiceSettings.MASTER) && current.equals(ServiceSettings.SLAVE)) {
       BinlogPosition head = SourceProbe.probe(Roles.sourceSettings(next)).head();
-      write(service.dir().resolve(NEXT_START), head);
+      write(nextStart, head, lastOf(next, service).seqno());
     }
     if (role.equals(ServiceSettings.SLAVE) && current.equals(ServiceSettings.MASTER)) {
-      Path thlDir = Roles.thlSettings(next, service.dir(), Clock.systemUTC()).dir();
-      Checkpoint last = Files.isDirectory(thlDir) ? lastOf(thlDir) : Checkpoint.NONE;
+      Checkpoint last = lastOf(next, service);
       if (!last.isNone()) {
         Roles.applier(next, Clock.systemUTC()).initializePosition(last);
       }
-      deleteQuietly(service.dir().resolve(NEXT_START));
+    }
+    try {
+      rewrite.write();
+    } catch (RuntimeException e) {
+      if (role.equals(ServiceSettings.MASTER)) {
+        deleteQuietly(nextStart);
+      }
+      throw e;
+    }
+    if (role.equals(ServiceSettings.SLAVE)) {
+      deleteQuietly(nextStart);
     }
     return next;
+  }
+
+  private static Checkpoint lastOf(ServiceConfig c, Service service) {
+    Path thlDir = Roles.thlSettings(c, service.dir(), Clock.systemUTC()).dir();
+    return Files.isDirectory(thlDir) ? lastOf(thlDir) : Checkpoint.NONE;
   }
 
   private static Checkpoint lastOf(Path thlDir) {
@@ -97,19 +116,38 @@ final class Switchover {
     }
   }
 
-  /** The start a switchover left for the next online, if any. */
-  static NativePosition pendingStart(Path dir) {
-    Path f = dir.resolve(NEXT_START);
+  /**
+   * The start a switchover left for the next online, if any. It holds only while the log has not
+   * grown since the switchover: once a transaction read from that start is stored, the service
+   * resumes after its log like any master (also after a crash, before the file was dropped).
+   */
+  static NativePosition pendingStart(ServiceConfig c, Service service) {
+    Path f = service.dir().resolve(NEXT_START);
     if (!Files.exists(f)) {
       return null;
     }
+    NativePosition start;
+    long afterSeqno;
     try {
-      String text = Files.readString(f, StandardCharsets.UTF_8).strip();
-      int colon = text.indexOf(' ');
-      return NativePosition.parse(text.substring(0, colon), text.substring(colon + 1));
+      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      String first = lines.get(0).strip();
+      int space = first.indexOf(' ');
+      start = NativePosition.parse(first.substring(0, space), first.substring(space + 1));
+      afterSeqno = Long.parseLong(lines.get(1).strip().substring(AFTER_SEQNO.length()).strip());
     } catch (IOException | RuntimeException e) {
-      throw new ServiceStateException("cannot read the switchover start in " + f + ": " + e, e);
+      throw new ServiceStateException(
+          "cannot read the switchover start in "
+              + f
+              + " ("
+              + e
+              + "); if the service has run as a master since, delete the file",
+          e);
     }
+    if (lastOf(c, service).seqno() > afterSeqno) {
+      deleteQuietly(f);
+      return null;
+    }
+    return start;
   }
 
   /** Drops the switchover start once the binlog stage has committed after it. */
@@ -120,10 +158,13 @@ final class Switchover {
     }
   }
 
-  private static void write(Path f, NativePosition p) {
+  private static void write(Path f, NativePosition p, long afterSeqno) {
     try {
       Files.createDirectories(f.getParent());
-      Files.writeString(f, p.kind() + " " + p.text() + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          f,
+          p.kind() + " " + p.text() + "\n" + AFTER_SEQNO + " " + afterSeqno + "\n",
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ServiceStateException("cannot write " + f + ": " + e.getMessage(), e);
     }

@@ -9,6 +9,7 @@ import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.position.NativePosition;
+import io.ferry.mysql.sql.Secrets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -407,7 +408,7 @@ public final class MySqlApplier implements Applier {
       m.append(cause.getSQLState()).append(']');
     }
     if (row != null && row.sql != null) {
-      m.append("; statement: ").append(shorten(row.sql, 300));
+      m.append("; statement: ").append(shorten(Secrets.redact(row.sql), 300));
     }
     if (row != null && row.row != null) {
       m.append("; row: ").append(row.row);
@@ -425,7 +426,7 @@ public final class MySqlApplier implements Applier {
         seqno,
         pos,
         table,
-        row == null ? null : row.sql,
+        row == null ? null : Secrets.redact(row.sql),
         row == null ? null : row.row,
         cause,
         transientError);

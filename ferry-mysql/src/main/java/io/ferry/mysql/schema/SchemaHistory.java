@@ -185,7 +185,7 @@ public final class SchemaHistory implements TableResolver.Definitions {
   }
 
   private static String abbreviate(String sql) {
-    String s = sql.strip().replaceAll("\\s+", " ");
+    String s = io.ferry.mysql.sql.Secrets.redact(sql).strip().replaceAll("\\s+", " ");
     return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 

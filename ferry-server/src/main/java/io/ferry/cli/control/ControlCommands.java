@@ -490,7 +490,7 @@ public final class ControlCommands {
                   + " failed before "
                   + (applied != null ? "applying seqno " + applied : "reaching " + wanted)
                   + ": "
-                  + s.get("pendingError").get("message").asText());
+                  + s.path("pendingError").path("message").asText("no detail"));
           out.flush();
           return Cli.EXIT_FAILED;
         }

@@ -30,13 +30,24 @@ record Endpoint(String host, int port, String user, String password) {
       try {
         u = URI.create(t);
       } catch (IllegalArgumentException e) {
+        String why =
+            e.getCause() instanceof java.net.URISyntaxException x
+                ? x.getReason() + " at index " + x.getIndex()
+                : "malformed";
         throw new CliException(
-            "cannot read '" + t + "' as a URL: " + e.getMessage(), Cli.EXIT_USAGE);
+            "cannot read '"
+                + masked(t)
+                + "' as a URL: "
+                + why
+                + " (characters like @ # / ? % or a space in a password are written %40 %23 %2F"
+                + " %3F %25 %20)",
+            Cli.EXIT_USAGE);
       }
       String info = u.getRawUserInfo();
       if (info == null || u.getHost() == null) {
         throw new CliException(
-            "'" + t + "' needs a user and a host: mysql://user:password@host:port", Cli.EXIT_USAGE);
+            "'" + masked(t) + "' needs a user and a host: mysql://user:password@host:port",
+            Cli.EXIT_USAGE);
       }
       int colon = info.indexOf(':');
       String user = decode(colon < 0 ? info : info.substring(0, colon));
@@ -50,7 +61,9 @@ record Endpoint(String host, int port, String user, String password) {
       index = colon < 0 ? 1 : Integer.parseInt(t.substring(colon + 1));
     } catch (NumberFormatException e) {
       throw new CliException(
-          "'" + t + "' is neither a sandbox server (NAME:N) nor mysql://user:password@host:port",
+          "'"
+              + masked(t)
+              + "' is neither a sandbox server (NAME:N) nor mysql://user:password@host:port",
           Cli.EXIT_USAGE);
     }
     Sandboxes sandboxes =
@@ -74,8 +87,22 @@ record Endpoint(String host, int port, String user, String password) {
     return new Endpoint(s.host(), s.port(), s.replicator().user(), s.replicator().password());
   }
 
+  /** Percent-decoding as in a URL's user info: a '+' is a plus, not a space. */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** A URL as it may be shown: a password between "user:" and the last "@" becomes *****. */
+  static String masked(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      return url;
+    }
+    int colon = url.indexOf(':', scheme + 3);
+    return colon < 0 || colon > at
+        ? url
+        : url.substring(0, colon + 1) + "*****" + url.substring(at);
   }
 
   String address() {

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -252,8 +251,11 @@ public final class SetupCommand implements Runnable {
       } catch (ConfigException e) {
         throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
       }
-      Files.write(files.get(i), contents.get(i));
-      Files.setPosixFilePermissions(files.get(i), PosixFilePermissions.fromString("rw-------"));
+      try {
+        ServiceConfig.writePrivate(files.get(i), contents.get(i));
+      } catch (ConfigException e) {
+        throw new CliException(e.getMessage());
+      }
       out.println("wrote " + files.get(i));
     }
     if (common.start) {

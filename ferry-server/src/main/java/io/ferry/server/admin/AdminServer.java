@@ -176,7 +176,7 @@ public final class AdminServer implements AutoCloseable {
         return StatusJson.full(s.status());
       }
       if (p.length == 5 && method.equals("POST")) {
-        return Control.apply(s, p[4], body);
+        return Control.apply(replicator, s, p[4], body);
       }
     }
     throw new ApiException(404, "no such resource: " + method + " " + path);

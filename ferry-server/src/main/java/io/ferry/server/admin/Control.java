@@ -3,6 +3,7 @@ package io.ferry.server.admin;
 import io.ferry.core.pipeline.SkipSeqnos;
 import io.ferry.core.pipeline.StopCondition;
 import io.ferry.core.position.NativePosition;
+import io.ferry.server.Replicator;
 import io.ferry.server.Service;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,7 +21,7 @@ import java.util.Map;
 final class Control {
   private Control() {}
 
-  static Object apply(Service s, String verb, Map<String, Object> body) {
+  static Object apply(Replicator replicator, Service s, String verb, Map<String, Object> body) {
     switch (verb) {
       case "online" -> {
         SkipSeqnos skip =
@@ -51,6 +52,7 @@ final class Control {
         String role = text(body, "role");
         Object uri = body.get("uri");
         s.setRole(role, uri == null ? null : uri.toString());
+        replicator.fileRewritten(s.name());
       }
       case "reset" -> {
         boolean thl = Boolean.TRUE.equals(body.get("thl"));

@@ -142,11 +142,11 @@ public final class ServiceConfig {
   }
 
   /**
-   * Sets keys in the file, keeping its other lines and comments: a key already there has its line
-   * replaced, a new one is appended. The result is checked (and returned) before the file is
-   * replaced, so a bad change leaves the file as it was.
+   * A file with some keys changed (replaced where set, appended otherwise), checked but not yet
+   * written: {@link Rewrite#write()} puts it in place, so that whatever else must succeed first can
+   * run before the file changes.
    */
-  public static ServiceConfig rewrite(Path file, Map<String, String> changes) {
+  public static Rewrite rewrite(Path file, Map<String, String> changes) {
     List<String> lines;
     try {
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
@@ -166,9 +166,29 @@ public final class ServiceConfig {
       }
     }
     left.forEach((k, v) -> lines.add(k + " = " + v));
-    ServiceConfig checked = parse(file, lines, ServiceSettings.all());
+    return new Rewrite(parse(file, lines, ServiceSettings.all()), lines);
+  }
+
+  /** A checked new version of a service's file. */
+  public record Rewrite(ServiceConfig config, List<String> lines) {
+    /** Replaces the file atomically; it stays readable by its owner only (it holds passwords). */
+    public void write() {
+      writePrivate(config.file(), lines);
+    }
+  }
+
+  /**
+   * Writes a file that may hold passwords: created readable and writable by its owner only (no
+   * moment with wider permissions), then moved over the target in one step.
+   */
+  public static void writePrivate(Path file, List<String> lines) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(
+          tmp,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, lines, StandardCharsets.UTF_8);
       Files.move(
           tmp,
@@ -178,7 +198,6 @@ public final class ServiceConfig {
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot write: " + e.getMessage()));
     }
-    return checked;
   }
 
   /** The text of a key as written in the file, or null. */
