@@ -251,6 +251,34 @@ class ReplicatorControlTest {
   }
 
   @Test
+  void anImmediateOfflineBreaksAStatementTheTargetHoldsAndLosesNothing() throws Exception {
+    SandboxServer one = db.server(1);
+    SandboxServer two = db.server(2);
+    try (ReplicatorFixture f = masterSlave()) {
+      sql(one, "CREATE DATABASE demo", "CREATE TABLE demo.t (id INT PRIMARY KEY)");
+      sql(one, "INSERT INTO demo.t VALUES (1)");
+      f.ok("wait", "-service", "alpha_slave", "-applied", "2", "-limit", "30");
+      try (Connection lock = two.connect(two.root(), "");
+          Statement st = lock.createStatement()) {
+        // a session on the replica holds the row: the slave's update waits for its lock
+        lock.setAutoCommit(false);
+        st.executeQuery("SELECT id FROM demo.t WHERE id = 1 FOR UPDATE").close();
+        sql(one, "UPDATE demo.t SET id = 100 WHERE id = 1");
+        awaitStored(f, 3);
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        assertThat(f.ok("offline", "-service", "alpha_slave", "-immediate"))
+            .contains("OFFLINE:NORMAL");
+        assertThat(System.nanoTime() - t0).isLessThan(15_000_000_000L);
+        lock.rollback();
+      }
+      f.ok("online", "-service", "alpha_slave");
+      f.ok("wait", "-service", "alpha_slave", "-applied", "3", "-limit", "30");
+      assertThat(ids(two)).containsExactly(100);
+    }
+  }
+
+  @Test
   void reloadAddsChangesAndRemovesServicesWithoutTouchingTheOthers() throws Exception {
     SandboxServer source = db.server(1);
     try (ReplicatorFixture f = masterSlave()) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,10 @@ public final class Replicator implements AutoCloseable {
   private final Clock clock;
   private final ServiceConfig settings;
   private final Instant started;
-  private final Map<String, Loaded> services = new TreeMap<>();
-  private final Map<Path, String> invalid = new TreeMap<>();
+  // Changed only under this object's lock (reload, close); read without it, so that status and
+  // control stay answered while a reload or stop takes services offline.
+  private final Map<String, Loaded> services = new ConcurrentSkipListMap<>();
+  private volatile Map<Path, String> invalid = Map.of();
 
   /** A service and the file content it was loaded from. */
   private record Loaded(Service service, Path file, String digest) {}
@@ -80,19 +83,19 @@ public final class Replicator implements AutoCloseable {
     Map<String, Path> files = new LinkedHashMap<>();
     Map<String, ServiceConfig> configs = new LinkedHashMap<>();
     Map<String, String> digests = new LinkedHashMap<>();
-    invalid.clear();
+    Map<Path, String> problems = new TreeMap<>();
     for (Path f : serviceFiles()) {
       try {
         ServiceConfig c = ServiceConfig.load(f);
         if (files.containsKey(c.name())) {
-          invalid.put(f, "service " + c.name() + " is also defined in " + files.get(c.name()));
+          problems.put(f, "service " + c.name() + " is also defined in " + files.get(c.name()));
           continue;
         }
         files.put(c.name(), f);
         configs.put(c.name(), c);
         digests.put(c.name(), digest(f));
       } catch (ConfigException e) {
-        invalid.put(f, e.getMessage());
+        problems.put(f, e.getMessage());
         LOG.error("service file {} is left out: {}", f, e.getMessage());
       }
     }
@@ -101,11 +104,11 @@ public final class Replicator implements AutoCloseable {
     List<String> added = new ArrayList<>();
     for (String name : new ArrayList<>(services.keySet())) {
       Loaded l = services.get(name);
-      if (!files.containsKey(name) && invalid.containsKey(l.file())) {
+      if (!files.containsKey(name) && problems.containsKey(l.file())) {
         // a mistake in the file of a running service does not take the service away
-        invalid.put(
+        problems.put(
             l.file(),
-            invalid.get(l.file())
+            problems.get(l.file())
                 + " (service "
                 + name
                 + " keeps running with the configuration it was loaded with)");
@@ -138,8 +141,9 @@ public final class Replicator implements AutoCloseable {
         }
       }
     }
+    this.invalid = problems;
     Map<String, String> bad = new LinkedHashMap<>();
-    invalid.forEach((f, m) -> bad.put(f.toString(), m));
+    problems.forEach((f, m) -> bad.put(f.toString(), m));
     LOG.info(
         "services: {} added, {} reloaded, {} removed, {} invalid files",
         added,
@@ -190,14 +194,14 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  public synchronized List<Service> services() {
+  public List<Service> services() {
     List<Service> list = new ArrayList<>();
     services.values().forEach(l -> list.add(l.service()));
     return list;
   }
 
   /** The service of that name; a clear error if there is none. */
-  public synchronized Service service(String name) {
+  public Service service(String name) {
     Loaded l = services.get(name);
     if (l == null) {
       throw new NoSuchServiceException(
@@ -210,7 +214,6 @@ public final class Replicator implements AutoCloseable {
     return l.service();
   }
 
-  /** Service files that could not be loaded, with every problem. */
   /**
    * The service rewrote its own file (setrole): what is on disk now is what it runs, so a reload
    * must not take it for a change.
@@ -222,7 +225,8 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  public synchronized Map<String, String> invalidFiles() {
+  /** Service files that could not be loaded, with every problem (as of the last reload). */
+  public Map<String, String> invalidFiles() {
     Map<String, String> m = new LinkedHashMap<>();
     invalid.forEach((f, msg) -> m.put(f.toString(), msg));
     return m;

@@ -113,6 +113,7 @@ public final class Service implements AutoCloseable {
   private volatile Failure failure;
   private volatile Roles.Parts parts;
   private volatile Roles.Parts stopping;
+  private volatile Roles.Parts previous;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
   private volatile List<StageStatus> lastStages = List.of();
@@ -169,6 +170,7 @@ public final class Service implements AutoCloseable {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": only an offline service can go online");
     }
+    awaitPreviousRun();
     Checkpoint startAt = startAt(options);
     transition(State.GOING_ONLINE);
     List<Filter> filters = new ArrayList<>();
@@ -213,6 +215,31 @@ public final class Service implements AutoCloseable {
       onlineSince = clock.instant();
       transition(State.ONLINE);
     }
+  }
+
+  /**
+   * A stage stopped at once may still be inside a call the target has not answered (interrupts do
+   * not cancel a socket read); a new run must not start beside it.
+   */
+  private void awaitPreviousRun() {
+    Roles.Parts before = previous;
+    if (before == null) {
+      return;
+    }
+    try {
+      if (!before.pipeline.awaitTermination(Duration.ofSeconds(5))) {
+        throw new ServiceStateException(
+            "service "
+                + name()
+                + ": a stage of its previous run is still finishing a call to the database"
+                + " (a long statement the target has not answered yet); it can go online once"
+                + " that ends");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceStateException("interrupted while waiting for the previous run", e);
+    }
+    previous = null;
   }
 
   /** Where the applying stage starts, from the options or a pending switchover start. */
@@ -291,6 +318,7 @@ public final class Service implements AutoCloseable {
   private Optional<PipelineFailure> stopParts(Duration timeout, boolean immediate) {
     Roles.Parts p = parts;
     stopping = p;
+    previous = p;
     parts = null;
     if (p == null) {
       return Optional.empty();

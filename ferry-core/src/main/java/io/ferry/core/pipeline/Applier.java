@@ -22,6 +22,13 @@ public interface Applier extends AutoCloseable {
   /** Abandons every event applied since the last commit. */
   void rollback();
 
+  /**
+   * Called from another thread by an immediate stop that finds the task still inside a call an
+   * interrupt does not end (a statement the database has not answered): breaks that call, for
+   * example by aborting its connection. The task then ends, and its open block is abandoned.
+   */
+  default void abort() {}
+
   /** Releases what it holds; uncommitted events are abandoned. */
   @Override
   default void close() {}

@@ -166,6 +166,16 @@ public final class Pipeline implements AutoCloseable {
     }
     tasks.forEach(StageTask::requestImmediateStop);
     threads.forEach(Thread::interrupt);
+    for (int i = 0; i < threads.size(); i++) {
+      threads.get(i).join(TimeUnit.SECONDS.toMillis(2));
+      if (threads.get(i).isAlive()) {
+        LOG.warn(
+            "pipeline {}: stage '{}' did not answer the interrupt; aborting its applier's call",
+            name,
+            stages.get(i).name());
+        stages.get(i).applier().abort();
+      }
+    }
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));
     }

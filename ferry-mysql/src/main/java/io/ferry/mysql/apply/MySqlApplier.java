@@ -43,7 +43,7 @@ public final class MySqlApplier implements Applier {
   private final Clock clock;
   private final TargetCatalog catalog;
 
-  private Connection connection;
+  private volatile Connection connection;
   private RowApplier rows;
   private StatementApplier statements;
   private Checkpoint pending = Checkpoint.NONE;
@@ -356,6 +356,19 @@ public final class MySqlApplier implements Applier {
         // already failing
       }
       throw e;
+    }
+  }
+
+  /** Breaks a statement in flight from another thread: the connection is aborted. */
+  @Override
+  public void abort() {
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException e) {
+        LOG.debug("aborting the connection to {}: {}", target.address(), e.getMessage());
+      }
     }
   }
 
