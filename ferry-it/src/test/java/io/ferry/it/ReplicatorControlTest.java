@@ -144,6 +144,10 @@ class ReplicatorControlTest {
       assertThat(who.err())
           .contains("runs 2 services (alpha, alpha_slave): say which with -service NAME");
       assertThat(f.ferry("status", "-service", "nope").err()).contains("no service named 'nope'");
+      ReplicatorFixture.Result badTime =
+          f.ferry("offline-deferred", "-service", "alpha_slave", "-at-time", "yesterday");
+      assertThat(badTime.code()).isEqualTo(2);
+      assertThat(badTime.err()).contains("yesterday");
 
       // deferred offline: the slave goes offline by itself after seqno 4
       f.ok("offline-deferred", "-service", "alpha_slave", "-at-seqno", "4");

@@ -69,13 +69,19 @@ public record SourceSettings(
     return host + ":" + port;
   }
 
+  /**
+   * The JDBC URL for the queries Ferry makes on the source (probes, heartbeats, catalog snapshots):
+   * a server that stops answering mid-query fails the query after five minutes instead of holding
+   * the caller for ever.
+   */
   public String jdbcUrl() {
     return "jdbc:mariadb://"
         + host
         + ":"
         + port
         + "/?sslMode=disable&connectTimeout="
-        + connectTimeout.toMillis();
+        + connectTimeout.toMillis()
+        + "&socketTimeout=300000";
   }
 
   @Override

@@ -94,7 +94,10 @@ public final class AdminClient {
     }
     if (r.statusCode() >= 400) {
       String message = doc.has("error") ? doc.get("error").asText() : r.body();
-      throw new CliException(message);
+      // 400: a value given on the command line was refused, like any bad command line
+      throw r.statusCode() == 400
+          ? new CliException(message, io.ferry.cli.Cli.EXIT_USAGE)
+          : new CliException(message);
     }
     return doc;
   }
