@@ -202,17 +202,40 @@ public final class ReplicatorCommand implements Runnable {
       long pid = info.get("pid").asLong();
       client.post("/api/v1/stop", java.util.Map.of());
       long deadline = System.nanoTime() + 180_000_000_000L;
+      PrintWriter out = spec.commandLine().getOut();
+      if (!isLoopback(client.base())) {
+        // another machine's process: all there is to watch is its admin API going away
+        while (client.reachable() && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        if (client.reachable()) {
+          throw new CliException(
+              "the replicator at " + client.base() + " still answers after 3 minutes");
+        }
+        out.println(
+            "replicator at " + client.base() + " (pid " + pid + ") stopped answering: stopped");
+        out.flush();
+        return 0;
+      }
       var handle = ProcessHandle.of(pid);
       while (handle.isPresent() && handle.get().isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      PrintWriter out = spec.commandLine().getOut();
       if (handle.isPresent() && handle.get().isAlive()) {
         throw new CliException("the replicator (pid " + pid + ") did not stop within 3 minutes");
       }
       out.println("replicator stopped (pid " + pid + ")");
       out.flush();
       return 0;
+    }
+  }
+
+  private static boolean isLoopback(String base) {
+    try {
+      String host = java.net.URI.create(base).getHost();
+      return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+      return false;
     }
   }
 
