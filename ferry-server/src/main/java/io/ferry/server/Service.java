@@ -114,6 +114,7 @@ public final class Service implements AutoCloseable {
   private volatile Roles.Parts parts;
   private volatile Roles.Parts stopping;
   private volatile Roles.Parts previous;
+  private volatile boolean retired;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
   private volatile List<StageStatus> lastStages = List.of();
@@ -166,6 +167,7 @@ public final class Service implements AutoCloseable {
 
   /** Brings the service online from OFFLINE:NORMAL or OFFLINE:ERROR. */
   public synchronized void online(OnlineOptions options) {
+    refuseIfRetired();
     if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": only an offline service can go online");
@@ -318,11 +320,11 @@ public final class Service implements AutoCloseable {
   private Optional<PipelineFailure> stopParts(Duration timeout, boolean immediate) {
     Roles.Parts p = parts;
     stopping = p;
-    previous = p;
     parts = null;
     if (p == null) {
       return Optional.empty();
     }
+    previous = p;
     try {
       if (immediate) {
         p.pipeline.stopNow();
@@ -433,6 +435,7 @@ public final class Service implements AutoCloseable {
    * rewritten; see {@link Switchover}.
    */
   public synchronized void setRole(String role, String uri) {
+    refuseIfRetired();
     if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": take it offline before changing its role");
@@ -447,6 +450,7 @@ public final class Service implements AutoCloseable {
 
   /** Deletes the THL and/or drops the catalog; the service must be offline. */
   public synchronized void reset(boolean thl, boolean catalog) {
+    refuseIfRetired();
     if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": take it offline before a reset");
@@ -488,8 +492,20 @@ public final class Service implements AutoCloseable {
         new java.util.concurrent.atomic.AtomicLong();
   }
 
+  /**
+   * A closed service (its file removed or reloaded) takes no more requests: one that reached it
+   * through an old reference while the replicator replaced it must not start it again.
+   */
+  private void refuseIfRetired() {
+    if (retired) {
+      throw new ServiceStateException(
+          "service " + name() + " was just reloaded or removed; ask again (ferry services)");
+    }
+  }
+
   @Override
   public synchronized void close() {
+    retired = true;
     if (state == State.ONLINE || state == State.GOING_ONLINE) {
       offline(false);
     } else {

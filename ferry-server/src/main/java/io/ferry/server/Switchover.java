@@ -133,7 +133,11 @@ final class Switchover {
       String first = lines.get(0).strip();
       int space = first.indexOf(' ');
       start = NativePosition.parse(first.substring(0, space), first.substring(space + 1));
-      afterSeqno = Long.parseLong(lines.get(1).strip().substring(AFTER_SEQNO.length()).strip());
+      String second = lines.size() > 1 ? lines.get(1).strip() : "";
+      if (!second.startsWith(AFTER_SEQNO)) {
+        throw new IllegalArgumentException("its second line is not '" + AFTER_SEQNO + " N'");
+      }
+      afterSeqno = Long.parseLong(second.substring(AFTER_SEQNO.length()).strip());
     } catch (IOException | RuntimeException e) {
       throw new ServiceStateException(
           "cannot read the switchover start in "

@@ -173,7 +173,12 @@ public final class Pipeline implements AutoCloseable {
             "pipeline {}: stage '{}' did not answer the interrupt; aborting its applier's call",
             name,
             stages.get(i).name());
-        stages.get(i).applier().abort();
+        tasks.get(i).abortingCall();
+        Applier applier = stages.get(i).applier();
+        Thread abort = new Thread(applier::abort, "abort-" + stages.get(i).name());
+        abort.setDaemon(true);
+        abort.start();
+        abort.join(TimeUnit.SECONDS.toMillis(10)); // an unreachable target must not hold the stop
       }
     }
     for (Thread t : threads) {

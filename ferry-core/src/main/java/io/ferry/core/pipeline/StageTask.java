@@ -29,6 +29,7 @@ final class StageTask implements Runnable {
 
   private volatile boolean stopRequested;
   private volatile boolean stoppingNow;
+  private volatile boolean aborted;
   private volatile String state = "new";
   private volatile Checkpoint committed = Checkpoint.NONE;
   private final AtomicLong applied = new AtomicLong();
@@ -72,6 +73,22 @@ final class StageTask implements Runnable {
   void requestImmediateStop() {
     stopRequested = true;
     stoppingNow = true;
+  }
+
+  /** The stop is about to abort the applier's call: what fails from here on is that abort. */
+  void abortingCall() {
+    aborted = true;
+  }
+
+  private static boolean causedByInterrupt(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InterruptedException
+          || c instanceof java.io.InterruptedIOException
+          || c instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Makes the stage stop by itself when the condition is met (null: no condition). */
@@ -124,7 +141,7 @@ final class StageTask implements Runnable {
         MDC.put("seqno", Long.toString(current.seqno()));
       }
       rollbackQuietly(t);
-      if (stoppingNow) {
+      if (stoppingNow && (aborted || causedByInterrupt(t))) {
         state = "stopped";
         LOG.info(
             "stage {} stopped at once after {}; its open block was rolled back ({})",

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 public final class Secrets {
   private Secrets() {}
 
+  // unrolled and possessive: linear, and no recursion per character on long literals
   private static final String LITERAL =
-      "(?:'(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\")";
+      "(?:'[^'\\\\]*+(?:(?:\\\\.|'')[^'\\\\]*+)*+'"
+          + "|\"[^\"\\\\]*+(?:(?:\\\\.|\"\")[^\"\\\\]*+)*+\")";
 
   private static final Pattern SECRET =
       Pattern.compile(

@@ -41,5 +41,7 @@ class SecretsTest {
     String sql = "INSERT INTO t (password) VALUES ('not a secret of the server')";
     assertThat(Secrets.redact(sql)).isEqualTo(sql);
     assertThat(Secrets.redact(null)).isNull();
+    String huge = "x".repeat(200_000);
+    assertThat(Secrets.redact("SET PASSWORD = '" + huge + "'")).isEqualTo("SET PASSWORD = '*****'");
   }
 }

@@ -253,7 +253,7 @@ public final class SetupCommand implements Runnable {
       }
       try {
         ServiceConfig.writePrivate(files.get(i), contents.get(i));
-      } catch (ConfigException e) {
+      } catch (java.io.UncheckedIOException e) {
         throw new CliException(e.getMessage());
       }
       out.println("wrote " + files.get(i));

@@ -185,10 +185,14 @@ public final class ServiceConfig {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.deleteIfExists(tmp);
-      Files.createFile(
-          tmp,
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try {
+        Files.createFile(
+            tmp,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(tmp); // a file system without POSIX permissions
+      }
       Files.write(tmp, lines, StandardCharsets.UTF_8);
       Files.move(
           tmp,
@@ -196,7 +200,8 @@ public final class ServiceConfig {
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot write: " + e.getMessage()));
+      // not a mistake in the file: the machine refused to write it
+      throw new java.io.UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
     }
   }
 
