@@ -200,7 +200,9 @@ public final class ControlCommands {
       description = {
         "The service keeps running and goes offline cleanly right after applying the given seqno,"
             + " event or heartbeat, or before the first transaction committed after the given"
-            + " time; at once if it is past the point already. status shows the request as"
+            + " time. A seqno or event already applied takes it offline at once; a time or"
+            + " heartbeat takes effect when the next transaction after it (or that heartbeat)"
+            + " arrives, so an idle service stays online. status shows the request as"
             + " pendingOffline.",
         ""
       })
