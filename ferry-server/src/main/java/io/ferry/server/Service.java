@@ -112,12 +112,11 @@ public final class Service implements AutoCloseable {
   private volatile Instant onlineSince;
   private volatile Failure failure;
   private volatile Roles.Parts parts;
-  private volatile Roles.Parts stopping;
+  // the last run's parts once stopped (or stopping): its stages' status, and its threads to await
   private volatile Roles.Parts previous;
   private volatile boolean retired;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
-  private volatile List<StageStatus> lastStages = List.of();
 
   public Service(ServiceConfig config, Clock clock) {
     this.config = config;
@@ -241,7 +240,6 @@ public final class Service implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ServiceStateException("interrupted while waiting for the previous run", e);
     }
-    previous = null;
   }
 
   /** Where the applying stage starts, from the options or a pending switchover start. */
@@ -319,12 +317,11 @@ public final class Service implements AutoCloseable {
    */
   private Optional<PipelineFailure> stopParts(Duration timeout, boolean immediate) {
     Roles.Parts p = parts;
-    stopping = p;
-    parts = null;
     if (p == null) {
       return Optional.empty();
     }
     previous = p;
+    parts = null;
     try {
       if (immediate) {
         p.pipeline.stopNow();
@@ -334,8 +331,6 @@ public final class Service implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      lastStages = p.pipeline.status();
-      stopping = null;
       p.closeResources();
       Switchover.startConsumed(dir, p);
     }
@@ -462,13 +457,13 @@ public final class Service implements AutoCloseable {
     }
   }
 
-  /** The stages' status (empty when offline). */
+  /** The stages' status: the running ones, else the last run's (empty before any). */
   public List<StageStatus> stages() {
     Roles.Parts p = parts;
     if (p == null) {
-      p = stopping; // going offline: the stages as they finish
+      p = previous; // offline or going offline: the last run's stages
     }
-    return p == null ? lastStages : p.pipeline.status();
+    return p == null ? List.of() : p.pipeline.status();
   }
 
   /** The last stage's committed checkpoint: what has been applied (or stored, for a master). */
