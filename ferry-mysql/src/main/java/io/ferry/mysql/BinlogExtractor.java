@@ -82,7 +82,11 @@ public final class BinlogExtractor implements Extractor {
       start = configuredStart();
     }
     SchemaHistory history = schemaHistory(start);
-    TableResolver resolver = new TableResolver(id -> info.charsetOf(id), history);
+    TableResolver resolver =
+        new TableResolver(
+            id -> info.charsetOf(id),
+            history,
+            (schema, table) -> SourceProbe.temporalPrecisions(source, schema, table));
     assembler =
         new TransactionAssembler(
             resolver,

@@ -86,15 +86,8 @@ class ApplyInDoubtTest {
   private static PipelineFailure runUntilFailure(
       SandboxServer source, SandboxServer target, BinlogPosition start) throws Exception {
     try (DirectService direct = DirectService.start(source, target, "doubt", start)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        if (direct.pipeline.failure().isPresent()) {
-          return direct.pipeline.failure().get();
-        }
-        Thread.sleep(20);
-      }
+      return direct.awaitFailure();
     }
-    throw new AssertionError("the service did not fail");
   }
 
   private static void setPosition(SandboxServer target, long seqno, Transaction after, long inDoubt)

@@ -6,6 +6,7 @@ import io.ferry.core.pipeline.BlockCommit;
 import io.ferry.core.pipeline.PipelineFailure;
 import io.ferry.core.pipeline.RetryPolicy;
 import io.ferry.core.position.BinlogPosition;
+import io.ferry.mysql.apply.ApplierSettings;
 import io.ferry.mysql.apply.ApplyException;
 import io.ferry.sandbox.SandboxServer;
 import io.ferry.testkit.SandboxExtension;
@@ -97,7 +98,7 @@ class ApplyRowsTest {
       direct.sync(source, target, Duration.ofSeconds(60));
       Extraction.sql(target, "DELETE FROM d.t WHERE id = 2"); // by hand, on the replica
       Extraction.sql(source, "UPDATE d.t SET v = 'B' WHERE id = 2");
-      failure = awaitFailure(direct);
+      failure = direct.awaitFailure();
     }
     assertThat(failure.cause()).isInstanceOf(ApplyException.class);
     ApplyException e = (ApplyException) failure.cause();
@@ -153,7 +154,7 @@ class ApplyRowsTest {
           "INSERT INTO m.t VALUES (4, 4)",
           "DELETE FROM m.big WHERE id = 2",
           "COMMIT");
-      failure = awaitFailure(direct);
+      failure = direct.awaitFailure();
       assertThat(direct.pipeline.status().get(0).retries()).isPositive();
       assertThat(direct.pipeline.status().get(0).lastRetry())
           .contains("applying the block again one statement at a time");
@@ -173,7 +174,7 @@ class ApplyRowsTest {
     BinlogPosition start = Extraction.head(source);
     Extraction.sql(
         source, "CREATE DATABASE f", "CREATE TABLE f.t (id INT PRIMARY KEY, pad VARCHAR(1000))");
-    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
+    try (DirectService direct = fragmentService(source, target, start)) {
       direct.sync(source, target, Duration.ofSeconds(60));
     }
     // On the target only: a trigger that fails the 2,500th row while a flag is set.
@@ -188,16 +189,29 @@ class ApplyRowsTest {
     // One transaction of 3,000 rows, about 3 MB: several fragments.
     Extraction.sql(source, "INSERT INTO f.t SELECT seq, REPEAT('x', 1000) FROM f.seq_1_to_3000");
     PipelineFailure failure;
-    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
-      failure = awaitFailure(direct);
+    try (DirectService direct = fragmentService(source, target, start)) {
+      failure = direct.awaitFailure();
     }
     assertThat(failure.message()).contains("interrupted on purpose");
     assertThat(Compare.rows(target, "f", "t")).isEmpty();
     Extraction.sql(target, "DELETE FROM f.flag");
-    try (DirectService direct = DirectService.start(source, target, "frag", start)) {
+    try (DirectService direct = fragmentService(source, target, start)) {
       direct.sync(source, target, Duration.ofSeconds(60));
     }
     assertThat(Compare.rows(target, "f", "t")).hasSize(3000);
+  }
+
+  /** A service whose target triggers fire: this test stops it with one. */
+  private static DirectService fragmentService(
+      SandboxServer source, SandboxServer target, BinlogPosition start) {
+    return DirectService.start(
+        source,
+        target,
+        ApplierSettings.of("frag").withTriggersFire(true),
+        ExtractorSettings.defaults(),
+        start,
+        BlockCommit.DEFAULT,
+        RetryPolicy.DEFAULT);
   }
 
   @Test
@@ -230,16 +244,5 @@ class ApplyRowsTest {
     }
     Compare.schema(source, target, "k");
     assertThat(Compare.rows(target, "k", "t")).hasSize(1200);
-  }
-
-  private static PipelineFailure awaitFailure(DirectService direct) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (direct.pipeline.failure().isPresent()) {
-        return direct.pipeline.failure().get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the pipeline did not fail");
   }
 }

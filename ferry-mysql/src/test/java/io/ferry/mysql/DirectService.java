@@ -43,12 +43,32 @@ final class DirectService implements AutoCloseable {
       BlockCommit block,
       RetryPolicy retry,
       Filter... filters) {
-    MySqlApplier applier =
-        new MySqlApplier(target(target), ApplierSettings.of(service), Clock.systemUTC());
+    return start(
+        source,
+        target,
+        ApplierSettings.of(service),
+        ExtractorSettings.defaults(),
+        start,
+        block,
+        retry,
+        filters);
+  }
+
+  static DirectService start(
+      SandboxServer source,
+      SandboxServer target,
+      ApplierSettings settings,
+      ExtractorSettings extractorSettings,
+      BinlogPosition start,
+      BlockCommit block,
+      RetryPolicy retry,
+      Filter... filters) {
+    String service = settings.service();
+    MySqlApplier applier = new MySqlApplier(target(target), settings, Clock.systemUTC());
     BinlogExtractor extractor =
         new BinlogExtractor(
             Extraction.source(source),
-            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
+            extractorSettings.withStart(new StartPosition.At(start)),
             Clock.systemUTC());
     Stage.Builder stage =
         Stage.builder("binlog-to-target")
@@ -68,6 +88,43 @@ final class DirectService implements AutoCloseable {
   static DirectService start(
       SandboxServer source, SandboxServer target, String service, BinlogPosition start) {
     return start(source, target, service, start, BlockCommit.DEFAULT, RetryPolicy.DEFAULT);
+  }
+
+  /**
+   * Prepares both servers for {@link #sync} with a marker row they share, so that a service that
+   * starts after this point finds the row it updates.
+   */
+  static void prepareSync(SandboxServer source, SandboxServer target) throws Exception {
+    for (SandboxServer s : List.of(source, target)) {
+      Extraction.sql(
+          s,
+          "CREATE DATABASE IF NOT EXISTS ferry_test_sync",
+          "CREATE TABLE IF NOT EXISTS ferry_test_sync.mark (id INT PRIMARY KEY, token VARCHAR(64))",
+          "REPLACE INTO ferry_test_sync.mark VALUES (1, 'before')");
+    }
+  }
+
+  /**
+   * Runs a script on the source in one session, applies it through a direct service of its own
+   * (started where the script starts), and waits until the target has it all.
+   */
+  static void replicate(
+      SandboxServer source, SandboxServer target, ApplierSettings settings, String... script)
+      throws Exception {
+    prepareSync(source, target);
+    BinlogPosition start = Extraction.head(source);
+    Extraction.sql(source, script);
+    try (DirectService direct =
+        start(
+            source,
+            target,
+            settings,
+            ExtractorSettings.defaults(),
+            start,
+            BlockCommit.DEFAULT,
+            RetryPolicy.DEFAULT)) {
+      direct.sync(source, target, Duration.ofSeconds(60));
+    }
   }
 
   /**
@@ -105,6 +162,19 @@ final class DirectService implements AutoCloseable {
       }
     }
     throw new AssertionError("the target did not catch up within " + timeout);
+  }
+
+  /** Waits until the pipeline fails (at most a minute), and returns why. */
+  PipelineFailure awaitFailure() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<PipelineFailure> f = pipeline.failure();
+      if (f.isPresent()) {
+        return f.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the pipeline did not fail within a minute");
   }
 
   /** Waits until the stage has committed a seqno (without writing anything to the source). */

@@ -266,7 +266,9 @@ final class Roles {
     TargetSettings target = targetSettings(c);
     return new MySqlApplier(
         target,
-        ApplierSettings.of(c.name()).withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)),
+        ApplierSettings.of(c.name())
+            .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
+            .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS))),
         clock);
   }
 

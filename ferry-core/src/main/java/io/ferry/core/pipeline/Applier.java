@@ -19,6 +19,15 @@ public interface Applier extends AutoCloseable {
   /** Makes every event applied since the last commit durable, with its checkpoint. */
   void commit();
 
+  /**
+   * Whether the block must end right after the transaction just applied, for a reason only the
+   * applier knows (it changed something that cannot roll back). The header's commit.required is the
+   * other reason.
+   */
+  default boolean needsCommit() {
+    return false;
+  }
+
   /** Abandons every event applied since the last commit. */
   void rollback();
 

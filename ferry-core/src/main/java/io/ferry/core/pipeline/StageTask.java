@@ -237,7 +237,17 @@ final class StageTask implements Runnable {
     state = "running";
   }
 
+  /**
+   * The failure with the transaction it concerns: the one the error names (rows are sent late, so
+   * that may be an earlier transaction of the block than the one being handled), else the current
+   * one.
+   */
   private PipelineFailure failureAt(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TransactionFailure f && f.seqno() >= 0) {
+        return new PipelineFailure(stage.name(), f.seqno(), f.nativePosition(), t);
+      }
+    }
     ReplEvent at = current;
     long seqno = at != null ? at.seqno() : committed.isNone() ? -1 : committed.nextSeqno();
     return new PipelineFailure(
@@ -391,6 +401,7 @@ final class StageTask implements Runnable {
     return blockEvents >= stage.blockCommit().maxEvents()
         || clock.millis() - blockStartMillis >= stage.blockCommit().maxLatency().toMillis()
         || (last instanceof Transaction t && t.commitRequired())
+        || stage.applier().needsCommit()
         || stopRequested;
   }
 

@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
  * @param logToBinlog whether applied changes go to the target's own binlog (needed when the target
  *     is itself a source for further replicas; off by default)
  * @param taskId the apply task's row in the catalog (0 for a single apply channel)
+ * @param triggersFire whether the target's triggers fire for applied rows; by default they must not
+ *     (as on a native replica): the session sets {@code @ferry_service}, and tables whose triggers
+ *     do not test it are refused
  */
-public record ApplierSettings(String service, boolean logToBinlog, int taskId) {
+public record ApplierSettings(
+    String service, boolean logToBinlog, int taskId, boolean triggersFire) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
 
   public ApplierSettings {
@@ -26,11 +30,15 @@ public record ApplierSettings(String service, boolean logToBinlog, int taskId) {
   }
 
   public static ApplierSettings of(String service) {
-    return new ApplierSettings(service, false, 0);
+    return new ApplierSettings(service, false, 0, false);
   }
 
   public ApplierSettings withLogToBinlog(boolean v) {
-    return new ApplierSettings(service, v, taskId);
+    return new ApplierSettings(service, v, taskId, triggersFire);
+  }
+
+  public ApplierSettings withTriggersFire(boolean v) {
+    return new ApplierSettings(service, logToBinlog, taskId, v);
   }
 
   /** The catalog schema: {@code ferry_<service>}. */

@@ -1,6 +1,7 @@
 package io.ferry.mysql.apply;
 
 import io.ferry.core.pipeline.Retriable;
+import io.ferry.core.pipeline.TransactionFailure;
 import io.ferry.core.position.NativePosition;
 import java.sql.SQLException;
 
@@ -10,7 +11,8 @@ import java.sql.SQLException;
  * message, and what to do. {@link #isRetriable()} says whether trying again may help (decided by
  * {@link ApplyErrors} for server errors).
  */
-public final class ApplyException extends RuntimeException implements Retriable {
+public final class ApplyException extends RuntimeException
+    implements Retriable, TransactionFailure {
   private static final long serialVersionUID = 1L;
 
   private final long seqno;
@@ -45,10 +47,12 @@ public final class ApplyException extends RuntimeException implements Retriable 
   }
 
   /** The seqno being applied, or -1 when the failure was not in a transaction. */
+  @Override
   public long seqno() {
     return seqno;
   }
 
+  @Override
   public NativePosition nativePosition() {
     return nativePosition;
   }

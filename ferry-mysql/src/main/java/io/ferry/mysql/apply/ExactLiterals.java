@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * the server reads them as approximate values (correctly rounded, hence exact); character data as
  * hex with its charset introducer ({@code _latin1 X'E9'}), binary data and geometry as hex, so no
  * escaping can go wrong; temporal values in the server's own text form (TIMESTAMP in UTC, which the
- * applier's session uses); BIT as big-endian hex; ENUM and SET by index and bits. Stateless.
+ * applier's session uses); BIT as its unsigned number; ENUM and SET by index and bits. Stateless.
  */
 final class ExactLiterals {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -58,7 +58,7 @@ final class ExactLiterals {
     } else if (v instanceof SqlTimestamp ts) {
       sb.append('\'').append(ts.utcText()).append('\'');
     } else if (v instanceof Bits b) {
-      hex(sb, ValueBinder.bitBytes(b));
+      sb.append(Long.toUnsignedString(b.value())); // a number: compares as one, in any clause
     } else if (v instanceof EnumValue e) {
       sb.append(e.index());
     } else if (v instanceof SetValue s) {

@@ -1,5 +1,6 @@
 package io.ferry.mysql.apply;
 
+import io.ferry.core.Failpoints;
 import io.ferry.core.event.Change;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.core.event.Gap;
@@ -7,18 +8,21 @@ import io.ferry.core.event.ReplEvent;
 import io.ferry.core.event.RowChanges;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.position.NativePosition;
+import io.ferry.core.value.Charsets;
 import io.ferry.mysql.sql.Secrets;
+import io.ferry.mysql.sql.StatementClassifier;
+import io.ferry.mysql.sql.StatementKind;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +39,22 @@ import org.slf4j.LoggerFactory;
 public final class MySqlApplier implements Applier {
   private static final Logger LOG = LoggerFactory.getLogger(MySqlApplier.class);
 
-  /** What the applier has done since it started. Immutable snapshot. */
-  public record Stats(long transactions, long rows, long statements, Set<String> keylessTables) {}
+  /**
+   * What the applier has done since it started. Immutable snapshot.
+   *
+   * @param keylessTables tables whose rows are located by their whole before image
+   * @param triggers triggers on tables rows went to, each {@code schema.table.trigger (guarded)} or
+   *     {@code (unguarded)}
+   */
+  public record Stats(
+      long transactions,
+      long rows,
+      long statements,
+      Set<String> keylessTables,
+      Set<String> triggers) {}
+
+  /** The savepoint a transaction that may end in ROLLBACK starts with. */
+  private static final String GROUP_SAVEPOINT = "ferry_group";
 
   private final TargetSettings target;
   private final ApplierSettings settings;
@@ -47,14 +65,16 @@ public final class MySqlApplier implements Applier {
   private RowApplier rows;
   private StatementApplier statements;
   private Checkpoint pending = Checkpoint.NONE;
+  private Checkpoint lastComplete = Checkpoint.NONE;
   private long inDoubtSeqno = -1;
+  private long markedSeqno = -1;
+  private boolean commitAfter;
   private boolean idempotent;
   private long preciseThroughSeqno = -1;
-  private boolean statementRan;
-  private final List<String[]> rowOptions = new ArrayList<>();
+  private Map<String, String> rowOptions = Map.of();
   private Transaction current;
   private long transactions;
-  private volatile Stats stats = new Stats(0, 0, 0, Set.of());
+  private volatile Stats stats = new Stats(0, 0, 0, Set.of(), Set.of());
 
   public MySqlApplier(TargetSettings target, ApplierSettings settings, Clock clock) {
     this.target = target;
@@ -75,6 +95,9 @@ public final class MySqlApplier implements Applier {
       connection.commit();
       inDoubtSeqno = p.inDoubtSeqno();
       pending = p.checkpoint();
+      lastComplete = pending;
+      markedSeqno = -1;
+      commitAfter = false;
       if (inDoubtSeqno >= 0) {
         LOG.warn(
             "seqno {} was being applied outside a transaction (DDL or non-transactional tables)"
@@ -128,6 +151,7 @@ public final class MySqlApplier implements Applier {
       connect();
       if (event instanceof Gap g) {
         pending = g.checkpoint();
+        lastComplete = pending;
         return;
       }
       if (tx == null) {
@@ -139,7 +163,10 @@ public final class MySqlApplier implements Applier {
       }
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {
-          prepareRows();
+          if (markedSeqno != tx.seqno() && !rows.table(rc.schema(), rc.table()).transactional()) {
+            markInDoubt(tx); // a fragment told late that the transaction is not transactional
+          }
+          statements.rowSession(rowOptions);
           rows.add(rc, idempotent, tx);
         } else if (c instanceof SqlStatement st) {
           statement(tx, st);
@@ -152,7 +179,7 @@ public final class MySqlApplier implements Applier {
           catalog.heartbeat(
               tx.heartbeat(), tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
         }
-        end();
+        end(tx);
       }
     } catch (RowApplyException e) {
       throw failure(e.sqlError, e, e.getMessage());
@@ -196,65 +223,112 @@ public final class MySqlApplier implements Applier {
   private void begin(Transaction tx) throws SQLException {
     idempotent = tx.seqno() == inDoubtSeqno;
     rows.precise(tx.seqno() <= preciseThroughSeqno);
-    if (tx.commitRequired()) {
-      rows.flush();
-      catalog.markInDoubt(tx.seqno());
-      connection.commit();
+    if (tx.commitRequired() || changesNonTransactionalTables(tx)) {
+      markInDoubt(tx);
     }
-    rowOptions.clear();
+    Map<String, String> options = new TreeMap<>();
     for (String option : new String[] {"foreign_key_checks", "unique_checks"}) {
       if ("0".equals(tx.header().option(option))) {
-        rowOptions.add(new String[] {option, "0"});
+        options.put(option, "0");
       }
     }
-    statementRan = !rowOptions.isEmpty();
+    rowOptions = Map.copyOf(options);
+    if (!tx.lastFrag() || rolledBack(tx)) {
+      // it may end in ROLLBACK, which undoes only what it did itself
+      rows.flush();
+      statements.plain("SAVEPOINT " + GROUP_SAVEPOINT);
+    }
   }
 
-  /** Rows run in the row session, with the transaction's own checks settings. */
-  private void prepareRows() throws SQLException {
-    if (statementRan) {
-      rows.flush();
-      statements.restoreRowSession();
-      for (String[] o : rowOptions) {
-        statements.setForRows(o[0], Long.parseLong(o[1]));
+  private static boolean rolledBack(Transaction tx) {
+    return "true".equals(tx.header().option(TransactionOptions.ROLLBACK));
+  }
+
+  /**
+   * Whether the transaction changes a table the target cannot roll back (its engine, not the
+   * source's, decides), as far as its first fragment shows.
+   */
+  private boolean changesNonTransactionalTables(Transaction tx) throws SQLException {
+    for (Change c : tx.changes()) {
+      if (c instanceof RowChanges rc && !rows.table(rc.schema(), rc.table()).transactional()) {
+        return true;
       }
-      statementRan = false;
     }
+    return false;
+  }
+
+  /**
+   * Before a transaction whose changes cannot be undone (DDL, statements that commit implicitly,
+   * non-transactional tables): everything applied before it is committed with its position, and the
+   * catalog marks it in doubt, so that after a crash it is applied again passing over what it did.
+   * The block ends right after it ({@link #needsCommit()}).
+   */
+  private void markInDoubt(Transaction tx) throws SQLException {
+    rows.flush();
+    catalog.write(lastComplete, clock.millis());
+    catalog.markInDoubt(tx.seqno());
+    connection.commit();
+    markedSeqno = tx.seqno();
+    commitAfter = true;
   }
 
   private void statement(Transaction tx, SqlStatement st) throws SQLException {
     rows.flush();
-    String text = st.text().stripLeading().toUpperCase(Locale.ROOT);
-    if (text.startsWith("XA COMMIT")) {
-      return; // applied when the source prepared it (see docs/applier.md)
+    StatementKind kind =
+        StatementClassifier.classify(st.unsafeSql(), Charsets.forSqlName(st.charset()));
+    switch (kind) {
+      case XA_COMMIT -> {
+        return; // applied when the source prepared it (see docs/applier.md)
+      }
+      case XA_ROLLBACK ->
+          throw new RowApplyException(
+              null,
+              null,
+              null,
+              st.text(),
+              null,
+              "the source rolled back a prepared XA transaction, which Ferry applied when it was"
+                  + " prepared; its changes are on the target and must be undone by hand");
+      case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
+        statements.plain(st.text());
+        return;
+      }
+      default -> {
+        // run in its context
+      }
     }
-    if (text.startsWith("XA ROLLBACK")) {
-      throw new RowApplyException(
-          null,
-          null,
-          null,
-          st.text(),
-          null,
-          "the source rolled back a prepared XA transaction, which Ferry applied when it was"
-              + " prepared; its changes are on the target and must be undone by hand");
+    if (kind.needsOwnBlock() && markedSeqno != tx.seqno()) {
+      markInDoubt(tx); // an older log's header did not say so
     }
     String expected = tx.header().option("statement.error_code");
-    statements.apply(st, expected == null ? 0 : Integer.parseInt(expected), idempotent);
-    statementRan = true;
-    if (tx.commitRequired()) {
+    statements.apply(
+        st,
+        expected == null ? 0 : Integer.parseInt(expected),
+        idempotent,
+        kind != StatementKind.DML);
+    if (kind.commitsImplicitly()) {
+      Failpoints.hit("apply.after-implicit-commit"); // committed by itself, not yet its position
+    }
+    if (kind.changesSchema() || kind == StatementKind.IMPLICIT_COMMIT) {
       rows.forgetTables(); // DDL may have changed any table
     }
   }
 
-  private void end() throws SQLException {
+  private void end(Transaction tx) throws SQLException {
     transactions++;
-    if (!rowOptions.isEmpty()) {
+    if (rolledBack(tx)) {
       rows.flush();
-      statements.restoreRowSession();
-      rowOptions.clear();
+      statements.plain("ROLLBACK TO SAVEPOINT " + GROUP_SAVEPOINT);
     }
+    lastComplete = tx.checkpoint();
     idempotent = false;
     current = null;
+  }
+
+  /** Whether the block must end after the transaction just applied (it was marked in doubt). */
+  @Override
+  public boolean needsCommit() {
+    return commitAfter;
   }
 
   @Override
@@ -267,12 +341,14 @@ public final class MySqlApplier implements Applier {
       if (pending.seqno() >= inDoubtSeqno) {
         inDoubtSeqno = -1;
       }
+      commitAfter = false;
       stats =
           new Stats(
               transactions,
               rows.rowsApplied(),
               statements.statementsApplied(),
-              rows.keylessTables());
+              rows.keylessTables(),
+              rows.triggers());
     } catch (RowApplyException e) {
       throw failure(e.sqlError, e, e.getMessage());
     } catch (RowApplier.AmbiguousBatchException e) {
@@ -286,6 +362,7 @@ public final class MySqlApplier implements Applier {
   public void rollback() {
     current = null;
     idempotent = false;
+    commitAfter = false;
     if (rows != null) {
       rows.discard();
     }
@@ -327,7 +404,8 @@ public final class MySqlApplier implements Applier {
     }
     try {
       c.setAutoCommit(false);
-      StatementApplier st = new StatementApplier(c);
+      StatementApplier st =
+          new StatementApplier(c, settings.triggersFire() ? null : settings.service());
       try {
         st.initRowSession(settings.logToBinlog());
       } catch (SQLException e) {
@@ -347,8 +425,7 @@ public final class MySqlApplier implements Applier {
       catalog.install(c);
       connection = c;
       statements = st;
-      rows = new RowApplier(c);
-      statementRan = false;
+      rows = new RowApplier(c, !settings.triggersFire());
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();

@@ -14,22 +14,30 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Applies statements (statement-based and mixed logs, DDL) with the session context that gives them
  * their meaning on the source: the default schema, the statement's timestamp, insert ids, rand
  * seeds, user variables, sql_mode, collations, time zone, checks and auto-increment settings, and
- * for LOAD DATA the file the source logged. After a statement, the variables it changed go back to
- * the row-apply session before rows are applied again. Not thread-safe: one applier.
+ * for LOAD DATA the file the source logged. Nothing a statement sets lingers: before the next
+ * statement or row, every session variable it changed goes back to the row session (one SET,
+ * together with the next statement's own settings). String values carry a character set introducer,
+ * so that a statement's {@code collation_connection} (ucs2, utf32) cannot change how the next SET
+ * is read. Not thread-safe: one applier.
  */
 final class StatementApplier {
-  /** The session rows are applied in: exact values, errors instead of silent changes. */
+  /**
+   * The session rows are applied in: values stored as logged, not re-validated, as native row
+   * replication stores them (invalid dates a permissive source session accepted, zero dates, a 0 in
+   * an auto-increment column).
+   */
   static final String ROW_SQL_MODE =
-      "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+      "NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES,NO_ENGINE_SUBSTITUTION";
 
   /** Session variables a statement may carry, as the extractor names them. */
   private static final Set<String> SYSTEM_VARIABLES =
@@ -53,13 +61,22 @@ final class StatementApplier {
           "lc_time_names");
 
   private final Connection connection;
-  private final Set<String> changed = new LinkedHashSet<>();
+  private final String serviceTag;
+
+  /** What differs from the row session now: variable name to the literal it was set to. */
+  private final Map<String, String> changed = new LinkedHashMap<>();
+
   private String currentSchema;
   private String connectionCollation = "utf8mb4_general_ci";
   private long statementsApplied;
 
-  StatementApplier(Connection connection) {
+  /**
+   * @param serviceTag the value of {@code @ferry_service} while rows are applied (triggers test it
+   *     to pass over Ferry's rows), or null to leave it unset (triggers fire)
+   */
+  StatementApplier(Connection connection, String serviceTag) {
     this.connection = connection;
+    this.serviceTag = serviceTag;
   }
 
   long statementsApplied() {
@@ -75,7 +92,8 @@ final class StatementApplier {
       st.execute(
           "SET SESSION time_zone = '+00:00', sql_mode = '"
               + ROW_SQL_MODE
-              + "', foreign_key_checks = 1, unique_checks = 1");
+              + "', foreign_key_checks = 1, unique_checks = 1"
+              + (serviceTag == null ? "" : ", @ferry_service = " + literal(serviceTag)));
       try (java.sql.ResultSet rs = st.executeQuery("SELECT @@collation_connection")) {
         if (rs.next()) {
           connectionCollation = rs.getString(1);
@@ -87,78 +105,108 @@ final class StatementApplier {
   }
 
   /**
-   * Sets a session variable for the rows of one transaction (foreign_key_checks=0 and the like).
+   * Brings the session to what rows need: the row session, with a transaction's own settings
+   * ({@code foreign_key_checks = 0} and the like, name to literal). Nothing is sent when the
+   * session is there already.
    */
-  void setForRows(String name, long value) throws SQLException {
-    try (Statement st = connection.createStatement()) {
-      st.execute("SET SESSION " + name + " = " + value);
-    }
-    changed.add(name);
-  }
-
-  /** Puts back every variable a statement or transaction changed. */
-  void restoreRowSession() throws SQLException {
-    if (changed.isEmpty()) {
+  void rowSession(Map<String, String> options) throws SQLException {
+    if (changed.equals(options)) {
       return;
     }
-    StringBuilder sql = new StringBuilder("SET ");
-    int n = 0;
-    for (String name : changed) {
-      String value =
-          switch (name) {
-            case "time_zone" -> "'+00:00'";
-            case "sql_mode" -> "'" + ROW_SQL_MODE + "'";
-            case "foreign_key_checks", "unique_checks" -> "1";
-            case "collation_connection" -> "'" + connectionCollation + "'";
-            default -> "DEFAULT";
-          };
-      if (name.equals("last_insert_id") || name.startsWith("rand_seed")) {
-        continue; // consumed by the statement; nothing to restore
+    execute(settings(options, List.of()));
+  }
+
+  /**
+   * The SET items that take the session from what it is to {@code wanted} (restoring what is not
+   * wanted any more), followed by {@code always}; remembers the new state.
+   */
+  private List<String> settings(Map<String, String> wanted, List<String> always) {
+    List<String> sets = new ArrayList<>();
+    for (String name : changed.keySet()) {
+      if (!wanted.containsKey(name)) {
+        String restore = restore(name);
+        if (restore != null) {
+          sets.add(restore);
+        }
       }
-      sql.append(n++ == 0 ? "" : ", ").append("SESSION ").append(name).append(" = ").append(value);
     }
+    for (Map.Entry<String, String> w : wanted.entrySet()) {
+      if (!w.getValue().equals(changed.get(w.getKey()))) {
+        sets.add(assignment(w.getKey(), w.getValue()));
+      }
+    }
+    sets.addAll(always);
     changed.clear();
-    if (n > 0) {
+    changed.putAll(wanted);
+    return sets;
+  }
+
+  private void execute(List<String> sets) throws SQLException {
+    if (!sets.isEmpty()) {
       try (Statement st = connection.createStatement()) {
-        st.execute(sql.toString());
+        st.execute("SET " + String.join(", ", sets));
       }
     }
+  }
+
+  private String restore(String name) {
+    return restore(name, connectionCollation, serviceTag);
+  }
+
+  /** The assignment that puts a variable back as the row session has it, or null for none. */
+  private static String restore(String name, String connectionCollation, String serviceTag) {
+    return switch (name) {
+      case "time_zone" -> assignment(name, literal("+00:00"));
+      case "sql_mode" -> assignment(name, literal(ROW_SQL_MODE));
+      case "foreign_key_checks", "unique_checks" -> assignment(name, "1");
+      case "collation_connection" -> assignment(name, literal(connectionCollation));
+      case "@ferry_service" -> assignment(name, serviceTag == null ? "NULL" : literal(serviceTag));
+      case "last_insert_id", "rand_seed1", "rand_seed2" -> null; // consumed by the statement
+      default -> assignment(name, "DEFAULT");
+    };
+  }
+
+  private static String assignment(String name, String literal) {
+    return (name.startsWith("@") ? name : "SESSION " + name) + " = " + literal;
+  }
+
+  /** Runs a statement that needs no context (savepoints). */
+  void plain(String sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new RowApplyException(e, null, null, sql, null);
+    }
+    statementsApplied++;
   }
 
   /**
    * Runs a statement in its context. An error the source also logged ({@code expectedError}) is
    * what the source did, so it is accepted; in idempotent mode, errors that mean "already done"
-   * (the object exists, or is already gone) are passed over.
+   * (the object exists, or is already gone) are passed over. Triggers fire, as they do for a
+   * statement on a native replica: {@code @ferry_service} is NULL while it runs.
    */
-  void apply(SqlStatement st, int expectedError, boolean idempotent) throws SQLException {
+  void apply(SqlStatement st, int expectedError, boolean idempotent, boolean mayChangeSchema)
+      throws SQLException {
+    Context context = Context.of(st);
     byte[] sqlBytes = st.unsafeSql();
     Path loadFile = null;
-    List<String> sets = new ArrayList<>();
+    Map<String, String> wanted = new LinkedHashMap<>(context.settings());
+    if (serviceTag != null) {
+      wanted.put("@ferry_service", "NULL");
+    }
     try {
-      byte[] file = null;
-      long nameStart = -1;
-      long nameEnd = -1;
-      String duplicates = "error";
-      for (SessionVariable v : st.session()) {
-        switch (v.name()) {
-          case "ferry.load_data.file" -> file = (byte[]) v.value();
-          case "ferry.load_data.name_start" -> nameStart = (Long) v.value();
-          case "ferry.load_data.name_end" -> nameEnd = (Long) v.value();
-          case "ferry.load_data.duplicates" -> duplicates = (String) v.value();
-          case "character_set_client" -> {
-            // Ferry sends every statement as utf8mb4; collation_connection keeps literals' meaning
-          }
-          default -> sets.add(assignment(v));
-        }
-      }
-      if (file != null) {
+      if (context.loadFile() != null) {
         loadFile = Files.createTempFile("ferry-load-data-", ".dat");
-        Files.write(loadFile, file);
-        sqlBytes = loadDataSql(sqlBytes, (int) nameStart, (int) nameEnd, duplicates, loadFile);
+        Files.write(loadFile, context.loadFile());
+        sqlBytes =
+            loadDataSql(
+                sqlBytes, context.nameStart(), context.nameEnd(), context.duplicates(), loadFile);
       }
       String sql = decode(sqlBytes, st.charset());
       try (Statement s = connection.createStatement()) {
         useSchema(s, st.defaultSchema());
+        List<String> sets = settings(wanted, context.userVariables());
         if (!sets.isEmpty()) {
           s.execute("SET " + String.join(", ", sets));
         }
@@ -168,6 +216,10 @@ final class StatementApplier {
           if (!(expectedError != 0 && e.getErrorCode() == expectedError)
               && !(idempotent && alreadyDone(e.getErrorCode()))) {
             throw new RowApplyException(e, st.defaultSchema(), null, sql, null);
+          }
+        } finally {
+          if (mayChangeSchema) {
+            currentSchema = null; // DROP DATABASE leaves the session without a default schema
           }
         }
       }
@@ -185,10 +237,79 @@ final class StatementApplier {
     }
   }
 
+  /**
+   * What a statement carries besides its text: its session settings (name to literal), its user
+   * variables (as assignments), and for LOAD DATA the file and where its name is in the statement.
+   * Never compared: the file's bytes are carried, not a value.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
+  record Context(
+      Map<String, String> settings,
+      List<String> userVariables,
+      byte[] loadFile,
+      int nameStart,
+      int nameEnd,
+      String duplicates) {
+
+    static Context of(SqlStatement st) {
+      Map<String, String> settings = new LinkedHashMap<>();
+      List<String> userVariables = new ArrayList<>();
+      byte[] file = null;
+      long nameStart = -1;
+      long nameEnd = -1;
+      String duplicates = "error";
+      for (SessionVariable v : st.session()) {
+        switch (v.name()) {
+          case "ferry.load_data.file" -> file = (byte[]) v.value();
+          case "ferry.load_data.name_start" -> nameStart = (Long) v.value();
+          case "ferry.load_data.name_end" -> nameEnd = (Long) v.value();
+          case "ferry.load_data.duplicates" -> duplicates = (String) v.value();
+          case "character_set_client" -> {
+            // Ferry sends every statement as utf8mb4; collation_connection keeps literals' meaning
+          }
+          default -> {
+            if (v.name().startsWith("@")) {
+              userVariables.add(
+                  "@" + RowStatements.quote(v.name().substring(1)) + " = " + literal(v.value()));
+            } else if (!SYSTEM_VARIABLES.contains(v.name())) {
+              throw new IllegalArgumentException(
+                  "a statement carries session variable '"
+                      + v.name()
+                      + "', which this applier does not know");
+            } else {
+              settings.put(v.name(), literal(v.value()));
+            }
+          }
+        }
+      }
+      return new Context(settings, userVariables, file, (int) nameStart, (int) nameEnd, duplicates);
+    }
+
+    /** The SET items that give the statement its context. */
+    List<String> assignments() {
+      List<String> sets = new ArrayList<>();
+      settings.forEach((name, literal) -> sets.add(assignment(name, literal)));
+      sets.addAll(userVariables);
+      return sets;
+    }
+  }
+
+  /** The SET items that put the row session back after a statement changed these variables. */
+  static List<String> restoring(java.util.Collection<String> names, String collation) {
+    List<String> sets = new ArrayList<>();
+    for (String name : names) {
+      String r = restore(name, collation, null);
+      if (r != null) {
+        sets.add(r);
+      }
+    }
+    return sets;
+  }
+
   private void useSchema(Statement s, String schema) throws SQLException {
     if (schema != null && !schema.isEmpty() && !schema.equals(currentSchema)) {
       try {
-        s.execute("USE " + RowApplier.quote(schema));
+        s.execute("USE " + RowStatements.quote(schema));
         currentSchema = schema;
       } catch (SQLException e) {
         if (e.getErrorCode() != 1049) { // unknown database: the statement may create it
@@ -199,28 +320,12 @@ final class StatementApplier {
     }
   }
 
-  /** {@code SESSION name = literal} or {@code @name = literal}; remembers what to restore. */
-  private String assignment(SessionVariable v) {
-    String name = v.name();
-    if (name.startsWith("@")) {
-      return "@" + RowApplier.quote(name.substring(1)) + " = " + literal(v.value());
-    }
-    if (!SYSTEM_VARIABLES.contains(name)) {
-      throw new IllegalArgumentException(
-          "a statement carries session variable '" + name + "', which this applier does not know");
-    }
-    changed.add(name);
-    return "SESSION " + name + " = " + literal(v.value());
-  }
-
   /**
-   * A session value as a literal: names (time zones, collations) quoted; everything else exact, as
-   * rows are (a double user variable stays a double, a string keeps its charset).
+   * A session value as a literal, exact as rows are (a double user variable stays a double, a
+   * string keeps its charset): names (time zones, collations) as utf8mb4 hex with an introducer,
+   * which reads the same whatever the session's collation_connection and sql_mode.
    */
   static String literal(Object value) {
-    if (value instanceof String s) {
-      return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
-    }
     return ExactLiterals.of(value);
   }
 

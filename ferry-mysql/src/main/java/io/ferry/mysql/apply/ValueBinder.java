@@ -22,7 +22,7 @@ import java.sql.Types;
  * floats and doubles as their bits, decimals as their digits, character data as the source's bytes
  * (the column's charset gives them meaning, as on the source), temporal values in the server's own
  * text form (zero dates and negative times included; TIMESTAMP in UTC, which the applier's session
- * uses), BIT as big-endian bytes, ENUM and SET by index and bits. Stateless.
+ * uses), BIT as its unsigned number, ENUM and SET by index and bits. Stateless.
  */
 final class ValueBinder {
   private ValueBinder() {}
@@ -55,7 +55,7 @@ final class ValueBinder {
     } else if (v instanceof SqlTime t) {
       ps.setString(index, t.toString());
     } else if (v instanceof Bits b) {
-      ps.setBytes(index, bitBytes(b));
+      ps.setBigDecimal(index, new BigDecimal(Long.toUnsignedString(b.value())));
     } else if (v instanceof EnumValue e) {
       ps.setLong(index, e.index());
     } else if (v instanceof SetValue s) {
@@ -68,17 +68,5 @@ final class ValueBinder {
       throw new IllegalArgumentException(
           "cannot write a value of type " + v.getClass().getName() + " to MariaDB/MySQL");
     }
-  }
-
-  /** A BIT(w) value as the ⌈w/8⌉ big-endian bytes the server takes for it. */
-  static byte[] bitBytes(Bits b) {
-    int n = Math.max(1, (b.width() + 7) / 8);
-    byte[] out = new byte[n];
-    long v = b.value();
-    for (int i = n - 1; i >= 0; i--) {
-      out[i] = (byte) v;
-      v >>>= 8;
-    }
-    return out;
   }
 }

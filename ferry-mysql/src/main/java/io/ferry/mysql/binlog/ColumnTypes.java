@@ -22,6 +22,13 @@ final class ColumnTypes {
   static final int TIMESTAMP2 = 17;
   static final int DATETIME2 = 18;
   static final int TIME2 = 19;
+
+  /** MariaDB: a BLOB or TEXT column declared COMPRESSED (values zlib-compressed in the row). */
+  static final int BLOB_COMPRESSED = 140;
+
+  /** MariaDB: a VARCHAR or VARBINARY column declared COMPRESSED. */
+  static final int VARCHAR_COMPRESSED = 141;
+
   static final int JSON = 245;
   static final int NEWDECIMAL = 246;
   static final int ENUM = 247;
@@ -49,9 +56,10 @@ final class ColumnTypes {
           JSON,
           TIMESTAMP2,
           DATETIME2,
-          TIME2 ->
+          TIME2,
+          BLOB_COMPRESSED ->
           1;
-      case VARCHAR, VAR_STRING, BIT, NEWDECIMAL, SET, ENUM, STRING -> 2;
+      case VARCHAR, VAR_STRING, BIT, NEWDECIMAL, SET, ENUM, STRING, VARCHAR_COMPRESSED -> 2;
       default -> 0;
     };
   }
@@ -67,7 +75,17 @@ final class ColumnTypes {
   /** Character columns carry a collation in the table map's optional metadata. */
   static boolean isCharacter(int realType) {
     return switch (realType) {
-      case STRING, VAR_STRING, VARCHAR, BLOB, TINY_BLOB, MEDIUM_BLOB, LONG_BLOB, GEOMETRY -> true;
+      case STRING,
+          VAR_STRING,
+          VARCHAR,
+          BLOB,
+          TINY_BLOB,
+          MEDIUM_BLOB,
+          LONG_BLOB,
+          GEOMETRY,
+          BLOB_COMPRESSED,
+          VARCHAR_COMPRESSED ->
+          true;
       default -> false;
     };
   }
@@ -101,6 +119,8 @@ final class ColumnTypes {
       case VAR_STRING -> "VAR_STRING";
       case STRING -> "STRING";
       case GEOMETRY -> "GEOMETRY";
+      case BLOB_COMPRESSED -> "BLOB COMPRESSED";
+      case VARCHAR_COMPRESSED -> "VARCHAR COMPRESSED";
       default -> "type " + type;
     };
   }

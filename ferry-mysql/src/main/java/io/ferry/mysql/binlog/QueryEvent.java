@@ -121,17 +121,4 @@ final class QueryEvent {
       }
     }
   }
-
-  boolean is(String keyword) {
-    int n = keyword.length();
-    if (sql.length < n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (Character.toUpperCase((char) sql[i]) != keyword.charAt(i)) {
-        return false;
-      }
-    }
-    return sql.length == n || !Character.isLetterOrDigit((char) sql[n]);
-  }
 }

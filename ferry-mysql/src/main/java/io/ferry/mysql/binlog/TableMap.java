@@ -115,7 +115,9 @@ public final class TableMap {
           switch (ColumnTypes.metadataBytes(types[i])) {
             case 1 -> in.u8();
             case 2 ->
-                types[i] == ColumnTypes.VARCHAR || types[i] == ColumnTypes.VAR_STRING
+                types[i] == ColumnTypes.VARCHAR
+                        || types[i] == ColumnTypes.VAR_STRING
+                        || types[i] == ColumnTypes.VARCHAR_COMPRESSED
                     ? in.u16()
                     : (in.u8() << 8) | in.u8();
             default -> 0;

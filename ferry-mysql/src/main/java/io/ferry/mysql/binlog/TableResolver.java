@@ -23,18 +23,70 @@ public final class TableResolver {
     List<ColumnSpec> columns(String schema, String table);
   }
 
+  /**
+   * The fractional-seconds precision of a table's columns, by lower-case column name: MariaDB 5.3's
+   * TIME, DATETIME and TIMESTAMP with fractions (mysql56_temporal_format=OFF) are logged under the
+   * old type codes without it, and their size in a row depends on it.
+   */
+  public interface Precisions {
+    /** Column name (lower case) to precision for the table as the source has it now; or null. */
+    Map<String, Integer> of(String schema, String table);
+  }
+
   private final IntFunction<String> charsetOfCollation;
   private final Definitions definitions;
+  private final Precisions precisions;
   private final Map<Long, byte[]> rawById = new HashMap<>();
   private final Map<Long, TableLayout> layoutById = new HashMap<>();
 
   /**
    * @param charsetOfCollation the source's collation id to character set name
    * @param definitions the schema history, or null if the source logs full metadata
+   * @param precisions where to learn the precision of old-format temporal columns when the table
+   *     map has full metadata (null: none, such columns cannot be read)
    */
-  public TableResolver(IntFunction<String> charsetOfCollation, Definitions definitions) {
+  public TableResolver(
+      IntFunction<String> charsetOfCollation, Definitions definitions, Precisions precisions) {
     this.charsetOfCollation = charsetOfCollation;
     this.definitions = definitions;
+    this.precisions = precisions;
+  }
+
+  public TableResolver(IntFunction<String> charsetOfCollation, Definitions definitions) {
+    this(charsetOfCollation, definitions, null);
+  }
+
+  private static boolean oldTemporal(int real) {
+    return real == ColumnTypes.TIME
+        || real == ColumnTypes.DATETIME
+        || real == ColumnTypes.TIMESTAMP;
+  }
+
+  /**
+   * The metadata of each column, with the precision of old-format temporal columns (which the table
+   * map does not carry) filled in from the source's catalog.
+   */
+  private int[] metadata(TableMap map) {
+    int[] meta = map.meta.clone();
+    Map<String, Integer> known = null;
+    for (int i = 0; i < meta.length; i++) {
+      if (!oldTemporal(map.realTypes[i])) {
+        continue;
+      }
+      if (known == null) {
+        known = precisions == null ? null : precisions.of(map.schema(), map.table());
+        if (known == null) {
+          throw new BinlogFormatException(
+              map.describe()
+                  + " has a TIME, DATETIME or TIMESTAMP column in MariaDB 5.3's format"
+                  + " (mysql56_temporal_format=OFF), whose size Ferry cannot know without the"
+                  + " source's catalog; convert the table with ALTER TABLE ... FORCE on the source");
+        }
+      }
+      Integer p = known.get(map.names[i].toLowerCase(java.util.Locale.ROOT));
+      meta[i] = p == null ? 0 : p;
+    }
+    return meta;
   }
 
   /** Parses a TABLE_MAP event body and resolves its layout (cached while the bytes repeat). */
@@ -64,6 +116,7 @@ public final class TableResolver {
 
   private TableLayout fromMetadata(TableMap map) {
     int n = map.columnCount();
+    int[] meta = metadata(map);
     List<ColumnSpec> specs = new ArrayList<>(n);
     List<BinlogColumn> columns = new ArrayList<>(n);
     java.util.Set<Integer> pk = new java.util.HashSet<>();
@@ -85,16 +138,16 @@ public final class TableResolver {
           new ColumnSpec(
               map.names[i],
               sqlType(real, binary),
-              typeName(real, map.meta[i], unsigned, labels),
+              typeName(real, meta[i], unsigned, labels),
               unsigned,
               BinlogInput.bit(map.nullable, i),
               binary || !character ? null : charset,
               pk.contains(i),
-              length(real, map.meta[i]),
-              scale(real, map.meta[i]),
+              length(real, meta[i]),
+              scale(real, meta[i]),
               labels == null ? List.of() : labels);
       specs.add(spec);
-      columns.add(new BinlogColumn(map.types[i], real, map.meta[i], spec, binary));
+      columns.add(new BinlogColumn(map.types[i], real, meta[i], spec, binary));
     }
     return new TableLayout(map, specs, columns);
   }
@@ -147,7 +200,8 @@ public final class TableResolver {
       }
       boolean character = ColumnTypes.isCharacter(real) && real != ColumnTypes.GEOMETRY;
       boolean binary = character && (spec.charset() == null || "binary".equals(spec.charset()));
-      columns.add(new BinlogColumn(map.types[i], real, map.meta[i], spec, binary));
+      int meta = oldTemporal(real) ? spec.scale() : map.meta[i];
+      columns.add(new BinlogColumn(map.types[i], real, meta, spec, binary));
     }
     return new TableLayout(map, known, columns);
   }
@@ -192,12 +246,13 @@ public final class TableResolver {
       case ColumnTypes.JSON -> SqlType.JSON;
       case ColumnTypes.GEOMETRY -> SqlType.GEOMETRY;
       case ColumnTypes.STRING -> binary ? SqlType.BINARY : SqlType.CHAR;
-      case ColumnTypes.VARCHAR, ColumnTypes.VAR_STRING ->
+      case ColumnTypes.VARCHAR, ColumnTypes.VAR_STRING, ColumnTypes.VARCHAR_COMPRESSED ->
           binary ? SqlType.VARBINARY : SqlType.VARCHAR;
       case ColumnTypes.BLOB,
           ColumnTypes.TINY_BLOB,
           ColumnTypes.MEDIUM_BLOB,
-          ColumnTypes.LONG_BLOB ->
+          ColumnTypes.LONG_BLOB,
+          ColumnTypes.BLOB_COMPRESSED ->
           binary ? SqlType.BLOB : SqlType.TEXT;
       default -> SqlType.OTHER;
     };
@@ -207,6 +262,7 @@ public final class TableResolver {
     return switch (real) {
       case ColumnTypes.NEWDECIMAL -> meta >> 8;
       case ColumnTypes.VARCHAR, ColumnTypes.VAR_STRING -> meta;
+      case ColumnTypes.VARCHAR_COMPRESSED -> meta - 1; // one byte for the compression header
       case ColumnTypes.STRING -> TableMap.stringLength(meta);
       case ColumnTypes.BIT -> (meta & 0xFF) * 8 + (meta >> 8);
       default -> 0;
@@ -216,7 +272,13 @@ public final class TableResolver {
   private static int scale(int real, int meta) {
     return switch (real) {
       case ColumnTypes.NEWDECIMAL -> meta & 0xFF;
-      case ColumnTypes.TIME2, ColumnTypes.DATETIME2, ColumnTypes.TIMESTAMP2 -> meta;
+      case ColumnTypes.TIME2,
+          ColumnTypes.DATETIME2,
+          ColumnTypes.TIMESTAMP2,
+          ColumnTypes.TIME,
+          ColumnTypes.DATETIME,
+          ColumnTypes.TIMESTAMP ->
+          meta;
       default -> 0;
     };
   }
@@ -232,9 +294,11 @@ public final class TableResolver {
       case ColumnTypes.NEWDECIMAL -> "decimal(" + (meta >> 8) + "," + (meta & 0xFF) + ")" + u;
       case ColumnTypes.FLOAT -> "float" + u;
       case ColumnTypes.DOUBLE -> "double" + u;
-      case ColumnTypes.TIME2 -> meta > 0 ? "time(" + meta + ")" : "time";
-      case ColumnTypes.DATETIME2 -> meta > 0 ? "datetime(" + meta + ")" : "datetime";
-      case ColumnTypes.TIMESTAMP2 -> meta > 0 ? "timestamp(" + meta + ")" : "timestamp";
+      case ColumnTypes.TIME2, ColumnTypes.TIME -> meta > 0 ? "time(" + meta + ")" : "time";
+      case ColumnTypes.DATETIME2, ColumnTypes.DATETIME ->
+          meta > 0 ? "datetime(" + meta + ")" : "datetime";
+      case ColumnTypes.TIMESTAMP2, ColumnTypes.TIMESTAMP ->
+          meta > 0 ? "timestamp(" + meta + ")" : "timestamp";
       case ColumnTypes.BIT -> "bit(" + ((meta & 0xFF) * 8 + (meta >> 8)) + ")";
       case ColumnTypes.ENUM, ColumnTypes.SET -> {
         String base = real == ColumnTypes.ENUM ? "enum" : "set";

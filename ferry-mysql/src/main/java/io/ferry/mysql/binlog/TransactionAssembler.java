@@ -23,8 +23,11 @@ import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.MariaDbGtid;
 import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.NativePosition;
+import io.ferry.core.value.Charsets;
 import io.ferry.core.value.Text;
 import io.ferry.mysql.sql.DdlScope;
+import io.ferry.mysql.sql.StatementClassifier;
+import io.ferry.mysql.sql.StatementKind;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -266,6 +269,17 @@ public final class TransactionAssembler {
   }
 
   private void begin(EventHeaderV4 h) {
+    if (open && (!changes.isEmpty() || fragno > 0)) {
+      throw new BinlogFormatException(
+          "a new transaction starts at "
+              + position(h).text()
+              + " while the one before it"
+              + (gtid == null ? "" : " (" + gtid.text() + ")")
+              + " has not ended: its "
+              + changes.size()
+              + " change(s) would be lost. Ferry does not know how this source ends such a"
+              + " transaction; report it with the output of mariadb-binlog for this position.");
+    }
     reset();
     open = true;
     originServerId = h.getServerId();
@@ -336,26 +350,34 @@ public final class TransactionAssembler {
   }
 
   private Transaction query(EventHeaderV4 h, QueryEvent q, byte[] loadData) {
-    if (q.is("BEGIN")) {
-      if (!open) {
-        begin(h);
-      }
-      return null;
-    }
-    if (q.is("COMMIT")) {
-      options.put(TransactionOptions.COMMIT_REQUIRED, "true");
-      return finish(h);
-    }
-    if (q.is("ROLLBACK")) {
-      options.put("rollback", "true");
-      return finish(h);
-    }
-    if (q.is("XA") && isXaEnd(q)) {
-      return null; // XA START/END: the GTID event and XA_PREPARE mark the boundaries
-    }
-    ensureOpen(h);
     String[] clientCharset = q.charsetClient == null ? null : collation.apply(q.charsetClient);
     String charset = clientCharset == null ? "utf8mb4" : clientCharset[1];
+    StatementKind kind = StatementClassifier.classify(q.sql, Charsets.forSqlName(charset));
+    switch (kind) {
+      case BEGIN -> {
+        if (!open) {
+          begin(h);
+        }
+        return null;
+      }
+      case COMMIT -> {
+        // a group that ends with a COMMIT statement changed non-transactional tables
+        options.put(TransactionOptions.COMMIT_REQUIRED, "true");
+        return finish(h);
+      }
+      case ROLLBACK -> {
+        options.put(TransactionOptions.ROLLBACK, "true");
+        options.put(TransactionOptions.COMMIT_REQUIRED, "true");
+        return finish(h);
+      }
+      case XA_START, XA_END -> {
+        return null; // the GTID event and XA_PREPARE mark the boundaries
+      }
+      default -> {
+        // a statement of the transaction
+      }
+    }
+    ensureOpen(h);
     List<SessionVariable> session = sessionOf(h, q);
     if (loadData != null) {
       session.add(new SessionVariable("ferry.load_data.file", loadData));
@@ -371,16 +393,14 @@ public final class TransactionAssembler {
               }));
     }
     SqlStatement statement = SqlStatement.owning(q.sql, charset, q.schema, session);
-    boolean ddl = Ddl.isDdl(statement.text());
-    java.util.Set<String> scope = ddl ? DdlScope.schemasOf(q.schema, statement.text()) : null;
-    if (ddl) {
-      schemas.addAll(scope == null ? java.util.Set.of(Shards.GLOBAL) : scope);
-    } else if (q.updatedSchemas != null && !q.updatedSchemas.isEmpty()) {
-      schemas.addAll(q.updatedSchemas);
-    } else if (q.schema != null) {
-      schemas.add(q.schema);
-    } else {
-      schemas.add(Shards.GLOBAL);
+    Set<String> scope = null;
+    if (kind == StatementKind.DDL) {
+      scope = DdlScope.schemasOf(q.schema, statement.text());
+      schemas.addAll(scope == null ? Set.of(Shards.GLOBAL) : scope);
+    } else if (kind == StatementKind.UNKNOWN) {
+      schemas.add(Shards.GLOBAL); // it may touch anything
+    } else if (!kind.isSavepoint()) {
+      schemas.addAll(statementSchemas(q));
     }
     if (q.errorCode != 0) {
       options.put("statement.error_code", Integer.toString(q.errorCode));
@@ -388,29 +408,34 @@ public final class TransactionAssembler {
     if (q.unknownStatusVariable) {
       options.put("statement.context_incomplete", "true");
     }
-    if (!(ddl
-        && scope != null
-        && scope.equals(java.util.Set.of(String.valueOf(heartbeatSchema))))) {
+    if (!(scope != null && scope.equals(Set.of(String.valueOf(heartbeatSchema))))) {
       add(statement); // DDL of the service's own heartbeat table is not replicated
     }
-    if (ddl) {
+    if (kind.needsOwnBlock()) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");
-      resolver.clear();
-      if (ddlListener != null) {
-        ddlListener.ddl(position(h), q.schema, statement.text());
-      }
     }
-    if (standalone || ddl || q.is("XA")) {
+    if (kind.changesSchema()) {
+      resolver.clear();
+    }
+    if (kind == StatementKind.DDL && ddlListener != null) {
+      ddlListener.ddl(position(h), q.schema, statement.text());
+    }
+    if (standalone
+        || kind.commitsImplicitly()
+        || kind == StatementKind.XA_PREPARE
+        || kind == StatementKind.XA_COMMIT
+        || kind == StatementKind.XA_ROLLBACK) {
       return finish(h);
     }
     return bytes > fragmentBytes ? fragment(h) : null;
   }
 
-  private static boolean isXaEnd(QueryEvent q) {
-    String text =
-        new String(q.sql, java.nio.charset.StandardCharsets.ISO_8859_1)
-            .toUpperCase(java.util.Locale.ROOT);
-    return text.startsWith("XA START") || text.startsWith("XA BEGIN") || text.startsWith("XA END");
+  /** The schemas a non-DDL statement changes, as far as the event says. */
+  private static Set<String> statementSchemas(QueryEvent q) {
+    if (q.updatedSchemas != null && !q.updatedSchemas.isEmpty()) {
+      return new LinkedHashSet<>(q.updatedSchemas);
+    }
+    return Set.of(q.schema != null ? q.schema : Shards.GLOBAL);
   }
 
   private List<SessionVariable> sessionOf(EventHeaderV4 h, QueryEvent q) {
@@ -482,12 +507,17 @@ public final class TransactionAssembler {
     return t;
   }
 
+  /**
+   * A fragment's header. The shard and options of a transaction are final only at its end, so the
+   * fragments before the last carry the safe values: the global shard (routed alone) and
+   * commit.required (its own block, marked in doubt while it is applied).
+   */
   private Transaction build(EventHeaderV4 h, boolean last) {
-    String shard;
-    if (schemas.size() == 1) {
-      shard = schemas.iterator().next();
-    } else {
-      shard = Shards.GLOBAL;
+    String shard = last && schemas.size() == 1 ? schemas.iterator().next() : Shards.GLOBAL;
+    Map<String, String> headerOptions = options;
+    if (!last) {
+      headerOptions = new TreeMap<>(options);
+      headerOptions.put(TransactionOptions.COMMIT_REQUIRED, "true");
     }
     long commit = commitMicros > 0 ? commitMicros : h.getTimestamp() * 1000;
     long now = clock.millis() * 1000;
@@ -503,7 +533,7 @@ public final class TransactionAssembler {
             shard,
             commit,
             now,
-            options);
+            headerOptions);
     return new Transaction(header, List.copyOf(changes));
   }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,15 +71,17 @@ final class ValueDecoder {
           return new SqlDate(v >> 9, (v >> 5) & 15, v & 31);
         }
       case ColumnTypes.TIME:
-        return oldTime(in);
+        return c.meta() == 0 ? oldTime(in) : timeHires(in, c.meta());
       case ColumnTypes.TIME2:
         return time2(in, c.meta());
       case ColumnTypes.DATETIME:
-        return oldDatetime(in);
+        return c.meta() == 0 ? oldDatetime(in) : datetimeHires(in, c.meta());
       case ColumnTypes.DATETIME2:
         return datetime2(in, c.meta());
       case ColumnTypes.TIMESTAMP:
-        return new SqlTimestamp(in.u32(), 0);
+        return c.meta() == 0
+            ? new SqlTimestamp(in.u32(), 0)
+            : new SqlTimestamp(in.uintBE(4), fractionHires(in, c.meta()));
       case ColumnTypes.TIMESTAMP2:
         {
           long seconds = in.uintBE(4);
@@ -116,7 +119,19 @@ final class ValueDecoder {
         {
           int max = TableMap.stringLength(c.meta());
           int length = max > 255 ? in.u16() : in.u8();
-          return chars(in.bytes(length), c);
+          byte[] bytes = in.bytes(length);
+          // BINARY(n) is stored padded with zero bytes, which the binlog leaves out
+          return chars(c.binary() && length < max ? Arrays.copyOf(bytes, max) : bytes, c);
+        }
+      case ColumnTypes.VARCHAR_COMPRESSED:
+        {
+          int length = c.meta() > 255 ? in.u16() : in.u8();
+          return chars(Compressed.inflate(in.bytes(length)), c);
+        }
+      case ColumnTypes.BLOB_COMPRESSED:
+        {
+          int length = (int) in.uintLE(c.meta());
+          return chars(Compressed.inflate(in.bytes(length)), c);
         }
       case ColumnTypes.VARCHAR:
       case ColumnTypes.VAR_STRING:
@@ -219,6 +234,66 @@ final class ValueDecoder {
         (int) ((hms >> 6) % 64),
         (int) (hms % 64),
         micros);
+  }
+
+  /** Bytes of MariaDB 5.3's TIME(n), n = 1..6 (a biased big-endian count of 10^-n seconds). */
+  private static final int[] TIME_HIRES_BYTES = {3, 4, 4, 5, 5, 5, 6};
+
+  /** Bytes of MariaDB 5.3's DATETIME(n). */
+  private static final int[] DATETIME_HIRES_BYTES = {5, 6, 6, 7, 7, 7, 8};
+
+  /** Bytes of the fraction of MariaDB 5.3's TIMESTAMP(n), after its 4 bytes of seconds. */
+  private static final int[] TIMESTAMP_FRACTION_BYTES = {0, 1, 1, 2, 2, 3, 3};
+
+  /** Microseconds in one unit of n fractional digits. */
+  private static long unit(int fsp) {
+    long u = 1;
+    for (int i = fsp; i < 6; i++) {
+      u *= 10;
+    }
+    return u;
+  }
+
+  /**
+   * MariaDB 5.3's TIME(n) (mysql56_temporal_format=OFF): the signed time in units of 10^-n seconds,
+   * biased by 838:59:59 + 1 s and stored big-endian.
+   */
+  private static SqlTime timeHires(BinlogInput in, int fsp) {
+    long bias = 3_020_400L * 1_000_000L / unit(fsp);
+    long micros = (in.uintBE(TIME_HIRES_BYTES[fsp]) - bias) * unit(fsp);
+    long abs = Math.abs(micros);
+    long seconds = abs / 1_000_000;
+    return new SqlTime(
+        micros < 0,
+        (int) (seconds / 3600),
+        (int) (seconds / 60 % 60),
+        (int) (seconds % 60),
+        (int) (abs % 1_000_000));
+  }
+
+  /**
+   * MariaDB 5.3's DATETIME(n): the seconds since year 0 (months of 32 days, years of 13 months) in
+   * units of 10^-n seconds, big-endian.
+   */
+  private static SqlDateTime datetimeHires(BinlogInput in, int fsp) {
+    long micros = in.uintBE(DATETIME_HIRES_BYTES[fsp]) * unit(fsp);
+    long seconds = micros / 1_000_000;
+    long ymd = seconds / 86_400;
+    long hms = seconds % 86_400;
+    long ym = ymd / 32;
+    return new SqlDateTime(
+        (int) (ym / 13),
+        (int) (ym % 13),
+        (int) (ymd % 32),
+        (int) (hms / 3600),
+        (int) (hms / 60 % 60),
+        (int) (hms % 60),
+        (int) (micros % 1_000_000));
+  }
+
+  /** The fraction of MariaDB 5.3's TIMESTAMP(n), as microseconds. */
+  private static int fractionHires(BinlogInput in, int fsp) {
+    return (int) (in.uintBE(TIMESTAMP_FRACTION_BYTES[fsp]) * unit(fsp));
   }
 
   /** The old TIME: a signed 3-byte integer HHMMSS. */

@@ -33,6 +33,41 @@ public final class SourceProbe {
     }
   }
 
+  /**
+   * The fractional-seconds precision of a table's temporal columns as the source has them now, by
+   * lower-case column name; null when the table is gone.
+   */
+  public static java.util.Map<String, Integer> temporalPrecisions(
+      SourceSettings s, String schema, String table) {
+    try (Connection c = connect(s);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      java.util.Map<String, Integer> result = new java.util.HashMap<>();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getInt(2));
+        }
+      }
+      return result.isEmpty() ? null : result;
+    } catch (SQLException e) {
+      throw new SourceException(
+          "cannot read the column definitions of "
+              + schema
+              + "."
+              + table
+              + " on the source at "
+              + s.address()
+              + ": "
+              + e.getMessage(),
+          true,
+          e);
+    }
+  }
+
   static SourceException connectionFailure(SourceSettings s, SQLException e) {
     if (e.getErrorCode() == 1045) {
       return new SourceException(

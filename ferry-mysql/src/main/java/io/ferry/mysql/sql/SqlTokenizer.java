@@ -36,10 +36,15 @@ public final class SqlTokenizer {
   private SqlTokenizer() {}
 
   public static List<Token> tokenize(String sql) {
+    return tokenize(sql, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} tokens of the statement (all of them if it has fewer). */
+  public static List<Token> tokenize(String sql, int limit) {
     List<Token> tokens = new ArrayList<>();
     int i = 0;
     int n = sql.length();
-    while (i < n) {
+    while (i < n && tokens.size() < limit) {
       char c = sql.charAt(i);
       if (Character.isWhitespace(c)) {
         i++;

@@ -108,14 +108,31 @@ public final class StatusCommand implements Callable<Integer> {
       rows.put("masterLastSeqno", text(m, "masterLastSeqno"));
     }
     JsonNode a = s.get("applier");
-    if (a != null && !a.isNull() && a.get("tablesWithoutKey").size() > 0) {
-      StringBuilder t = new StringBuilder();
-      a.get("tablesWithoutKey")
-          .forEach(x -> t.append(t.length() == 0 ? "" : ", ").append(x.asText()));
-      rows.put("tablesWithoutKey", t.toString());
+    if (a != null && !a.isNull()) {
+      list(a.get("tablesWithoutKey")).ifPresent(t -> rows.put("tablesWithoutKey", t));
+      list(a.get("triggers"))
+          .ifPresent(
+              t ->
+                  rows.put(
+                      "triggers",
+                      t
+                          + (t.contains("(unguarded)")
+                              ? "  WARNING: unguarded triggers fire for applied rows or stop the"
+                                  + " service; see docs/applier.md"
+                              : "")));
     }
     int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
     rows.forEach((k, v) -> out.println(k + " ".repeat(width - k.length()) + " : " + v));
+  }
+
+  /** A JSON array of strings as one comma-separated line; empty when there is none. */
+  private static java.util.Optional<String> list(JsonNode array) {
+    if (array == null || !array.isArray() || array.size() == 0) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder t = new StringBuilder();
+    array.forEach(x -> t.append(t.length() == 0 ? "" : ", ").append(x.asText()));
+    return java.util.Optional.of(t.toString());
   }
 
   private static void detail(PrintWriter out, JsonNode s, String part) {

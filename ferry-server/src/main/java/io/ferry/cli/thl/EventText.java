@@ -12,7 +12,9 @@ import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
 import io.ferry.core.event.TransactionHeader;
 import io.ferry.core.thl.ThlRecord;
+import io.ferry.core.value.Charsets;
 import io.ferry.core.value.Values;
+import io.ferry.mysql.sql.StatementClassifier;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +88,9 @@ final class EventText {
         out.printf("- QUERY(%d)   %s%n", i, oneLine(q.text()));
       } else if (c instanceof SqlStatement st) {
         out.printf(
-            "- SQL(%d)     %s%s%n",
+            "- SQL(%d)     (%s) %s%s%n",
             i,
+            StatementClassifier.classify(st.unsafeSql(), Charsets.forSqlName(st.charset())).label(),
             st.defaultSchema() == null ? "" : "[" + st.defaultSchema() + "] ",
             oneLine(st.text()));
         if (!st.session().isEmpty()) {

@@ -92,6 +92,7 @@ public final class StatusJson {
       x.put("rows", s.applier().rows());
       x.put("statements", s.applier().statements());
       x.put("tablesWithoutKey", s.applier().keylessTables());
+      x.put("triggers", s.applier().triggers());
       m.put("applier", x);
     }
     return m;

@@ -274,6 +274,19 @@ public final class ServiceSettings {
           "Whether applied changes go to the target's own binlog (for targets that are sources"
               + " of further replicas).");
 
+  public static final Setting<String> TARGET_TRIGGERS =
+      add(
+          "apply.triggers",
+          SettingType.oneOf("skip", "fire"),
+          "skip",
+          false,
+          APPLIES,
+          false,
+          "Whether the target's triggers fire for the rows Ferry applies. skip: as on a native"
+              + " replica, they must not; Ferry sets @ferry_service in its session and refuses rows"
+              + " for a table whose triggers do not test it (docs/applier.md shows how). fire:"
+              + " triggers fire for every applied row.");
+
   // ---------------------------------------------------------------- apply
 
   public static final Setting<Integer> BLOCK_COMMIT_EVENTS =
