@@ -13,28 +13,39 @@ import java.util.List;
 final class ServiceProcess {
   private final Path config;
   private final Path log;
+  private final List<String> firstJvmOptions;
   private Process process;
   private int starts;
 
   ServiceProcess(Path config) {
+    this(config, List.of());
+  }
+
+  /** With JVM options for its first start only (a failpoint, say). */
+  ServiceProcess(Path config, List<String> firstJvmOptions) {
     this.config = config;
     this.log = config.resolveSibling(config.getFileName() + ".log");
+    this.firstJvmOptions = List.copyOf(firstJvmOptions);
   }
 
   void start() throws IOException {
-    List<String> cmd =
+    start(starts == 0 ? firstJvmOptions : List.of());
+  }
+
+  void start(List<String> jvmOptions) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             "io.ferry.cli.Main",
             "service",
             "run",
             "--config",
-            config.toString());
+            config.toString()));
     process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -49,6 +60,11 @@ final class ServiceProcess {
       process.destroyForcibly();
       process.waitFor();
     }
+  }
+
+  /** Its exit status if it has ended, else null. */
+  Integer exitStatus() {
+    return process != null && !process.isAlive() ? process.exitValue() : null;
   }
 
   /** Whether it ended by itself (it failed): that is a test failure, with its log. */

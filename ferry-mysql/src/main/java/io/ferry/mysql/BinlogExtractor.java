@@ -86,7 +86,8 @@ public final class BinlogExtractor implements Extractor {
         new TableResolver(
             id -> info.charsetOf(id),
             history,
-            (schema, table) -> SourceProbe.temporalPrecisions(source, schema, table));
+            (schema, table) -> SourceProbe.temporalPrecisions(source, schema, table),
+            info.mariaDb());
     assembler =
         new TransactionAssembler(
             resolver,

@@ -105,6 +105,17 @@ class ApplyFidelityTest {
   }
 
   @Test
+  void aSignedColumnAfterAYearColumnStaysSigned() throws Exception {
+    // MariaDB lists YEAR among the columns whose signedness its table map gives
+    replicate(
+        "yr",
+        "CREATE DATABASE yr",
+        "CREATE TABLE yr.t (y YEAR, a TINYINT, b TINYINT UNSIGNED, c SMALLINT, d BIGINT)",
+        "INSERT INTO yr.t VALUES (2001, -128, 255, -1, -9223372036854775808), (0, 1, 1, 1, 1)",
+        "DELETE FROM yr.t WHERE a = -128");
+  }
+
+  @Test
   void binaryValuesKeepTheirTrailingZeroBytes() throws Exception {
     replicate(
         "bin",
@@ -213,6 +224,45 @@ class ApplyFidelityTest {
         "SET collation_connection = _utf8mb4'utf8mb4_general_ci'",
         "SET time_zone = '+00:00'",
         "INSERT INTO ucs.next VALUES (2, '2001-01-01 00:00:00', 'e')");
+  }
+
+  @Test
+  void anInsertIdIsGivenToEveryStatementThatCarriesIt() throws Exception {
+    // the server forgets INSERT_ID once a statement used it: the same value twice is set twice
+    replicate(
+        "oneshot",
+        "CREATE DATABASE oneshot",
+        "CREATE TABLE oneshot.a (id INT AUTO_INCREMENT PRIMARY KEY)",
+        "CREATE TABLE oneshot.b (id INT AUTO_INCREMENT PRIMARY KEY)",
+        "SET SESSION binlog_format = 'STATEMENT'",
+        "SET INSERT_ID = 7",
+        "INSERT INTO oneshot.a VALUES (NULL)",
+        "SET INSERT_ID = 7",
+        "INSERT INTO oneshot.b VALUES (NULL)",
+        "SET SESSION binlog_format = 'ROW'");
+  }
+
+  @Test
+  void aStatementThatFailedPartWayOnANonTransactionalTable() throws Exception {
+    replicate(
+        "partial",
+        "CREATE DATABASE partial",
+        "CREATE TABLE partial.m (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=MyISAM",
+        "CREATE TABLE partial.a (id INT AUTO_INCREMENT PRIMARY KEY, v INT) ENGINE=Aria",
+        "INSERT INTO partial.m VALUES (27, 0)",
+        "INSERT INTO partial.a VALUES (27, 0)",
+        "SET SESSION binlog_format = 'STATEMENT'",
+        "?INSERT INTO partial.m VALUES (5, 1), (27, 2), (NULL, 3)",
+        "?INSERT INTO partial.a VALUES (5, 1), (27, 2), (NULL, 3)",
+        "INSERT INTO partial.m VALUES (NULL, 4)",
+        // two statements of one transaction, each failed part-way with its own error
+        "CREATE TABLE partial.n (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=MyISAM",
+        "SET SESSION sql_mode = 'STRICT_ALL_TABLES'",
+        "BEGIN",
+        "?INSERT INTO partial.m VALUES (6, 1), (27, 2)",
+        "?INSERT INTO partial.n VALUES (1, 1), (2, NULL)",
+        "COMMIT",
+        "SET SESSION binlog_format = 'ROW'");
   }
 
   @Test

@@ -12,6 +12,13 @@ import java.util.Objects;
  * settings that change its meaning. Immutable.
  */
 public final class SqlStatement implements Change {
+  /**
+   * The session variable that carries the error a statement failed with on the source, which logged
+   * it all the same (it changed non-transactional tables before it failed): applied, it must fail
+   * the same way.
+   */
+  public static final String ERROR_CODE = "ferry.error_code";
+
   private final byte[] sql;
   private final String charset;
   private final String defaultSchema;

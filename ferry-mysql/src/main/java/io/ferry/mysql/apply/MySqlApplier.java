@@ -290,7 +290,8 @@ public final class MySqlApplier implements Applier {
               "the source rolled back a prepared XA transaction, which Ferry applied when it was"
                   + " prepared; its changes are on the target and must be undone by hand");
       case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
-        statements.plain(st.text());
+        // in the open target transaction, with its sql_mode (ANSI_QUOTES quotes the name "s1")
+        statements.apply(st, 0, false, false);
         return;
       }
       default -> {
@@ -300,6 +301,7 @@ public final class MySqlApplier implements Applier {
     if (kind.needsOwnBlock() && markedSeqno != tx.seqno()) {
       markInDoubt(tx); // an older log's header did not say so
     }
+    // logs written before Ferry kept the code per statement have it for the whole transaction
     String expected = tx.header().option("statement.error_code");
     statements.apply(
         st,

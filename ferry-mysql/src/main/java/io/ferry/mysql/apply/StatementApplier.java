@@ -60,6 +60,13 @@ final class StatementApplier {
           "time_zone",
           "lc_time_names");
 
+  /**
+   * Variables the next statement consumes (the server forgets them once used): set for every
+   * statement that carries them, even with the value the previous one had.
+   */
+  private static final Set<String> ONE_SHOT =
+      Set.of("insert_id", "last_insert_id", "rand_seed1", "rand_seed2");
+
   private final Connection connection;
   private final String serviceTag;
 
@@ -131,7 +138,7 @@ final class StatementApplier {
       }
     }
     for (Map.Entry<String, String> w : wanted.entrySet()) {
-      if (!w.getValue().equals(changed.get(w.getKey()))) {
+      if (ONE_SHOT.contains(w.getKey()) || !w.getValue().equals(changed.get(w.getKey()))) {
         sets.add(assignment(w.getKey(), w.getValue()));
       }
     }
@@ -189,6 +196,9 @@ final class StatementApplier {
   void apply(SqlStatement st, int expectedError, boolean idempotent, boolean mayChangeSchema)
       throws SQLException {
     Context context = Context.of(st);
+    if (context.errorCode() != 0) {
+      expectedError = context.errorCode();
+    }
     byte[] sqlBytes = st.unsafeSql();
     Path loadFile = null;
     Map<String, String> wanted = new LinkedHashMap<>(context.settings());
@@ -249,7 +259,8 @@ final class StatementApplier {
       byte[] loadFile,
       int nameStart,
       int nameEnd,
-      String duplicates) {
+      String duplicates,
+      int errorCode) {
 
     static Context of(SqlStatement st) {
       Map<String, String> settings = new LinkedHashMap<>();
@@ -258,8 +269,10 @@ final class StatementApplier {
       long nameStart = -1;
       long nameEnd = -1;
       String duplicates = "error";
+      int errorCode = 0;
       for (SessionVariable v : st.session()) {
         switch (v.name()) {
+          case SqlStatement.ERROR_CODE -> errorCode = ((Long) v.value()).intValue();
           case "ferry.load_data.file" -> file = (byte[]) v.value();
           case "ferry.load_data.name_start" -> nameStart = (Long) v.value();
           case "ferry.load_data.name_end" -> nameEnd = (Long) v.value();
@@ -282,7 +295,8 @@ final class StatementApplier {
           }
         }
       }
-      return new Context(settings, userVariables, file, (int) nameStart, (int) nameEnd, duplicates);
+      return new Context(
+          settings, userVariables, file, (int) nameStart, (int) nameEnd, duplicates, errorCode);
     }
 
     /** The SET items that give the statement its context. */

@@ -91,8 +91,18 @@ public final class TableMap {
     return byte1;
   }
 
-  /** Parses a TABLE_MAP event body (post-header and body, no checksum). */
+  /** Parses a TABLE_MAP event body of a MariaDB source (see below). */
   static TableMap parse(byte[] body) {
+    return parse(body, true);
+  }
+
+  /**
+   * Parses a TABLE_MAP event body (post-header and body, no checksum). MariaDB counts YEAR among
+   * the numeric columns whose signedness the optional metadata lists (its YEAR is a TINYINT), MySQL
+   * does not: read with the wrong rule, every signed integer after a YEAR column takes its
+   * neighbour's bit.
+   */
+  static TableMap parse(byte[] body, boolean mariaDb) {
     BinlogInput in = new BinlogInput(body);
     long tableId = in.uintLE(6);
     in.u16(); // flags
@@ -136,18 +146,18 @@ public final class TableMap {
     }
     long[] nullable = in.bitmap(count);
     TableMap map = new TableMap(tableId, schema, table, types, meta, nullable);
-    map.parseOptionalMetadata(in);
+    map.parseOptionalMetadata(in, mariaDb);
     return map;
   }
 
-  private void parseOptionalMetadata(BinlogInput in) {
+  private void parseOptionalMetadata(BinlogInput in, boolean mariaDb) {
     int count = types.length;
     List<Integer> numeric = new ArrayList<>();
     List<Integer> character = new ArrayList<>();
     List<Integer> enums = new ArrayList<>();
     List<Integer> sets = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      if (ColumnTypes.isNumeric(types[i])) {
+      if (ColumnTypes.isNumeric(types[i]) || (mariaDb && types[i] == ColumnTypes.YEAR)) {
         numeric.add(i);
       }
       if (ColumnTypes.isCharacter(realTypes[i])) {

@@ -36,6 +36,7 @@ public final class TableResolver {
   private final IntFunction<String> charsetOfCollation;
   private final Definitions definitions;
   private final Precisions precisions;
+  private final boolean mariaDb;
   private final Map<Long, byte[]> rawById = new HashMap<>();
   private final Map<Long, TableLayout> layoutById = new HashMap<>();
 
@@ -44,16 +45,22 @@ public final class TableResolver {
    * @param definitions the schema history, or null if the source logs full metadata
    * @param precisions where to learn the precision of old-format temporal columns when the table
    *     map has full metadata (null: none, such columns cannot be read)
+   * @param mariaDb whether the source is MariaDB (its table maps count YEAR as numeric)
    */
   public TableResolver(
-      IntFunction<String> charsetOfCollation, Definitions definitions, Precisions precisions) {
+      IntFunction<String> charsetOfCollation,
+      Definitions definitions,
+      Precisions precisions,
+      boolean mariaDb) {
     this.charsetOfCollation = charsetOfCollation;
     this.definitions = definitions;
     this.precisions = precisions;
+    this.mariaDb = mariaDb;
   }
 
+  /** For a MariaDB source, without a catalog to ask. */
   public TableResolver(IntFunction<String> charsetOfCollation, Definitions definitions) {
-    this(charsetOfCollation, definitions, null);
+    this(charsetOfCollation, definitions, null, true);
   }
 
   private static boolean oldTemporal(int real) {
@@ -96,7 +103,7 @@ public final class TableResolver {
     if (known != null && Arrays.equals(known, body)) {
       return layoutById.get(tableId);
     }
-    TableMap map = TableMap.parse(body);
+    TableMap map = TableMap.parse(body, mariaDb);
     TableLayout layout = map.hasFullMetadata() ? fromMetadata(map) : fromDefinitions(map, at);
     rawById.put(tableId, body);
     layoutById.put(tableId, layout);

@@ -392,6 +392,10 @@ public final class TransactionAssembler {
                 default -> "error";
               }));
     }
+    if (q.errorCode != 0) {
+      // the statement's own: another statement of the transaction may have failed otherwise
+      session.add(new SessionVariable(SqlStatement.ERROR_CODE, (long) q.errorCode));
+    }
     SqlStatement statement = SqlStatement.owning(q.sql, charset, q.schema, session);
     Set<String> scope = null;
     if (kind == StatementKind.DDL) {
@@ -401,9 +405,6 @@ public final class TransactionAssembler {
       schemas.add(Shards.GLOBAL); // it may touch anything
     } else if (!kind.isSavepoint()) {
       schemas.addAll(statementSchemas(q));
-    }
-    if (q.errorCode != 0) {
-      options.put("statement.error_code", Integer.toString(q.errorCode));
     }
     if (q.unknownStatusVariable) {
       options.put("statement.context_incomplete", "true");

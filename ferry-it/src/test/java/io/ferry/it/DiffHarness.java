@@ -1,0 +1,614 @@
+package io.ferry.it;
+
+import io.ferry.core.Failpoints;
+import io.ferry.core.event.Change;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.ColumnMask;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.RowChanges;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.core.value.Values;
+import io.ferry.mysql.BinlogExtractor;
+import io.ferry.mysql.ExtractorSettings;
+import io.ferry.mysql.StartPosition;
+import io.ferry.mysql.source.SourceSettings;
+import io.ferry.sandbox.SandboxServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The differential tester: drives a source with {@link DiffWorkload} while MariaDB's own
+ * replication copies it to one server and a Ferry direct service (its own JVM, killed with SIGKILL
+ * at random moments, and halted once right after a statement that commits implicitly, before its
+ * block commit) copies it to another, both with their binlog on. When the workload ends and both
+ * have caught up, it compares every table of the workload's schemas row by row (and their columns),
+ * and the row changes each replica wrote to its own binlog, with the native replica as the oracle.
+ * Not thread-safe.
+ */
+final class DiffHarness {
+  /** What a run did and found. */
+  record Report(
+      String format,
+      long seed,
+      long transactions,
+      long statements,
+      long refused,
+      int tables,
+      long rows,
+      long binlogRows,
+      int kills,
+      int failpointHalts,
+      List<String> differences) {
+
+    String summary() {
+      return String.format(
+          "differential %s (seed %d): %,d transactions, %,d statements (%,d refused by the"
+              + " source), compared %d tables and %,d rows, and %,d row changes in the replicas'"
+              + " binlogs; Ferry killed %d times, halted %d times at a failpoint: %s",
+          format,
+          seed,
+          transactions,
+          statements,
+          refused,
+          tables,
+          rows,
+          binlogRows,
+          kills,
+          failpointHalts,
+          differences.isEmpty() ? "no difference" : differences.size() + " difference(s)");
+    }
+  }
+
+  private final SandboxServer source;
+  private final SandboxServer nativeReplica;
+  private final SandboxServer ferryTarget;
+  private final Path dir;
+  private final List<String> differences = new ArrayList<>();
+  private Path workloadLog;
+  private BinlogPosition runStart;
+
+  DiffHarness(
+      SandboxServer source, SandboxServer nativeReplica, SandboxServer ferryTarget, Path dir) {
+    this.source = source;
+    this.nativeReplica = nativeReplica;
+    this.ferryTarget = ferryTarget;
+    this.dir = dir;
+  }
+
+  Report run(String format, long seed, Duration duration, int kills) throws Exception {
+    String name = "diff_" + format.toLowerCase(java.util.Locale.ROOT);
+    String prefix = "dw_" + format.toLowerCase(java.util.Locale.ROOT) + "_";
+    sql(source, "SET GLOBAL binlog_format = '" + format + "'");
+    BinlogPosition start = head(source);
+    runStart = start;
+    BinlogPosition nativeStart = head(nativeReplica);
+    BinlogPosition ferryStart = head(ferryTarget);
+    startNativeReplica(start);
+    ServiceProcess ferry =
+        new ServiceProcess(
+            config(name, start), List.of("-Dferry.failpoints=apply.after-implicit-commit:3"));
+    ferry.start();
+    List<Connection> sessions = new ArrayList<>();
+    Random random = new Random(seed);
+    int killed = 0;
+    int halted = 0;
+    DiffWorkload workload;
+    workloadLog = dir.resolve(name + "-workload.sql");
+    Files.createDirectories(dir);
+    try (java.io.PrintWriter log =
+        new java.io.PrintWriter(Files.newBufferedWriter(workloadLog), true)) {
+      for (int i = 0; i < 3; i++) {
+        sessions.add(source.connect(source.root(), ""));
+      }
+      workload = new DiffWorkload(seed, sessions, prefix, log);
+      workload.setup();
+      long end = System.nanoTime() + duration.toNanos();
+      long[] killAt = new long[kills];
+      for (int i = 0; i < kills; i++) {
+        killAt[i] =
+            System.nanoTime()
+                + (long) (duration.toNanos() * ((i + 0.2 + 0.6 * random.nextDouble()) / kills));
+      }
+      int nextKill = 0;
+      while (System.nanoTime() < end) {
+        workload.step();
+        if (nextKill < kills && System.nanoTime() >= killAt[nextKill]) {
+          ferry.kill();
+          killed++;
+          nextKill++;
+          Thread.sleep(random.nextInt(1500));
+          ferry.start(List.of());
+        }
+        Integer status = ferry.exitStatus();
+        if (status != null) {
+          if (status != Failpoints.HALT_STATUS) {
+            failed(ferry);
+          }
+          halted++;
+          ferry.start(List.of());
+        }
+      }
+      BinlogPosition end1 = marker("end");
+      waitNative(end1);
+      waitFerry(ferry, "end");
+    } finally {
+      for (Connection c : sessions) {
+        c.close();
+      }
+      ferry.stop();
+      sql(nativeReplica, "STOP SLAVE");
+      sql(source, "SET GLOBAL binlog_format = 'ROW'");
+    }
+    int tables = 0;
+    long rows = 0;
+    for (String schema : workload.schemas()) {
+      List<String> nativeTables = tables(nativeReplica, schema);
+      List<String> ferryTables = tables(ferryTarget, schema);
+      if (!nativeTables.equals(ferryTables)) {
+        differ("tables of " + schema + ": native " + nativeTables + ", Ferry " + ferryTables);
+      }
+      for (String t : nativeTables) {
+        if (!ferryTables.contains(t)) {
+          continue;
+        }
+        tables++;
+        String q = "`" + schema + "`.`" + t + "`";
+        if (!columns(nativeReplica, schema, t).equals(columns(ferryTarget, schema, t))) {
+          differ(
+              q
+                  + ": columns differ: native "
+                  + columns(nativeReplica, schema, t)
+                  + ", Ferry "
+                  + columns(ferryTarget, schema, t));
+          continue;
+        }
+        List<String> expected = rows(nativeReplica, q);
+        List<String> actual = rows(ferryTarget, q);
+        rows += expected.size();
+        if (!expected.equals(actual)) {
+          differ(q + ": " + rowDifference(expected, actual));
+        }
+      }
+    }
+    long binlogRows = compareBinlogs(nativeStart, ferryStart, workload.schemas(), kills == 0);
+    return new Report(
+        format,
+        seed,
+        workload.transactions(),
+        workload.statements(),
+        workload.refused(),
+        tables,
+        rows,
+        binlogRows,
+        killed,
+        halted,
+        List.copyOf(differences));
+  }
+
+  private void differ(String what) {
+    if (differences.size() < 50) {
+      differences.add(what);
+    }
+  }
+
+  // ------------------------------------------------------------------ the two replicas
+
+  private void startNativeReplica(BinlogPosition start) throws SQLException {
+    sql(nativeReplica, "STOP SLAVE");
+    sql(nativeReplica, "RESET SLAVE ALL");
+    sql(
+        nativeReplica,
+        "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = "
+            + source.port()
+            + ", MASTER_USER = '"
+            + source.replicator().user()
+            + "', MASTER_PASSWORD = '"
+            + source.replicator().password()
+            + "', MASTER_LOG_FILE = '"
+            + start.file()
+            + "', MASTER_LOG_POS = "
+            + start.offset()
+            + ", MASTER_USE_GTID = no");
+    sql(nativeReplica, "START SLAVE");
+  }
+
+  private Path config(String name, BinlogPosition start) throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("service.name = " + name);
+    lines.add("service.role = direct");
+    lines.add("service.dir = " + dir.resolve(name));
+    lines.addAll(ServiceFiles.source(source));
+    lines.add("source.start = " + start.file() + ":" + start.offset());
+    lines.add("source.fragment-bytes = 65536");
+    lines.add("target.host = " + ferryTarget.host());
+    lines.add("target.port = " + ferryTarget.port());
+    // the root account: replicated FLUSH and the like need what the native SQL thread may do
+    lines.add("target.user = " + ferryTarget.root().user());
+    lines.add("target.password = " + ferryTarget.root().password());
+    lines.add("target.log-to-binlog = true");
+    lines.add("apply.block-commit-events = 50");
+    lines.add("apply.block-commit-latency = 50ms");
+    Files.createDirectories(dir);
+    Path f = dir.resolve(name + ".conf");
+    Files.write(f, lines);
+    return f;
+  }
+
+  /** Writes a marker row on the source; returns the source's binlog end after it. */
+  private BinlogPosition marker(String token) throws SQLException {
+    sql(source, "CREATE DATABASE IF NOT EXISTS dw_mark");
+    sql(source, "CREATE TABLE IF NOT EXISTS dw_mark.m (id INT PRIMARY KEY, token VARCHAR(64))");
+    sql(source, "REPLACE INTO dw_mark.m VALUES (1, '" + token + "-" + UUID.randomUUID() + "')");
+    return head(source);
+  }
+
+  private void waitNative(BinlogPosition at) throws SQLException {
+    try (Connection c = nativeReplica.connect(nativeReplica.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT MASTER_POS_WAIT('" + at.file() + "', " + at.offset() + ", 600)")) {
+      rs.next();
+      long r = rs.getLong(1);
+      if (rs.wasNull() || r < 0) {
+        throw new AssertionError("the native replica did not catch up: " + slaveStatus());
+      }
+    }
+  }
+
+  private String slaveStatus() throws SQLException {
+    try (Connection c = nativeReplica.connect(nativeReplica.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+      return rs.next() ? rs.getString("Last_SQL_Error") + " " + rs.getString("Last_IO_Error") : "";
+    }
+  }
+
+  private void waitFerry(ServiceProcess ferry, String token) throws Exception {
+    String expected = value(source, "SELECT token FROM dw_mark.m WHERE id = 1");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Integer status = ferry.exitStatus();
+      if (status != null) {
+        if (status != Failpoints.HALT_STATUS) {
+          failed(ferry);
+        }
+        ferry.start(List.of());
+      }
+      try {
+        if (expected.equals(value(ferryTarget, "SELECT token FROM dw_mark.m WHERE id = 1"))) {
+          return;
+        }
+      } catch (SQLException e) {
+        // not there yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "Ferry did not catch up with marker " + token + "; log:\n" + ferry.tail());
+  }
+
+  /**
+   * Ferry stopped on an error: the assertion carries its log, and the definition and rows of the
+   * table the error names on the source, the native replica and Ferry's target.
+   */
+  private void failed(ServiceProcess ferry) throws Exception {
+    String tail = ferry.tail();
+    StringBuilder sb = new StringBuilder("Ferry stopped on an error; log tail:\n").append(tail);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?:table|INTO|UPDATE|FROM) `?([A-Za-z0-9_]+)`?\\.`?([A-Za-z0-9_]+)`?[:, (]")
+            .matcher(tail);
+    if (m.find()) {
+      String q = "`" + m.group(1) + "`.`" + m.group(2) + "`";
+      String table = m.group(1) + "." + m.group(2);
+      try (java.util.stream.Stream<String> lines = Files.lines(workloadLog)) {
+        sb.append("\n\nthe workload's statements on ").append(table).append(":\n");
+        List<String> mine =
+            lines.filter(l -> l.contains(table + " ") || l.contains(table + ",")).toList();
+        mine.subList(0, Math.min(60, mine.size()))
+            .forEach(l -> sb.append("  ").append(l).append('\n'));
+      }
+      try {
+        sb.append("\n\n").append(value(source, "SHOW CREATE TABLE " + q, 2));
+        sb.append("\nsource rows: ").append(shorten(rows(source, q)));
+        sb.append("\nnative rows: ").append(shorten(rows(nativeReplica, q)));
+        sb.append("\nFerry rows:  ").append(shorten(rows(ferryTarget, q)));
+      } catch (SQLException e) {
+        sb.append("\n(cannot show ").append(q).append(": ").append(e.getMessage()).append(')');
+      }
+    }
+    java.util.regex.Matcher at =
+        java.util.regex.Pattern.compile("\\(binlog ([^:]+):([0-9]+)").matcher(tail);
+    if (at.find() && runStart != null) {
+      BinlogPosition failed = new BinlogPosition(at.group(1), Long.parseLong(at.group(2)));
+      sb.append("\n\nthe failed transaction as Ferry reads it from the source:\n  ")
+          .append(transactionAt(source, runStart, failed));
+    }
+    throw new AssertionError(sb.toString());
+  }
+
+  /** The transaction that ends at a position of a server's binlog, read from a start. */
+  private static String transactionAt(SandboxServer server, BinlogPosition from, BinlogPosition end)
+      throws Exception {
+    SourceSettings s =
+        SourceSettings.of(
+            server.host(),
+            server.port(),
+            server.replicator().user(),
+            server.replicator().password());
+    try (BinlogExtractor x =
+        new BinlogExtractor(
+            s,
+            ExtractorSettings.defaults().withStart(new StartPosition.At(from)),
+            Clock.systemUTC())) {
+      x.seek(Checkpoint.NONE);
+      while (true) {
+        ReplEvent e = x.next(20, TimeUnit.SECONDS);
+        if (e == null) {
+          return "(not found)";
+        }
+        BinlogPosition p = (BinlogPosition) ((Transaction) e).header().nativePosition();
+        if (p.file().equals(end.file()) && p.offset() >= end.offset()) {
+          return ((Transaction) e).header() + " " + ((Transaction) e).changes();
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ comparing tables
+
+  private static List<String> tables(SandboxServer s, String schema) throws SQLException {
+    List<String> list = new ArrayList<>();
+    try (Connection c = s.connect(s.root(), "");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                    + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          list.add(rs.getString(1));
+        }
+      }
+    }
+    return list;
+  }
+
+  private static List<String> columns(SandboxServer s, String schema, String table)
+      throws SQLException {
+    List<String> list = new ArrayList<>();
+    try (Connection c = s.connect(s.root(), "");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLLATION_NAME, EXTRA"
+                    + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+                    + " ORDER BY ORDINAL_POSITION")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          list.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getString(4)
+                  + " "
+                  + rs.getString(5));
+        }
+      }
+    }
+    return list;
+  }
+
+  /** Every row as the server renders it (binary data as hex), in UTC, sorted. */
+  static List<String> rows(SandboxServer s, String table) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = s.connect(s.root(), "");
+        Statement st = c.createStatement()) {
+      st.execute("SET SESSION time_zone = '+00:00'");
+      try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          StringBuilder sb = new StringBuilder();
+          for (int i = 1; i <= n; i++) {
+            int type = rs.getMetaData().getColumnType(i);
+            String v;
+            if (type == java.sql.Types.BINARY
+                || type == java.sql.Types.VARBINARY
+                || type == java.sql.Types.LONGVARBINARY
+                || type == java.sql.Types.BLOB
+                || type == java.sql.Types.OTHER) {
+              byte[] b = rs.getBytes(i);
+              v = b == null ? "NULL" : HexFormat.of().formatHex(b);
+            } else {
+              String t = rs.getString(i);
+              v = t == null ? "NULL" : t;
+            }
+            sb.append(i == 1 ? "" : "|").append(v);
+          }
+          rows.add(sb.toString());
+        }
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  private static String rowDifference(List<String> expected, List<String> actual) {
+    Map<String, Integer> count = new TreeMap<>();
+    expected.forEach(r -> count.merge(r, 1, Integer::sum));
+    actual.forEach(r -> count.merge(r, -1, Integer::sum));
+    List<String> missing = new ArrayList<>();
+    List<String> extra = new ArrayList<>();
+    count.forEach(
+        (r, n) -> {
+          if (n > 0) {
+            missing.add(r);
+          } else if (n < 0) {
+            extra.add(r);
+          }
+        });
+    return expected.size()
+        + " rows natively, "
+        + actual.size()
+        + " through Ferry; only native: "
+        + shorten(missing)
+        + "; only Ferry: "
+        + shorten(extra);
+  }
+
+  private static String shorten(List<String> rows) {
+    String s = rows.subList(0, Math.min(6, rows.size())).toString();
+    return (s.length() > 1200 ? s.substring(0, 1200) + "..." : s)
+        + (rows.size() > 6 ? " and " + (rows.size() - 6) + " more" : "");
+  }
+
+  // ------------------------------------------------------------------ comparing binlogs
+
+  /**
+   * The row changes each replica wrote to its binlog from the run's start to the end marker, per
+   * table, as a multiset; compared when the run had no kills (a re-applied transaction may write
+   * them in another form, which only the table comparison judges). Returns how many were read.
+   */
+  private long compareBinlogs(
+      BinlogPosition nativeStart, BinlogPosition ferryStart, List<String> schemas, boolean compare)
+      throws Exception {
+    Map<String, Integer> nativeRows = binlogRows(nativeReplica, nativeStart, schemas);
+    Map<String, Integer> ferryRows = binlogRows(ferryTarget, ferryStart, schemas);
+    if (compare && !nativeRows.equals(ferryRows)) {
+      List<String> missing = new ArrayList<>();
+      List<String> extra = new ArrayList<>();
+      Map<String, Integer> all = new TreeMap<>(nativeRows);
+      ferryRows.forEach((k, v) -> all.merge(k, -v, Integer::sum));
+      all.forEach(
+          (k, v) -> {
+            if (v > 0) {
+              missing.add(k);
+            } else if (v < 0) {
+              extra.add(k);
+            }
+          });
+      differ(
+          "the replicas' binlogs differ: row changes only natively "
+              + shorten(missing)
+              + "; only through Ferry "
+              + shorten(extra));
+    }
+    return nativeRows.values().stream().mapToLong(Integer::longValue).sum();
+  }
+
+  private static Map<String, Integer> binlogRows(
+      SandboxServer server, BinlogPosition start, List<String> schemas) throws Exception {
+    Map<String, Integer> rows = new TreeMap<>();
+    SourceSettings s =
+        SourceSettings.of(
+            server.host(),
+            server.port(),
+            server.replicator().user(),
+            server.replicator().password());
+    BinlogPosition end = head(server);
+    try (BinlogExtractor x =
+        new BinlogExtractor(
+            s,
+            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
+            Clock.systemUTC())) {
+      x.seek(Checkpoint.NONE);
+      while (true) {
+        ReplEvent e = x.next(20, TimeUnit.SECONDS);
+        if (e == null) {
+          throw new AssertionError("the binlog of " + server + " ended before " + end.text());
+        }
+        Transaction t = (Transaction) e;
+        for (Change c : t.changes()) {
+          if (c instanceof RowChanges rc && schemas.contains(rc.schema())) {
+            for (Row row : rc.rows()) {
+              String key =
+                  rc.schema()
+                      + "."
+                      + rc.table()
+                      + " "
+                      + rc.action()
+                      + " "
+                      + image(rc, rc.beforeColumns(), row, true)
+                      + " -> "
+                      + image(rc, rc.afterColumns(), row, false);
+              rows.merge(key, 1, Integer::sum);
+            }
+          }
+        }
+        BinlogPosition at = (BinlogPosition) t.header().nativePosition();
+        if (t.lastFrag() && at.file().equals(end.file()) && at.offset() >= end.offset()) {
+          return rows;
+        }
+      }
+    }
+  }
+
+  private static String image(RowChanges rc, ColumnMask mask, Row row, boolean before) {
+    if (mask == null) {
+      return "-";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rc.columns().size(); i++) {
+      if (mask.contains(i)) {
+        Object v = before ? row.before(i) : row.after(i);
+        sb.append(rc.columns().get(i).displayName(i))
+            .append('=')
+            .append(Values.display(v))
+            .append(' ');
+      }
+    }
+    return sb.toString();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static BinlogPosition head(SandboxServer s) throws SQLException {
+    try (Connection c = s.connect(s.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+      rs.next();
+      return new BinlogPosition(rs.getString(1), rs.getLong(2));
+    }
+  }
+
+  private static void sql(SandboxServer s, String sql) throws SQLException {
+    try (Connection c = s.connect(s.root(), "");
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static String value(SandboxServer s, String sql) throws SQLException {
+    return value(s, sql, 1);
+  }
+
+  private static String value(SandboxServer s, String sql, int column) throws SQLException {
+    try (Connection c = s.connect(s.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(column) : null;
+    }
+  }
+}
