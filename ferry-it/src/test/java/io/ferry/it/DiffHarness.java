@@ -83,6 +83,8 @@ final class DiffHarness {
   private final List<String> differences = new ArrayList<>();
   private Path workloadLog;
   private BinlogPosition runStart;
+  private BinlogPosition nativeStartOfRun;
+  private BinlogPosition ferryStartOfRun;
 
   DiffHarness(
       SandboxServer source, SandboxServer nativeReplica, SandboxServer ferryTarget, Path dir) {
@@ -93,13 +95,15 @@ final class DiffHarness {
   }
 
   Report run(String format, long seed, Duration duration, int kills) throws Exception {
-    String name = "diff_" + format.toLowerCase(java.util.Locale.ROOT);
-    String prefix = "dw_" + format.toLowerCase(java.util.Locale.ROOT) + "_";
+    String name = "diff_" + format.toLowerCase(java.util.Locale.ROOT) + "_" + seed;
+    String prefix = "dw_" + format.toLowerCase(java.util.Locale.ROOT) + seed + "_";
     sql(source, "SET GLOBAL binlog_format = '" + format + "'");
     BinlogPosition start = head(source);
     runStart = start;
     BinlogPosition nativeStart = head(nativeReplica);
     BinlogPosition ferryStart = head(ferryTarget);
+    nativeStartOfRun = nativeStart;
+    ferryStartOfRun = ferryStart;
     startNativeReplica(start);
     ServiceProcess ferry =
         new ServiceProcess(
@@ -187,7 +191,12 @@ final class DiffHarness {
         }
       }
     }
-    long binlogRows = compareBinlogs(nativeStart, ferryStart, workload.schemas(), kills == 0);
+    // A native replica applying statements logs them in its own way (as statements, or with what
+    // triggers did left out), a client session logs their rows: the binlogs are compared for
+    // row-based logs, and when Ferry was not killed (a transaction applied again may write its
+    // rows in another form). The tables, compared above, are the oracle in every case.
+    boolean compareLogs = kills == 0 && format.equals("ROW");
+    long binlogRows = compareBinlogs(nativeStart, ferryStart, workload.schemas(), compareLogs);
     return new Report(
         format,
         seed,
@@ -311,7 +320,17 @@ final class DiffHarness {
    */
   private void failed(ServiceProcess ferry) throws Exception {
     String tail = ferry.tail();
-    StringBuilder sb = new StringBuilder("Ferry stopped on an error; log tail:\n").append(tail);
+    Path kept = Path.of("target", workloadLog.getFileName().toString());
+    Files.copy(workloadLog, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        ferry.log(),
+        Path.of("target", ferry.log().getFileName().toString()),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    StringBuilder sb =
+        new StringBuilder("Ferry stopped on an error (the workload's statements are in ")
+            .append(kept.toAbsolutePath())
+            .append("); log tail:\n")
+            .append(tail);
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile(
                 "(?:table|INTO|UPDATE|FROM) `?([A-Za-z0-9_]+)`?\\.`?([A-Za-z0-9_]+)`?[:, (]")
@@ -323,7 +342,7 @@ final class DiffHarness {
         sb.append("\n\nthe workload's statements on ").append(table).append(":\n");
         List<String> mine =
             lines.filter(l -> l.contains(table + " ") || l.contains(table + ",")).toList();
-        mine.subList(0, Math.min(60, mine.size()))
+        mine.subList(0, Math.min(400, mine.size()))
             .forEach(l -> sb.append("  ").append(l).append('\n'));
       }
       try {
@@ -335,6 +354,9 @@ final class DiffHarness {
         sb.append("\n(cannot show ").append(q).append(": ").append(e.getMessage()).append(')');
       }
     }
+    if (m.find(0)) {
+      sb.append("\n\n").append(firstDifference(m.group(1), m.group(2)));
+    }
     java.util.regex.Matcher at =
         java.util.regex.Pattern.compile("\\(binlog ([^:]+):([0-9]+)").matcher(tail);
     if (at.find() && runStart != null) {
@@ -345,21 +367,115 @@ final class DiffHarness {
     throw new AssertionError(sb.toString());
   }
 
-  /** The transaction that ends at a position of a server's binlog, read from a start. */
-  private static String transactionAt(SandboxServer server, BinlogPosition from, BinlogPosition end)
+  /**
+   * Where the row changes both replicas logged for one table first differ, in order (Ferry's target
+   * logs what it applies in this harness).
+   */
+  private String firstDifference(String schema, String table) {
+    try {
+      List<String> ours = tableRows(ferryTarget, ferryStartOfRun, schema, table);
+      List<String> theirs = tableRows(nativeReplica, nativeStartOfRun, schema, table);
+      for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+        if (!ours.get(i).equals(theirs.get(i))) {
+          return "the replicas' binlogs first differ for "
+              + schema
+              + "."
+              + table
+              + " at its row change "
+              + i
+              + ":\n  native: "
+              + theirs.get(i)
+              + "\n  Ferry:  "
+              + ours.get(i)
+              + "\n  before: "
+              + theirs.subList(Math.max(0, i - 3), i);
+        }
+      }
+      return "the replicas' binlogs agree for "
+          + schema
+          + "."
+          + table
+          + " as far as Ferry got ("
+          + ours.size()
+          + " row changes)";
+    } catch (Exception e) {
+      return "(cannot compare the binlogs: " + e + ")";
+    }
+  }
+
+  private static List<String> tableRows(
+      SandboxServer server, BinlogPosition start, String schema, String table) throws Exception {
+    List<String> rows = new ArrayList<>();
+    forEachRow(
+        server,
+        start,
+        (rc, change) -> {
+          if (rc.schema().equals(schema) && rc.table().equals(table)) {
+            rows.add(change);
+          }
+        });
+    return rows;
+  }
+
+  /**
+   * Hands every row change a server logged from {@code start} to its binlog's end (at the time of
+   * the call) to {@code each}, with the change as text: action, before and after image.
+   */
+  private static void forEachRow(
+      SandboxServer server,
+      BinlogPosition start,
+      java.util.function.BiConsumer<RowChanges, String> each)
       throws Exception {
+    BinlogPosition end = head(server);
+    try (BinlogExtractor x = reader(server, start)) {
+      while (true) {
+        ReplEvent e = x.next(20, TimeUnit.SECONDS);
+        if (e == null) {
+          throw new AssertionError("the binlog of " + server + " ended before " + end.text());
+        }
+        Transaction t = (Transaction) e;
+        for (Change c : t.changes()) {
+          if (c instanceof RowChanges rc) {
+            for (Row row : rc.rows()) {
+              each.accept(
+                  rc,
+                  rc.action()
+                      + " "
+                      + image(rc, rc.beforeColumns(), row, true)
+                      + " -> "
+                      + image(rc, rc.afterColumns(), row, false));
+            }
+          }
+        }
+        BinlogPosition at = (BinlogPosition) t.header().nativePosition();
+        if (t.lastFrag() && at.file().equals(end.file()) && at.offset() >= end.offset()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Ferry's binlog reader on a server, from a position. */
+  private static BinlogExtractor reader(SandboxServer server, BinlogPosition start) {
     SourceSettings s =
         SourceSettings.of(
             server.host(),
             server.port(),
             server.replicator().user(),
             server.replicator().password());
-    try (BinlogExtractor x =
+    BinlogExtractor x =
         new BinlogExtractor(
             s,
-            ExtractorSettings.defaults().withStart(new StartPosition.At(from)),
-            Clock.systemUTC())) {
-      x.seek(Checkpoint.NONE);
+            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
+            Clock.systemUTC());
+    x.seek(Checkpoint.NONE);
+    return x;
+  }
+
+  /** The transaction that ends at a position of a server's binlog, read from a start. */
+  private static String transactionAt(SandboxServer server, BinlogPosition from, BinlogPosition end)
+      throws Exception {
+    try (BinlogExtractor x = reader(server, from)) {
       while (true) {
         ReplEvent e = x.next(20, TimeUnit.SECONDS);
         if (e == null) {
@@ -367,7 +483,14 @@ final class DiffHarness {
         }
         BinlogPosition p = (BinlogPosition) ((Transaction) e).header().nativePosition();
         if (p.file().equals(end.file()) && p.offset() >= end.offset()) {
-          return ((Transaction) e).header() + " " + ((Transaction) e).changes();
+          StringBuilder sb = new StringBuilder(((Transaction) e).header().toString());
+          for (Change c : ((Transaction) e).changes()) {
+            sb.append("\n  ").append(c);
+            if (c instanceof io.ferry.core.event.SqlStatement st) {
+              sb.append("\n     session: ").append(st.session());
+            }
+          }
+          return sb.toString();
         }
       }
     }
@@ -521,48 +644,15 @@ final class DiffHarness {
   private static Map<String, Integer> binlogRows(
       SandboxServer server, BinlogPosition start, List<String> schemas) throws Exception {
     Map<String, Integer> rows = new TreeMap<>();
-    SourceSettings s =
-        SourceSettings.of(
-            server.host(),
-            server.port(),
-            server.replicator().user(),
-            server.replicator().password());
-    BinlogPosition end = head(server);
-    try (BinlogExtractor x =
-        new BinlogExtractor(
-            s,
-            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
-            Clock.systemUTC())) {
-      x.seek(Checkpoint.NONE);
-      while (true) {
-        ReplEvent e = x.next(20, TimeUnit.SECONDS);
-        if (e == null) {
-          throw new AssertionError("the binlog of " + server + " ended before " + end.text());
-        }
-        Transaction t = (Transaction) e;
-        for (Change c : t.changes()) {
-          if (c instanceof RowChanges rc && schemas.contains(rc.schema())) {
-            for (Row row : rc.rows()) {
-              String key =
-                  rc.schema()
-                      + "."
-                      + rc.table()
-                      + " "
-                      + rc.action()
-                      + " "
-                      + image(rc, rc.beforeColumns(), row, true)
-                      + " -> "
-                      + image(rc, rc.afterColumns(), row, false);
-              rows.merge(key, 1, Integer::sum);
-            }
+    forEachRow(
+        server,
+        start,
+        (rc, change) -> {
+          if (schemas.contains(rc.schema())) {
+            rows.merge(rc.schema() + "." + rc.table() + " " + change, 1, Integer::sum);
           }
-        }
-        BinlogPosition at = (BinlogPosition) t.header().nativePosition();
-        if (t.lastFrag() && at.file().equals(end.file()) && at.offset() >= end.offset()) {
-          return rows;
-        }
-      }
-    }
+        });
+    return rows;
   }
 
   private static String image(RowChanges rc, ColumnMask mask, Row row, boolean before) {

@@ -183,6 +183,29 @@ class ApplyTransactionsTest {
   }
 
   @Test
+  void aStatementOnAMyIsamTableInsideAnInnoDbTransactionIsInDoubt() throws Exception {
+    // statement-based: the group ends with XID (it changed InnoDB), only the statement's text says
+    // that it also writes a MyISAM table
+    replicateThroughARetry(
+        "sbr",
+        2,
+        ExtractorSettings.defaults(),
+        List.of(
+            "CREATE DATABASE sbr",
+            "CREATE TABLE sbr.t (id INT PRIMARY KEY, v INT)",
+            "CREATE TABLE sbr.m (id INT PRIMARY KEY, v INT) ENGINE=MyISAM"),
+        List.of(),
+        "SET SESSION binlog_format = 'STATEMENT'",
+        "INSERT INTO sbr.t VALUES (1, 1)",
+        "BEGIN",
+        "INSERT INTO sbr.t VALUES (5, 5)",
+        "INSERT INTO sbr.m VALUES (1, 1), (2, 2)",
+        "INSERT INTO sbr.t VALUES (2, 2)",
+        "COMMIT",
+        "SET SESSION binlog_format = 'ROW'");
+  }
+
+  @Test
   void aGroupThatEndsInRollbackKeepsWhatANativeReplicaKeeps() throws Exception {
     DirectService.replicate(
         source(),

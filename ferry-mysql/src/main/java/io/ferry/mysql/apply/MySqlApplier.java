@@ -12,6 +12,7 @@ import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Charsets;
+import io.ferry.mysql.sql.DmlTables;
 import io.ferry.mysql.sql.Secrets;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
@@ -253,6 +254,34 @@ public final class MySqlApplier implements Applier {
       if (c instanceof RowChanges rc && !rows.table(rc.schema(), rc.table()).transactional()) {
         return true;
       }
+      if (c instanceof SqlStatement st && writesNonTransactionalTables(st)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a statement from a statement-based log writes a table the target cannot roll back, as
+   * far as its text says which tables it writes (when it cannot be told: yes). A table the target
+   * does not have (a temporary table, one a later statement creates) does not count.
+   */
+  private boolean writesNonTransactionalTables(SqlStatement st) throws SQLException {
+    StatementKind kind =
+        StatementClassifier.classify(st.unsafeSql(), Charsets.forSqlName(st.charset()));
+    if (kind != StatementKind.DML) {
+      return false; // other kinds are their own block already, or stay in the session
+    }
+    Set<String> tables = DmlTables.of(st.defaultSchema(), st.text());
+    if (tables == null) {
+      return true;
+    }
+    for (String t : tables) {
+      int dot = t.indexOf('.');
+      TargetTable table = rows.tableIfExists(t.substring(0, dot), t.substring(dot + 1));
+      if (table != null && !table.transactional()) {
+        return true;
+      }
     }
     return false;
   }
@@ -291,7 +320,7 @@ public final class MySqlApplier implements Applier {
                   + " prepared; its changes are on the target and must be undone by hand");
       case SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT -> {
         // in the open target transaction, with its sql_mode (ANSI_QUOTES quotes the name "s1")
-        statements.apply(st, 0, false, false);
+        statements.apply(st, 0, false, kind);
         return;
       }
       default -> {
@@ -303,11 +332,7 @@ public final class MySqlApplier implements Applier {
     }
     // logs written before Ferry kept the code per statement have it for the whole transaction
     String expected = tx.header().option("statement.error_code");
-    statements.apply(
-        st,
-        expected == null ? 0 : Integer.parseInt(expected),
-        idempotent,
-        kind != StatementKind.DML);
+    statements.apply(st, expected == null ? 0 : Integer.parseInt(expected), idempotent, kind);
     if (kind.commitsImplicitly()) {
       Failpoints.hit("apply.after-implicit-commit"); // committed by itself, not yet its position
     }

@@ -154,20 +154,28 @@ final class RowApplier {
 
   /** The target's definition of a table (cached until {@link #forgetTables}). */
   TargetTable table(String schema, String name) throws SQLException {
+    TargetTable t = tableIfExists(schema, name);
+    if (t == null) {
+      throw new RowApplyException(
+          null,
+          schema,
+          name,
+          null,
+          null,
+          "the target has no table `" + schema + "`.`" + name + "`");
+    }
+    return t;
+  }
+
+  /** The target's definition of a table, or null if it has none (not cached). */
+  TargetTable tableIfExists(String schema, String name) throws SQLException {
     String key = schema + "." + name;
     TargetTable t = tables.get(key);
     if (t == null) {
       t = TargetTable.load(connection, schema, name);
-      if (t == null) {
-        throw new RowApplyException(
-            null,
-            schema,
-            name,
-            null,
-            null,
-            "the target has no table `" + schema + "`.`" + name + "`");
+      if (t != null) {
+        tables.put(key, t);
       }
-      tables.put(key, t);
     }
     return t;
   }

@@ -3,6 +3,8 @@ package io.ferry.mysql.apply;
 import io.ferry.core.event.SessionVariable;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.value.Charsets;
+import io.ferry.mysql.sql.Secrets;
+import io.ferry.mysql.sql.StatementKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies statements (statement-based and mixed logs, DDL) with the session context that gives them
@@ -31,6 +35,8 @@ import java.util.Set;
  * is read. Not thread-safe: one applier.
  */
 final class StatementApplier {
+  private static final Logger LOG = LoggerFactory.getLogger(StatementApplier.class);
+
   /**
    * The session rows are applied in: values stored as logged, not re-validated, as native row
    * replication stores them (invalid dates a permissive source session accepted, zero dates, a 0 in
@@ -193,8 +199,9 @@ final class StatementApplier {
    * (the object exists, or is already gone) are passed over. Triggers fire, as they do for a
    * statement on a native replica: {@code @ferry_service} is NULL while it runs.
    */
-  void apply(SqlStatement st, int expectedError, boolean idempotent, boolean mayChangeSchema)
+  void apply(SqlStatement st, int expectedError, boolean idempotent, StatementKind kind)
       throws SQLException {
+    boolean mayChangeSchema = kind != StatementKind.DML;
     Context context = Context.of(st);
     if (context.errorCode() != 0) {
       expectedError = context.errorCode();
@@ -223,9 +230,16 @@ final class StatementApplier {
         try {
           s.execute(sql);
         } catch (SQLException e) {
-          if (!(expectedError != 0 && e.getErrorCode() == expectedError)
-              && !(idempotent && alreadyDone(e.getErrorCode()))) {
-            throw new RowApplyException(e, st.defaultSchema(), null, sql, null);
+          if (!(expectedError != 0 && e.getErrorCode() == expectedError)) {
+            if (!(idempotent && alreadyDone(e.getErrorCode(), kind))) {
+              throw new RowApplyException(e, st.defaultSchema(), null, sql, null);
+            }
+            LOG.warn(
+                "applying again a statement that was running when the service stopped: passed"
+                    + " over [error {}] {} ({})",
+                e.getErrorCode(),
+                e.getMessage(),
+                Secrets.redact(sql.length() > 300 ? sql.substring(0, 300) + "..." : sql));
           }
         } finally {
           if (mayChangeSchema) {
@@ -343,7 +357,16 @@ final class StatementApplier {
     return ExactLiterals.of(value);
   }
 
-  private static boolean alreadyDone(int code) {
+  /**
+   * Whether an error, met while a transaction a crash interrupted is applied again, means that this
+   * statement had already run: the object exists or is gone (DDL), or the rows an insert would add
+   * are there (a statement on a table that cannot roll back, which the target finished after Ferry
+   * stopped).
+   */
+  private static boolean alreadyDone(int code, StatementKind kind) {
+    if (kind == StatementKind.DML) {
+      return code == 1062;
+    }
     return switch (code) {
       case 1007, // database exists
           1008, // database does not exist

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The differential tester, long: a seeded real-world workload on a sandboxed MariaDB source,
+# replicated at once by MariaDB's own replication and by Ferry, every table compared row by row
+# (docs/applier.md, ferry-it/src/test/java/io/ferry/it/DiffHarness.java). The test suite runs
+# a short form of it (DifferentialTest).
+#   Usage: scripts/differential.sh [minutes per format (10)] [formats (ROW,MIXED,STATEMENT)]
+#                                  [Ferry kills per run (20 for ROW; 0 for the others)] [seed]
+# Kills are SIGKILLs of the Ferry process at random moments; statement-based changes to
+# non-transactional tables that are running at that instant are not exactly-once (a limitation
+# docs/applier.md explains), so the default kills only the row-based run.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+. scripts/lib/common.sh
+
+minutes=${1:-10}
+formats=${2:-ROW,MIXED,STATEMENT}
+kills=${3:-}
+seed=${4:-}
+
+ensure_packages build mariadb
+say "building (mvn install, no tests)"
+mvn -B -ntp -q install -DskipTests
+
+status=0
+IFS=',' read -r -a list <<<"$formats"
+for format in "${list[@]}"; do
+  k=${kills:-$([ "$format" = ROW ] && echo 20 || echo 0)}
+  say "differential run: $format for $minutes minute(s), $k kill(s)"
+  args=(-B -ntp -pl ferry-it test -Dtest=DifferentialTest -Dsurefire.failIfNoSpecifiedTests=false
+        "-Dferry.diff.formats=$format" "-Dferry.diff.seconds=$((minutes * 60))" "-Dferry.diff.kills=$k")
+  [ -n "$seed" ] && args+=("-Dferry.diff.seed=$seed")
+  # the suite's rows repeat a format with other seeds and kills; a long run takes the first
+  args+=("-Dferry.diff.only-first=true")
+  if ! mvn "${args[@]}" > "ferry-it/target/differential-$format.log" 2>&1; then
+    status=1
+  fi
+  grep -h '^differential ' "ferry-it/target/differential-$format.log" || true
+  grep -h 'Expecting empty but was' -A3 "ferry-it/target/differential-$format.log" | head -20 || true
+done
+if [ "$status" != 0 ]; then
+  echo "a differential run found a difference or failed; see ferry-it/target/differential-*.log" >&2
+fi
+exit "$status"
