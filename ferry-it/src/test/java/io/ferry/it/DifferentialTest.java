@@ -44,6 +44,8 @@ class DifferentialTest {
     System.out.println(report.summary());
     assertThat(report.differences()).as(report.summary()).isEmpty();
     assertThat(report.transactions()).isPositive();
+    assertThat(report.kills()).as("Ferry killed as planned").isEqualTo(k);
+    assertThat(report.failpointHalts()).as("halted after an implicit commit").isPositive();
     assertThat(report.rows()).isPositive();
   }
 }

@@ -266,6 +266,25 @@ class ApplyFidelityTest {
   }
 
   @Test
+  void aTransactionsForeignKeyChecksStayWithItsOwnRows() throws Exception {
+    // the delete is queued when the next transaction's rows restore the checks: it must be sent
+    // with the checks its own transaction had (off: no cascade), as on the source
+    replicate(
+        "fk",
+        "CREATE DATABASE fk",
+        "CREATE TABLE fk.p (id INT PRIMARY KEY)",
+        "CREATE TABLE fk.c (id INT PRIMARY KEY, p INT,"
+            + " FOREIGN KEY (p) REFERENCES fk.p (id) ON DELETE CASCADE)",
+        "INSERT INTO fk.p VALUES (1), (2)",
+        "INSERT INTO fk.c VALUES (10, 1), (20, 2)",
+        "SET foreign_key_checks = 0",
+        "DELETE FROM fk.p WHERE id = 1",
+        "SET foreign_key_checks = 1",
+        "INSERT INTO fk.p VALUES (3)",
+        "DELETE FROM fk.p WHERE id = 2");
+  }
+
+  @Test
   void savepointsStayInsideTheirTransaction() throws Exception {
     replicate(
         "sp",

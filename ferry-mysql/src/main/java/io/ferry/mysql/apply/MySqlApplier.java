@@ -167,7 +167,10 @@ public final class MySqlApplier implements Applier {
           if (markedSeqno != tx.seqno() && !rows.table(rc.schema(), rc.table()).transactional()) {
             markInDoubt(tx); // a fragment told late that the transaction is not transactional
           }
-          statements.rowSession(rowOptions);
+          if (!statements.isRowSession(rowOptions)) {
+            rows.flush(); // queued rows of other transactions keep the settings they came with
+            statements.rowSession(rowOptions);
+          }
           rows.add(rc, idempotent, tx);
         } else if (c instanceof SqlStatement st) {
           statement(tx, st);
@@ -263,8 +266,9 @@ public final class MySqlApplier implements Applier {
 
   /**
    * Whether a statement from a statement-based log writes a table the target cannot roll back, as
-   * far as its text says which tables it writes (when it cannot be told: yes). A table the target
-   * does not have (a temporary table, one a later statement creates) does not count.
+   * far as its text says which tables it writes (when it cannot be told, or a table it writes has
+   * triggers: yes). A table the target does not have (a temporary table, one a later statement
+   * creates) does not count.
    */
   private boolean writesNonTransactionalTables(SqlStatement st) throws SQLException {
     StatementKind kind =
@@ -279,8 +283,8 @@ public final class MySqlApplier implements Applier {
     for (String t : tables) {
       int dot = t.indexOf('.');
       TargetTable table = rows.tableIfExists(t.substring(0, dot), t.substring(dot + 1));
-      if (table != null && !table.transactional()) {
-        return true;
+      if (table != null && (!table.transactional() || !table.triggers().isEmpty())) {
+        return true; // (its triggers may write tables the statement does not name)
       }
     }
     return false;
@@ -306,8 +310,8 @@ public final class MySqlApplier implements Applier {
     StatementKind kind =
         StatementClassifier.classify(st.unsafeSql(), Charsets.forSqlName(st.charset()));
     switch (kind) {
-      case XA_COMMIT -> {
-        return; // applied when the source prepared it (see docs/applier.md)
+      case XA_COMMIT, XA_START, XA_END, XA_PREPARE -> {
+        return; // boundaries; a prepared XA transaction is applied when prepared (docs/applier.md)
       }
       case XA_ROLLBACK ->
           throw new RowApplyException(

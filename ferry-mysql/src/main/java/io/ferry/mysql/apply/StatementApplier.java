@@ -129,6 +129,11 @@ final class StatementApplier {
     execute(settings(options, List.of()));
   }
 
+  /** Whether the session is the row session with these options already (nothing to send). */
+  boolean isRowSession(Map<String, String> options) {
+    return changed.equals(options);
+  }
+
   /**
    * The SET items that take the session from what it is to {@code wanted} (restoring what is not
    * wanted any more), followed by {@code always}; remembers the new state.
@@ -368,7 +373,15 @@ final class StatementApplier {
       return code == 1062;
     }
     return switch (code) {
-      case 1007, // database exists
+      case 1304, // stored routine exists
+          1305, // stored routine does not exist
+          1359, // trigger exists
+          1360, // trigger does not exist
+          1396, // CREATE/DROP USER or ROLE of an account that exists or not
+          1537, // event exists
+          1539, // event does not exist
+          4092, // unknown view (MariaDB)
+          1007, // database exists
           1008, // database does not exist
           1050, // table exists
           1051, // unknown table

@@ -17,6 +17,9 @@ import java.util.function.IntFunction;
  * read with the wrong definition. Caches layouts per table id. Not thread-safe.
  */
 public final class TableResolver {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TableResolver.class);
+
   /** Where column definitions come from when the table map does not carry them. */
   public interface Definitions {
     /** The table's columns as of now (the extractor's position), or null if unknown. */
@@ -83,11 +86,14 @@ public final class TableResolver {
       if (known == null) {
         known = precisions == null ? null : precisions.of(map.schema(), map.table());
         if (known == null) {
-          throw new BinlogFormatException(
-              map.describe()
-                  + " has a TIME, DATETIME or TIMESTAMP column in MariaDB 5.3's format"
-                  + " (mysql56_temporal_format=OFF), whose size Ferry cannot know without the"
-                  + " source's catalog; convert the table with ALTER TABLE ... FORCE on the source");
+          // Gone from the source (dropped or renamed since): such columns are nearly always the
+          // old whole-second ones; a fractional one would not decode, and says so.
+          LOG.warn(
+              "{} has a TIME, DATETIME or TIMESTAMP column in the old binlog format whose"
+                  + " precision the source's catalog no longer tells (the table is gone): read as"
+                  + " whole seconds",
+              map.describe());
+          known = Map.of();
         }
       }
       Integer p = known.get(map.names[i].toLowerCase(java.util.Locale.ROOT));

@@ -69,6 +69,15 @@ public final class TransactionAssembler {
   // the open transaction
   private boolean open;
   private boolean standalone;
+
+  /**
+   * Whether the group was opened as a transaction (BEGIN, XA START, or a MariaDB GTID event without
+   * the standalone flag): only then do statements stay in it until its end. A statement outside one
+   * (MySQL logs CREATE TEMPORARY TABLE, say, as a GTID and the statement alone) is a transaction of
+   * its own.
+   */
+  private boolean explicitBegin;
+
   private NativePosition gtid;
   private long originServerId;
   private long commitMicros;
@@ -153,6 +162,7 @@ public final class TransactionAssembler {
         begin(h);
         gtid = new MariaDbGtid(g.getDomainId(), h.getServerId(), g.getSequence());
         standalone = (g.getFlags() & FL_STANDALONE) != 0;
+        explicitBegin = !standalone; // MariaDB's GTID event stands for the BEGIN
         if ((g.getFlags() & FL_PREPARED_XA) != 0) {
           options.put("xa", "prepared");
         } else if ((g.getFlags() & FL_COMPLETED_XA) != 0) {
@@ -294,6 +304,7 @@ public final class TransactionAssembler {
   private void reset() {
     open = false;
     standalone = false;
+    explicitBegin = false;
     gtid = null;
     commitMicros = 0;
     changes.clear();
@@ -358,6 +369,7 @@ public final class TransactionAssembler {
         if (!open) {
           begin(h);
         }
+        explicitBegin = true;
         return null;
       }
       case COMMIT -> {
@@ -370,8 +382,15 @@ public final class TransactionAssembler {
         options.put(TransactionOptions.COMMIT_REQUIRED, "true");
         return finish(h);
       }
-      case XA_START, XA_END -> {
+      case XA_START -> {
+        if (!open) {
+          begin(h);
+        }
+        explicitBegin = true;
         return null; // the GTID event and XA_PREPARE mark the boundaries
+      }
+      case XA_END -> {
+        return null;
       }
       default -> {
         // a statement of the transaction
@@ -398,8 +417,10 @@ public final class TransactionAssembler {
     }
     SqlStatement statement = SqlStatement.owning(q.sql, charset, q.schema, session);
     Set<String> scope = null;
+    String ddlText =
+        kind == StatementKind.DDL ? StatementClassifier.unwrap(statement.text()) : null;
     if (kind == StatementKind.DDL) {
-      scope = DdlScope.schemasOf(q.schema, statement.text());
+      scope = DdlScope.schemasOf(q.schema, ddlText);
       schemas.addAll(scope == null ? Set.of(Shards.GLOBAL) : scope);
     } else if (kind == StatementKind.UNKNOWN) {
       schemas.add(Shards.GLOBAL); // it may touch anything
@@ -419,9 +440,10 @@ public final class TransactionAssembler {
       resolver.clear();
     }
     if (kind == StatementKind.DDL && ddlListener != null) {
-      ddlListener.ddl(position(h), q.schema, statement.text());
+      ddlListener.ddl(position(h), q.schema, ddlText);
     }
     if (standalone
+        || !explicitBegin
         || kind.commitsImplicitly()
         || kind == StatementKind.XA_PREPARE
         || kind == StatementKind.XA_COMMIT

@@ -11,8 +11,9 @@ import java.util.Set;
  * REPLACE and LOAD DATA, the tables named in an UPDATE's or a multi-table DELETE's table references
  * (all of them: which ones change depends on the SET list and the data), the table of a
  * single-table DELETE. For a statement-based log, where no row event says which tables a statement
- * changed. Conservative: null when it cannot tell (WITH, CALL, a name without a schema and no
- * default schema, anything it does not parse). Stateless.
+ * changed. Conservative: null when it cannot tell (WITH, CALL, DO and SELECT, which a binlog holds
+ * only for the stored functions they call, a name without a schema and no default schema, anything
+ * it does not parse). Stateless.
  */
 public final class DmlTables {
   private static final Set<String> MODIFIERS =
@@ -23,8 +24,10 @@ public final class DmlTables {
   private final Set<String> tables = new LinkedHashSet<>();
   private int p;
 
+  private static final int TOKENS = 256;
+
   private DmlTables(String defaultSchema, String sql) {
-    this.t = SqlTokenizer.tokenize(sql, 256);
+    this.t = SqlTokenizer.tokenize(sql, TOKENS);
     this.defaultSchema = defaultSchema == null || defaultSchema.isEmpty() ? null : defaultSchema;
   }
 
@@ -82,7 +85,7 @@ public final class DmlTables {
         references("WHERE");
         return true;
       }
-      case "SELECT", "HANDLER", "CHECKSUM", "VALUES", "TABLE" -> {
+      case "HANDLER", "CHECKSUM", "VALUES", "TABLE" -> {
         return true; // writes no table
       }
       default -> {
@@ -97,13 +100,19 @@ public final class DmlTables {
     }
   }
 
-  /** Table references up to {@code end} at depth 0: every table they name (aliases skipped). */
+  /**
+   * Table references up to {@code end} at depth 0: every table they name (aliases skipped). A
+   * statement longer than what was read, or a parenthesized reference, cannot be told.
+   */
   private void references(String end) {
     int depth = 0;
     boolean expectTable = true;
     while (p < t.size()) {
       Token k = t.get(p);
       if (k.isSymbol("(")) {
+        if (expectTable && depth == 0) {
+          throw new IllegalStateException("a parenthesized table reference");
+        }
         depth++;
         p++;
         continue;
@@ -120,7 +129,7 @@ public final class DmlTables {
         p++;
         continue;
       }
-      if (k.is(end)) {
+      if (k.is(end) && depth == 0) {
         return;
       }
       if (expectTable && (k.kind() == Kind.WORD || k.kind() == Kind.QUOTED) && !isJoinWord(k)) {
@@ -130,6 +139,9 @@ public final class DmlTables {
       }
       expectTable = k.isSymbol(",") || k.is("JOIN") || k.is("STRAIGHT_JOIN");
       p++;
+    }
+    if (t.size() >= TOKENS) {
+      throw new IllegalStateException("longer than what was read");
     }
   }
 

@@ -118,6 +118,43 @@ public final class StatementClassifier {
     };
   }
 
+  /**
+   * The statement itself: MariaDB's {@code SET STATEMENT var = value [, ...] FOR statement} gives
+   * its statement, anything else is returned as it is.
+   */
+  public static String unwrap(String sql) {
+    List<Token> t = SqlTokenizer.tokenize(sql, 3);
+    if (t.size() < 2 || !t.get(0).is("SET") || !t.get(1).is("STATEMENT")) {
+      return sql;
+    }
+    // find the FOR at depth 0 in the text, skipping quoted parts the way the tokenizer does
+    int depth = 0;
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"' || c == '`') {
+        int end = i + 1;
+        while (end < n && sql.charAt(end) != c) {
+          end += sql.charAt(end) == '\\' && c != '`' ? 2 : 1;
+        }
+        i = end + 1;
+        continue;
+      }
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (depth == 0
+          && (c == 'F' || c == 'f')
+          && i + 3 <= n
+          && sql.regionMatches(true, i, "FOR", 0, 3)
+          && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))
+          && (i + 3 == n || !Character.isLetterOrDigit(sql.charAt(i + 3)))) {
+        return sql.substring(i + 3).strip();
+      }
+      i++;
+    }
+    return sql;
+  }
+
   private static StatementKind xa(List<Token> t) {
     if (t.size() < 2) {
       return StatementKind.UNKNOWN;

@@ -119,6 +119,23 @@ class TransactionAssemblerTest {
   }
 
   @Test
+  void aStatementWithoutBeginIsATransactionOfItsOwnOnMySql() {
+    gtid();
+    query("app", "CREATE TEMPORARY TABLE tmp (id INT)");
+    gtid();
+    query("app", "INSERT INTO t VALUES (1)");
+    gtid();
+    query("app", "BEGIN");
+    query("app", "INSERT INTO tmp VALUES (1)");
+    query("app", "INSERT INTO t SELECT * FROM tmp");
+    xid();
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0).changes()).hasSize(1);
+    assertThat(out.get(1).changes()).hasSize(1);
+    assertThat(out.get(2).changes()).hasSize(2);
+  }
+
+  @Test
   void savepointsStayInsideTheirTransactionAndNameNoSchema() {
     gtid();
     query("app", "BEGIN");

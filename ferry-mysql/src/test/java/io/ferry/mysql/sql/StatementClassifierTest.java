@@ -108,6 +108,18 @@ class StatementClassifierTest {
     assertThat(kind.isSavepoint()).isEqualTo(savepoint);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SET STATEMENT lock_wait_timeout = 5 FOR ALTER TABLE t ADD c INT | ALTER TABLE t ADD c INT",
+        "set statement sql_mode = 'a,for' , x = (1) for create table t (a int) | create table t (a int)",
+        "ALTER TABLE t FORCE | ALTER TABLE t FORCE",
+      })
+  void unwrapsSetStatementFor(String sql, String inner) {
+    assertThat(StatementClassifier.unwrap(sql)).isEqualTo(inner);
+  }
+
   @org.junit.jupiter.api.Test
   void aLongStatementIsClassifiedFromItsStart() {
     String huge = "INSERT INTO t VALUES ('" + "x".repeat(1 << 20) + "')";

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
  */
 final class EventSql {
   private final PrintWriter out;
+  private Transaction first;
 
   EventSql(PrintWriter out) {
     this.out = out;
@@ -31,8 +32,10 @@ final class EventSql {
     }
     Transaction tx = (Transaction) event;
     if (tx.fragno() == 0) {
+      first = tx;
       out.printf("-- seqno %d%n", tx.seqno());
       out.println("BEGIN;");
+      ApplySql.begin(tx).forEach(sql -> out.println(sql + ";"));
     } else {
       out.printf("-- seqno %d, fragment %d%n", tx.seqno(), tx.fragno());
     }
@@ -40,13 +43,17 @@ final class EventSql {
       if (c instanceof RowChanges rc) {
         ApplySql.rows(rc).forEach(sql -> out.println(sql + ";"));
       } else if (c instanceof SqlStatement st) {
-        ApplySql.statement(st).forEach(sql -> out.println(sql.endsWith(";") ? sql : sql + ";"));
+        ApplySql.statement(st)
+            .forEach(
+                sql -> out.println(sql.startsWith("--") || sql.endsWith(";") ? sql : sql + ";"));
       } else if (c instanceof RowsQuery q) {
         out.println("-- original statement: " + q.text().replace('\n', ' '));
       }
     }
     if (tx.lastFrag()) {
+      ApplySql.end(tx, first == null ? tx : first).forEach(sql -> out.println(sql + ";"));
       out.println("COMMIT;");
+      first = null;
     }
   }
 }
