@@ -83,6 +83,7 @@ final class DiffHarness {
   private final List<String> differences = new ArrayList<>();
   private Path workloadLog;
   private BinlogPosition runStart;
+  private long catchUpAllowance;
   private BinlogPosition nativeStartOfRun;
   private BinlogPosition ferryStartOfRun;
 
@@ -100,6 +101,7 @@ final class DiffHarness {
     sql(source, "SET GLOBAL binlog_format = '" + format + "'");
     BinlogPosition start = head(source);
     runStart = start;
+    catchUpAllowance = duration.toNanos(); // a long run may leave a long backlog
     BinlogPosition nativeStart = head(nativeReplica);
     BinlogPosition ferryStart = head(ferryTarget);
     nativeStartOfRun = nativeStart;
@@ -273,7 +275,13 @@ final class DiffHarness {
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT MASTER_POS_WAIT('" + at.file() + "', " + at.offset() + ", 600)")) {
+                "SELECT MASTER_POS_WAIT('"
+                    + at.file()
+                    + "', "
+                    + at.offset()
+                    + ", "
+                    + (600 + catchUpAllowance / 1_000_000_000L)
+                    + ")")) {
       rs.next();
       long r = rs.getLong(1);
       if (rs.wasNull() || r < 0) {
@@ -292,7 +300,7 @@ final class DiffHarness {
 
   private void waitFerry(ServiceProcess ferry, String token) throws Exception {
     String expected = value(source, "SELECT token FROM dw_mark.m WHERE id = 1");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10) + catchUpAllowance;
     while (System.nanoTime() < deadline) {
       Integer status = ferry.exitStatus();
       if (status != null) {

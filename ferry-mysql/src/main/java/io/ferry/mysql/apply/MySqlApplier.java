@@ -340,8 +340,8 @@ public final class MySqlApplier implements Applier {
     if (kind.commitsImplicitly()) {
       Failpoints.hit("apply.after-implicit-commit"); // committed by itself, not yet its position
     }
-    if (kind.changesSchema() || kind == StatementKind.IMPLICIT_COMMIT) {
-      rows.forgetTables(); // DDL may have changed any table
+    if (kind.changesSchema()) {
+      rows.forgetTables(); // DDL may have changed any table (ANALYZE, FLUSH and the like do not)
     }
   }
 
