@@ -34,10 +34,14 @@ for format in "${list[@]}"; do
   if ! mvn "${args[@]}" > "ferry-it/target/differential-$format.log" 2>&1; then
     status=1
   fi
-  grep -h '^differential ' "ferry-it/target/differential-$format.log" || true
-  grep -h 'Expecting empty but was' -A3 "ferry-it/target/differential-$format.log" | head -20 || true
+  reports=ferry-it/target/surefire-reports
+  cat "$reports/io.ferry.it.DifferentialTest-output.txt" "$reports/io.ferry.it.DifferentialTest.txt" \
+    > "ferry-it/target/differential-$format-report.txt" 2>/dev/null || true
+  grep -h '^differential ' "ferry-it/target/differential-$format-report.txt" || true
+  grep -h 'Expecting empty but was\|Ferry stopped on an error\|did not catch up' -A3 \
+    "ferry-it/target/differential-$format-report.txt" | head -20 || true
 done
 if [ "$status" != 0 ]; then
-  echo "a differential run found a difference or failed; see ferry-it/target/differential-*.log" >&2
+  echo "a differential run found a difference or failed; see ferry-it/target/differential-*" >&2
 fi
 exit "$status"
