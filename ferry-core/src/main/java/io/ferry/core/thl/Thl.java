@@ -36,10 +36,18 @@ import org.slf4j.LoggerFactory;
 public final class Thl implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Thl.class);
 
+  /**
+   * The logs this process has open for writing, by real path. The lock file's lock belongs to the
+   * process, and closing any channel to that file releases it, so a second open in the same JVM
+   * must be refused before it touches the file.
+   */
+  private static final Map<Path, Path> OPEN_FOR_WRITING = new ConcurrentHashMap<>();
+
   private final ThlSettings settings;
   private final boolean writable;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final Path registered;
   private final List<String> recoveryNotes;
   private final CopyOnWriteArrayList<Segment> segments;
   private final Map<String, LongSupplier> readerNeeds = new ConcurrentHashMap<>();
@@ -47,6 +55,7 @@ public final class Thl implements AutoCloseable {
   private volatile UUID logId;
   private volatile LogEnd end;
   private volatile boolean closed;
+  private boolean closing;
   private ThlWriter writer;
 
   private Thl(
@@ -54,8 +63,10 @@ public final class Thl implements AutoCloseable {
       boolean writable,
       FileChannel lockChannel,
       FileLock lock,
+      Path registered,
       Recovery.Result recovered) {
     this.settings = settings;
+    this.registered = registered;
     this.writable = writable;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -87,8 +98,19 @@ public final class Thl implements AutoCloseable {
   public static Thl open(ThlSettings settings) {
     Path dir = settings.dir();
     FileChannel channel = null;
+    Path key = null;
     try {
       Files.createDirectories(dir);
+      Path real = dir.toRealPath();
+      if (OPEN_FOR_WRITING.putIfAbsent(real, dir) != null) {
+        throw new ThlException(
+            "the THL in "
+                + dir
+                + " is in use by another service of this replicator (as "
+                + OPEN_FOR_WRITING.get(real)
+                + "); one log has one writer: give each service its own thl.dir");
+      }
+      key = real;
       channel =
           FileChannel.open(
               dir.resolve(SegmentFormat.LOCK_FILE),
@@ -122,13 +144,21 @@ public final class Thl implements AutoCloseable {
                 + " transactions. Use this only for tests and throw-away logs.",
             dir);
       }
-      return new Thl(settings, true, channel, lock, recovered);
+      return new Thl(settings, true, channel, lock, key, recovered);
     } catch (IOException e) {
       closeQuietly(channel);
+      unregister(key);
       throw new ThlException("cannot open the THL in " + dir + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(channel);
+      unregister(key);
       throw e;
+    }
+  }
+
+  private static void unregister(Path key) {
+    if (key != null) {
+      OPEN_FOR_WRITING.remove(key);
     }
   }
 
@@ -139,7 +169,7 @@ public final class Thl implements AutoCloseable {
     }
     ThlSettings settings = ThlSettings.defaults(dir);
     try {
-      return new Thl(settings, false, null, null, new Recovery(settings, false).run());
+      return new Thl(settings, false, null, null, null, new Recovery(settings, false).run());
     } catch (IOException e) {
       throw new ThlException("cannot read the THL in " + dir + ": " + e.getMessage(), e);
     }
@@ -149,6 +179,13 @@ public final class Thl implements AutoCloseable {
   public static boolean inUse(Path dir) {
     Path lockFile = dir.resolve(SegmentFormat.LOCK_FILE);
     if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try {
+      if (OPEN_FOR_WRITING.containsKey(dir.toRealPath())) {
+        return true; // probing would open and close the lock file: that drops this process's lock
+      }
+    } catch (IOException e) {
       return false;
     }
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
@@ -205,6 +242,9 @@ public final class Thl implements AutoCloseable {
     checkOpen();
     if (!writable) {
       throw new ThlException("the THL in " + dir() + " is open read-only");
+    }
+    if (closing) {
+      throw new ThlException("the THL in " + dir() + " is closing");
     }
     if (writer == null) {
       writer = new ThlWriter(this);
@@ -502,31 +542,49 @@ public final class Thl implements AutoCloseable {
     }
   }
 
-  /** Closes the writer (committing what it holds) and releases the lock. */
+  /**
+   * Closes the writer (what it committed stays, what it did not is abandoned) and releases the
+   * lock. The writer is closed before this log's monitor is taken (the writer's monitor comes
+   * first: a rotation holds it while it applies retention, which takes this one).
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
+    ThlWriter w;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closing = true;
+      w = writer;
+    }
+    try {
+      if (w != null) {
+        w.close();
+      }
+    } finally {
+      closeLog();
+    }
+  }
+
+  private synchronized void closeLog() {
     if (closed) {
       return;
     }
+    closed = true;
+    synchronized (tail) {
+      tail.notifyAll();
+    }
     try {
-      if (writer != null) {
-        writer.close();
+      if (lock != null) {
+        lock.release();
       }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot release the lock of THL {}: {}", dir(), e.getMessage());
     } finally {
-      closed = true;
-      synchronized (tail) {
-        tail.notifyAll();
-      }
-      try {
-        if (lock != null) {
-          lock.release();
-        }
-        if (lockChannel != null) {
-          lockChannel.close();
-        }
-      } catch (IOException e) {
-        LOG.warn("cannot release the lock of THL {}: {}", dir(), e.getMessage());
-      }
+      unregister(registered);
     }
   }
 }

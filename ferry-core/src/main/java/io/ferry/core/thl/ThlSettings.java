@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param retentionAge sealed segments older than this may be purged (null: keep by age forever)
  * @param retentionBytes purge the oldest sealed segments while the log exceeds this (0: no limit)
  * @param clock the time source
+ * @param files how the writer opens segment files ({@link ThlFiles#DEFAULT}; tests inject failures)
  */
 public record ThlSettings(
     Path dir,
@@ -26,7 +27,8 @@ public record ThlSettings(
     int indexIntervalBytes,
     Duration retentionAge,
     long retentionBytes,
-    Clock clock) {
+    Clock clock,
+    ThlFiles files) {
 
   public static final long DEFAULT_SEGMENT_BYTES = 128L << 20;
   public static final long DEFAULT_FRAGMENT_BYTES = 1L << 20;
@@ -44,6 +46,9 @@ public record ThlSettings(
     if (indexIntervalBytes < 512) {
       throw new IllegalArgumentException("index interval must be at least 512 bytes");
     }
+    if (files == null) {
+      throw new IllegalArgumentException("a THL needs a way to open its files");
+    }
     if (retentionBytes < 0) {
       throw new IllegalArgumentException("retention size cannot be negative");
     }
@@ -59,17 +64,34 @@ public record ThlSettings(
         64 << 10,
         Duration.ofDays(7),
         0,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        ThlFiles.DEFAULT);
   }
 
   public ThlSettings withSegmentBytes(long v) {
     return new ThlSettings(
-        dir, v, fragmentBytes, fsync, indexIntervalBytes, retentionAge, retentionBytes, clock);
+        dir,
+        v,
+        fragmentBytes,
+        fsync,
+        indexIntervalBytes,
+        retentionAge,
+        retentionBytes,
+        clock,
+        files);
   }
 
   public ThlSettings withFragmentBytes(long v) {
     return new ThlSettings(
-        dir, segmentBytes, v, fsync, indexIntervalBytes, retentionAge, retentionBytes, clock);
+        dir,
+        segmentBytes,
+        v,
+        fsync,
+        indexIntervalBytes,
+        retentionAge,
+        retentionBytes,
+        clock,
+        files);
   }
 
   public ThlSettings withFsync(FsyncPolicy v) {
@@ -81,17 +103,18 @@ public record ThlSettings(
         indexIntervalBytes,
         retentionAge,
         retentionBytes,
-        clock);
+        clock,
+        files);
   }
 
   public ThlSettings withIndexIntervalBytes(int v) {
     return new ThlSettings(
-        dir, segmentBytes, fragmentBytes, fsync, v, retentionAge, retentionBytes, clock);
+        dir, segmentBytes, fragmentBytes, fsync, v, retentionAge, retentionBytes, clock, files);
   }
 
   public ThlSettings withRetention(Duration age, long bytes) {
     return new ThlSettings(
-        dir, segmentBytes, fragmentBytes, fsync, indexIntervalBytes, age, bytes, clock);
+        dir, segmentBytes, fragmentBytes, fsync, indexIntervalBytes, age, bytes, clock, files);
   }
 
   public ThlSettings withClock(Clock v) {
@@ -103,6 +126,20 @@ public record ThlSettings(
         indexIntervalBytes,
         retentionAge,
         retentionBytes,
+        v,
+        files);
+  }
+
+  public ThlSettings withFiles(ThlFiles v) {
+    return new ThlSettings(
+        dir,
+        segmentBytes,
+        fragmentBytes,
+        fsync,
+        indexIntervalBytes,
+        retentionAge,
+        retentionBytes,
+        clock,
         v);
   }
 }

@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * according to the fsync policy and readable by readers; many transactions per commit is group
  * commit. Rotation to a new segment happens before a transaction starts, never inside one. One
  * writer per log; its methods are synchronized (an interval flusher shares it).
+ *
+ * <p>A failed write or fsync poisons the writer: after an fsync error the kernel may have marked
+ * the unwritten pages clean, so a later fsync that succeeds proves nothing. Nothing past the last
+ * successful fsync is published, and every later call fails with the first error; the stage fails
+ * and the log must be opened again (recovery reads what the file really holds).
+ *
+ * <p>Lock order: this writer's monitor, then the {@link Thl}'s, then the log's tail monitor. {@link
+ * Thl#close()} closes the writer before it takes its own monitor.
  */
 public final class ThlWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ThlWriter.class);
@@ -58,6 +66,9 @@ public final class ThlWriter implements AutoCloseable {
 
   private boolean closed;
 
+  /** The first write or fsync error; once set, the writer refuses everything. */
+  private ThlException poisoned;
+
   ThlWriter(Thl thl) {
     this.thl = thl;
     this.settings = thl.settings();
@@ -67,7 +78,7 @@ public final class ThlWriter implements AutoCloseable {
     if (!segments.isEmpty()) {
       segment = segments.get(segments.size() - 1);
       written = segment.length;
-      channel = openForAppend(segment.file);
+      channel = openForAppend(settings.files(), segment.file);
     }
     this.writtenEnd = end;
     if (settings.fsync().mode() == FsyncPolicy.Mode.INTERVAL) {
@@ -79,9 +90,9 @@ public final class ThlWriter implements AutoCloseable {
     }
   }
 
-  private static FileChannel openForAppend(Path file) {
+  private static FileChannel openForAppend(ThlFiles files, Path file) {
     try {
-      return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+      return files.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
     } catch (IOException e) {
       throw new ThlException("cannot open " + file + " for writing: " + e.getMessage(), e);
     }
@@ -135,10 +146,39 @@ public final class ThlWriter implements AutoCloseable {
       try {
         writePending();
       } catch (IOException e) {
-        throw new ThlException(
-            "cannot write to " + segment.file + " at byte " + written + ": " + e.getMessage(), e);
+        throw poison("cannot write to " + segment.file + " at byte " + written, e);
       }
     }
+  }
+
+  /**
+   * Records the writer's first I/O failure and returns it: from now on it refuses to write, commit
+   * or publish (see the class comment).
+   */
+  private ThlException poison(String what, IOException e) {
+    ThlException failure =
+        new ThlException(
+            what
+                + ": "
+                + e.getMessage()
+                + ". The THL writer in "
+                + thl.dir()
+                + " stopped: records after seqno "
+                + describe(thl.end().checkpoint())
+                + " may not be on disk and were not passed on. Check the disk and the system log"
+                + " (dmesg), then bring the service online again: reopening the log recovers what"
+                + " the file holds.",
+            e);
+    if (poisoned == null) {
+      poisoned = failure;
+      LOG.error("{}", failure.getMessage());
+    }
+    notifyAll();
+    return failure;
+  }
+
+  private static String describe(Checkpoint c) {
+    return c.isNone() ? "(none: the log is empty)" : Long.toString(c.seqno());
   }
 
   private void checkOrder(ReplEvent event) {
@@ -207,8 +247,7 @@ public final class ThlWriter implements AutoCloseable {
         rotate(seqno);
       }
     } catch (IOException e) {
-      throw new ThlException(
-          "cannot start a new THL segment in " + thl.dir() + ": " + e.getMessage(), e);
+      throw poison("cannot start a new THL segment in " + thl.dir(), e);
     }
   }
 
@@ -220,8 +259,13 @@ public final class ThlWriter implements AutoCloseable {
         SegmentFormat.encodeHeader(
             baseSeqno, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, logId);
     FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        settings
+            .files()
+            .open(
+                file,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
     ByteBuffer buf = ByteBuffer.wrap(header);
     while (buf.hasRemaining()) {
       ch.write(buf);
@@ -244,7 +288,8 @@ public final class ThlWriter implements AutoCloseable {
     old.sealed = true;
     Recovery.writeIndex(old);
     channel.close();
-    publish(new LogEnd(old, written, lastAppended));
+    writtenEnd = new LogEnd(old, written, lastAppended);
+    publish(writtenEnd);
     createSegment(baseSeqno);
     if (settings.retentionAge() != null || settings.retentionBytes() > 0) {
       try {
@@ -276,8 +321,7 @@ public final class ThlWriter implements AutoCloseable {
         case INTERVAL -> notifyAll(); // the flusher forces and publishes
       }
     } catch (IOException e) {
-      throw new ThlException(
-          "cannot write to " + segment.file + " at byte " + written + ": " + e.getMessage(), e);
+      throw poison("cannot write or fsync " + segment.file + " at byte " + written, e);
     }
     return lastAppended;
   }
@@ -307,8 +351,7 @@ public final class ThlWriter implements AutoCloseable {
         written = SegmentFormat.HEADER_BYTES;
       }
     } catch (IOException e) {
-      throw new ThlException(
-          "cannot roll back uncommitted records in " + segment.file + ": " + e.getMessage(), e);
+      throw poison("cannot roll back uncommitted records in " + segment.file, e);
     }
     segment.length = written;
     segment.index.truncate(written);
@@ -325,7 +368,7 @@ public final class ThlWriter implements AutoCloseable {
 
   /** Waits until everything committed so far is durable (useful with interval fsync). */
   public synchronized void awaitDurable() throws InterruptedException {
-    while (!thl.end().equals(writtenEnd) && !closed) {
+    while (!thl.end().equals(writtenEnd) && !closed && poisoned == null) {
       notifyAll();
       wait(10);
     }
@@ -356,14 +399,17 @@ public final class ThlWriter implements AutoCloseable {
       while (!closed) {
         try {
           TimeUnit.NANOSECONDS.timedWait(this, intervalNanos);
-          if (!closed && !writtenEnd.equals(thl.end()) && writtenEnd.segment() == segment) {
+          if (!closed
+              && poisoned == null
+              && !writtenEnd.equals(thl.end())
+              && writtenEnd.segment() == segment) {
             channel.force(false);
             publish(writtenEnd);
           }
         } catch (InterruptedException e) {
           return;
         } catch (IOException e) {
-          LOG.error("THL {}: fsync failed: {}", thl.dir(), e.getMessage());
+          poison("the interval fsync of " + segment.file + " failed", e);
         }
       }
     }
@@ -373,28 +419,51 @@ public final class ThlWriter implements AutoCloseable {
     if (closed) {
       throw new ThlException("the writer of the THL in " + thl.dir() + " is closed");
     }
+    if (poisoned != null) {
+      throw new ThlException(poisoned.getMessage(), poisoned);
+    }
   }
 
-  /** Commits what is appended, forces it to disk, and closes the file. */
+  /**
+   * Closes the file. What was committed stays and is made durable; what was appended since the last
+   * commit is abandoned (cut from the file), as a crash would abandon it. A poisoned writer only
+   * closes the file: nothing more is written or published.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     try {
-      if (segment != null) {
-        writePending();
+      if (segment != null && poisoned == null) {
+        pending.reset();
+        long keep =
+            writtenEnd.segment() == segment ? writtenEnd.offset() : SegmentFormat.HEADER_BYTES;
+        if (written > keep) {
+          channel.truncate(keep);
+          written = keep;
+          segment.length = keep;
+          segment.index.truncate(keep);
+        }
         channel.force(true);
-        writtenEnd = new LogEnd(segment, written, lastAppended);
         publish(writtenEnd);
-        channel.close();
       }
     } catch (IOException e) {
-      throw new ThlException(
-          "cannot close the THL writer in " + thl.dir() + ": " + e.getMessage(), e);
+      throw poison("cannot close the THL writer in " + thl.dir(), e);
     } finally {
       closed = true;
+      closeChannel();
       notifyAll();
+    }
+  }
+
+  private void closeChannel() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.warn("THL {}: closing {} failed: {}", thl.dir(), segment.file, e.getMessage());
+      }
     }
   }
 }

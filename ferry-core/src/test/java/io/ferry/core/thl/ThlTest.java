@@ -152,8 +152,8 @@ class ThlTest {
     try (Thl thl = Thl.open(small(dir))) {
       assertThatThrownBy(() -> Thl.open(small(dir)))
           .isInstanceOf(ThlException.class)
-          .hasMessageContaining("in use by another writer")
-          .hasMessageContaining("process " + ProcessHandle.current().pid());
+          .hasMessageContaining("in use by another service of this replicator")
+          .hasMessageContaining("its own thl.dir");
       assertThat(Thl.inUse(dir)).isTrue();
     }
     assertThat(Thl.inUse(dir)).isFalse();
