@@ -175,7 +175,8 @@ class ThlTransferTest {
                     null,
                     null,
                     null,
-                    64 << 10));
+                    64 << 10,
+                    ThlClientSettings.DEFAULT_MAX_FRAME_BYTES));
         try {
           remote.seek(Checkpoint.NONE);
           Thread.sleep(1000);

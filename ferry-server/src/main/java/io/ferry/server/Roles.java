@@ -109,6 +109,11 @@ final class Roles {
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
           p.applier = applier(c, clock);
+          // An empty log fetches from seqno 0, or from where the operator said to start.
+          Checkpoint fetchFrom =
+              startAt != null && p.thl.lastSeqno().isEmpty()
+                  ? RemoteThlExtractor.startingAfter(startAt.seqno())
+                  : null;
           // A master may be away for long: the fetching stage keeps retrying.
           RetryPolicy forever =
               new RetryPolicy(
@@ -123,7 +128,7 @@ final class Roles {
                   0,
                   name,
                   List.of(),
-                  null);
+                  fetchFrom);
           Stage apply =
               stage(
                   "thl-to-target",
@@ -302,6 +307,7 @@ final class Roles {
                     c.path(ServiceSettings.MASTER_TRUSTSTORE),
                     c.get(ServiceSettings.MASTER_TRUSTSTORE_PASSWORD))
                 : null)
-        .withSilenceLimit(c.get(ServiceSettings.MASTER_SILENCE_LIMIT));
+        .withSilenceLimit(c.get(ServiceSettings.MASTER_SILENCE_LIMIT))
+        .withMaxFrameBytes(Math.toIntExact(c.get(ServiceSettings.MASTER_MAX_FRAME_BYTES)));
   }
 }

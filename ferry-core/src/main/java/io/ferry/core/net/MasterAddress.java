@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a replica finds a master's THL: {@code thl://host:port} (or just {@code host:port}).
+ * Where a replica finds a master's THL: {@code thl://host:port} (or just {@code host:port}); the
+ * port is always written (a silent default hid mistakes).
  *
  * @param host the master's host name or address
  * @param port its THL port
@@ -21,7 +22,7 @@ public record MasterAddress(String host, int port) {
     }
   }
 
-  /** Reads {@code thl://host[:port]} or {@code host[:port]}; the port defaults to 2112. */
+  /** Reads {@code thl://host:port} or {@code host:port}; the port must be given. */
   public static MasterAddress parse(String text) {
     String t = text.trim();
     if (t.startsWith("thl://")) {
@@ -35,7 +36,14 @@ public record MasterAddress(String host, int port) {
     }
     int colon = t.lastIndexOf(':');
     if (colon < 0) {
-      return new MasterAddress(t, DEFAULT_PORT);
+      throw new IllegalArgumentException(
+          "master address '"
+              + text
+              + "' has no port: write thl://"
+              + t
+              + ":PORT, with the master's thl.serve.port (default "
+              + DEFAULT_PORT
+              + ")");
     }
     try {
       return new MasterAddress(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)));

@@ -64,6 +64,14 @@ public final class RemoteThlExtractor implements Extractor {
     this.settings = settings;
   }
 
+  /**
+   * Where an empty replica starts when an operator names the first seqno it wants: right after
+   * {@code seqno}, whatever epoch the master has there (the replica has no record to compare).
+   */
+  public static Checkpoint startingAfter(long seqno) {
+    return new Checkpoint(seqno, Wire.ANY_EPOCH, 0, true, null, 0);
+  }
+
   public Status status() {
     Socket s = socket;
     long queued;
@@ -175,6 +183,10 @@ public final class RemoteThlExtractor implements Extractor {
     w.i64(after.epoch());
     w.u8(after.lastFrag() ? 1 : 0);
     w.i32(after.fragno());
+    // The source position of the replica's last record: the master recognizes the same
+    // transaction extracted again under a new epoch.
+    w.string(after.nativePosition() == null ? "" : after.nativePosition().kind());
+    w.string(after.nativePosition() == null ? "" : after.nativePosition().text());
     Wire.write(out, Wire.HELLO, w);
     out.flush();
     Wire.Frame answer = Wire.read(in, Wire.MAX_HANDSHAKE_FRAME);
@@ -204,7 +216,14 @@ public final class RemoteThlExtractor implements Extractor {
     long expected = after.isNone() ? -1 : after.nextSeqno();
     try {
       while (!s.isClosed()) {
-        Wire.Frame f = Wire.read(in, Integer.MAX_VALUE - 16);
+        Wire.Frame f =
+            Wire.read(
+                in,
+                settings.maxFrameBytes(),
+                "came from the master at "
+                    + m
+                    + ": a damaged stream (it is fetched again), or a record larger than the"
+                    + " replica accepts (raise master.max-frame-bytes)");
         switch (f.type()) {
           case Wire.RECORDS -> expected = records(m, f.payload(), expected);
           case Wire.HEARTBEAT -> {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param silenceLimit how long the stream may carry nothing, not even a heartbeat, before the
  *     connection is taken for dead
  * @param queueBytes how many bytes of received records may wait for the stage
+ * @param maxFrameBytes the largest frame the replica accepts from the master (a batch of records,
+ *     or one record larger than a batch); a longer length is a damaged stream, not an allocation
  */
 public record ThlClientSettings(
     List<MasterAddress> masters,
@@ -22,7 +24,10 @@ public record ThlClientSettings(
     TlsSettings tls,
     Duration connectTimeout,
     Duration silenceLimit,
-    long queueBytes) {
+    long queueBytes,
+    int maxFrameBytes) {
+
+  public static final int DEFAULT_MAX_FRAME_BYTES = 256 << 20;
 
   public ThlClientSettings {
     if (masters == null || masters.isEmpty()) {
@@ -36,28 +41,42 @@ public record ThlClientSettings(
     if (queueBytes < 1024) {
       throw new IllegalArgumentException("a replica's receive queue needs at least 1024 bytes");
     }
+    if (maxFrameBytes < Wire.MAX_HANDSHAKE_FRAME) {
+      throw new IllegalArgumentException(
+          "the largest frame a replica accepts must be at least "
+              + Wire.MAX_HANDSHAKE_FRAME
+              + " bytes");
+    }
   }
 
   public static ThlClientSettings of(List<MasterAddress> masters, String replica) {
-    return new ThlClientSettings(masters, replica, null, null, null, null, 16L << 20);
+    return new ThlClientSettings(
+        masters, replica, null, null, null, null, 16L << 20, DEFAULT_MAX_FRAME_BYTES);
   }
 
   public ThlClientSettings withSecret(String s) {
     return new ThlClientSettings(
-        masters, replica, s, tls, connectTimeout, silenceLimit, queueBytes);
+        masters, replica, s, tls, connectTimeout, silenceLimit, queueBytes, maxFrameBytes);
   }
 
   public ThlClientSettings withTls(TlsSettings t) {
     return new ThlClientSettings(
-        masters, replica, secret, t, connectTimeout, silenceLimit, queueBytes);
+        masters, replica, secret, t, connectTimeout, silenceLimit, queueBytes, maxFrameBytes);
   }
 
   public ThlClientSettings withConnectTimeout(Duration d) {
-    return new ThlClientSettings(masters, replica, secret, tls, d, silenceLimit, queueBytes);
+    return new ThlClientSettings(
+        masters, replica, secret, tls, d, silenceLimit, queueBytes, maxFrameBytes);
   }
 
   public ThlClientSettings withSilenceLimit(Duration d) {
-    return new ThlClientSettings(masters, replica, secret, tls, connectTimeout, d, queueBytes);
+    return new ThlClientSettings(
+        masters, replica, secret, tls, connectTimeout, d, queueBytes, maxFrameBytes);
+  }
+
+  public ThlClientSettings withMaxFrameBytes(int v) {
+    return new ThlClientSettings(
+        masters, replica, secret, tls, connectTimeout, silenceLimit, queueBytes, v);
   }
 
   @Override

@@ -218,6 +218,8 @@ public final class ThlServer implements AutoCloseable {
       long epoch = r.i64();
       boolean lastFrag = r.u8() != 0;
       int fragno = r.i32();
+      String positionKind = r.hasRemaining() ? r.string() : "";
+      String positionText = r.hasRemaining() ? r.string() : "";
       name = replica;
       try {
         if (version != Wire.VERSION) {
@@ -233,7 +235,8 @@ public final class ThlServer implements AutoCloseable {
           throw new Refusal(
               "the replica '" + replica + "' does not know this master's shared secret");
         }
-        Checkpoint after = check(seqno, epoch, fragno, lastFrag);
+        Checkpoint after =
+            check(replica, seqno, epoch, fragno, lastFrag, positionKind + ":" + positionText);
         nextSeqno = after.isNone() ? thl.firstSeqno().orElse(0) : after.nextSeqno();
         w.reset();
         w.i64(nextSeqno);
@@ -261,14 +264,38 @@ public final class ThlServer implements AutoCloseable {
       }
     }
 
-    /** Checks that the replica's last record is in this log with the same epoch. */
-    private Checkpoint check(long seqno, long epoch, int fragno, boolean lastFrag) throws Refusal {
-      if (seqno < 0) {
-        return Checkpoint.NONE;
-      }
-      String replicaSide = "the replica has seqno " + seqno + " with epoch " + epoch;
+    /**
+     * Checks that the replica's last record is in this log with the same epoch (or, for the same
+     * source position, the same transaction extracted again under a new epoch); an empty replica
+     * starts at seqno 0 only, or where its operator said.
+     */
+    private Checkpoint check(
+        String replica, long seqno, long epoch, int fragno, boolean lastFrag, String position)
+        throws Refusal {
       OptionalLong last = thl.lastSeqno();
       OptionalLong first = thl.firstSeqno();
+      if (seqno < 0) {
+        if (first.isPresent() && first.getAsLong() > 0) {
+          throw new Refusal(
+              "the replica's log is empty, and this master's log begins at seqno "
+                  + first.getAsLong()
+                  + ": seqnos 0 to "
+                  + (first.getAsLong() - 1)
+                  + " are not here (purged, or never in this log), so the replica would miss"
+                  + " them without knowing. If its target already holds this master's data up"
+                  + " to some seqno N-1 (restored from a backup), start it there: ferry online"
+                  + " -service "
+                  + replica
+                  + " -from-seqno N (N from "
+                  + first.getAsLong()
+                  + "). Otherwise provision the target from a backup first.");
+        }
+        return Checkpoint.NONE;
+      }
+      if (epoch == Wire.ANY_EPOCH) {
+        return startWhereTold(replica, seqno, first, last);
+      }
+      String replicaSide = "the replica has seqno " + seqno + " with epoch " + epoch;
       if (last.isEmpty() || seqno > last.getAsLong()) {
         throw new Refusal(
             replicaSide
@@ -285,17 +312,34 @@ public final class ThlServer implements AutoCloseable {
                 + ": what the replica needs next was purged; re-provision the replica");
       }
       long masterEpoch;
+      String masterPosition;
       try (ThlReader reader = thl.reader(seqno)) {
         ThlRecord rec = reader.next(0, TimeUnit.MILLISECONDS);
         if (rec == null) {
           throw new Refusal(replicaSide + ", which this master's log does not hold");
         }
         masterEpoch = rec.header().epoch();
+        masterPosition =
+            rec.header().nativePosition() == null
+                ? null
+                : rec.header().nativePosition().kind() + ":" + rec.header().nativePosition().text();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new Refusal("interrupted");
       }
-      if (masterEpoch != epoch) {
+      if (masterEpoch != epoch
+          && lastFrag
+          && masterPosition != null
+          && masterPosition.equals(position)) {
+        LOG.info(
+            "replica {} holds seqno {} with epoch {}, this master with epoch {}, both for source"
+                + " position {}: the same transaction, extracted again; continuing",
+            replica,
+            seqno,
+            epoch,
+            masterEpoch,
+            position);
+      } else if (masterEpoch != epoch) {
         throw new Refusal(
             replicaSide
                 + ", but this master has epoch "
@@ -304,6 +348,35 @@ public final class ThlServer implements AutoCloseable {
                 + " the master it came from, or re-provision it (reset its THL and catalog).");
       }
       return new Checkpoint(seqno, epoch, fragno, lastFrag, null, 0);
+    }
+
+    /** An empty replica that its operator started after {@code seqno}. */
+    private Checkpoint startWhereTold(
+        String replica, long seqno, OptionalLong first, OptionalLong last) throws Refusal {
+      if (first.isPresent() && seqno + 1 < first.getAsLong()) {
+        throw new Refusal(
+            "the replica "
+                + replica
+                + " was told to start at seqno "
+                + (seqno + 1)
+                + ", but this master's log begins at seqno "
+                + first.getAsLong()
+                + ": give -from-seqno "
+                + first.getAsLong()
+                + " or later, with the target provisioned up to there");
+      }
+      long end = last.isPresent() ? last.getAsLong() : -1;
+      if (seqno > end) {
+        throw new Refusal(
+            "the replica "
+                + replica
+                + " was told to start at seqno "
+                + (seqno + 1)
+                + ", but this master's log ends at seqno "
+                + end
+                + ": give a seqno this master has reached");
+      }
+      return new Checkpoint(seqno, Wire.ANY_EPOCH, 0, true, null, 0);
     }
 
     private void stream(Checkpoint after, OutputStream out)

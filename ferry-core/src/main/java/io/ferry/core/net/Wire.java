@@ -31,6 +31,9 @@ final class Wire {
   static final int HEARTBEAT = 6;
   static final int ERROR = 7;
 
+  /** The epoch of a HELLO from an empty replica told where to start: the master checks none. */
+  static final long ANY_EPOCH = -1;
+
   /** The largest frame a peer accepts before the handshake is done. */
   static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
 
@@ -69,10 +72,17 @@ final class Wire {
     out.write(payload, 0, length);
   }
 
-  /**
-   * Reads one frame; a length above {@code maxLength} means the peer is not speaking this protocol.
-   */
+  /** Reads one handshake frame; a longer one means the peer is not speaking this protocol. */
   static Frame read(DataInputStream in, int maxLength) throws IOException {
+    return read(
+        in, maxLength, "is not Ferry's THL protocol (is the address a Ferry master's THL port?)");
+  }
+
+  /**
+   * Reads one frame. A length above {@code maxLength} is refused before anything is allocated, with
+   * {@code tooLong} saying what that means here.
+   */
+  static Frame read(DataInputStream in, int maxLength, String tooLong) throws IOException {
     int type = in.read();
     if (type < 0) {
       throw new EOFException("the peer closed the connection");
@@ -84,8 +94,10 @@ final class Wire {
               + type
               + " and "
               + Integer.toUnsignedString(length)
-              + " bytes is not"
-              + " Ferry's THL protocol (is the address a Ferry master's THL port?)");
+              + " bytes (at most "
+              + maxLength
+              + " accepted) "
+              + tooLong);
     }
     byte[] payload = new byte[length];
     in.readFully(payload);

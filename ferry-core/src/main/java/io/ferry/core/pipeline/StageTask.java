@@ -267,7 +267,15 @@ final class StageTask implements Runnable {
       }
       boolean blockOpen = blockEvents > 0 || pendingGap != null;
       long wait = blockOpen && atBoundary ? 0 : POLL_MILLIS;
-      ReplEvent event = stage.extractor().next(wait, TimeUnit.MILLISECONDS);
+      ReplEvent event;
+      try {
+        event = stage.extractor().next(wait, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        if (atBoundary && blockOpen && e instanceof Retriable r && r.isRetriable()) {
+          keepBlock(e);
+        }
+        throw e;
+      }
       if (event == null) {
         if (blockOpen && atBoundary) {
           commitBlock(); // the source is idle: make what we have durable now
@@ -416,6 +424,19 @@ final class StageTask implements Runnable {
     committed = stage.applier().lastCommitted();
     lastCommitMillis = clock.millis();
     current = null;
+  }
+
+  /**
+   * The extractor failed between transactions (a connection lost, a damaged record that will be
+   * fetched again): what the block holds is whole and good, so it is committed rather than thrown
+   * away, and the retry resumes right at the failure.
+   */
+  private void keepBlock(RuntimeException cause) {
+    try {
+      commitBlock();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private void rollbackQuietly(Throwable cause) {

@@ -335,4 +335,50 @@ class PipelineTest {
     assertThat(p.status().get(0).state()).isEqualTo("stopped");
     assertThat(dummy.lastCommitted().lastFrag()).isTrue();
   }
+
+  @Test
+  void aRetriableExtractorFailureBetweenTransactionsKeepsTheGoodBlock() throws Exception {
+    List<Checkpoint> seeks = Collections.synchronizedList(new ArrayList<>());
+    Extractor failingOnce =
+        new Extractor() {
+          private long next;
+          private boolean failed;
+
+          @Override
+          public void seek(Checkpoint after) {
+            seeks.add(after);
+            next = after.isNone() ? 0 : after.seqno() + 1;
+          }
+
+          @Override
+          public ReplEvent next(long timeout, TimeUnit unit) {
+            if (next == 10 && !failed) {
+              failed = true;
+              throw new io.ferry.core.net.NetworkException(
+                  "a record arrived damaged; it will be fetched again", true, null);
+            }
+            return next < 20 ? io.ferry.core.TestEvents.small(next++) : null;
+          }
+        };
+    DummyApplier dummy = new DummyApplier(Checkpoint.NONE, e -> {});
+    Pipeline p =
+        new Pipeline(
+            "t",
+            List.of(
+                Stage.builder("fetch")
+                    .extractor(failingOnce)
+                    .applier(dummy)
+                    .blockCommit(new BlockCommit(1000, Duration.ofMinutes(1)))
+                    .build()),
+            List.of(),
+            CLOCK);
+    p.start();
+    await(() -> dummy.lastCommitted().seqno() == 19);
+    assertThat(p.stop(Duration.ofSeconds(10))).isTrue();
+    assertThat(seeks).hasSize(2);
+    assertThat(seeks.get(1).seqno())
+        .as("the ten good transactions were committed before the retry")
+        .isEqualTo(9);
+    assertThat(dummy.events()).isEqualTo(20);
+  }
 }

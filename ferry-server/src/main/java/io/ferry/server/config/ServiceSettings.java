@@ -499,6 +499,18 @@ public final class ServiceSettings {
           "A connection to the master that carries nothing, not even a heartbeat, for this long"
               + " is taken for dead.");
 
+  public static final Setting<Long> MASTER_MAX_FRAME_BYTES =
+      add(
+          "master.max-frame-bytes",
+          SettingType.sizeRange(64L << 10, 1L << 30),
+          256L << 20,
+          false,
+          Set.of(SLAVE),
+          false,
+          "The largest frame accepted from the master: a batch of records, or one record larger"
+              + " than a batch (a transaction with a huge row). A longer frame is taken for a"
+              + " damaged stream and fetched again.");
+
   /** Every declared setting, in reference order. */
   public static List<Setting<?>> all() {
     return Collections.unmodifiableList(ALL);

@@ -180,6 +180,36 @@ public interface SettingType<T> {
         }
       };
 
+  /** A size from {@code min} to {@code max} bytes. */
+  static SettingType<Long> sizeRange(long min, long max) {
+    return new SettingType<>() {
+      @Override
+      public Long parse(String text) {
+        long v = SIZE.parse(text);
+        if (v < min || v > max) {
+          throw new IllegalArgumentException(
+              "'"
+                  + text
+                  + "' is out of range: give a size from "
+                  + SIZE.format(min)
+                  + " to "
+                  + SIZE.format(max));
+        }
+        return v;
+      }
+
+      @Override
+      public String describe() {
+        return SIZE.describe() + ", from " + SIZE.format(min) + " to " + SIZE.format(max);
+      }
+
+      @Override
+      public String format(Long v) {
+        return SIZE.format(v);
+      }
+    };
+  }
+
   static SettingType<Integer> integer(int min, int max) {
     SettingType<Long> whole = longRange(min, max);
     return new SettingType<>() {

@@ -70,11 +70,28 @@ class ServiceConfigTest {
         parse(
             "service.name = alpha_r",
             "service.role = slave",
-            "master.uri = thl://10.0.0.1:2112, thl://10.0.0.2",
+            "master.uri = thl://10.0.0.1:2112, thl://10.0.0.2:2113",
             "target.host = 127.0.0.1",
             "target.user = ferry");
     assertThat(c.get(ServiceSettings.MASTER_URI))
-        .containsExactly(new MasterAddress("10.0.0.1", 2112), new MasterAddress("10.0.0.2", 2112));
+        .containsExactly(new MasterAddress("10.0.0.1", 2112), new MasterAddress("10.0.0.2", 2113));
+  }
+
+  @Test
+  void aMasterAddressWithoutAPortIsAnErrorThatSaysWhatToWrite() {
+    List<String> p =
+        problems(
+            "service.name = alpha_r",
+            "service.role = slave",
+            "master.uri = thl://10.0.0.2",
+            "master.max-frame-bytes = 1k",
+            "target.host = 127.0.0.1",
+            "target.user = ferry");
+    assertThat(String.join("\n", p))
+        .contains("alpha.conf:3: master.uri")
+        .contains("has no port: write thl://10.0.0.2:PORT")
+        .contains("alpha.conf:4: master.max-frame-bytes")
+        .contains("from 64k to 1g");
   }
 
   @Test
