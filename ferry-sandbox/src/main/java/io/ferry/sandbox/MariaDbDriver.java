@@ -1,6 +1,7 @@
 package io.ferry.sandbox;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,7 +40,26 @@ final class MariaDbDriver extends ServerDriver {
 
   @Override
   void configure(SandboxDescriptor sandbox, Node node) {
-    write(configFile(node), config(node, sandbox.name(), sandbox.options(), false));
+    writeConfig(node, config(node, sandbox.name(), sandbox.options(), false));
+  }
+
+  /** Writes the node's my.cnf, and creates the temporary directory it names. */
+  private static void writeConfig(Node node, String content) {
+    try {
+      Files.createDirectories(tmpDir(node));
+    } catch (IOException e) {
+      throw new SandboxException("cannot create " + tmpDir(node) + ": " + e.getMessage(), e);
+    }
+    write(configFile(node), content);
+  }
+
+  /**
+   * The server's own temporary directory. A starting MariaDB deletes every file whose name begins
+   * with {@code #sql} in its tmpdir: with a shared /tmp it deleted the temporary tables of other
+   * servers that were running (a query failed with "Error on delete of '/tmp/#sql-temptable…'").
+   */
+  static Path tmpDir(Node node) {
+    return node.path().resolve("tmp");
   }
 
   static Path configFile(Node node) {
@@ -65,6 +85,7 @@ final class MariaDbDriver extends ServerDriver {
     lines.add("socket=" + socket(node));
     lines.add("pid-file=" + node.path().resolve("mariadbd.pid"));
     lines.add("log-error=" + node.logFile());
+    lines.add("tmpdir=" + tmpDir(node));
     if (Os.isRoot()) {
       lines.add("user=root");
     }
@@ -110,6 +131,8 @@ final class MariaDbDriver extends ServerDriver {
       install.add("--basedir=" + binaries.baseDir());
     }
     install.add("--datadir=" + data);
+    Files.createDirectories(work.resolve("tmp"));
+    install.add("--tmpdir=" + work.resolve("tmp"));
     install.add("--auth-root-authentication-method=normal");
     install.add("--skip-test-db");
     if (Os.isRoot()) {
@@ -129,7 +152,7 @@ final class MariaDbDriver extends ServerDriver {
     // must not have (root@hostname, root@::1); the template keeps root@localhost and
     // root@127.0.0.1 without a password, which each sandbox sets at its first start.
     Node node = new Node(0, Ports.pickFree(Set.of()), 1, work.toString());
-    write(configFile(node), config(node, "template", List.of(), true));
+    writeConfig(node, config(node, "template", List.of(), true));
     ServerProcess.start(node, launch("MariaDB template server", node));
     try (Connection c = connect(jdbcUrl(node), "root", "");
         Statement st = c.createStatement()) {

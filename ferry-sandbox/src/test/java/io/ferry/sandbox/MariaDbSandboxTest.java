@@ -137,7 +137,16 @@ class MariaDbSandboxTest {
     assertThatThrownBy(server::connect).isInstanceOf(SQLException.class);
     assertThat(home.sandboxes.stop("restart")).isZero();
 
-    home.sandboxes.start("restart");
+    // A starting server deletes the #sql files of its tmpdir: another server's temporary
+    // tables, were the directory shared.
+    java.nio.file.Path othersTemp =
+        java.nio.file.Files.createTempFile(java.nio.file.Path.of("/tmp"), "#sql-ferry-probe-", "");
+    try {
+      home.sandboxes.start("restart");
+      assertThat(othersTemp).as("another server's temporary file").exists();
+    } finally {
+      java.nio.file.Files.deleteIfExists(othersTemp);
+    }
     assertThat(server.isRunning()).isTrue();
     try (Connection c = server.connect();
         Statement st = c.createStatement();
