@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code ferry thl} on a real log. */
 class ThlCliTest {
@@ -151,7 +153,7 @@ class ThlCliTest {
     CliRunner.Result head = thl("purge", "--before", "100", "--yes");
     assertThat(head.code()).as(head.err()).isZero();
     CliRunner.Result tail = thl("purge", "--after", "150", "--yes");
-    assertThat(tail.out()).contains("Deleted seqnos 151 to 199");
+    assertThat(tail.out()).contains("the log then ends at seqno 150");
     assertThat(thl("info").out()).containsPattern("seqnos     \\d+ to 150");
 
     try (Thl inUse = Thl.open(ThlSettings.defaults(dir).withRetention(null, 0))) {
@@ -170,5 +172,62 @@ class ThlCliTest {
     assertThat(rebuilt.code()).as(rebuilt.err()).isZero();
     assertThat(rebuilt.out()).contains("rebuilt the index of").contains(".idx (");
     assertThat(thl("check").code()).isZero();
+  }
+
+  /** Flips one byte of a segment file. */
+  private static void flip(Path file, long offset) throws Exception {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      int b = raf.read();
+      raf.seek(offset);
+      raf.write(b ^ 0x10);
+    }
+  }
+
+  private List<Path> segmentFiles() throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "older record, 1, 300",
+    "older header, 1, 20",
+    "newest record, -1, 300",
+    "newest header, -1, 20",
+    "torn tail, -1, -10"
+  })
+  void everyDamageNamesTheCutThatRepairsIt(String what, int segment, long offset) throws Exception {
+    List<Path> segs = segmentFiles();
+    Path damaged = segs.get(segment < 0 ? segs.size() + segment : segment);
+    flip(damaged, offset < 0 ? Files.size(damaged) + offset : offset);
+
+    CliRunner.Result check = thl("check");
+    assertThat(check.code()).as(what + ": " + check.out()).isEqualTo(Cli.EXIT_FAILED);
+    assertThat(check.out()).doesNotContain("every checksum verified");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("ferry thl purge --dir (\\S+) --after (-?\\d+) --yes")
+            .matcher(check.out());
+    assertThat(m.find()).as(what + ": the command in " + check.out()).isTrue();
+    assertThat(Path.of(m.group(1))).isEqualTo(dir.toAbsolutePath());
+    long keep = Long.parseLong(m.group(2));
+
+    CliRunner.Result dry = thl("purge", "--after", Long.toString(keep));
+    assertThat(dry.code()).as(what + ": " + dry.err()).isEqualTo(Cli.EXIT_FAILED);
+    assertThat(dry.out()).startsWith("Would ").contains("ends at seqno " + keep);
+    CliRunner.Result cut = thl("purge", "--after", Long.toString(keep), "--yes");
+    assertThat(cut.code()).as(what + ": " + cut.err()).isZero();
+    assertThat(cut.out()).contains("The log now holds seqnos 0 to " + keep);
+
+    CliRunner.Result again = thl("check");
+    assertThat(again.code()).as(what + ": " + again.out()).isZero();
+    assertThat(again.out()).contains("seqnos 0 to " + keep);
+    try (Thl thl = Thl.open(ThlSettings.defaults(dir).withRetention(null, 0))) {
+      assertThat(thl.lastSeqno()).hasValue(keep);
+      ThlWriter w = thl.writer();
+      w.append(new Gap(keep + 1, keep + 1, 2, null, 0, "fetched again"));
+      w.commit();
+    }
   }
 }

@@ -25,12 +25,18 @@ final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
   /** What recovery found. */
-  record Result(List<Segment> segments, UUID logId, RecordHeader lastHeader, List<String> notes) {}
+  record Result(
+      List<Segment> segments,
+      UUID logId,
+      RecordHeader lastHeader,
+      List<String> notes,
+      ThlCorruptionException tornTail) {}
 
   private final ThlSettings settings;
   private final boolean writable;
   private final List<String> notes = new ArrayList<>();
   private UUID logId;
+  private ThlCorruptionException tornTail;
 
   Recovery(ThlSettings settings, boolean writable) {
     this.settings = settings;
@@ -94,7 +100,7 @@ final class Recovery {
     for (int i = segments.size() - 1; i >= 0 && lastHeader == null; i--) {
       lastHeader = lastHeaderOf(segments.get(i));
     }
-    return new Result(segments, logId, lastHeader, List.copyOf(notes));
+    return new Result(segments, logId, lastHeader, List.copyOf(notes), tornTail);
   }
 
   /**
@@ -217,6 +223,19 @@ final class Recovery {
     }
     if (cutAt < size) {
       if (validEnd < size) {
+        tornTail =
+            new ThlCorruptionException(
+                file,
+                validEnd,
+                segment.lastHeader == null
+                    ? base
+                    : segment.lastHeader.lastFrag()
+                        ? segment.lastHeader.lastSeqno() + 1
+                        : segment.lastHeader.seqno(),
+                "the last "
+                    + (size - validEnd)
+                    + " bytes are a damaged or incomplete record (a torn tail: the service cuts it"
+                    + " when it opens the log, and the transaction is fetched again)");
         note(
             "cut a torn tail of "
                 + (size - validEnd)

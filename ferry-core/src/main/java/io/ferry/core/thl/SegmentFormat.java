@@ -68,21 +68,26 @@ final class SegmentFormat {
 
   /** Reads and checks a segment's header; throws a corruption error naming the problem. */
   static Header readHeader(Path file, FileChannel channel) throws IOException {
+    long base = baseOf(file.getFileName().toString()); // the seqno a damaged header stands for
     ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES);
     while (buf.hasRemaining()) {
       if (channel.read(buf, buf.position()) < 0) {
         throw new ThlCorruptionException(
-            file, buf.position(), -1, "the file ends inside its " + HEADER_BYTES + "-byte header");
+            file,
+            buf.position(),
+            base,
+            "the file ends inside its " + HEADER_BYTES + "-byte header");
       }
     }
     byte[] b = buf.array();
     if (!Arrays.equals(Arrays.copyOf(b, 8), SEGMENT_MAGIC)) {
-      throw new ThlCorruptionException(file, 0, -1, "not a Ferry THL segment (bad magic)");
+      throw new ThlCorruptionException(file, 0, base, "not a Ferry THL segment (bad magic)");
     }
     CRC32C crc = new CRC32C();
     crc.update(b, 0, HEADER_BYTES - 4);
     if ((int) crc.getValue() != ByteReader.getI32(b, HEADER_BYTES - 4)) {
-      throw new ThlCorruptionException(file, 0, -1, "the segment header's checksum does not match");
+      throw new ThlCorruptionException(
+          file, 0, base, "the segment header's checksum does not match");
     }
     ByteReader r = new ByteReader(b, 8, HEADER_BYTES - 8);
     int version = r.u16();
@@ -96,7 +101,7 @@ final class SegmentFormat {
               + FORMAT_VERSION);
     }
     if (headerLength != HEADER_BYTES) {
-      throw new ThlCorruptionException(file, 10, -1, "unexpected header length " + headerLength);
+      throw new ThlCorruptionException(file, 10, base, "unexpected header length " + headerLength);
     }
     return new Header(version, r.i64(), r.i64(), new UUID(r.i64(), r.i64()));
   }

@@ -49,6 +49,7 @@ public final class Thl implements AutoCloseable {
   private final FileLock lock;
   private final Path registered;
   private final List<String> recoveryNotes;
+  private final ThlCorruptionException tornTail;
   private final CopyOnWriteArrayList<Segment> segments;
   private final Map<String, LongSupplier> readerNeeds = new ConcurrentHashMap<>();
   private final Object tail = new Object();
@@ -71,6 +72,7 @@ public final class Thl implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.recoveryNotes = recovered.notes();
+    this.tornTail = recovered.tornTail();
     this.segments = new CopyOnWriteArrayList<>(recovered.segments());
     this.logId = recovered.logId();
     Segment newest = segments.isEmpty() ? null : segments.get(segments.size() - 1);
@@ -235,6 +237,14 @@ public final class Thl implements AutoCloseable {
   /** What recovery did when the log was opened (cut a torn tail, rebuilt an index...). */
   public List<String> recoveryNotes() {
     return recoveryNotes;
+  }
+
+  /**
+   * The damaged or incomplete last record that opening found (cut when opened for writing, only
+   * noted when opened read-only), or null.
+   */
+  public ThlCorruptionException tornTail() {
+    return tornTail;
   }
 
   /** The log's one writer. */

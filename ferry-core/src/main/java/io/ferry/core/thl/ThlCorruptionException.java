@@ -23,12 +23,34 @@ public class ThlCorruptionException extends ThlException {
             + (seqno >= 0 ? " (the record for seqno " + seqno + ")" : "")
             + ": "
             + problem
-            + ". Ferry does not skip damaged records: restore the file from a replica or"
-            + " backup, or truncate the log before this point ('ferry thl purge --after SEQNO')"
-            + " and let it be refetched.");
+            + "."
+            + repair(file, seqno));
     this.file = file;
     this.offset = offset;
     this.seqno = seqno;
+  }
+
+  /** The command that cuts the log right before the damaged record (or a generic hint). */
+  static String repair(Path file, long seqno) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (seqno < 0 || !file.getFileName().toString().endsWith(".seg")) {
+      return " Ferry does not skip damaged records: restore the file from a replica or backup,"
+          + " or cut the log before the damage (ferry thl purge --dir "
+          + dir
+          + " --after SEQNO --yes, SEQNO the last seqno to keep) and let the rest be fetched"
+          + " again.";
+    }
+    long keep = seqno - 1;
+    return " Ferry does not skip damaged records. With the service offline, cut the log before"
+        + " the damage ("
+        + (keep < 0 ? "it is emptied" : "it keeps seqnos up to " + keep)
+        + "), and bring the service online: the rest is fetched again from its source or"
+        + " master. The command: ferry thl purge --dir "
+        + dir
+        + " --after "
+        + keep
+        + " --yes"
+        + " (or restore the file from a replica or backup).";
   }
 
   public Path file() {

@@ -65,7 +65,7 @@ public final class ThlVerifier {
         }
       }
       if (thl.firstSeqno().isEmpty()) {
-        return new Result(segmentCount, 0, -1, -1, bytes, notes, null);
+        return new Result(segmentCount, 0, -1, -1, bytes, notes, thl.tornTail());
       }
       first = thl.firstSeqno().getAsLong();
       try (ThlReader reader = thl.reader(first)) {
@@ -85,7 +85,8 @@ public final class ThlVerifier {
       Thread.currentThread().interrupt();
       throw new ThlException("interrupted while verifying " + dir, e);
     }
-    return new Result(segmentCount, records, first, last, bytes, notes, null);
+    // A torn tail is a record whose checksum failed: never "every checksum verified".
+    return new Result(segmentCount, records, first, last, bytes, notes, thl.tornTail());
   }
 
   /** Every index entry must point at the first fragment of the seqno it names. */

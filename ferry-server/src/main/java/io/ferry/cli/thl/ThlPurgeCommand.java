@@ -4,7 +4,10 @@ import io.ferry.cli.Cli;
 import io.ferry.cli.CliException;
 import io.ferry.core.thl.SegmentInfo;
 import io.ferry.core.thl.Thl;
+import io.ferry.core.thl.ThlException;
 import io.ferry.core.thl.ThlSettings;
+import io.ferry.core.thl.Truncation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +68,9 @@ final class ThlPurgeCommand implements Callable<Integer> {
               + ": a running service uses it. Stop the service first (its retention settings"
               + " purge old segments by themselves).");
     }
+    if (range.before == null) {
+      return cutTail(out, logDir, range.all ? -1 : range.after);
+    }
     String what;
     try (Thl thl = Thl.openReadOnly(logDir)) {
       if (thl.firstSeqno().isEmpty()) {
@@ -73,52 +79,82 @@ final class ThlPurgeCommand implements Callable<Integer> {
       }
       long first = thl.firstSeqno().getAsLong();
       long last = thl.lastSeqno().getAsLong();
-      if (range.before != null) {
-        List<SegmentInfo> doomed =
-            thl.segments().stream()
-                .limit(Math.max(0, thl.segments().size() - 1))
-                .filter(s -> s.lastSeqno() < range.before)
-                .toList();
-        if (doomed.isEmpty()) {
-          out.printf(
-              "Nothing to purge: no whole segment lies below seqno %d (the log holds %d to %d).%n",
-              range.before, first, last);
-          return 0;
-        }
-        what =
-            "segments holding seqnos "
-                + first
-                + " to "
-                + doomed.get(doomed.size() - 1).lastSeqno()
-                + " ("
-                + doomed.size()
-                + " files)";
-      } else {
-        long keep = range.all ? -1 : range.after;
-        if (keep >= last) {
-          out.printf("Nothing to purge: the log ends at seqno %d.%n", last);
-          return 0;
-        }
-        what = "seqnos " + Math.max(first, keep + 1) + " to " + last;
+      List<SegmentInfo> doomed =
+          thl.segments().stream()
+              .limit(Math.max(0, thl.segments().size() - 1))
+              .filter(s -> s.lastSeqno() < range.before)
+              .toList();
+      if (doomed.isEmpty()) {
+        out.printf(
+            "Nothing to purge: no whole segment lies below seqno %d (the log holds %d to %d).%n",
+            range.before, first, last);
+        return 0;
       }
+      what =
+          "segments holding seqnos "
+              + first
+              + " to "
+              + doomed.get(doomed.size() - 1).lastSeqno()
+              + " ("
+              + doomed.size()
+              + " files)";
     }
     if (!yes) {
       out.println("Would delete " + what + " from " + logDir + ". Add --yes to do it.");
       return Cli.EXIT_FAILED;
     }
     try (Thl thl = Thl.open(ThlSettings.defaults(logDir).withRetention(null, 0))) {
-      if (range.before != null) {
-        thl.purgeBefore(range.before);
-      } else {
-        thl.truncateAfter(range.all ? -1 : range.after);
-      }
-      out.printf(
-          "Deleted %s. The log now holds %s.%n",
-          what,
-          thl.firstSeqno().isEmpty()
-              ? "nothing"
-              : "seqnos " + thl.firstSeqno().getAsLong() + " to " + thl.lastSeqno().getAsLong());
+      thl.purgeBefore(range.before);
+      out.printf("Deleted %s. The log now holds %s.%n", what, holds(thl));
     }
     return 0;
+  }
+
+  /**
+   * Cuts the tail after {@code keep}. The plan reads only what it keeps, so a log damaged after
+   * that point is repaired; the dry run makes the same plan, so what it promises is what happens.
+   */
+  private int cutTail(PrintWriter out, Path logDir, long keep) {
+    if (range.after != null && range.after < -1) {
+      throw new CliException(
+          "--after " + range.after + " is not a seqno: give the last seqno to keep (-1: none)");
+    }
+    Truncation.Plan plan;
+    try {
+      plan = Truncation.plan(logDir, keep);
+    } catch (IOException e) {
+      throw new CliException("cannot read the THL in " + logDir + ": " + e.getMessage());
+    } catch (ThlException e) {
+      throw new CliException(
+          "cannot cut the THL in " + logDir + " after seqno " + keep + ": " + e.getMessage());
+    }
+    if (plan.isEmpty()) {
+      out.printf(
+          "Nothing to purge: the log holds nothing after seqno %d (it ends at seqno %d).%n",
+          keep, plan.lastKept());
+      return 0;
+    }
+    if (!yes) {
+      out.println("Would " + plan.describe() + ". Add --yes to do it.");
+      return Cli.EXIT_FAILED;
+    }
+    try {
+      Truncation.truncateClosedLog(logDir, keep);
+    } catch (IOException e) {
+      throw new CliException("cannot cut the THL in " + logDir + ": " + e.getMessage());
+    }
+    out.println("Done: " + plan.describe() + ".");
+    try (Thl thl = Thl.open(ThlSettings.defaults(logDir).withRetention(null, 0))) {
+      out.printf("The log now holds %s.%n", holds(thl));
+    } catch (ThlException e) {
+      throw new CliException("the cut is done, but the log cannot be opened: " + e.getMessage());
+    }
+    return 0;
+  }
+
+  private static String holds(Thl thl) {
+    return thl.firstSeqno().isEmpty()
+        ? "nothing"
+        : "seqnos " + thl.firstSeqno().getAsLong() + " to " + thl.lastSeqno().getAsLong();
   }
 }
