@@ -120,6 +120,69 @@ class ServiceRolesTest {
   }
 
   @Test
+  void aDamagedOldSegmentIsTheMastersErrorAtOnceAndASlaveWithoutItsMasterShowsRetrying()
+      throws Exception {
+    SandboxServer source = db.server(1);
+    SandboxServer replica = db.server(2);
+    int port = freePort();
+    Clock clock = Clock.systemUTC();
+    Path masterFile = ServiceFiles.master(dir, "alpha", source, port, "thl.segment-bytes = 8k");
+    try (Service master = new Service(ServiceFiles.load(masterFile), clock);
+        Service slave =
+            new Service(
+                ServiceFiles.load(
+                    ServiceFiles.slave(dir, "alpha_r", "thl://127.0.0.1:" + port, replica)),
+                clock)) {
+      sql(source, "CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY, v TEXT)");
+      for (int i = 0; i < 200; i++) {
+        sql(source, "INSERT INTO shop.t VALUES (" + i + ", REPEAT('x', 200))");
+      }
+      master.online(Service.OnlineOptions.NONE);
+      long stored = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < stored
+          && (master.status().storedLastSeqno() == null
+              || master.status().storedLastSeqno() < 200)) {
+        Thread.sleep(50);
+      }
+      master.offline();
+      List<Path> segments;
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("alpha"))) {
+        segments = files.filter(f -> f.toString().endsWith(".seg")).sorted().toList();
+      }
+      assertThat(segments.size()).as("segments").isGreaterThan(3);
+      try (java.io.RandomAccessFile raf =
+          new java.io.RandomAccessFile(segments.get(1).toFile(), "rw")) {
+        raf.seek(500);
+        int b = raf.read();
+        raf.seek(500);
+        raf.write(b ^ 0x01);
+      }
+
+      master.online(Service.OnlineOptions.NONE);
+      assertThat(master.await(Service.State.OFFLINE_ERROR, Duration.ofSeconds(10)))
+          .as("the damaged segment is the master's own error within seconds")
+          .isTrue();
+      assertThat(master.failure().message())
+          .contains("the THL of this service is damaged")
+          .contains(segments.get(1).getFileName().toString())
+          .contains("ferry thl purge --dir");
+
+      // The master is down: its slave stays online, and says it keeps retrying, and why.
+      slave.online(Service.OnlineOptions.NONE);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (slave.status().retrying() == null && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(slave.state()).isEqualTo(Service.State.ONLINE);
+      assertThat(slave.status().retrying()).as("retrying shown within 30 s").isNotNull();
+      assertThat(slave.status().retrying().stage()).isEqualTo("remote-to-thl");
+      assertThat(slave.status().retrying().reason())
+          .containsAnyOf("no master answered", "the master cannot read its THL");
+      assertThat(slave.status().error()).isNull();
+    }
+  }
+
+  @Test
   void aSlaveOfAnotherMasterIsRefusedByTheEpochCheck() throws Exception {
     SandboxServer sourceA = db.server(1);
     SandboxServer sourceB = db.server(3);

@@ -7,6 +7,8 @@ import io.ferry.core.pipeline.SkipSeqnos;
 import io.ferry.core.pipeline.StageStatus;
 import io.ferry.core.pipeline.StopCondition;
 import io.ferry.core.position.NativePosition;
+import io.ferry.core.thl.ThlCorruptionException;
+import io.ferry.core.thl.ThlVerifier;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import java.io.IOException;
@@ -216,6 +218,9 @@ public final class Service implements AutoCloseable {
       onlineSince = clock.instant();
       transition(State.ONLINE);
     }
+    if (p.thl != null) {
+      background("thl-check", () -> checkSealedSegments(p));
+    }
   }
 
   /**
@@ -354,6 +359,40 @@ public final class Service implements AutoCloseable {
             stopParts(Duration.ofSeconds(30), false);
           }
         });
+  }
+
+  /**
+   * Reads every sealed segment of the THL a service just opened: a damaged old segment is the
+   * service's own error at once (with the command that cuts the log before it), not a replica's
+   * endless retries when it first needs that segment.
+   */
+  private void checkSealedSegments(Roles.Parts from) {
+    ThlCorruptionException damage;
+    try {
+      damage = ThlVerifier.verifySealed(from.thl);
+    } catch (IOException | RuntimeException e) {
+      if (parts == from) {
+        LOG.warn("service {}: cannot verify its THL: {}", name(), e.getMessage());
+      }
+      return;
+    }
+    if (damage == null) {
+      return;
+    }
+    synchronized (this) {
+      if (parts != from) {
+        return;
+      }
+      metrics.errors.incrementAndGet();
+      fail(
+          new Failure(
+              "thl",
+              damage.seqno(),
+              null,
+              "the THL of this service is damaged: " + damage.getMessage(),
+              clock.instant()));
+      stopParts(Duration.ofSeconds(30), false);
+    }
   }
 
   private Failure failure(PipelineFailure f) {

@@ -33,6 +33,8 @@ import java.util.List;
  * @param storedLastSeqno the last seqno in the service's THL, or null
  * @param epoch the epoch a master stamps on new transactions (0 for other roles)
  * @param error why it is in OFFLINE:ERROR, or null
+ * @param retrying why and since when a stage of an online service keeps retrying (a source, target
+ *     or master unreachable, a master that cannot read its log), or null
  * @param pendingOffline the "until" or deferred offline request it waits for, or null
  * @param errors how many times it went OFFLINE:ERROR since the process started
  * @param stages each stage's status (when offline, as it was when the service went offline)
@@ -58,6 +60,7 @@ public record ServiceStatus(
     Long storedLastSeqno,
     long epoch,
     Service.Failure error,
+    Retrying retrying,
     String pendingOffline,
     long errors,
     List<StageStatus> stages,
@@ -65,6 +68,29 @@ public record ServiceStatus(
     List<ThlServer.Replica> replicas,
     RemoteThlExtractor.Status master,
     MySqlApplier.Stats applier) {
+
+  /**
+   * A stage that keeps retrying: the service is online but not making progress.
+   *
+   * @param stage the stage
+   * @param reason the last failure's message
+   * @param since when the retries began
+   * @param retries retries of the stage since the service went online
+   */
+  public record Retrying(String stage, String reason, Instant since, long retries) {
+    static Retrying of(List<StageStatus> stages) {
+      for (StageStatus st : stages) {
+        if (st.retrying()) {
+          return new Retrying(
+              st.name(),
+              st.lastRetry(),
+              Instant.ofEpochMilli(st.retryingSinceMillis()),
+              st.retries());
+        }
+      }
+      return null;
+    }
+  }
 
   static ServiceStatus of(
       Service s, Roles.Parts p, Service.Metrics metrics, ShardTracker shards, Clock clock) {
@@ -110,6 +136,7 @@ public record ServiceStatus(
         lastStored,
         p == null ? 0 : p.epoch,
         s.failure(),
+        p == null ? null : Retrying.of(stages),
         s.pendingOffline(),
         metrics.errors.get(),
         stages,

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A master's THL, served to replicas over TCP (optionally TLS, optionally with a shared secret). A
@@ -167,6 +168,7 @@ public final class ThlServer implements AutoCloseable {
 
     @Override
     public void run() {
+      MDC.put("service", settings.service()); // log lines name the master service
       try (socket) {
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
@@ -183,6 +185,11 @@ public final class ThlServer implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (ThlException e) {
+        // The replica was told; the same damage comes back at each of its attempts.
+        if (!closed) {
+          LOG.warn("serving replica {} at {} stopped: {}", name, address, e.getMessage());
+        }
       } catch (RuntimeException e) {
         if (closed) {
           LOG.debug("replica {} at {}: stopped while serving: {}", name, address, e.getMessage());
@@ -191,6 +198,7 @@ public final class ThlServer implements AutoCloseable {
         }
       } finally {
         sessions.remove(this);
+        MDC.remove("service");
       }
     }
 

@@ -228,7 +228,8 @@ public final class Pipeline implements AutoCloseable {
     if (tasks.isEmpty()) {
       for (Stage s : stages) {
         result.add(
-            new StageStatus(s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null, 0));
+            new StageStatus(
+                s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null, 0, 0));
       }
       return result;
     }

@@ -16,6 +16,9 @@ import io.ferry.core.event.Checkpoint;
  * @param retries how many times it has retried after a failure that could pass, since start
  * @param lastRetry why it last retried, or null
  * @param lastCommitMillis when it last committed (milliseconds since 1970), or 0
+ * @param retryingSinceMillis when its current series of retries began (milliseconds since 1970), or
+ *     0 if it is not retrying: set at the first failure that may pass, cleared once it commits
+ *     again or finds its source idle
  */
 public record StageStatus(
     String name,
@@ -27,4 +30,11 @@ public record StageStatus(
     long latencyMillis,
     long retries,
     String lastRetry,
-    long lastCommitMillis) {}
+    long lastCommitMillis,
+    long retryingSinceMillis) {
+
+  /** Whether it is retrying after a failure that may pass (the reason is {@link #lastRetry}). */
+  public boolean retrying() {
+    return retryingSinceMillis > 0;
+  }
+}

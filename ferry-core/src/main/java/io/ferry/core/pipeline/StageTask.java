@@ -38,6 +38,7 @@ final class StageTask implements Runnable {
   private final AtomicLong retries = new AtomicLong();
   private volatile String lastRetry;
   private volatile long lastCommitMillis;
+  private volatile long retryingSince;
   private Object registration;
   private String lastOrigin;
   private volatile StopCondition stopCondition;
@@ -121,7 +122,8 @@ final class StageTask implements Runnable {
         latency,
         retries.get(),
         lastRetry,
-        lastCommitMillis);
+        lastCommitMillis,
+        retryingSince);
   }
 
   @Override
@@ -189,6 +191,9 @@ final class StageTask implements Runnable {
         rollbackQuietly(e);
         retries.incrementAndGet();
         lastRetry = e.getMessage();
+        if (retryingSince == 0) {
+          retryingSince = clock.millis();
+        }
         java.time.Duration wait = policy.backoff(attempt);
         LOG.warn(
             "stage {}: {}; retrying from its last commit in {} ms (attempt {})",
@@ -279,6 +284,8 @@ final class StageTask implements Runnable {
       if (event == null) {
         if (blockOpen && atBoundary) {
           commitBlock(); // the source is idle: make what we have durable now
+        } else if (!blockOpen) {
+          retryingSince = 0; // connected, and nothing is waiting: whatever failed has passed
         }
         continue;
       }
@@ -420,6 +427,7 @@ final class StageTask implements Runnable {
     }
     stage.applier().commit();
     commits.incrementAndGet();
+    retryingSince = 0;
     blockEvents = 0;
     committed = stage.applier().lastCommitted();
     lastCommitMillis = clock.millis();

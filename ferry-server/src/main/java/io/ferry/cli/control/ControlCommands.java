@@ -64,12 +64,27 @@ public final class ControlCommands {
             s.get("state").asText(),
             s.get("appliedLastSeqno").asText(),
             lat.isNull() ? "-" : String.format(java.util.Locale.ROOT, "%.3f s", lat.asDouble()),
-            s.get("pendingError").isNull() ? "NONE" : s.get("pendingError").asText());
+            problem(s));
       }
       t.print(out, 0);
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * The PENDING ERROR column: the error of an OFFLINE:ERROR service, or what an online service
+   * keeps retrying on (it is not making progress), or NONE.
+   */
+  static String problem(JsonNode s) {
+    if (!s.path("pendingError").isNull() && !s.path("pendingError").isMissingNode()) {
+      return s.get("pendingError").asText();
+    }
+    JsonNode r = s.path("retrying");
+    if (r.isObject()) {
+      return "RETRYING since " + r.path("since").asText() + ": " + r.path("reason").asText();
+    }
+    return "NONE";
   }
 
   /** {@code ferry online}. */

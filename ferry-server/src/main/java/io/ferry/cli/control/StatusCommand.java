@@ -98,6 +98,19 @@ public final class StatusCommand implements Callable<Integer> {
           "pendingErrorEventId",
           err.get("eventId").isNull() ? "NONE" : err.get("eventId").asText());
     }
+    JsonNode retrying = s.path("retrying");
+    rows.put(
+        "retrying",
+        retrying.isObject()
+            ? "since "
+                + text(retrying, "since")
+                + " ("
+                + text(retrying, "retries")
+                + " retries, stage "
+                + text(retrying, "stage")
+                + "): "
+                + text(retrying, "reason")
+            : "NO");
     rows.put("pendingOffline", orNone(s, "pendingOffline"));
     rows.put("uptime", seconds(s, "uptimeSeconds"));
     rows.put("timeInState", seconds(s, "timeInStateSeconds"));

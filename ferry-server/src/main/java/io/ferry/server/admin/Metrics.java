@@ -37,6 +37,11 @@ final class Metrics {
     header(sb, "ferry_service_errors_total", "counter", "times the service went OFFLINE:ERROR");
     header(
         sb,
+        "ferry_service_retrying_seconds",
+        "gauge",
+        "how long an online service has been retrying without progress (0: it is not)");
+    header(
+        sb,
         "ferry_service_transactions_per_second",
         "gauge",
         "transactions applied per second since the previous scrape");
@@ -79,6 +84,14 @@ final class Metrics {
         line(sb, "ferry_service_stored_last_seqno", svc, st.storedLastSeqno());
       }
       line(sb, "ferry_service_errors_total", svc, st.errors());
+      line(
+          sb,
+          "ferry_service_retrying_seconds",
+          svc,
+          st.retrying() == null
+              ? 0.0
+              : Math.max(0, System.currentTimeMillis() - st.retrying().since().toEpochMilli())
+                  / 1000.0);
       if (st.master() != null) {
         line(sb, "ferry_service_queue_bytes", svc, st.master().queuedBytes());
       }

@@ -24,6 +24,7 @@ public final class StatusJson {
     m.put("appliedLatencySeconds", seconds(s.appliedLatencyMillis()));
     m.put("relativeLatencySeconds", seconds(s.relativeLatencyMillis()));
     m.put("pendingError", s.error() == null ? null : s.error().message());
+    m.put("retrying", retrying(s.retrying()));
     return m;
   }
 
@@ -46,6 +47,7 @@ public final class StatusJson {
     m.put("storedLastSeqno", s.storedLastSeqno());
     m.put("epoch", s.epoch());
     m.put("pendingError", error(s.error()));
+    m.put("retrying", retrying(s.retrying()));
     m.put("pendingOffline", s.pendingOffline());
     m.put("errorsSinceStart", s.errors());
     m.put("stages", stages(s.stages()));
@@ -118,9 +120,24 @@ public final class StatusJson {
       x.put("latencySeconds", seconds(st.latencyMillis()));
       x.put("retries", st.retries());
       x.put("lastRetry", st.lastRetry());
+      x.put(
+          "retryingSince",
+          st.retrying() ? time(Instant.ofEpochMilli(st.retryingSinceMillis())) : null);
       list.add(x);
     }
     return list;
+  }
+
+  private static Object retrying(ServiceStatus.Retrying r) {
+    if (r == null) {
+      return null;
+    }
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("stage", r.stage());
+    x.put("reason", r.reason());
+    x.put("since", time(r.since()));
+    x.put("retries", r.retries());
+    return x;
   }
 
   private static Object error(Service.Failure f) {
