@@ -82,7 +82,9 @@ class ReplicatorProcessTest {
               HttpRequest.newBuilder(URI.create(base + "/api/v1/services")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(anonymous.body()).contains("requires a token");
+      assertThat(anonymous.body())
+          .contains("requires an admin token and none was given")
+          .contains("--token TOKEN or $FERRY_ADMIN_TOKEN");
       HttpResponse<String> wrong =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/metrics"))
@@ -90,6 +92,7 @@ class ReplicatorProcessTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.statusCode()).isEqualTo(401);
+      assertThat(wrong.body()).contains("the admin token given is not this replicator's");
       HttpResponse<String> metrics =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/metrics"))
@@ -102,7 +105,9 @@ class ReplicatorProcessTest {
           .contains("ferry_stage_commits_total{service=\"alpha_slave\",stage=\"thl-to-target\"}");
       ReplicatorFixture.Result badToken = f.ferry("services", "--token", "nope");
       assertThat(badToken.code()).isEqualTo(1);
-      assertThat(badToken.err()).contains("requires a token");
+      assertThat(badToken.err())
+          .contains("the admin token given is not this replicator's")
+          .contains("admin.token");
 
       try (var c = source.connect(source.root(), "");
           var st = c.createStatement()) {

@@ -141,25 +141,25 @@ public final class Sandboxes {
 
   private static void validate(SandboxSpec spec) {
     if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
-      throw new SandboxException(
+      throw new SandboxRequestException(
           "invalid sandbox name '"
               + spec.name()
               + "': use 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (spec.servers() < 1 || spec.servers() > SandboxSpec.MAX_SERVERS) {
-      throw new SandboxException(
+      throw new SandboxRequestException(
           "--servers must be between 1 and " + SandboxSpec.MAX_SERVERS + ", not " + spec.servers());
     }
     if (spec.basePort() != 0
         && (spec.basePort() < 1024 || spec.basePort() + spec.servers() - 1 > 65535)) {
-      throw new SandboxException(
+      throw new SandboxRequestException(
           "--base-port "
               + spec.basePort()
               + " is out of range: the ports must lie between 1024 and 65535");
     }
     for (String option : spec.options()) {
       if (!option.matches("[A-Za-z_][A-Za-z0-9_.-]*(\\s*=.*)?")) {
-        throw new SandboxException(
+        throw new SandboxRequestException(
             "invalid --option '"
                 + option
                 + "': expected key=value or a flag, for example max_connections=50 or"

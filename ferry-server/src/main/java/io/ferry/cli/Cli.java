@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import ch.qos.logback.classic.Level;
 import io.ferry.sandbox.SandboxException;
+import io.ferry.sandbox.SandboxRequestException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ public final class Cli {
     Logger log = LoggerFactory.getLogger(Cli.class);
     log.debug("stack trace of the failure", e);
     err.flush();
+    if (e instanceof SandboxRequestException) {
+      return EXIT_USAGE;
+    }
     return e instanceof CliException ce ? ce.exitCode() : EXIT_FAILED;
   }
 

@@ -76,4 +76,20 @@ class ConfigCliTest {
     assertThat(skip.code()).isEqualTo(2);
     assertThat(skip.err()).contains("--skip-seqno: cannot read '5-' as a seqno or range");
   }
+
+  @Test
+  void aDirectoryOrAMissingFileIsSaidSoWithWhatToDo() throws Exception {
+    Path dir = file("x.conf", "service.name = x").getParent();
+    CliRunner.Result directory = CliRunner.run("config", "check", dir.toString());
+    assertThat(directory.code()).isEqualTo(1);
+    assertThat(directory.out() + directory.err())
+        .contains(dir + ": is a directory, not a service file")
+        .contains(dir.resolve("NAME.conf").toString());
+    Path missing = dir.resolve("nope").resolve("alpha.conf");
+    CliRunner.Result none = CliRunner.run("config", "check", missing.toString());
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.out() + none.err())
+        .contains(missing + ": no such file (nor its directory " + missing.getParent() + ")")
+        .contains("ferry setup");
+  }
 }

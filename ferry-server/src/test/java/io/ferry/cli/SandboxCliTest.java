@@ -115,4 +115,14 @@ class SandboxCliTest {
     }
     return result;
   }
+
+  @Test
+  void aBadRequestExitsWithTheUsageStatus() {
+    CliRunner.Result bad = sandbox("create", "--name", "no spaces");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("invalid sandbox name 'no spaces'");
+    CliRunner.Result many = sandbox("create", "--name", "ok", "--servers", "0");
+    assertThat(many.code()).isEqualTo(2);
+    assertThat(many.err()).contains("--servers must be between 1 and");
+  }
 }

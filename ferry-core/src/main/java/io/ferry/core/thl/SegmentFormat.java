@@ -145,6 +145,21 @@ final class SegmentFormat {
     }
   }
 
+  /**
+   * Attributes of the files a log creates: readable by their owner only (the records are the
+   * replicated rows). Empty where the file system has no POSIX permissions.
+   */
+  static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(boolean directory) {
+    if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return new java.nio.file.attribute.FileAttribute<?>[0];
+    }
+    return new java.nio.file.attribute.FileAttribute<?>[] {
+      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString(
+              directory ? "rwx------" : "rw-------"))
+    };
+  }
+
   static void writeIndex(Path file, IndexFile index) throws IOException {
     ByteWriter w = new ByteWriter(64 + index.entries().length * 8);
     w.raw(INDEX_MAGIC, 0, INDEX_MAGIC.length);
@@ -165,9 +180,11 @@ final class SegmentFormat {
     try (FileChannel ch =
         FileChannel.open(
             tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.util.Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            ownerOnly(false))) {
       ByteBuffer buf = ByteBuffer.wrap(w.array(), 0, w.size());
       while (buf.hasRemaining()) {
         ch.write(buf);

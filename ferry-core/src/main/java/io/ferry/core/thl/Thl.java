@@ -102,7 +102,7 @@ public final class Thl implements AutoCloseable {
     FileChannel channel = null;
     Path key = null;
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, SegmentFormat.ownerOnly(true));
       Path real = dir.toRealPath();
       if (OPEN_FOR_WRITING.putIfAbsent(real, dir) != null) {
         throw new ThlException(
@@ -116,9 +116,9 @@ public final class Thl implements AutoCloseable {
       channel =
           FileChannel.open(
               dir.resolve(SegmentFormat.LOCK_FILE),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.READ);
+              java.util.Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+              SegmentFormat.ownerOnly(false));
       FileLock lock;
       try {
         lock = channel.tryLock();

@@ -258,14 +258,8 @@ public final class ThlWriter implements AutoCloseable {
     byte[] header =
         SegmentFormat.encodeHeader(
             baseSeqno, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, logId);
-    FileChannel ch =
-        settings
-            .files()
-            .open(
-                file,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+    java.nio.file.Files.createFile(file, SegmentFormat.ownerOnly(false));
+    FileChannel ch = settings.files().open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
     ByteBuffer buf = ByteBuffer.wrap(header);
     while (buf.hasRemaining()) {
       ch.write(buf);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.ferry.core.TestEvents;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,24 @@ class ThlWriterFailureTest {
             writer.join();
           }
         });
+  }
+
+  @Test
+  void theLogIsReadableByItsOwnerOnly() throws Exception {
+    Path log = dir.resolve("fresh").resolve("thl");
+    try (Thl thl = Thl.open(small(log).withSegmentBytes(4096))) {
+      ThlTestSupport.write(thl, 0, 60, 5, s -> TestEvents.sized(s, 900));
+    }
+    assertThat(java.nio.file.Files.getPosixFilePermissions(log))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(log)) {
+      List<Path> all = files.toList();
+      assertThat(all).anyMatch(f -> f.toString().endsWith(".idx"));
+      for (Path f : all) {
+        assertThat(java.nio.file.Files.getPosixFilePermissions(f))
+            .as(f.getFileName().toString())
+            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,10 +134,25 @@ public final class ReplicatorCommand implements Runnable {
       }
       AdminClient client = admin.client();
       if (client.reachable()) {
-        throw new CliException("a replicator already answers at " + client.base());
+        throw new CliException(
+            "a replicator already answers at "
+                + client.base()
+                + ": one is running for this configuration directory ("
+                + dir
+                + "). See it with 'ferry services'; stop it with 'ferry replicator stop', or give"
+                + " this one another admin.port in "
+                + dir.resolve("replicator.conf"));
       }
       Path logFile = log != null ? log : dir.resolve("logs").resolve("replicator.log");
-      Files.createDirectories(logFile.toAbsolutePath().getParent());
+      // The log holds replicated values in its error messages: its owner's only.
+      Files.createDirectories(
+          logFile.toAbsolutePath().getParent(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      if (!Files.exists(logFile)) {
+        Files.createFile(
+            logFile,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       String opts = System.getenv("FERRY_REPLICATOR_JAVA_OPTS");

@@ -16,7 +16,15 @@ final class ThlDirOption {
 
   Path existing() {
     if (!Files.isDirectory(dir)) {
-      throw new CliException("there is no THL directory " + dir);
+      throw new CliException(
+          Files.exists(dir)
+              ? dir
+                  + " is a file, not a THL directory: give the directory that holds the thl-*.seg"
+                  + " files (a service's thl.dir)"
+              : "there is no THL directory "
+                  + dir
+                  + ": give a service's thl.dir (by default SERVICE_DIR/thl, where SERVICE_DIR is"
+                  + " the service.dir of its service file)");
     }
     return dir;
   }

@@ -93,7 +93,13 @@ final class ThlListCommand implements Callable<Integer> {
       to = high != null ? high : to;
       if (to < from) {
         throw new CliException(
-            "--high " + to + " is below --low " + from + ": nothing to list", Cli.EXIT_USAGE);
+            "the range is inverted: --high "
+                + to
+                + " is below --low "
+                + from
+                + " (from a --seqno or --file if not given). Write --low FIRST --high LAST with"
+                + " FIRST <= LAST, or --seqno N for one transaction",
+            Cli.EXIT_USAGE);
       }
       if (format.headers) {
         EventText.headerTitle(out);

@@ -102,7 +102,17 @@ public final class AdminServer implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     try {
       if (!authorized(x)) {
-        send(x, 401, error("this replicator requires a token: Authorization: Bearer TOKEN"));
+        boolean given = x.getRequestHeaders().getFirst("Authorization") != null;
+        send(
+            x,
+            401,
+            error(
+                (given
+                        ? "the admin token given is not this replicator's"
+                        : "this replicator requires an admin token and none was given")
+                    + ": give its admin.token (from the replicator's replicator.conf) with"
+                    + " --token TOKEN or $FERRY_ADMIN_TOKEN (HTTP: Authorization: Bearer"
+                    + " TOKEN)"));
         return;
       }
       String path = x.getRequestURI().getPath();

@@ -63,9 +63,32 @@ public final class ServiceConfig {
     } catch (MalformedInputException e) {
       throw new ConfigException(List.of(file + ": not UTF-8 text"));
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+      throw new ConfigException(List.of(unreadable(file, e)));
     }
     return parse(file, lines, registry);
+  }
+
+  /** Why a configuration file cannot be read, and what to do. */
+  static String unreadable(Path file, IOException e) {
+    if (Files.isDirectory(file)) {
+      return file
+          + ": is a directory, not a service file; name a file in it (like "
+          + file.resolve("NAME.conf")
+          + "), or give the directory with --config-dir where a command takes one";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      Path parent = file.toAbsolutePath().getParent();
+      return file
+          + ": no such file"
+          + (parent != null && !Files.isDirectory(parent)
+              ? " (nor its directory " + parent + ")"
+              : "")
+          + "; check the path, or write the file ('ferry setup' writes service files)";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return file + ": permission denied; run as the user that owns it, or fix its permissions";
+    }
+    return file + ": cannot read: " + e.getMessage();
   }
 
   /** Checks a service's lines as if read from {@code file} (for tests and generated files). */
@@ -151,7 +174,7 @@ public final class ServiceConfig {
     try {
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+      throw new ConfigException(List.of(unreadable(file, e)));
     }
     Map<String, String> left = new LinkedHashMap<>(changes);
     for (int i = 0; i < lines.size(); i++) {

@@ -158,6 +158,6 @@ class ServiceConfigTest {
   void aFileThatCannotBeReadSaysSo() {
     assertThatThrownBy(() -> ServiceConfig.load(Path.of("/nonexistent/x.conf")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("/nonexistent/x.conf: cannot read");
+        .hasMessageContaining("/nonexistent/x.conf: no such file");
   }
 }
