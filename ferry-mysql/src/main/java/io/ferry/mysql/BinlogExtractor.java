@@ -6,7 +6,9 @@ import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.MariaDbGtid;
 import io.ferry.core.position.MariaDbGtidPosition;
+import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.MySqlGtidSet;
+import io.ferry.core.position.NativePosition;
 import io.ferry.mysql.binlog.TableResolver;
 import io.ferry.mysql.binlog.TransactionAssembler;
 import io.ferry.mysql.schema.CatalogSnapshot;
@@ -14,6 +16,7 @@ import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.BinlogStream;
 import io.ferry.mysql.source.GtidLocator;
 import io.ferry.mysql.source.SourceException;
+import io.ferry.mysql.source.SourceIdentity;
 import io.ferry.mysql.source.SourceInfo;
 import io.ferry.mysql.source.SourceProbe;
 import io.ferry.mysql.source.SourceSettings;
@@ -40,6 +43,12 @@ public final class BinlogExtractor implements Extractor {
   private volatile BinlogStream stream;
   private TransactionAssembler assembler;
 
+  /**
+   * After a start by GTID: the transactions it covers, which are passed over (with several domains
+   * the first uncovered transaction can be followed by covered ones of another domain); else null.
+   */
+  private NativePosition covered;
+
   public BinlogExtractor(SourceSettings source, ExtractorSettings settings, Clock clock) {
     this.source = source;
     this.settings = settings;
@@ -65,16 +74,17 @@ public final class BinlogExtractor implements Extractor {
   @Override
   public void seek(Checkpoint after) {
     closeStream();
+    covered = null;
     info = SourceProbe.probe(source);
     SourceProbe.checkFormat(source, info, settings.requireRowFormat());
     BinlogPosition start;
     if (after.nativePosition() instanceof BinlogPosition resume) {
-      start = resume;
+      start = follow(resume);
     } else if (after.nativePosition() instanceof MariaDbGtidPosition
         || after.nativePosition() instanceof MySqlGtidSet) {
-      start = GtidLocator.locate(source, info, after.nativePosition());
+      start = startAfterGtids(after.nativePosition());
     } else if (after.nativePosition() instanceof MariaDbGtid g) {
-      start = GtidLocator.locate(source, info, new MariaDbGtidPosition(java.util.List.of(g)));
+      start = startAfterGtids(new MariaDbGtidPosition(java.util.List.of(g)));
     } else if (!after.isNone()) {
       throw new SourceException(
           "cannot resume from " + after + ": its native position is not a binlog position", false);
@@ -111,6 +121,48 @@ public final class BinlogExtractor implements Extractor {
   }
 
   /**
+   * Where to resume after a stored position on the server that answers now: the same file and
+   * offset if it is the same place there, else after the position's GTID if that server has it (the
+   * source failed over behind the same address); else the service stops (RESET MASTER, or a server
+   * without this service's last transactions).
+   */
+  private BinlogPosition follow(BinlogPosition resume) {
+    SourceIdentity.Verdict v = SourceIdentity.check(source, info, resume);
+    switch (v.kind()) {
+      case SAME:
+        return resume;
+      case MOVED:
+        LOG.warn("{}", v.message());
+        return startAfterGtids(v.gtids());
+      default:
+        throw new SourceException(v.message(), false);
+    }
+  }
+
+  private BinlogPosition startAfterGtids(NativePosition gtids) {
+    BinlogPosition p = GtidLocator.locate(source, info, gtids);
+    covered = gtids;
+    LOG.info("GTID position {} is read from binlog {} on", gtids.text(), p.text());
+    return p;
+  }
+
+  /** Whether a transaction was covered by the GTID position the stream started after. */
+  private boolean isCovered(ReplEvent e) {
+    if (covered == null
+        || !(e instanceof io.ferry.core.event.Transaction t)
+        || !(t.header().nativePosition() instanceof BinlogPosition p)) {
+      return false;
+    }
+    if (covered instanceof MariaDbGtidPosition pos && p.gtid() instanceof MariaDbGtid g) {
+      return pos.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
+    }
+    if (covered instanceof MySqlGtidSet set && p.gtid() instanceof MySqlGtid g) {
+      return set.contains(g);
+    }
+    return false;
+  }
+
+  /**
    * The schema history, when the source does not log column names in its table maps; null when it
    * does ({@code binlog_row_metadata=FULL}), as then the table maps say everything.
    */
@@ -144,9 +196,7 @@ public final class BinlogExtractor implements Extractor {
       return at.position();
     }
     if (s instanceof StartPosition.AfterGtids g) {
-      BinlogPosition p = GtidLocator.locate(source, info, g.gtids());
-      LOG.info("GTID position {} ends at binlog {}", g.gtids().text(), p.text());
-      return p;
+      return startAfterGtids(g.gtids());
     }
     return info.head();
   }
@@ -192,7 +242,11 @@ public final class BinlogExtractor implements Extractor {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     while (true) {
       try {
-        return stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        ReplEvent e = stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (e != null && isCovered(e)) {
+          continue; // read again after a GTID start: already applied
+        }
+        return e;
       } catch (SourceException e) {
         reconnect(e);
       }
@@ -226,8 +280,12 @@ public final class BinlogExtractor implements Extractor {
       Thread.sleep(wait.toMillis());
       try {
         info = SourceProbe.probe(source);
-        openStream(resume);
-        LOG.info("reconnected to {} at {}", source.address(), resume.text());
+        BinlogPosition at = follow(resume);
+        if (!at.equals(resume)) {
+          assembler.startAt(at);
+        }
+        openStream(at);
+        LOG.info("reconnected to {} at {}", source.address(), at.text());
         return;
       } catch (SourceException e) {
         if (!e.isRetriable()) {

@@ -17,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -81,16 +80,27 @@ public final class GtidLocator {
         ps.setLong(2, head.offset());
         try (ResultSet pos = ps.executeQuery()) {
           String atHead = pos.next() ? pos.getString(1) : null;
-          return atHead != null
-                  && new HashSet<>(MariaDbGtidPosition.parse(atHead).gtids())
-                      .equals(new HashSet<>(((MariaDbGtidPosition) gtids).gtids()))
-              ? head
-              : null;
+          return atHead != null && covers((MariaDbGtidPosition) gtids, atHead) ? head : null;
         }
       }
     } catch (SQLException e) {
       throw SourceProbe.missingGrant(s, e, "BINLOG MONITOR", "SHOW MASTER STATUS");
     }
+  }
+
+  /**
+   * Whether a GTID position covers every domain of the state at the binlog head (an idle source
+   * whose state lists the same transactions, or fewer domains, is at the head; a position with more
+   * domains than the source has is too).
+   */
+  private static boolean covers(MariaDbGtidPosition gtids, String atHead) {
+    for (io.ferry.core.position.MariaDbGtid g : MariaDbGtidPosition.parse(atHead.trim()).gtids()) {
+      boolean done = gtids.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
+      if (!done) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Streams from the GTIDs and takes the position of the first transaction the source sends. */

@@ -1,0 +1,189 @@
+package io.ferry.mysql.source;
+
+import io.ferry.core.position.BinlogPosition;
+import io.ferry.core.position.MariaDbGtid;
+import io.ferry.core.position.MariaDbGtidPosition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Whether a binlog position a service stored still means the same place on the server that answers
+ * at the source's address now. A file name and offset are meaningful only on the server that wrote
+ * them: after a failover behind the same address (a VIP, a DNS name, a proxy) or a {@code RESET
+ * MASTER}, the same name is another file. On MariaDB every position carries the GTID of the
+ * transaction that ends there, and the server says which GTID state a file and offset stand for
+ * ({@code BINLOG_GTID_POS}): the position is the same place only if that state ends, in the
+ * transaction's domain, with that very GTID. When it does not and the server that wrote the
+ * transaction answers (same server_id), its binlog was reset: GTIDs start again after RESET MASTER,
+ * so a GTID found there may be another transaction.
+ *
+ * <p>When it is not, and the server's GTID state contains the transaction (a promoted replica that
+ * logged what it replicated), the service resumes there by GTID; otherwise it stops and says which
+ * transaction it expected and what the server has.
+ */
+public final class SourceIdentity {
+  private SourceIdentity() {}
+
+  /** What to do with a stored position on the server that answers now. */
+  public enum Kind {
+    /** The same place: resume by file and offset. */
+    SAME,
+    /** Another server (or binlog) that has the transaction: resume after it by GTID. */
+    MOVED,
+    /** Resuming cannot be done safely: stop with the message. */
+    STOP
+  }
+
+  /**
+   * The verdict.
+   *
+   * @param kind what to do
+   * @param gtids for {@link Kind#MOVED}: the GTID position to resume after
+   * @param message for {@link Kind#MOVED}, what was found; for {@link Kind#STOP}, the error
+   */
+  public record Verdict(Kind kind, MariaDbGtidPosition gtids, String message) {
+    static final Verdict SAME = new Verdict(Kind.SAME, null, null);
+  }
+
+  /**
+   * Checks a stored position against the source. Positions without a MariaDB GTID (MySQL, or a
+   * position an operator gave) are taken as they are.
+   */
+  public static Verdict check(SourceSettings s, SourceInfo info, BinlogPosition stored) {
+    if (!info.mariaDb() || !(stored.gtid() instanceof MariaDbGtid last)) {
+      return Verdict.SAME;
+    }
+    String here = gtidStateAt(s, stored);
+    if (here != null && stateEndsWith(here, last)) {
+      return Verdict.SAME;
+    }
+    MariaDbGtidPosition now = MariaDbGtidPosition.parse(info.gtidBinlogPos().trim());
+    if (info.serverId() == last.serverId()) {
+      if (!info.binlogs().contains(stored.file())) {
+        return Verdict.SAME; // purged: opening the stream says so, with what to do
+      }
+      // The server that wrote the transaction answers, but the place is gone: its binlog was
+      // reset (GTIDs start again after RESET MASTER, so they cannot tell the two apart).
+      return new Verdict(
+          Kind.STOP,
+          null,
+          "binlog "
+              + stored.file()
+              + " at offset "
+              + stored.offset()
+              + " should follow transaction "
+              + last.text()
+              + ", which the server that answers at "
+              + s.address()
+              + " wrote (server_id "
+              + info.serverId()
+              + "), but "
+              + (here == null
+                  ? "that is no longer a place in its binlog"
+                  : "there it follows GTID state " + here)
+              + ", and its GTID state is now "
+              + (now.gtids().isEmpty() ? "empty" : now.text())
+              + ", which does not contain "
+              + last.text()
+              + " as this service read it: RESET MASTER ran on it. Ferry does not read from a"
+              + " meaningless offset. The transactions since the reset are not known to the"
+              + " targets: re-provision them from this server and bring the service online with"
+              + " -from-event and its GTID position, or point source.host and source.port at a"
+              + " server that still has "
+              + last.text()
+              + ".");
+    }
+    Optional<MariaDbGtid> domainNow = now.domain(last.domain());
+    boolean has = domainNow.isPresent() && domainNow.get().sequence() >= last.sequence();
+    String found =
+        "binlog "
+            + stored.file()
+            + " at offset "
+            + stored.offset()
+            + " should follow transaction "
+            + last.text()
+            + ", but on the server that answers at "
+            + s.address()
+            + " (server_id "
+            + info.serverId()
+            + ") "
+            + (here == null
+                ? "that is not a place in its binlog"
+                : "it follows GTID state " + here + " instead");
+    if (!has) {
+      return new Verdict(
+          Kind.STOP,
+          null,
+          found
+              + ", and its GTID state ("
+              + (now.gtids().isEmpty() ? "empty" : now.text())
+              + ") does not contain "
+              + last.text()
+              + ". RESET MASTER ran on it, or the address leads to another server that does not"
+              + " have this service's last transactions (a failover that lost them). Ferry does not"
+              + " read from a meaningless offset. Point source.host and source.port at the server"
+              + " that has "
+              + last.text()
+              + "; or, if the targets must follow this server from now on, re-provision them and"
+              + " bring the service online with -from-event and this server's GTID position.");
+    }
+    if (now.gtids().size() > 1) {
+      return new Verdict(
+          Kind.STOP,
+          null,
+          found
+              + ". The server has that transaction, but it logs several GTID domains ("
+              + now.text()
+              + ") and this service knows only the GTID of its last transaction, which fixes the"
+              + " position in domain "
+              + last.domain()
+              + " alone. Bring the service online with -from-event and the GTID position the"
+              + " targets hold (for a MariaDB target, its gtid_slave_pos after this service), in"
+              + " which domain "
+              + last.domain()
+              + " is "
+              + last.text()
+              + ".");
+    }
+    return new Verdict(
+        Kind.MOVED,
+        new MariaDbGtidPosition(java.util.List.of(last)),
+        found + "; the server has that transaction, so the service resumes after it by GTID");
+  }
+
+  /** The GTID state a file and offset stand for on the server, or null if they are no place. */
+  private static String gtidStateAt(SourceSettings s, BinlogPosition p) {
+    try (Connection c = SourceProbe.connect(s);
+        PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+      ps.setString(1, p.file());
+      ps.setLong(2, p.offset());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new SourceException(
+          "cannot check binlog position "
+              + p.text()
+              + " on the source at "
+              + s.address()
+              + " (BINLOG_GTID_POS): "
+              + e.getMessage(),
+          true,
+          e);
+    }
+  }
+
+  private static boolean stateEndsWith(String state, MariaDbGtid last) {
+    try {
+      return MariaDbGtidPosition.parse(state.trim())
+          .domain(last.domain())
+          .map(last::equals)
+          .orElse(false);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}
