@@ -224,4 +224,54 @@ class SourceFailoverTest {
           .contains("source.host and source.port");
     }
   }
+
+  @Test
+  void aDamagedBinlogEventIsRefusedByItsChecksumNotApplied() throws Exception {
+    SandboxServer source = db.server(1);
+    SandboxServer target = db.server(3);
+    sql(
+        source,
+        "CREATE DATABASE shop",
+        "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(40))",
+        "INSERT INTO shop.t VALUES (1, 'the value the source wrote')",
+        "FLUSH BINARY LOGS");
+    long rowsAt = -1;
+    try (Connection c = source.connect(source.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW BINLOG EVENTS IN 'binlog.000001'")) {
+      while (rs.next()) {
+        if (rs.getString("Event_type").startsWith("Write_rows")) {
+          rowsAt = rs.getLong("Pos");
+        }
+      }
+    }
+    assertThat(rowsAt).isPositive();
+    Path binlog;
+    try (java.util.stream.Stream<Path> files = Files.walk(source.dataDir())) {
+      binlog = files.filter(f -> f.endsWith("binlog.000001")).findFirst().orElseThrow();
+    }
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(binlog.toFile(), "rw")) {
+      long at = rowsAt + 19 + 12; // inside the row image: 'the value...'
+      raf.seek(at);
+      int b = raf.read();
+      raf.seek(at);
+      raf.write(b ^ 0x01);
+    }
+    try (Service service =
+        new Service(
+            ServiceFiles.load(direct("crc", source, source.port(), target)), Clock.systemUTC())) {
+      service.online(Service.OnlineOptions.NONE);
+      assertThat(service.await(Service.State.OFFLINE_ERROR, Duration.ofSeconds(30))).isTrue();
+      assertThat(service.failure().message())
+          .contains("a damaged binlog event")
+          .contains("fails its CRC32 checksum");
+      assertThat(
+              value(
+                  target,
+                  "SELECT COUNT(*) FROM information_schema.TABLES WHERE"
+                      + " TABLE_SCHEMA = 'shop' AND TABLE_NAME = 't'"))
+          .isEqualTo("1");
+      assertThat(value(target, "SELECT COUNT(*) FROM shop.t")).isEqualTo("0");
+    }
+  }
 }

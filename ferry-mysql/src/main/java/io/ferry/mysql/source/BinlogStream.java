@@ -388,9 +388,18 @@ public final class BinlogStream implements AutoCloseable {
     @Override
     public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
       // The client would skip the event and go on: Ferry never skips. End the stream.
+      Throwable cause = ex;
+      while (cause.getCause() != null
+          && !(cause instanceof RawEventDeserializer.ChecksumException)) {
+        cause = cause.getCause();
+      }
+      String what =
+          cause instanceof RawEventDeserializer.ChecksumException
+              ? "a damaged binlog event from "
+              : "cannot decode a binlog event from ";
       fail(
           new SourceException(
-              "cannot decode a binlog event from "
+              what
                   + settings.address()
                   + " near "
                   + c.getBinlogFilename()

@@ -1,6 +1,7 @@
 package io.ferry.mysql.source;
 
 import com.github.shyiko.mysql.binlog.event.ByteArrayEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventHeader;
 import com.github.shyiko.mysql.binlog.event.deserialization.ChecksumType;
@@ -9,9 +10,10 @@ import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
- * The client's event deserializer, except that table maps are handed over as raw bytes without the
- * client also parsing them for itself (Ferry parses them; the client's own rows decoding, which
- * needs them, is not used). Used by the client's one thread.
+ * The client's event deserializer, except that every event's CRC32 checksum is verified first, and
+ * table maps are handed over as raw bytes without the client also parsing them for itself (Ferry
+ * parses them; the client's own rows decoding, which needs them, is not used). Used by the client's
+ * one thread.
  */
 final class RawEventDeserializer extends EventDeserializer {
   private int checksumLength;
@@ -26,6 +28,73 @@ final class RawEventDeserializer extends EventDeserializer {
   /** Follows a format description event's checksum type (binlog files may differ). */
   void formatDescription(ChecksumType checksumType) {
     checksumLength = checksumType.getLength();
+  }
+
+  /**
+   * Verifies the event's CRC32 checksum when the binlog has them, before the event is decoded: the
+   * connector would read and drop it unchecked, and a damaged byte in a row would be applied.
+   */
+  @Override
+  public Event nextEvent(ByteArrayInputStream in) throws IOException {
+    if (checksumLength != 4) {
+      return super.nextEvent(in);
+    }
+    // The client hands over the socket's stream positioned at the event: read exactly the event
+    // (its length is in its header), check it, and decode it from those bytes.
+    byte[] header = in.read(19);
+    int size = littleEndian(header, 9);
+    if (size < 19 || size > (1 << 30)) {
+      throw new ChecksumException(
+          "a binlog event announces " + Integer.toUnsignedString(size) + " bytes: not an event");
+    }
+    byte[] event = new byte[size];
+    System.arraycopy(header, 0, event, 0, 19);
+    in.fill(event, 19, size - 19);
+    verify(event);
+    return super.nextEvent(new ByteArrayInputStream(event));
+  }
+
+  private static void verify(byte[] event) throws IOException {
+    if (event.length < 19 + 4) {
+      return; // not an event with a header and a checksum
+    }
+    int type = event[4] & 0xff;
+    if (type == 27) {
+      return; // a heartbeat: generated on the fly, not a binlog event
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(event, 0, event.length - 4);
+    long stored = littleEndian(event, event.length - 4) & 0xffffffffL;
+    if (crc.getValue() != stored) {
+      throw new ChecksumException(
+          "the binlog event of type "
+              + type
+              + " ending at offset "
+              + (littleEndian(event, 13) & 0xffffffffL)
+              + " fails its CRC32 checksum (stored "
+              + Long.toHexString(stored)
+              + ", computed "
+              + Long.toHexString(crc.getValue())
+              + "): the source's binlog is damaged there, or the bytes were changed on the way."
+              + " Nothing of it was applied. Check the file on the source (mariadb-binlog"
+              + " --verify-binlog-checksum); restore the source or re-provision the targets from it");
+    }
+  }
+
+  private static int littleEndian(byte[] b, int at) {
+    return (b[at] & 0xff)
+        | (b[at + 1] & 0xff) << 8
+        | (b[at + 2] & 0xff) << 16
+        | (b[at + 3] & 0xff) << 24;
+  }
+
+  /** An event whose checksum does not match its bytes. */
+  static final class ChecksumException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ChecksumException(String message) {
+      super(message);
+    }
   }
 
   @Override
