@@ -48,6 +48,8 @@ ensure_packages() {
       mariadb)
         command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || want+=(mariadb-server)
         command -v mariadb >/dev/null 2>&1 || want+=(mariadb-client)
+        # the sandbox makes certificates for servers with TLS on (tests of Ferry's TLS settings)
+        command -v openssl >/dev/null 2>&1 || want+=(openssl)
         ;;
       postgresql)
         compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || want+=(postgresql)

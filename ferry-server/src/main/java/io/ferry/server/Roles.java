@@ -19,6 +19,7 @@ import io.ferry.core.pipeline.ThlStore;
 import io.ferry.core.thl.Thl;
 import io.ferry.core.thl.ThlSettings;
 import io.ferry.mysql.BinlogExtractor;
+import io.ferry.mysql.DbTls;
 import io.ferry.mysql.ExtractorSettings;
 import io.ferry.mysql.apply.ApplierSettings;
 import io.ferry.mysql.apply.MySqlApplier;
@@ -244,7 +245,14 @@ final class Roles {
             ? c.get(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
             : defaultReplicaServerId(c.name(), c.get(ServiceSettings.SOURCE_PORT)),
         c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
-        c.get(ServiceSettings.SOURCE_HEARTBEAT));
+        c.get(ServiceSettings.SOURCE_HEARTBEAT),
+        new DbTls(
+            DbTls.Mode.parse(c.get(ServiceSettings.SOURCE_TLS)),
+            c.isSet(ServiceSettings.SOURCE_TLS_CA) ? c.path(ServiceSettings.SOURCE_TLS_CA) : null,
+            c.isSet(ServiceSettings.SOURCE_TLS_KEYSTORE)
+                ? c.path(ServiceSettings.SOURCE_TLS_KEYSTORE)
+                : null,
+            c.get(ServiceSettings.SOURCE_TLS_KEYSTORE_PASSWORD)));
   }
 
   /**
@@ -264,7 +272,14 @@ final class Roles {
         c.get(ServiceSettings.TARGET_PORT),
         c.get(ServiceSettings.TARGET_USER),
         c.get(ServiceSettings.TARGET_PASSWORD),
-        null);
+        null,
+        new DbTls(
+            DbTls.Mode.parse(c.get(ServiceSettings.TARGET_TLS)),
+            c.isSet(ServiceSettings.TARGET_TLS_CA) ? c.path(ServiceSettings.TARGET_TLS_CA) : null,
+            c.isSet(ServiceSettings.TARGET_TLS_KEYSTORE)
+                ? c.path(ServiceSettings.TARGET_TLS_KEYSTORE)
+                : null,
+            c.get(ServiceSettings.TARGET_TLS_KEYSTORE_PASSWORD)));
   }
 
   static MySqlApplier applier(ServiceConfig c, Clock clock) {

@@ -17,7 +17,6 @@ import io.ferry.mysql.sql.Secrets;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
@@ -421,8 +420,14 @@ public final class MySqlApplier implements Applier {
     props.setProperty("password", target.password());
     Connection c;
     try {
-      c = DriverManager.getConnection(target.jdbcUrl(), props);
+      c = target.tls().connect(target.jdbcUrl(), props);
     } catch (SQLException e) {
+      String tls = io.ferry.mysql.DbTls.refusal(e);
+      if (tls != null) {
+        // 2026 (SSL connection error): a server error code, so it is not retried as a network one
+        throw new SQLException(
+            target.tls().explain("target", target.address(), tls), "HY000", 2026, e);
+      }
       String why =
           e.getErrorCode() == 1045
               ? "access denied for user '" + target.user() + "': check the target's password"

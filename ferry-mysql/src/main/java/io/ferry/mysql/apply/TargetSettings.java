@@ -1,5 +1,6 @@
 package io.ferry.mysql.apply;
 
+import io.ferry.mysql.DbTls;
 import java.time.Duration;
 
 /**
@@ -11,9 +12,10 @@ import java.time.Duration;
  *     schema; BINLOG ADMIN or SUPER to keep applied changes out of the target's binlog)
  * @param password that account's password
  * @param connectTimeout how long to wait for a connection
+ * @param tls TLS towards the target ({@link DbTls#OFF} for plain TCP)
  */
 public record TargetSettings(
-    String host, int port, String user, String password, Duration connectTimeout) {
+    String host, int port, String user, String password, Duration connectTimeout, DbTls tls) {
 
   public TargetSettings {
     if (host == null || host.isBlank()) {
@@ -27,10 +29,15 @@ public record TargetSettings(
     }
     password = password == null ? "" : password;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    tls = tls == null ? DbTls.OFF : tls;
   }
 
   public static TargetSettings of(String host, int port, String user, String password) {
-    return new TargetSettings(host, port, user, password, null);
+    return new TargetSettings(host, port, user, password, null, null);
+  }
+
+  public TargetSettings withTls(DbTls t) {
+    return new TargetSettings(host, port, user, password, connectTimeout, t);
   }
 
   public String address() {
@@ -40,15 +47,15 @@ public record TargetSettings(
   /**
    * The JDBC URL: server-side prepared statements (values travel in the binary protocol, exact),
    * batches pipelined statement by statement (so a failing row is known exactly, where bulk inserts
-   * only say the batch failed), LOAD DATA LOCAL for replicated LOAD DATA, no TLS on plain
-   * sandboxes.
+   * only say the batch failed), LOAD DATA LOCAL for replicated LOAD DATA. TLS is set by {@link
+   * DbTls#connect}.
    */
   public String jdbcUrl() {
     return "jdbc:mariadb://"
         + host
         + ":"
         + port
-        + "/?sslMode=disable&useServerPrepStmts=true&allowMultiQueries=true"
+        + "/?useServerPrepStmts=true&allowMultiQueries=true"
         + "&allowLocalInfile=true"
         + "&prepStmtCacheSize=500&connectTimeout="
         + connectTimeout.toMillis();

@@ -97,7 +97,7 @@ public final class BinlogStream implements AutoCloseable {
     client.setConnectTimeout(settings.connectTimeout().toMillis());
     client.setHeartbeatInterval(settings.heartbeat().toMillis());
     client.setUseSendAnnotateRowsEvent(true);
-    client.setSSLMode(com.github.shyiko.mysql.binlog.network.SSLMode.DISABLED);
+    settings.tls().configure(client);
     deserializer = new RawEventDeserializer();
     for (EventType type : RAW) {
       deserializer.setEventDataDeserializer(type, new ByteArrayEventDataDeserializer());

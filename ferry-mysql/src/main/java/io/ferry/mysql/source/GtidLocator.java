@@ -5,7 +5,6 @@ import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
-import com.github.shyiko.mysql.binlog.network.SSLMode;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.MariaDbGtidPosition;
@@ -109,7 +108,7 @@ public final class GtidLocator {
     client.setServerId(s.replicaServerId());
     client.setKeepAlive(false);
     client.setConnectTimeout(s.connectTimeout().toMillis());
-    client.setSSLMode(SSLMode.DISABLED);
+    s.tls().configure(client);
     client.setGtidSet(gtids.text());
     CompletableFuture<BinlogPosition> found = new CompletableFuture<>();
     String[] file = new String[1];

@@ -2,7 +2,6 @@ package io.ferry.mysql.source;
 
 import io.ferry.core.position.BinlogPosition;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -27,7 +26,7 @@ public final class SourceProbe {
     props.setProperty("user", s.user());
     props.setProperty("password", s.password());
     try {
-      return DriverManager.getConnection(s.jdbcUrl(), props);
+      return s.tls().connect(s.jdbcUrl(), props);
     } catch (SQLException e) {
       throw connectionFailure(s, e);
     }
@@ -69,6 +68,10 @@ public final class SourceProbe {
   }
 
   static SourceException connectionFailure(SourceSettings s, SQLException e) {
+    String tls = io.ferry.mysql.DbTls.refusal(e);
+    if (tls != null) {
+      return new SourceException(s.tls().explain("source", s.address(), tls), false, e);
+    }
     if (e.getErrorCode() == 1045) {
       return new SourceException(
           "access denied for user '"

@@ -1,5 +1,6 @@
 package io.ferry.mysql.source;
 
+import io.ferry.mysql.DbTls;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,7 @@ import java.time.Duration;
  *     source's replicas
  * @param connectTimeout how long to wait for a connection
  * @param heartbeat how often the source sends a heartbeat when it has nothing to send
+ * @param tls TLS towards the source, for SQL and the binlog stream ({@link DbTls#OFF}: plain)
  */
 public record SourceSettings(
     String host,
@@ -21,7 +23,8 @@ public record SourceSettings(
     String password,
     long replicaServerId,
     Duration connectTimeout,
-    Duration heartbeat) {
+    Duration heartbeat,
+    DbTls tls) {
 
   public SourceSettings {
     if (host == null || host.isBlank()) {
@@ -37,6 +40,7 @@ public record SourceSettings(
     password = password == null ? "" : password;
     connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
     heartbeat = heartbeat == null ? Duration.ofSeconds(5) : heartbeat;
+    tls = tls == null ? DbTls.OFF : tls;
     if (heartbeat.toMillis() < 100) {
       throw new IllegalArgumentException(
           "the source heartbeat interval must be at least 100 ms, not " + heartbeat.toMillis());
@@ -45,16 +49,21 @@ public record SourceSettings(
 
   public static SourceSettings of(String host, int port, String user, String password) {
     return new SourceSettings(
-        host, port, user, password, 0xFE77_0000L + (port & 0xFFFF), null, null);
+        host, port, user, password, 0xFE77_0000L + (port & 0xFFFF), null, null, null);
   }
 
   public SourceSettings withReplicaServerId(long id) {
-    return new SourceSettings(host, port, user, password, id, connectTimeout, heartbeat);
+    return new SourceSettings(host, port, user, password, id, connectTimeout, heartbeat, tls);
   }
 
   public SourceSettings withHeartbeat(Duration interval) {
     return new SourceSettings(
-        host, port, user, password, replicaServerId, connectTimeout, interval);
+        host, port, user, password, replicaServerId, connectTimeout, interval, tls);
+  }
+
+  public SourceSettings withTls(DbTls t) {
+    return new SourceSettings(
+        host, port, user, password, replicaServerId, connectTimeout, heartbeat, t);
   }
 
   /**
@@ -79,7 +88,7 @@ public record SourceSettings(
         + host
         + ":"
         + port
-        + "/?sslMode=disable&connectTimeout="
+        + "/?connectTimeout="
         + connectTimeout.toMillis()
         + "&socketTimeout=300000";
   }

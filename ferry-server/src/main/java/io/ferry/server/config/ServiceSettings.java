@@ -115,6 +115,49 @@ public final class ServiceSettings {
           true,
           "That account's password.");
 
+  public static final Setting<String> SOURCE_TLS =
+      add(
+          "source.tls",
+          SettingType.oneOf("off", "preferred", "required", "verify-ca", "verify-full"),
+          "preferred",
+          false,
+          READS_BINLOG,
+          false,
+          "TLS towards the source (SQL and, for a source, the binlog stream): off; preferred (when"
+              + " the server offers it, unverified); required (unverified); verify-ca (signed by"
+              + " source.tls.ca); verify-full (and the certificate names source.host).");
+
+  public static final Setting<Path> SOURCE_TLS_CA =
+      add(
+          "source.tls.ca",
+          SettingType.PATH,
+          null,
+          false,
+          READS_BINLOG,
+          false,
+          "The PEM certificate of the CA that signed the source's (default: the JVM's trusted CAs).");
+
+  public static final Setting<Path> SOURCE_TLS_KEYSTORE =
+      add(
+          "source.tls.keystore",
+          SettingType.PATH,
+          null,
+          false,
+          READS_BINLOG,
+          false,
+          "A PKCS12 (or .jks) key store with Ferry's client certificate, for a source that requires"
+              + " one.");
+
+  public static final Setting<String> SOURCE_TLS_KEYSTORE_PASSWORD =
+      add(
+          "source.tls.keystore-password",
+          SettingType.STRING,
+          "",
+          false,
+          READS_BINLOG,
+          true,
+          "The key store's password.");
+
   public static final Setting<Long> SOURCE_REPLICA_SERVER_ID =
       add(
           "source.replica-server-id",
@@ -262,6 +305,49 @@ public final class ServiceSettings {
           APPLIES,
           true,
           "That account's password.");
+
+  public static final Setting<String> TARGET_TLS =
+      add(
+          "target.tls",
+          SettingType.oneOf("off", "preferred", "required", "verify-ca", "verify-full"),
+          "preferred",
+          false,
+          APPLIES,
+          false,
+          "TLS towards the target (SQL and, for a source, the binlog stream): off; preferred (when"
+              + " the server offers it, unverified); required (unverified); verify-ca (signed by"
+              + " target.tls.ca); verify-full (and the certificate names target.host).");
+
+  public static final Setting<Path> TARGET_TLS_CA =
+      add(
+          "target.tls.ca",
+          SettingType.PATH,
+          null,
+          false,
+          APPLIES,
+          false,
+          "The PEM certificate of the CA that signed the target's (default: the JVM's trusted CAs).");
+
+  public static final Setting<Path> TARGET_TLS_KEYSTORE =
+      add(
+          "target.tls.keystore",
+          SettingType.PATH,
+          null,
+          false,
+          APPLIES,
+          false,
+          "A PKCS12 (or .jks) key store with Ferry's client certificate, for a target that requires"
+              + " one.");
+
+  public static final Setting<String> TARGET_TLS_KEYSTORE_PASSWORD =
+      add(
+          "target.tls.keystore-password",
+          SettingType.STRING,
+          "",
+          false,
+          APPLIES,
+          true,
+          "The key store's password.");
 
   public static final Setting<Boolean> TARGET_LOG_TO_BINLOG =
       add(
