@@ -19,14 +19,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The seeds' catch-up test. A source and three replicas with identical durable settings
- * (innodb_flush_log_at_trx_commit=1, sync_binlog=1, binlog on) start from the same data; with the
- * replicas stopped, sysbench write workloads across 30 schemas fill the source's binlog; then each
- * replica catches up in turn: (a) MariaDB's own replication, single-threaded, (b) MariaDB's own
- * parallel replication (4 threads, optimistic), (c) Ferry (master and slave services, one apply
- * channel, block commit). Prints transactions/s and the ratios to (a). Then, with sysbench at a
- * steady 1,000 transactions/s, measures master-commit → replica-commit lag (p50, p99) of native
- * replication and of Ferry in the same run. Not a test: it prints figures.
+ * The seeds' catch-up test, like with like. A source and four replicas with identical durable
+ * settings (innodb_flush_log_at_trx_commit=1, sync_binlog=1, binlog on, and every replica logs what
+ * it applies: log-slave-updates for the native ones, target.log-to-binlog for Ferry's) start from
+ * the same data; with the replicas stopped, sysbench write workloads across 30 schemas fill the
+ * source's binlog; then each replica catches up in turn: (a) MariaDB's own replication,
+ * single-threaded, (b) MariaDB's own parallel replication (4 threads, optimistic), (c) Ferry
+ * (master and slave services, one apply channel, block commit), (d) the same Ferry with blocks of
+ * one transaction (what the apply path does alone). Native progress is polled on one connection,
+ * like Ferry's. Prints transactions/s, the ratios to (a), where Ferry's applying stage spends its
+ * time, and the settings and file system of the run. Then, with sysbench at a steady 1,000
+ * transactions/s, measures source-commit → replica-visible lag (p50, p99) of native replication and
+ * of Ferry in the same run. Not a test: it prints figures.
  */
 public final class ApplyBenchmark {
   private ApplyBenchmark() {}
@@ -49,13 +53,14 @@ public final class ApplyBenchmark {
     try {
       Sandbox sandbox =
           sandboxes.create(
-              SandboxSpec.mariadb("apply", 4)
+              SandboxSpec.mariadb("apply", 5)
                   .withOptions(
                       List.of(
                           "innodb_buffer_pool_size=256M",
                           "innodb_flush_log_at_trx_commit=1",
                           "sync_binlog=1",
                           "max_binlog_size=1G")));
+      printSettings(sandbox, home);
       new Run(sandbox, schemas, home).catchUp(seconds).lag(lagSeconds);
     } finally {
       for (Sandbox s : sandboxes.list()) {
@@ -65,11 +70,43 @@ public final class ApplyBenchmark {
     }
   }
 
+  /** The durability settings every server runs with, as they report them, and the file system. */
+  private static void printSettings(Sandbox sandbox, Path home) throws Exception {
+    SandboxServer one = sandbox.server(2);
+    try (Connection c = one.connect(one.root(), "");
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT @@version, @@innodb_flush_log_at_trx_commit, @@sync_binlog, @@log_bin,"
+                    + " @@log_slave_updates, @@binlog_format, @@innodb_buffer_pool_size")) {
+      rs.next();
+      System.out.printf(
+          Locale.ROOT,
+          "servers: MariaDB %s, innodb_flush_log_at_trx_commit=%s, sync_binlog=%s, log_bin=%s,"
+              + " log_slave_updates=%s, binlog_format=%s, buffer pool %d MB (all five alike)%n",
+          rs.getString(1),
+          rs.getString(2),
+          rs.getString(3),
+          rs.getString(4),
+          rs.getString(5),
+          rs.getString(6),
+          rs.getLong(7) >> 20);
+    }
+    String fs = Files.getFileStore(home).type();
+    System.out.printf(
+        "data directories and Ferry's THL: %s (file system %s%s); %d cores%n%n",
+        home,
+        fs,
+        fs.equals("tmpfs") ? ": in memory, fsync costs nothing" : ": on disk, fsync is real",
+        Runtime.getRuntime().availableProcessors());
+  }
+
   private static final class Run {
     private final SandboxServer source;
     private final SandboxServer single;
     private final SandboxServer parallel;
     private final SandboxServer ferry;
+    private final SandboxServer ferryOne;
     private final int schemas;
     private final Path work;
     private final Sysbench sysbench = new Sysbench("oltp_write_only", 1, 1000, 1);
@@ -81,6 +118,7 @@ public final class ApplyBenchmark {
       this.single = sandbox.server(2);
       this.parallel = sandbox.server(3);
       this.ferry = sandbox.server(4);
+      this.ferryOne = sandbox.server(5);
       this.schemas = schemas;
       this.work = work;
     }
@@ -103,12 +141,13 @@ public final class ApplyBenchmark {
       }
       BinlogPosition start = head();
       System.out.println("provisioning the three replicas with the same data ...");
-      for (SandboxServer r : List.of(single, parallel, ferry)) {
+      for (SandboxServer r : List.of(single, parallel, ferry, ferryOne)) {
         NativeReplica n = new NativeReplica(r);
         n.pointAt(source, origin);
         n.start();
         n.await(start);
         n.forget();
+        n.close();
       }
       System.out.printf(
           "running oltp_write_only on %d schemas for %d s, replicas stopped ...%n",
@@ -141,26 +180,56 @@ public final class ApplyBenchmark {
       nativeParallel.await(end);
       double b = (System.nanoTime() - t0) / 1e9;
       nativeParallel.forget();
+      nativeParallel.close();
 
       pair =
           new FerryPair(
-              work.resolve("ferry"), "bench", source, start, ferry, freePort(), 200, "500ms");
-      t0 = System.nanoTime();
-      pair.online();
-      pair.await(end);
-      double c = (System.nanoTime() - t0) / 1e9;
+              work.resolve("ferry"), "bench", source, start, ferry, freePort(), 200, "500ms", true);
+      double c;
+      StackSampler sampler = new StackSampler(List.of("-thl-to-target", "-binlog-to-thl"));
+      try {
+        t0 = System.nanoTime();
+        pair.online();
+        pair.await(end);
+        c = (System.nanoTime() - t0) / 1e9;
+      } finally {
+        sampler.stop();
+      }
+      System.out.println("Ferry (c), sampled every 5 ms while it caught up:");
+      sampler.print(8);
+      System.out.println();
+
+      double d;
+      try (FerryPair one =
+          new FerryPair(
+              work.resolve("ferry-one"),
+              "one",
+              source,
+              start,
+              ferryOne,
+              freePort(),
+              1,
+              "1ms",
+              true)) {
+        t0 = System.nanoTime();
+        one.online();
+        one.await(end);
+        d = (System.nanoTime() - t0) / 1e9;
+      }
 
       double ra = transactions / a;
       double rb = transactions / b;
       double rc = transactions / c;
+      double rd = transactions / d;
       System.out.printf(
           Locale.ROOT,
-          "catch-up of %,d transactions (durable replicas: flush_log_at_trx_commit=1,"
-              + " sync_binlog=1)%n"
-              + "  (a) MariaDB replication, single-threaded      %6.2f s  %,9.0f tx/s  1.00%n"
-              + "  (b) MariaDB parallel (4 threads, optimistic)  %6.2f s  %,9.0f tx/s  %.2f%n"
-              + "  (c) Ferry master+slave, one channel, blocks   %6.2f s  %,9.0f tx/s  %.2f"
-              + "  [target >= 1.50]%n%n",
+          "catch-up of %,d transactions (every replica durable and logging what it applies:"
+              + " flush_log_at_trx_commit=1, sync_binlog=1, log_slave_updates / target.log-to-binlog)%n"
+              + "  (a) MariaDB replication, single-threaded        %6.2f s  %,9.0f tx/s  1.00%n"
+              + "  (b) MariaDB parallel (4 threads, optimistic)    %6.2f s  %,9.0f tx/s  %.2f%n"
+              + "  (c) Ferry master+slave, one channel, blocks 200 %6.2f s  %,9.0f tx/s  %.2f"
+              + "  [target >= 2.00]%n"
+              + "  (d) Ferry, one channel, blocks of 1             %6.2f s  %,9.0f tx/s  %.2f%n%n",
           transactions,
           a,
           ra,
@@ -169,7 +238,10 @@ public final class ApplyBenchmark {
           rb / ra,
           c,
           rc,
-          rc / ra);
+          rc / ra,
+          d,
+          rd,
+          rd / ra);
       return this;
     }
 
@@ -219,6 +291,7 @@ public final class ApplyBenchmark {
           result.get(1).count());
       pair.close();
       nativeSingle.stop();
+      nativeSingle.close();
     }
 
     private static int freePort() throws Exception {

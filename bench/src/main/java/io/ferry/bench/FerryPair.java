@@ -24,7 +24,8 @@ final class FerryPair implements AutoCloseable {
       SandboxServer replica,
       int port,
       int blockEvents,
-      String blockLatency)
+      String blockLatency,
+      boolean logToBinlog)
       throws Exception {
     Files.createDirectories(dir);
     List<String> m = new ArrayList<>();
@@ -53,6 +54,9 @@ final class FerryPair implements AutoCloseable {
     s.add("target.password = " + replica.replicator().password());
     s.add("apply.block-commit-events = " + blockEvents);
     s.add("apply.block-commit-latency = " + blockLatency);
+    // The same durability as a native replica: what Ferry applies is written to the target's
+    // binlog too (log-slave-updates), fsynced with it (sync_binlog=1).
+    s.add("target.log-to-binlog = " + logToBinlog);
     Path sf = dir.resolve(name + "_r.conf");
     Files.write(sf, s);
     master = new Service(ServiceConfig.load(mf), Clock.systemUTC());

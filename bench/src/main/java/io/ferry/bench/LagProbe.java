@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Measures replication lag as a user sees it: a probe row is committed on the source 20 times a
- * second (the time taken when the commit returns); a watcher per replica polls for it every 2 ms
- * and records when it became visible there. Lag = visible on the replica − committed on the source,
- * same machine, same clock; the polling adds up to 2 ms.
+ * second (the time taken just before the insert, so no replica can see the row earlier); a watcher
+ * per replica polls for it every 2 ms on one connection and records when it became visible there.
+ * Lag = visible on the replica − sent to the source, same machine, same clock: it includes the
+ * source's own commit (its fsyncs) for every replica alike, and the polling adds up to 2 ms.
  */
 final class LagProbe {
   /** Percentiles of one replica's lag, in milliseconds. */
@@ -78,8 +79,10 @@ final class LagProbe {
       long id = 1;
       while (System.nanoTime() < end) {
         ps.setLong(1, id);
-        ps.executeUpdate();
+        // Taken before the insert: no replica can see the row earlier, and no fast sample is
+        // lost to a watcher that sees the row before its time is recorded.
         committedAt.put(id, System.nanoTime());
+        ps.executeUpdate();
         id++;
         Thread.sleep(50);
       }

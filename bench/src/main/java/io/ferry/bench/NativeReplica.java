@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** MariaDB's own replication on a sandboxed replica, driven by SQL, for the baselines. */
-final class NativeReplica {
+final class NativeReplica implements AutoCloseable {
   private final SandboxServer replica;
+
+  /** The one connection progress is polled on (opened at the first poll). */
+  private Connection poll;
 
   NativeReplica(SandboxServer replica) {
     this.replica = replica;
@@ -53,8 +56,10 @@ final class NativeReplica {
 
   /** Whether the SQL thread has executed everything up to {@code target}; fails if it broke. */
   boolean reached(BinlogPosition target) throws SQLException {
-    try (Connection c = replica.connect(replica.root(), "");
-        Statement st = c.createStatement();
+    if (poll == null) {
+      poll = replica.connect(replica.root(), "");
+    }
+    try (Statement st = poll.createStatement();
         ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
       if (!rs.next()) {
         throw new IllegalStateException("the replica has no replication configured");
@@ -78,6 +83,14 @@ final class NativeReplica {
   void await(BinlogPosition target) throws Exception {
     while (!reached(target)) {
       Thread.sleep(5);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (poll != null) {
+      poll.close();
+      poll = null;
     }
   }
 
