@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The source fails over behind the address Ferry reads (a proxy the test moves, as a virtual IP
@@ -73,7 +75,8 @@ class SourceFailoverTest {
       AtomicReference<SandboxServer> primary,
       AtomicBoolean stop,
       AtomicInteger counter,
-      AtomicReference<Throwable> failure) {
+      AtomicReference<Throwable> failure,
+      boolean twoDomains) {
     Thread t =
         new Thread(
             () -> {
@@ -83,6 +86,9 @@ class SourceFailoverTest {
                     Statement st = c.createStatement()) {
                   while (!stop.get() && java.util.Objects.equals(primary.get(), s)) {
                     int i = counter.incrementAndGet();
+                    if (twoDomains) {
+                      st.execute("SET SESSION gtid_domain_id = " + (i % 2));
+                    }
                     st.execute("INSERT INTO shop.ledger VALUES (" + i + ", " + s.port() + ")");
                     st.execute("UPDATE shop.acct SET n = n + 1 WHERE id = " + (i % 10));
                   }
@@ -110,8 +116,10 @@ class SourceFailoverTest {
     }
   }
 
-  @Test
-  void ferryFollowsTheSourceAcrossAFailoverBehindTheSameAddress() throws Exception {
+  @ParameterizedTest(name = "two GTID domains: {0}")
+  @ValueSource(booleans = {false, true})
+  void ferryFollowsTheSourceAcrossAFailoverBehindTheSameAddress(boolean twoDomains)
+      throws Exception {
     SandboxServer first = db.server(1);
     SandboxServer second = db.server(2);
     SandboxServer target = db.server(3);
@@ -148,7 +156,7 @@ class SourceFailoverTest {
                 ServiceFiles.load(direct("follow", first, proxy.port(), target)),
                 Clock.systemUTC())) {
       service.online(Service.OnlineOptions.NONE);
-      Thread w = writer(primary, stop, counter, failure);
+      Thread w = writer(primary, stop, counter, failure, twoDomains);
       Thread.sleep(3000);
 
       // The first server stops taking writes; the second has everything, and is promoted.
@@ -167,7 +175,12 @@ class SourceFailoverTest {
 
       stop.set(false);
       primary.set(second);
-      w = writer(primary, stop, counter, failure);
+      if (twoDomains) {
+        assertThat(service.status().appliedNativePosition())
+            .as("the position carries the whole GTID state")
+            .matches(".*;0-\\d+-\\d+,1-\\d+-\\d+$");
+      }
+      w = writer(primary, stop, counter, failure, twoDomains);
       Thread.sleep(3000);
       stop.set(true);
       w.join();

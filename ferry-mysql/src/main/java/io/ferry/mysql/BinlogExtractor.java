@@ -110,6 +110,7 @@ public final class BinlogExtractor implements Extractor {
             history == null ? null : history::ddl);
     assembler.heartbeatSchema(settings.heartbeatSchema());
     assembler.startAt(start);
+    trackGtidState(start);
     openStream(start);
     LOG.info(
         "reading the binlog of {} ({}, binlog_format={}, binlog_row_metadata={}) from {}",
@@ -144,6 +145,22 @@ public final class BinlogExtractor implements Extractor {
     covered = gtids;
     LOG.info("GTID position {} is read from binlog {} on", gtids.text(), p.text());
     return p;
+  }
+
+  /**
+   * Gives the assembler the GTID state where reading starts (MariaDB): after a GTID start, that
+   * position; else what the source says the file and offset stand for. Positions then carry the
+   * whole state when the source has several domains.
+   */
+  private void trackGtidState(BinlogPosition start) {
+    if (!info.mariaDb() || start.state() != null) {
+      return;
+    }
+    if (covered instanceof MariaDbGtidPosition gtids) {
+      assembler.trackGtidState(gtids);
+    } else {
+      assembler.trackGtidState(SourceIdentity.stateAt(source, start));
+    }
   }
 
   /** Whether a transaction was covered by the GTID position the stream started after. */
@@ -283,6 +300,7 @@ public final class BinlogExtractor implements Extractor {
         BinlogPosition at = follow(resume);
         if (!at.equals(resume)) {
           assembler.startAt(at);
+          trackGtidState(at);
         }
         openStream(at);
         LOG.info("reconnected to {} at {}", source.address(), at.text());

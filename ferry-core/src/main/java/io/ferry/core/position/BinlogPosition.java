@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * A MariaDB/MySQL binlog coordinate: file name and byte offset, with the transaction's GTID when
- * the server has one. Ordered by the file's numeric extension, then the offset. Immutable.
+ * the server has one, and, on a MariaDB source with several GTID domains, the whole GTID state
+ * there (the last GTID of every domain: what a replica that has read up to here has). Ordered by
+ * the file's numeric extension, then the offset. Immutable.
  */
 public final class BinlogPosition implements NativePosition {
   public static final String KIND = "binlog";
@@ -12,6 +14,7 @@ public final class BinlogPosition implements NativePosition {
   private final String file;
   private final long offset;
   private final NativePosition gtid;
+  private final MariaDbGtidPosition state;
   private String text;
 
   /**
@@ -20,6 +23,14 @@ public final class BinlogPosition implements NativePosition {
    * @param gtid the transaction's GTID ({@link MariaDbGtid} or {@link MySqlGtid}), or null
    */
   public BinlogPosition(String file, long offset, NativePosition gtid) {
+    this(file, offset, gtid, null);
+  }
+
+  /**
+   * @param state the GTID state at this position (MariaDB, several domains), or null; only with a
+   *     MariaDB GTID, whose domain it ends with
+   */
+  public BinlogPosition(String file, long offset, NativePosition gtid, MariaDbGtidPosition state) {
     if (file == null || file.isEmpty() || file.contains(":") || file.contains(";")) {
       throw new IllegalArgumentException("invalid binlog file name '" + file + "'");
     }
@@ -29,9 +40,15 @@ public final class BinlogPosition implements NativePosition {
     if (gtid != null && !(gtid instanceof MariaDbGtid) && !(gtid instanceof MySqlGtid)) {
       throw new IllegalArgumentException("a binlog position's GTID must be a single GTID");
     }
+    if (state != null
+        && !(gtid instanceof MariaDbGtid g && state.domain(g.domain()).equals(Optional.of(g)))) {
+      throw new IllegalArgumentException(
+          "a binlog position's GTID state must end with its GTID in its domain: " + state.text());
+    }
     this.file = file;
     this.offset = offset;
     this.gtid = gtid;
+    this.state = state;
   }
 
   public String file() {
@@ -47,17 +64,23 @@ public final class BinlogPosition implements NativePosition {
     return gtid;
   }
 
+  /** The whole GTID state here (MariaDB with several domains), or null. */
+  public MariaDbGtidPosition state() {
+    return state;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof BinlogPosition b
         && b.offset == offset
         && b.file.equals(file)
-        && java.util.Objects.equals(b.gtid, gtid);
+        && java.util.Objects.equals(b.gtid, gtid)
+        && java.util.Objects.equals(b.state, state);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(file, offset, gtid);
+    return java.util.Objects.hash(file, offset, gtid, state);
   }
 
   public BinlogPosition(String file, long offset) {
@@ -69,12 +92,18 @@ public final class BinlogPosition implements NativePosition {
     return KIND;
   }
 
-  /** {@code file:offset}, or {@code file:offset;gtid} when the GTID is known. */
+  /**
+   * {@code file:offset}, or {@code file:offset;gtid} when the GTID is known, or {@code
+   * file:offset;gtid;state} with the GTID state.
+   */
   @Override
   public String text() {
     String t = text;
     if (t == null) {
       t = gtid == null ? file + ":" + offset : file + ":" + offset + ";" + gtid.text();
+      if (state != null) {
+        t += ";" + state.text();
+      }
       text = t;
     }
     return t;
@@ -83,10 +112,16 @@ public final class BinlogPosition implements NativePosition {
   public static BinlogPosition parse(String text) {
     String coordinate = text;
     NativePosition gtid = null;
+    MariaDbGtidPosition state = null;
     int semi = text.indexOf(';');
     if (semi >= 0) {
       coordinate = text.substring(0, semi);
       String g = text.substring(semi + 1);
+      int second = g.indexOf(';');
+      if (second >= 0) {
+        state = MariaDbGtidPosition.parse(g.substring(second + 1));
+        g = g.substring(0, second);
+      }
       gtid = g.indexOf(':') < 0 ? MariaDbGtid.parse(g) : MySqlGtid.parse(g);
     }
     int colon = coordinate.lastIndexOf(':');
@@ -98,7 +133,8 @@ public final class BinlogPosition implements NativePosition {
       return new BinlogPosition(
           coordinate.substring(0, colon),
           Long.parseLong(coordinate, colon + 1, coordinate.length(), 10),
-          gtid);
+          gtid,
+          state);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "cannot read '" + text + "' as a binlog position: the offset is not a number", e);

@@ -17,6 +17,11 @@ class NativePositionTest {
             new BinlogPosition("mysql-bin.000012", 4),
             new BinlogPosition("binlog.000003", 1234, new MariaDbGtid(0, 101, 55)),
             new BinlogPosition("binlog.000003", 1234, new MySqlGtid(U, 7)),
+            new BinlogPosition(
+                "binlog.000003",
+                1234,
+                new MariaDbGtid(1, 101, 55),
+                MariaDbGtidPosition.parse("0-101-9,1-101-55,4-7-2")),
             new MariaDbGtid(1, 2, 3),
             MariaDbGtidPosition.parse("0-1-10,2-5-7"),
             new MySqlGtid(U, 42),
@@ -27,6 +32,18 @@ class NativePositionTest {
       assertThat(NativePosition.parse(p.kind(), p.text())).isEqualTo(p);
       assertThat(NativePosition.parseAny(p.kind() + ":" + p.text())).isEqualTo(p);
     }
+  }
+
+  @Test
+  void aBinlogPositionsGtidStateEndsWithItsGtid() {
+    assertThatThrownBy(
+            () ->
+                new BinlogPosition(
+                    "binlog.000001",
+                    4,
+                    new MariaDbGtid(1, 101, 55),
+                    MariaDbGtidPosition.parse("0-101-9,1-101-54")))
+        .hasMessageContaining("must end with its GTID");
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.ferry.core.event.TransactionHeader;
 import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.MariaDbGtid;
+import io.ferry.core.position.MariaDbGtidPosition;
 import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Charsets;
@@ -79,6 +80,14 @@ public final class TransactionAssembler {
   private boolean explicitBegin;
 
   private NativePosition gtid;
+
+  /**
+   * MariaDB: the GTID state before the open transaction (the last GTID of every domain), kept from
+   * where reading started; null when unknown. Positions carry it when it has several domains, so
+   * that a failover can resume exactly across domains.
+   */
+  private MariaDbGtidPosition gtidState;
+
   private long originServerId;
   private long commitMicros;
   private final List<Change> changes = new ArrayList<>();
@@ -125,7 +134,13 @@ public final class TransactionAssembler {
   public void startAt(BinlogPosition position) {
     file = position.file();
     lastEnd = position;
+    gtidState = position.state();
     reset();
+  }
+
+  /** The GTID state where reading starts (from the source, or a GTID start), or null. */
+  public void trackGtidState(MariaDbGtidPosition state) {
+    gtidState = state;
   }
 
   /** The end of the last complete transaction handed out (where a reconnect resumes). */
@@ -275,7 +290,12 @@ public final class TransactionAssembler {
   }
 
   private BinlogPosition position(EventHeaderV4 h) {
-    return new BinlogPosition(file, h.getNextPosition(), gtid);
+    MariaDbGtidPosition after = null;
+    if (gtidState != null && gtid instanceof MariaDbGtid g) {
+      MariaDbGtidPosition s = gtidState.with(g);
+      after = s.gtids().size() > 1 ? s : null;
+    }
+    return new BinlogPosition(file, h.getNextPosition(), gtid, after);
   }
 
   private void begin(EventHeaderV4 h) {
@@ -526,6 +546,9 @@ public final class TransactionAssembler {
     }
     Transaction t = build(h, true);
     lastEnd = position(h);
+    if (gtidState != null && gtid instanceof MariaDbGtid g) {
+      gtidState = gtidState.with(g);
+    }
     reset();
     return t;
   }

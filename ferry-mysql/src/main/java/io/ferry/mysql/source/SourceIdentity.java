@@ -130,14 +130,15 @@ public final class SourceIdentity {
               + "; or, if the targets must follow this server from now on, re-provision them and"
               + " bring the service online with -from-event and this server's GTID position.");
     }
-    if (now.gtids().size() > 1) {
+    if (stored.state() == null && now.gtids().size() > 1) {
       return new Verdict(
           Kind.STOP,
           null,
           found
               + ". The server has that transaction, but it logs several GTID domains ("
               + now.text()
-              + ") and this service knows only the GTID of its last transaction, which fixes the"
+              + ") and the stored position carries only the GTID of its last transaction (it was"
+              + " read when the source had one domain, or by an older Ferry), which fixes the"
               + " position in domain "
               + last.domain()
               + " alone. Bring the service online with -from-event and the GTID position the"
@@ -148,13 +149,51 @@ public final class SourceIdentity {
               + last.text()
               + ".");
     }
+    // The position's whole GTID state when the source had several domains, else its one GTID
+    // (then the state had that one domain only).
+    MariaDbGtidPosition resume =
+        stored.state() != null ? stored.state() : new MariaDbGtidPosition(java.util.List.of(last));
+    for (MariaDbGtid g : resume.gtids()) {
+      Optional<MariaDbGtid> there = now.domain(g.domain());
+      if (there.isEmpty() || there.get().sequence() < g.sequence()) {
+        return new Verdict(
+            Kind.STOP,
+            null,
+            found
+                + "; it has "
+                + last.text()
+                + ", but not "
+                + g.text()
+                + " of the GTID state this service had read ("
+                + resume.text()
+                + "; the server's is "
+                + now.text()
+                + "): a failover that lost transactions of domain "
+                + g.domain()
+                + ". Point source.host and source.port at the server that has them.");
+      }
+    }
     return new Verdict(
         Kind.MOVED,
-        new MariaDbGtidPosition(java.util.List.of(last)),
-        found + "; the server has that transaction, so the service resumes after it by GTID");
+        resume,
+        found
+            + "; the server has that transaction, so the service resumes after GTID state "
+            + resume.text());
   }
 
-  /** The GTID state a file and offset stand for on the server, or null if they are no place. */
+  /**
+   * The GTID state a file and offset stand for on a MariaDB server, or null if they are no place in
+   * its binlog.
+   */
+  public static MariaDbGtidPosition stateAt(SourceSettings s, BinlogPosition p) {
+    String text = gtidStateAt(s, p);
+    try {
+      return text == null ? null : MariaDbGtidPosition.parse(text.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private static String gtidStateAt(SourceSettings s, BinlogPosition p) {
     try (Connection c = SourceProbe.connect(s);
         PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
