@@ -147,8 +147,16 @@ public final class ThlServer implements AutoCloseable {
   static final class Refusal extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the replica may try again later (told with an ERROR frame, not REFUSE). */
+    private final boolean retriable;
+
     Refusal(String message) {
+      this(message, false);
+    }
+
+    Refusal(String message, boolean retriable) {
       super(message);
+      this.retriable = retriable;
     }
   }
 
@@ -256,10 +264,15 @@ public final class ThlServer implements AutoCloseable {
             "replica {} at {} connected; streaming from seqno {}", replica, address, nextSeqno);
         return after;
       } catch (Refusal e) {
-        LOG.warn("refused replica {} at {}: {}", replica, address, e.getMessage());
+        LOG.warn(
+            "{} replica {} at {}: {}",
+            e.retriable ? "not yet serving" : "refused",
+            replica,
+            address,
+            e.getMessage());
         w.reset();
         w.string(e.getMessage());
-        Wire.write(out, Wire.REFUSE, w);
+        Wire.write(out, e.retriable ? Wire.ERROR : Wire.REFUSE, w);
         out.flush();
         return null;
       } catch (RuntimeException e) {
@@ -305,12 +318,18 @@ public final class ThlServer implements AutoCloseable {
       }
       String replicaSide = "the replica has seqno " + seqno + " with epoch " + epoch;
       if (last.isEmpty() || seqno > last.getAsLong()) {
+        // Not yet a refusal: a master whose log was cut (a repair) extracts the cut transactions
+        // again, and the epoch check decides once it has reached the replica's seqno.
         throw new Refusal(
             replicaSide
                 + ", but this master's log "
                 + (last.isEmpty() ? "is empty" : "ends at seqno " + last.getAsLong())
-                + ": the replica is ahead of the master, so they do not share a history (is it"
-                + " pointed at the right master?)");
+                + ": the replica is ahead of the master. If the master is extracting again what"
+                + " was cut from its log, the replica waits for it (retrying); if the replica is"
+                + " pointed at the wrong master, the epoch check refuses it once that master"
+                + " reaches seqno "
+                + seqno,
+            true);
       }
       if (seqno < first.getAsLong()) {
         throw new Refusal(
@@ -335,9 +354,11 @@ public final class ThlServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new Refusal("interrupted");
       }
+      // A source position names a transaction (an opaque one, a generator's count, does not).
       if (masterEpoch != epoch
           && lastFrag
           && masterPosition != null
+          && !masterPosition.startsWith(io.ferry.core.position.OpaquePosition.KIND + ":")
           && masterPosition.equals(position)) {
         LOG.info(
             "replica {} holds seqno {} with epoch {}, this master with epoch {}, both for source"
