@@ -195,7 +195,7 @@ public final class ApplyBenchmark {
       } finally {
         sampler.stop();
       }
-      System.out.println("Ferry (c), sampled every 5 ms while it caught up:");
+      System.out.println("Ferry (c), sampled every 20 ms while it caught up:");
       sampler.print(8);
       System.out.println();
 

@@ -45,7 +45,7 @@ final class StackSampler {
         }
       }
       try {
-        Thread.sleep(5);
+        Thread.sleep(20); // light enough not to slow the run it watches
       } catch (InterruptedException e) {
         return;
       }

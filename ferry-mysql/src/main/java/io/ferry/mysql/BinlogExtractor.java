@@ -49,6 +49,12 @@ public final class BinlogExtractor implements Extractor {
    */
   private NativePosition covered;
 
+  /**
+   * MariaDB domains whose start point has been passed (a transaction not covered was read): as in
+   * MariaDB's own replication, nothing of them is passed over any more.
+   */
+  private final java.util.Set<Long> passedDomains = new java.util.HashSet<>();
+
   public BinlogExtractor(SourceSettings source, ExtractorSettings settings, Clock clock) {
     this.source = source;
     this.settings = settings;
@@ -75,6 +81,7 @@ public final class BinlogExtractor implements Extractor {
   public void seek(Checkpoint after) {
     closeStream();
     covered = null;
+    passedDomains.clear();
     info = SourceProbe.probe(source);
     SourceProbe.checkFormat(source, info, settings.requireRowFormat());
     BinlogPosition start;
@@ -143,6 +150,7 @@ public final class BinlogExtractor implements Extractor {
   private BinlogPosition startAfterGtids(NativePosition gtids) {
     BinlogPosition p = GtidLocator.locate(source, info, gtids);
     covered = gtids;
+    passedDomains.clear();
     LOG.info("GTID position {} is read from binlog {} on", gtids.text(), p.text());
     return p;
   }
@@ -171,7 +179,14 @@ public final class BinlogExtractor implements Extractor {
       return false;
     }
     if (covered instanceof MariaDbGtidPosition pos && p.gtid() instanceof MariaDbGtid g) {
-      return pos.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
+      if (passedDomains.contains(g.domain())) {
+        return false;
+      }
+      boolean before = pos.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
+      if (!before) {
+        passedDomains.add(g.domain());
+      }
+      return before;
     }
     if (covered instanceof MySqlGtidSet set && p.gtid() instanceof MySqlGtid g) {
       return set.contains(g);

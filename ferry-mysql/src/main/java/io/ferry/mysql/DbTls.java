@@ -106,18 +106,22 @@ public record DbTls(Mode mode, Path caFile, Path keyStore, String keyStorePasswo
   }
 
   /**
-   * Why the server's certificate (or the TLS handshake) was refused, if that is what failed: a CA
-   * that did not sign it, a name it does not carry, a server that would not do TLS. Null for other
-   * failures. Such a failure does not pass with time.
+   * Why the server's certificate was refused, if that is what failed: a CA that did not sign it, a
+   * name it does not carry. Null for other failures, TLS ones included (a handshake cut short by a
+   * restarting server passes with time; a refused certificate does not).
    */
   public static String refusal(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLException
-          || t instanceof java.security.cert.CertificateException) {
+      if (t instanceof java.security.cert.CertificateException
+          || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
         return t.getMessage();
       }
       String m = t.getMessage() == null ? "" : t.getMessage();
-      if (m.contains("PKIX path") || m.contains("No subject alternative")) {
+      if (m.contains("PKIX path")
+          || m.contains("No subject alternative")
+          || m.contains("No name matching")
+          || m.contains("certificate_unknown")
+          || m.contains("unable to find valid certification path")) {
         return m;
       }
     }
@@ -168,25 +172,33 @@ public record DbTls(Mode mode, Path caFile, Path keyStore, String keyStorePasswo
     return false;
   }
 
-  /** Sets the replication client's TLS: its mode, and the CA and key store when given. */
-  public void configure(BinaryLogClient client) {
+  /**
+   * Sets the replication client's TLS: its mode, and the CA and key store when given. With
+   * verify-full the certificate must name {@code host} as configured (a DNS name or an IP address),
+   * checked by Java's own endpoint identification: the client's check would compare the reverse DNS
+   * name of the address instead.
+   */
+  public void configure(BinaryLogClient client, String host) {
     client.setSSLMode(
         switch (mode) {
           case OFF -> SSLMode.DISABLED;
           case PREFERRED -> SSLMode.PREFERRED;
           case REQUIRED -> SSLMode.REQUIRED;
-          case VERIFY_CA -> SSLMode.VERIFY_CA;
-          case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
+          case VERIFY_CA, VERIFY_FULL -> SSLMode.VERIFY_CA;
         });
-    if (mode != Mode.OFF && (caFile != null || keyStore != null)) {
+    if (mode != Mode.OFF && (caFile != null || keyStore != null || mode == Mode.VERIFY_FULL)) {
       SSLContext context = context();
       client.setSslSocketFactory(
           (Socket s) -> {
             try {
-              return (SSLSocket)
-                  context
-                      .getSocketFactory()
-                      .createSocket(s, s.getInetAddress().getHostAddress(), s.getPort(), true);
+              SSLSocket ssl =
+                  (SSLSocket) context.getSocketFactory().createSocket(s, host, s.getPort(), true);
+              if (mode == Mode.VERIFY_FULL) {
+                javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(p);
+              }
+              return ssl;
             } catch (IOException e) {
               SocketException se = new SocketException("cannot start TLS: " + e.getMessage());
               se.initCause(e);

@@ -25,12 +25,22 @@ public record Certificates(
     Path clientKeyStore,
     String clientKeyStorePassword) {
 
-  /** Creates them in {@code dir} (created if needed). */
+  /**
+   * Creates them in {@code dir} (created if needed), the server's naming 127.0.0.1 and localhost.
+   */
   public static Certificates create(Path dir) {
+    return create(dir, "IP:127.0.0.1,DNS:localhost");
+  }
+
+  /**
+   * Creates them with the server certificate's subject alternative names given, e.g. {@code
+   * DNS:db.example} for a certificate that does not name the address a test connects to.
+   */
+  public static Certificates create(Path dir, String subjectAltNames) {
     try {
       Files.createDirectories(dir);
       Path ext = dir.resolve("server.ext");
-      Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+      Files.writeString(ext, "subjectAltName=" + subjectAltNames + "\n");
       openssl(
           dir,
           "req",

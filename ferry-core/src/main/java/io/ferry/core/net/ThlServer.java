@@ -346,6 +346,14 @@ public final class ThlServer implements AutoCloseable {
           throw new Refusal(replicaSide + ", which this master's log does not hold");
         }
         masterEpoch = rec.header().epoch();
+        // A fragmented transaction: its end position is on its last fragment.
+        while (rec != null && !rec.header().lastFrag() && lastFrag) {
+          ThlRecord next = reader.next(0, TimeUnit.MILLISECONDS);
+          if (next == null || next.header().seqno() != seqno) {
+            break;
+          }
+          rec = next;
+        }
         masterPosition =
             rec.header().nativePosition() == null
                 ? null

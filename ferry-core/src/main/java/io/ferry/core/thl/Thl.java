@@ -177,6 +177,66 @@ public final class Thl implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the log's lock (as a writer would) without opening the log, for a repair that must work
+   * on a log the writer cannot open: nobody can start writing to it until the returned handle is
+   * closed. Fails if a writer holds it.
+   */
+  public static RepairLock lockForRepair(Path dir) {
+    Path real;
+    try {
+      real = dir.toRealPath();
+    } catch (IOException e) {
+      throw new ThlException("cannot find the THL in " + dir + ": " + e.getMessage(), e);
+    }
+    if (OPEN_FOR_WRITING.putIfAbsent(real, dir) != null) {
+      throw new ThlException(
+          "the THL in " + dir + " is in use by a service of this process: take it offline first");
+    }
+    FileChannel channel = null;
+    try {
+      channel =
+          FileChannel.open(
+              dir.resolve(SegmentFormat.LOCK_FILE),
+              java.util.Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+              SegmentFormat.ownerOnly(false));
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new ThlException(
+            "the THL in "
+                + dir
+                + " is in use by another writer"
+                + holder(dir)
+                + ": stop the service that uses it first");
+      }
+      FileChannel held = channel;
+      return () -> {
+        try {
+          lock.release();
+          held.close();
+        } catch (IOException e) {
+          LOG.warn("cannot release the lock of THL {}: {}", dir, e.getMessage());
+        } finally {
+          OPEN_FOR_WRITING.remove(real);
+        }
+      };
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      OPEN_FOR_WRITING.remove(real);
+      if (e instanceof ThlException te) {
+        throw te;
+      }
+      throw new ThlException("cannot lock the THL in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The lock of a log under repair; closing it releases the lock. */
+  public interface RepairLock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Whether a process writes to the log in {@code dir} right now (it holds the lock). */
   public static boolean inUse(Path dir) {
     Path lockFile = dir.resolve(SegmentFormat.LOCK_FILE);

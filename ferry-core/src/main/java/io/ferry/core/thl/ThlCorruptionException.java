@@ -13,6 +13,7 @@ public class ThlCorruptionException extends ThlException {
   private final transient Path file;
   private final long offset;
   private final long seqno;
+  private final String problem;
 
   public ThlCorruptionException(Path file, long offset, long seqno, String problem) {
     super(
@@ -28,6 +29,7 @@ public class ThlCorruptionException extends ThlException {
     this.file = file;
     this.offset = offset;
     this.seqno = seqno;
+    this.problem = problem;
   }
 
   /** The command that cuts the log right before the damaged record (or a generic hint). */
@@ -45,12 +47,18 @@ public class ThlCorruptionException extends ThlException {
         + " the damage ("
         + (keep < 0 ? "it is emptied" : "it keeps seqnos up to " + keep)
         + "), and bring the service online: the rest is fetched again from its source or"
-        + " master. The command: ferry thl purge --dir "
+        + " master (a replica whose log is emptied asks its master where to start: online with"
+        + " -from-seqno and the first seqno its target lacks). The command: ferry thl purge --dir "
         + dir
         + " --after "
         + keep
         + " --yes"
         + " (or restore the file from a replica or backup).";
+  }
+
+  /** What is wrong, without the place or the repair. */
+  public String problem() {
+    return problem;
   }
 
   public Path file() {

@@ -172,9 +172,27 @@ public final class ThlWriter implements AutoCloseable {
     if (poisoned == null) {
       poisoned = failure;
       LOG.error("{}", failure.getMessage());
+      cutUnsynced();
     }
     notifyAll();
     return failure;
+  }
+
+  /**
+   * Best effort: cuts what was written after the last successful fsync, so that reopening the log
+   * does not find (in the page cache) records that may never reach the disk and hand them on.
+   */
+  private void cutUnsynced() {
+    try {
+      LogEnd durable = thl.end();
+      if (channel != null && channel.isOpen()) {
+        channel.truncate(
+            durable.segment() == segment ? durable.offset() : SegmentFormat.HEADER_BYTES);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "THL {}: cannot cut the records after the last fsync: {}", thl.dir(), e.getMessage());
+    }
   }
 
   private static String describe(Checkpoint c) {
@@ -260,11 +278,16 @@ public final class ThlWriter implements AutoCloseable {
             baseSeqno, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, logId);
     java.nio.file.Files.createFile(file, SegmentFormat.ownerOnly(false));
     FileChannel ch = settings.files().open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    ByteBuffer buf = ByteBuffer.wrap(header);
-    while (buf.hasRemaining()) {
-      ch.write(buf);
+    try {
+      ByteBuffer buf = ByteBuffer.wrap(header);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    } catch (IOException e) {
+      ch.close();
+      throw e;
     }
-    ch.force(true);
     SegmentFormat.syncDirectory(thl.dir());
     Segment created = new Segment(file, baseSeqno, settings.indexIntervalBytes());
     thl.addSegment(created, logId);

@@ -102,9 +102,9 @@ public final class Truncation {
     try (FileChannel ch = FileChannel.open(holder, StandardOpenOption.READ)) {
       try {
         SegmentFormat.readHeader(holder, ch);
-      } catch (ThlException e) {
+      } catch (ThlCorruptionException e) {
         throw new ThlCorruptionException(
-            holder, 0, base, "its segment header is damaged (" + e.getMessage() + ")");
+            holder, e.offset(), base, "its segment header is damaged: " + e.problem());
       }
       RecordScanner scanner = new RecordScanner(holder, ch, SegmentFormat.HEADER_BYTES);
       RecordHeader lastGood = null;
@@ -200,13 +200,17 @@ public final class Truncation {
   }
 
   /**
-   * Cuts the log in {@code dir}, which no process may have open (check {@link Thl#inUse}), even if
-   * it is damaged after the cut; returns the plan carried out. Open the log afterwards to see what
-   * it holds.
+   * Cuts the log in {@code dir}, even if it is damaged after the cut, holding its lock meanwhile
+   * (it fails if a service writes to it); returns the plan carried out. Open the log afterwards to
+   * see what it holds.
    */
   public static Plan truncateClosedLog(Path dir, long seqno) throws IOException {
-    Plan plan = plan(dir, seqno);
-    execute(plan);
-    return plan;
+    @SuppressWarnings("try") // held, not used: nobody writes to the log while it is cut
+    Thl.RepairLock lock = Thl.lockForRepair(dir);
+    try (lock) {
+      Plan plan = plan(dir, seqno);
+      execute(plan);
+      return plan;
+    }
   }
 }

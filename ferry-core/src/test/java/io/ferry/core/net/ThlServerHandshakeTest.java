@@ -101,6 +101,52 @@ class ThlServerHandshakeTest {
     }
   }
 
+  /** Fragment {@code fragno} of seqno 9 under an epoch, ending at its own source position. */
+  private static Transaction fragmentOf9(long epoch, int fragno, boolean last) {
+    io.ferry.core.event.TransactionHeader h = TestEvents.header(9);
+    return TestEvents.small(9)
+        .withHeader(
+            new io.ferry.core.event.TransactionHeader(
+                9,
+                epoch,
+                fragno,
+                last,
+                new io.ferry.core.position.BinlogPosition(
+                    "binlog.000001",
+                    5000 + fragno * 100,
+                    new io.ferry.core.position.MariaDbGtid(0, 1, 10)),
+                h.sourceId(),
+                h.originService(),
+                h.shard(),
+                h.sourceCommitMicros(),
+                h.extractMicros(),
+                h.options()));
+  }
+
+  @Test
+  void aFragmentedTransactionExtractedAgainIsRecognizedByItsLastFragmentsPosition()
+      throws Exception {
+    try (Thl master = Thl.open(ThlSettings.defaults(dir.resolve("m")))) {
+      ThlWriter w = master.writer();
+      for (long s = 0; s < 9; s++) {
+        w.append(TestEvents.small(s));
+      }
+      w.append(fragmentOf9(8, 0, false));
+      w.append(fragmentOf9(8, 1, false));
+      w.append(fragmentOf9(8, 2, true));
+      w.append(TestEvents.small(10).withHeader(TestEvents.header(10).withSeqno(10, 8)));
+      w.commit();
+      try (ThlServer server =
+          new ThlServer(master, ThlServerSettings.of("127.0.0.1", 0, "m"), CLOCK)) {
+        server.start();
+        try (RemoteThlExtractor r = replica(server.port())) {
+          r.seek(fragmentOf9(7, 2, true).checkpoint()); // the replica's, under the old epoch
+          assertThat(next(r).seqno()).isEqualTo(10);
+        }
+      }
+    }
+  }
+
   @Test
   void aFrameLengthAboveTheLimitIsARetriableErrorNotAnAllocation() throws Exception {
     try (ServerSocket fake = new ServerSocket(0)) {

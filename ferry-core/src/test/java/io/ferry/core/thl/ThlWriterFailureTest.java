@@ -45,6 +45,9 @@ class ThlWriterFailureTest {
       assertThat(readAll(thl, 0)).hasSize(10);
     }
     try (Thl again = Thl.open(small(dir))) {
+      assertThat(again.lastSeqno())
+          .as("the record whose fsync failed was cut from the file")
+          .hasValue(9);
       ThlWriter w = again.writer();
       w.append(TestEvents.small(again.lastSeqno().getAsLong() + 1));
       w.commit();

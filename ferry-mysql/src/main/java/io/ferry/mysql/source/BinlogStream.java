@@ -97,7 +97,7 @@ public final class BinlogStream implements AutoCloseable {
     client.setConnectTimeout(settings.connectTimeout().toMillis());
     client.setHeartbeatInterval(settings.heartbeat().toMillis());
     client.setUseSendAnnotateRowsEvent(true);
-    settings.tls().configure(client);
+    settings.tls().configure(client, settings.host());
     deserializer = new RawEventDeserializer();
     for (EventType type : RAW) {
       deserializer.setEventDataDeserializer(type, new ByteArrayEventDataDeserializer());
@@ -288,6 +288,11 @@ public final class BinlogStream implements AutoCloseable {
   }
 
   SourceException classify(Throwable e) {
+    String tls = io.ferry.mysql.DbTls.refusal(e);
+    if (tls != null) {
+      return new SourceException(
+          settings.tls().explain("source", settings.address(), tls) + " (binlog stream)", false, e);
+    }
     Throwable cause = e;
     while (cause.getCause() != null && !(cause instanceof ServerException)) {
       cause = cause.getCause();

@@ -88,14 +88,15 @@ public final class GtidLocator {
   }
 
   /**
-   * Whether a GTID position covers every domain of the state at the binlog head (an idle source
-   * whose state lists the same transactions, or fewer domains, is at the head; a position with more
-   * domains than the source has is too).
+   * Whether a GTID position is exactly the state at the binlog head in every domain the source has
+   * (an idle source at the position; a position that also names domains the source never logged is
+   * too). A position ahead of the head in a domain is not: the source is asked for it, and refuses
+   * it if its binlog does not have it, rather than Ferry passing over the source's next
+   * transactions.
    */
   private static boolean covers(MariaDbGtidPosition gtids, String atHead) {
     for (io.ferry.core.position.MariaDbGtid g : MariaDbGtidPosition.parse(atHead.trim()).gtids()) {
-      boolean done = gtids.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
-      if (!done) {
+      if (!gtids.domain(g.domain()).map(g::equals).orElse(false)) {
         return false;
       }
     }
@@ -108,7 +109,7 @@ public final class GtidLocator {
     client.setServerId(s.replicaServerId());
     client.setKeepAlive(false);
     client.setConnectTimeout(s.connectTimeout().toMillis());
-    s.tls().configure(client);
+    s.tls().configure(client, s.host());
     client.setGtidSet(gtids.text());
     CompletableFuture<BinlogPosition> found = new CompletableFuture<>();
     String[] file = new String[1];

@@ -62,6 +62,11 @@ final class RawEventDeserializer extends EventDeserializer {
     if (type == 27) {
       return; // a heartbeat: generated on the fly, not a binlog event
     }
+    if (type == 15 && event[event.length - 5] != 1) {
+      // A format description names its own file's checksum algorithm, which may be none (a file
+      // written before binlog_checksum was set): the server then leaves its checksum field stale.
+      return;
+    }
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(event, 0, event.length - 4);
     long stored = littleEndian(event, event.length - 4) & 0xffffffffL;

@@ -62,11 +62,11 @@ public final class SourceIdentity {
     }
     MariaDbGtidPosition now = MariaDbGtidPosition.parse(info.gtidBinlogPos().trim());
     if (info.serverId() == last.serverId()) {
-      if (!info.binlogs().contains(stored.file())) {
-        return Verdict.SAME; // purged: opening the stream says so, with what to do
-      }
-      // The server that wrote the transaction answers, but the place is gone: its binlog was
-      // reset (GTIDs start again after RESET MASTER, so they cannot tell the two apart).
+      // The server where the transaction originated answers, but the place is not there. Its
+      // binlog may have been reset (GTIDs start again after RESET MASTER, so a GTID found there
+      // may be another transaction), or purged, or this is the originating server and Ferry read
+      // a replica of it before: Ferry does not guess.
+      String resumeAfter = stored.state() != null ? stored.state().text() : last.text();
       return new Verdict(
           Kind.STOP,
           null,
@@ -78,23 +78,24 @@ public final class SourceIdentity {
               + last.text()
               + ", which the server that answers at "
               + s.address()
-              + " wrote (server_id "
+              + " (server_id "
               + info.serverId()
-              + "), but "
-              + (here == null
-                  ? "that is no longer a place in its binlog"
-                  : "there it follows GTID state " + here)
-              + ", and its GTID state is now "
+              + ") originated, but "
+              + (!info.binlogs().contains(stored.file())
+                  ? "it has no binlog " + stored.file()
+                  : here == null
+                      ? "that is not a place in its binlog"
+                      : "there it follows GTID state " + here)
+              + "; its GTID state is now "
               + (now.gtids().isEmpty() ? "empty" : now.text())
-              + ", which does not contain "
-              + last.text()
-              + " as this service read it: RESET MASTER ran on it. Ferry does not read from a"
-              + " meaningless offset. The transactions since the reset are not known to the"
-              + " targets: re-provision them from this server and bring the service online with"
-              + " -from-event and its GTID position, or point source.host and source.port at a"
-              + " server that still has "
-              + last.text()
-              + ".");
+              + ". Either RESET MASTER ran on it, or the binlog was purged, or the address now"
+              + " leads to the server where the transaction originated while this service read"
+              + " one of its replicas. Ferry does not read from a meaningless offset, nor guess."
+              + " If this server has the transactions this service read, bring it online with"
+              + " -from-event "
+              + resumeAfter
+              + "; if not, re-provision the targets from this server and start from its current"
+              + " GTID position.");
     }
     Optional<MariaDbGtid> domainNow = now.domain(last.domain());
     boolean has = domainNow.isPresent() && domainNow.get().sequence() >= last.sequence();
