@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.sandbox.SandboxServer;
 import io.ferry.server.Service;
 import io.ferry.testkit.SandboxExtension;
+import io.ferry.testkit.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,23 +34,6 @@ class SourceFailoverTest {
   @RegisterExtension final SandboxExtension db = SandboxExtension.mariadb(3);
 
   @TempDir Path dir;
-
-  private static void sql(SandboxServer s, String... statements) throws Exception {
-    try (Connection c = s.connect(s.root(), "");
-        Statement st = c.createStatement()) {
-      for (String q : statements) {
-        st.execute(q);
-      }
-    }
-  }
-
-  private static String value(SandboxServer s, String query) throws Exception {
-    try (Connection c = s.connect(s.root(), "");
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(query)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
 
   private Path direct(String name, SandboxServer source, int sourcePort, SandboxServer target)
       throws Exception {
@@ -125,7 +109,7 @@ class SourceFailoverTest {
     SandboxServer target = db.server(3);
     // The replica's binlog is laid out differently from the first server's (its transactions are
     // in binlog.000002): the file and offset Ferry stored mean nothing there.
-    sql(
+    Sql.run(
         second,
         "FLUSH BINARY LOGS",
         "RESET SLAVE ALL",
@@ -137,7 +121,7 @@ class SourceFailoverTest {
             + first.replicator().password()
             + "', MASTER_USE_GTID = slave_pos",
         "START SLAVE");
-    sql(
+    Sql.run(
         first,
         "CREATE DATABASE shop",
         "CREATE TABLE shop.ledger (i INT NOT NULL, server INT NOT NULL)", // no key: a double apply
@@ -150,7 +134,7 @@ class SourceFailoverTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger counter = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    try (TcpProxy proxy = new TcpProxy(first.port());
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", first.port());
         Service service =
             new Service(
                 ServiceFiles.load(direct("follow", first, proxy.port(), target)),
@@ -163,14 +147,14 @@ class SourceFailoverTest {
       primary.set(null);
       stop.set(true);
       w.join();
-      String executed = value(first, "SELECT @@gtid_binlog_pos");
+      String executed = Sql.value(first, "SELECT @@gtid_binlog_pos");
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!executed.equals(value(second, "SELECT @@gtid_slave_pos"))) {
+      while (!executed.equals(Sql.value(second, "SELECT @@gtid_slave_pos"))) {
         assertThat(System.nanoTime()).as("the replica catches up").isLessThan(deadline);
         Thread.sleep(50);
       }
-      sql(second, "STOP SLAVE", "RESET SLAVE ALL");
-      proxy.switchTo(second.port());
+      Sql.run(second, "STOP SLAVE", "RESET SLAVE ALL");
+      proxy.redirect(second.port());
       int before = counter.get();
 
       stop.set(false);
@@ -198,21 +182,21 @@ class SourceFailoverTest {
           .as("every insert is on the promoted server")
           .isEqualTo(counter.get());
       assertThat(countOn(target)).isEqualTo(counter.get());
-      assertThat(value(target, "SELECT COUNT(*) - COUNT(DISTINCT i) FROM shop.ledger"))
+      assertThat(Sql.value(target, "SELECT COUNT(*) - COUNT(DISTINCT i) FROM shop.ledger"))
           .as("no ledger row applied twice")
           .isEqualTo("0");
     }
   }
 
   private static int countOn(SandboxServer s) throws Exception {
-    return Integer.parseInt(value(s, "SELECT COUNT(*) FROM shop.ledger"));
+    return Integer.parseInt(Sql.value(s, "SELECT COUNT(*) FROM shop.ledger"));
   }
 
   @Test
   void aResetMasterBehindFerrysBackStopsTheServiceWithWhatItExpected() throws Exception {
     SandboxServer source = db.server(1);
     SandboxServer target = db.server(3);
-    sql(
+    Sql.run(
         source,
         "CREATE DATABASE shop",
         "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(20))",
@@ -223,10 +207,10 @@ class SourceFailoverTest {
       service.online(Service.OnlineOptions.NONE);
       awaitCatchUp(source, target, service);
       service.offline();
-      String gtid = value(source, "SELECT @@gtid_binlog_pos");
-      sql(source, "RESET MASTER");
+      String gtid = Sql.value(source, "SELECT @@gtid_binlog_pos");
+      Sql.run(source, "RESET MASTER");
       for (int i = 3; i < 60; i++) {
-        sql(source, "INSERT INTO shop.t VALUES (" + i + ", REPEAT('x', 20))");
+        Sql.run(source, "INSERT INTO shop.t VALUES (" + i + ", REPEAT('x', 20))");
       }
       service.online(Service.OnlineOptions.NONE);
       assertThat(service.await(Service.State.OFFLINE_ERROR, Duration.ofSeconds(30))).isTrue();
@@ -242,7 +226,7 @@ class SourceFailoverTest {
   void aDamagedBinlogEventIsRefusedByItsChecksumNotApplied() throws Exception {
     SandboxServer source = db.server(1);
     SandboxServer target = db.server(3);
-    sql(
+    Sql.run(
         source,
         "CREATE DATABASE shop",
         "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(40))",
@@ -279,12 +263,12 @@ class SourceFailoverTest {
           .contains("a damaged binlog event")
           .contains("fails its CRC32 checksum");
       assertThat(
-              value(
+              Sql.value(
                   target,
                   "SELECT COUNT(*) FROM information_schema.TABLES WHERE"
                       + " TABLE_SCHEMA = 'shop' AND TABLE_NAME = 't'"))
           .isEqualTo("1");
-      assertThat(value(target, "SELECT COUNT(*) FROM shop.t")).isEqualTo("0");
+      assertThat(Sql.value(target, "SELECT COUNT(*) FROM shop.t")).isEqualTo("0");
     }
   }
 }

@@ -12,9 +12,6 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,22 +36,8 @@ class ThlRepairTest {
   private static final Pattern COMMAND =
       Pattern.compile("ferry thl purge --dir (\\S+) --after (-?\\d+) --yes");
 
-  private static void sql(SandboxServer s, String... statements) throws Exception {
-    try (Connection c = s.connect(s.root(), "");
-        Statement st = c.createStatement()) {
-      for (String q : statements) {
-        st.execute(q);
-      }
-    }
-  }
-
   private static long count(SandboxServer s, String query) throws Exception {
-    try (Connection c = s.connect(s.root(), "");
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Long.parseLong(Sql.value(s, query));
   }
 
   private static int freePort() throws Exception {
@@ -129,9 +112,9 @@ class ThlRepairTest {
                         target,
                         "thl.segment-bytes = 8k")),
                 clock)) {
-      sql(source, "CREATE DATABASE shop", "CREATE TABLE shop.ledger (i INT NOT NULL, v TEXT)");
+      Sql.run(source, "CREATE DATABASE shop", "CREATE TABLE shop.ledger (i INT NOT NULL, v TEXT)");
       for (int i = 0; i < 150; i++) {
-        sql(source, "INSERT INTO shop.ledger VALUES (" + i + ", REPEAT('x', 100))");
+        Sql.run(source, "INSERT INTO shop.ledger VALUES (" + i + ", REPEAT('x', 100))");
       }
       master.online(Service.OnlineOptions.NONE);
       slave.online(Service.OnlineOptions.NONE);
@@ -149,7 +132,7 @@ class ThlRepairTest {
       repair(damaged.failure().message());
 
       for (int i = 150; i < 200; i++) {
-        sql(source, "INSERT INTO shop.ledger VALUES (" + i + ", 'after')");
+        Sql.run(source, "INSERT INTO shop.ledger VALUES (" + i + ", 'after')");
       }
       master.online(Service.OnlineOptions.NONE);
       slave.online(Service.OnlineOptions.NONE);

@@ -47,15 +47,6 @@ class TlsReplicationTest {
 
   @TempDir Path dir;
 
-  private static void sql(SandboxServer s, String... statements) throws Exception {
-    try (Connection c = s.connect(s.root(), "");
-        Statement st = c.createStatement()) {
-      for (String q : statements) {
-        st.execute(q);
-      }
-    }
-  }
-
   private Path direct(
       String name, SandboxServer source, SandboxServer target, Path sourceCa, Path targetCa)
       throws IOException {
@@ -79,7 +70,7 @@ class TlsReplicationTest {
   /** The replicator account may connect only over TLS. */
   private static void requireTls(SandboxServer s) throws Exception {
     for (String host : List.of("localhost", "127.0.0.1")) {
-      sql(
+      Sql.run(
           s,
           "SET SESSION sql_log_bin = 0",
           "ALTER USER '" + s.replicator().user() + "'@'" + host + "' REQUIRE SSL");
@@ -92,7 +83,7 @@ class TlsReplicationTest {
     SandboxServer target = db.server(2);
     requireTls(source);
     requireTls(target);
-    sql(
+    Sql.run(
         source,
         "CREATE DATABASE shop",
         "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(20))",

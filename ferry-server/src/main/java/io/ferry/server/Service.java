@@ -355,8 +355,10 @@ public final class Service implements AutoCloseable {
               return;
             }
             metrics.errors.incrementAndGet();
-            fail(failed);
+            // stopped first: in OFFLINE:ERROR the service holds nothing (its THL is closed, so
+            // an operator can repair it at once)
             stopParts(Duration.ofSeconds(30), false);
+            fail(failed);
           }
         });
   }
@@ -384,6 +386,7 @@ public final class Service implements AutoCloseable {
         return;
       }
       metrics.errors.incrementAndGet();
+      stopParts(Duration.ofSeconds(30), false);
       fail(
           new Failure(
               "thl",
@@ -391,7 +394,6 @@ public final class Service implements AutoCloseable {
               null,
               "the THL of this service is damaged: " + damage.getMessage(),
               clock.instant()));
-      stopParts(Duration.ofSeconds(30), false);
     }
   }
 

@@ -13,12 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy a test controls, to put faults between two services: {@link #cut()} drops every
  * connection and refuses new ones until {@link #restore()}; {@link #freeze()} keeps connections
- * open but stops moving bytes (a network that silently drops packets) until {@link #thaw()}.
- * Listens on a free loopback port. Thread-safe.
+ * open but stops moving bytes (a network that silently drops packets) until {@link #thaw()}; {@link
+ * #redirect(int)} moves it to another server, as a virtual IP moves in a failover. Listens on a
+ * free loopback port. Thread-safe.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
-  private final int targetPort;
+  private volatile int targetPort;
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
@@ -51,6 +52,15 @@ public final class TcpProxy implements AutoCloseable {
   /** Drops every open connection and refuses new ones. */
   public void cut() {
     cut = true;
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+    sockets.clear();
+  }
+
+  /** Drops every open connection and leads new ones to another port (a failover). */
+  public void redirect(int port) {
+    targetPort = port;
     for (Socket s : sockets) {
       closeQuietly(s);
     }
