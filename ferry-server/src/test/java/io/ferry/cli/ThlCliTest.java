@@ -203,6 +203,14 @@ class ThlCliTest {
     Path damaged = segs.get(segment < 0 ? segs.size() + segment : segment);
     flip(damaged, offset < 0 ? Files.size(damaged) + offset : offset);
 
+    if (what.endsWith("header")) {
+      CliRunner.Result info = thl("info");
+      assertThat(info.code()).as(info.err()).isEqualTo(Cli.EXIT_FAILED);
+      assertThat(info.out())
+          .contains("DAMAGED")
+          .contains(damaged.getFileName().toString())
+          .contains("ferry thl purge --dir");
+    }
     CliRunner.Result check = thl("check");
     assertThat(check.code()).as(what + ": " + check.out()).isEqualTo(Cli.EXIT_FAILED);
     assertThat(check.out()).doesNotContain("every checksum verified");

@@ -4,6 +4,7 @@ import io.ferry.cli.Json;
 import io.ferry.cli.Table;
 import io.ferry.core.thl.SegmentInfo;
 import io.ferry.core.thl.Thl;
+import io.ferry.core.thl.ThlCorruptionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,7 +44,13 @@ final class ThlInfoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     boolean inUse = Thl.inUse(dir.existing());
-    try (Thl thl = Thl.openReadOnly(dir.dir)) {
+    Thl opened;
+    try {
+      opened = Thl.openReadOnly(dir.dir);
+    } catch (ThlCorruptionException e) {
+      return damaged(out, inUse, e);
+    }
+    try (Thl thl = opened) {
       List<SegmentInfo> segments = thl.segments();
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -102,6 +109,47 @@ final class ThlInfoCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * A log that cannot be opened: what is damaged and the command that repairs it, and the files as
+   * they are, so that an operator sees the whole picture (exit 1).
+   */
+  private int damaged(PrintWriter out, boolean inUse, ThlCorruptionException e) throws IOException {
+    List<java.nio.file.Path> files;
+    try (java.util.stream.Stream<java.nio.file.Path> list = Files.list(dir.dir)) {
+      files = list.filter(f -> f.getFileName().toString().startsWith("thl-")).sorted().toList();
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("directory", dir.dir.toAbsolutePath().toString());
+      doc.put("inUse", inUse);
+      doc.put("damage", e.getMessage());
+      doc.put("damagedFile", e.file().toString());
+      doc.put("damagedOffset", e.offset());
+      doc.put("damagedSeqno", e.seqno());
+      List<Object> list = new ArrayList<>();
+      for (java.nio.file.Path f : files) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("file", f.getFileName().toString());
+        x.put("bytes", Files.size(f));
+        list.add(x);
+      }
+      doc.put("files", list);
+      Json.print(out, doc);
+      return io.ferry.cli.Cli.EXIT_FAILED;
+    }
+    out.printf("THL %s%n", dir.dir.toAbsolutePath());
+    out.printf("  DAMAGED    %s%n", e.getMessage());
+    out.printf(
+        "  writer     %s%n", inUse ? "a service writes this log now" : "none (no service uses it)");
+    out.println();
+    Table t = new Table("FILE", "SIZE");
+    for (java.nio.file.Path f : files) {
+      t.row(f.getFileName(), bytes(Files.size(f)));
+    }
+    t.print(out, 2);
+    return io.ferry.cli.Cli.EXIT_FAILED;
   }
 
   static String bytes(long n) {
