@@ -140,7 +140,7 @@ public final class ApplyBenchmark {
         sysbench.prepare(source, "sb" + i);
       }
       BinlogPosition start = head();
-      System.out.println("provisioning the three replicas with the same data ...");
+      System.out.println("provisioning the four replicas with the same data ...");
       for (SandboxServer r : List.of(single, parallel, ferry, ferryOne)) {
         NativeReplica n = new NativeReplica(r);
         n.pointAt(source, origin);
