@@ -28,6 +28,7 @@ import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
+import io.ferry.server.config.Setting;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -246,13 +247,26 @@ final class Roles {
             : defaultReplicaServerId(c.name(), c.get(ServiceSettings.SOURCE_PORT)),
         c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
         c.get(ServiceSettings.SOURCE_HEARTBEAT),
-        new DbTls(
-            DbTls.Mode.parse(c.get(ServiceSettings.SOURCE_TLS)),
-            c.isSet(ServiceSettings.SOURCE_TLS_CA) ? c.path(ServiceSettings.SOURCE_TLS_CA) : null,
-            c.isSet(ServiceSettings.SOURCE_TLS_KEYSTORE)
-                ? c.path(ServiceSettings.SOURCE_TLS_KEYSTORE)
-                : null,
-            c.get(ServiceSettings.SOURCE_TLS_KEYSTORE_PASSWORD)));
+        tls(
+            c,
+            ServiceSettings.SOURCE_TLS,
+            ServiceSettings.SOURCE_TLS_CA,
+            ServiceSettings.SOURCE_TLS_KEYSTORE,
+            ServiceSettings.SOURCE_TLS_KEYSTORE_PASSWORD));
+  }
+
+  /** TLS towards a source or a target, from its four settings. */
+  private static DbTls tls(
+      ServiceConfig c,
+      Setting<String> mode,
+      Setting<Path> ca,
+      Setting<Path> keyStore,
+      Setting<String> password) {
+    return new DbTls(
+        DbTls.Mode.parse(c.get(mode)),
+        c.isSet(ca) ? c.path(ca) : null,
+        c.isSet(keyStore) ? c.path(keyStore) : null,
+        c.get(password));
   }
 
   /**
@@ -273,13 +287,12 @@ final class Roles {
         c.get(ServiceSettings.TARGET_USER),
         c.get(ServiceSettings.TARGET_PASSWORD),
         null,
-        new DbTls(
-            DbTls.Mode.parse(c.get(ServiceSettings.TARGET_TLS)),
-            c.isSet(ServiceSettings.TARGET_TLS_CA) ? c.path(ServiceSettings.TARGET_TLS_CA) : null,
-            c.isSet(ServiceSettings.TARGET_TLS_KEYSTORE)
-                ? c.path(ServiceSettings.TARGET_TLS_KEYSTORE)
-                : null,
-            c.get(ServiceSettings.TARGET_TLS_KEYSTORE_PASSWORD)));
+        tls(
+            c,
+            ServiceSettings.TARGET_TLS,
+            ServiceSettings.TARGET_TLS_CA,
+            ServiceSettings.TARGET_TLS_KEYSTORE,
+            ServiceSettings.TARGET_TLS_KEYSTORE_PASSWORD));
   }
 
   static MySqlApplier applier(ServiceConfig c, Clock clock) {

@@ -113,12 +113,7 @@ public final class Thl implements AutoCloseable {
                 + "); one log has one writer: give each service its own thl.dir");
       }
       key = real;
-      channel =
-          FileChannel.open(
-              dir.resolve(SegmentFormat.LOCK_FILE),
-              java.util.Set.of(
-                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
-              SegmentFormat.ownerOnly(false));
+      channel = openLockFile(dir);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -158,6 +153,14 @@ public final class Thl implements AutoCloseable {
     }
   }
 
+  private static FileChannel openLockFile(Path dir) throws IOException {
+    return FileChannel.open(
+        dir.resolve(SegmentFormat.LOCK_FILE),
+        java.util.Set.of(
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+        SegmentFormat.ownerOnly(false));
+  }
+
   private static void unregister(Path key) {
     if (key != null) {
       OPEN_FOR_WRITING.remove(key);
@@ -195,12 +198,7 @@ public final class Thl implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel =
-          FileChannel.open(
-              dir.resolve(SegmentFormat.LOCK_FILE),
-              java.util.Set.of(
-                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
-              SegmentFormat.ownerOnly(false));
+      channel = openLockFile(dir);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw new ThlException(
