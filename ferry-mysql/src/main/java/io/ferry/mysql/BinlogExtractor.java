@@ -55,6 +55,9 @@ public final class BinlogExtractor implements Extractor {
    */
   private final java.util.Set<Long> passedDomains = new java.util.HashSet<>();
 
+  /** The GTID state the source named for the position just checked by {@link #follow}, or null. */
+  private MariaDbGtidPosition checkedState;
+
   public BinlogExtractor(SourceSettings source, ExtractorSettings settings, Clock clock) {
     this.source = source;
     this.settings = settings;
@@ -81,6 +84,7 @@ public final class BinlogExtractor implements Extractor {
   public void seek(Checkpoint after) {
     closeStream();
     covered = null;
+    checkedState = null;
     passedDomains.clear();
     info = SourceProbe.probe(source);
     SourceProbe.checkFormat(source, info, settings.requireRowFormat());
@@ -136,8 +140,10 @@ public final class BinlogExtractor implements Extractor {
    */
   private BinlogPosition follow(BinlogPosition resume) {
     SourceIdentity.Verdict v = SourceIdentity.check(source, info, resume);
+    checkedState = null;
     switch (v.kind()) {
       case SAME:
+        checkedState = v.gtids(); // asked already: the start's state needs no second query
         return resume;
       case MOVED:
         LOG.warn("{}", v.message());
@@ -161,11 +167,15 @@ public final class BinlogExtractor implements Extractor {
    * whole state when the source has several domains.
    */
   private void trackGtidState(BinlogPosition start) {
+    MariaDbGtidPosition checked = checkedState;
+    checkedState = null;
     if (!info.mariaDb() || start.state() != null) {
       return;
     }
     if (covered instanceof MariaDbGtidPosition gtids) {
       assembler.trackGtidState(gtids);
+    } else if (checked != null) {
+      assembler.trackGtidState(checked);
     } else {
       assembler.trackGtidState(SourceIdentity.stateAt(source, start));
     }

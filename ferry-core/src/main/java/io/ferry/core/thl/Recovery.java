@@ -255,6 +255,20 @@ final class Recovery {
     return segment;
   }
 
+  /**
+   * Checks a sealed segment's header and every record's checksum and seqno order, on a copy of its
+   * summary (the live segment is not touched); throws the first damage.
+   */
+  void verifySealed(Segment sealed) throws IOException {
+    try (FileChannel ch = FileChannel.open(sealed.file, StandardOpenOption.READ)) {
+      SegmentFormat.readHeader(sealed.file, ch);
+    }
+    scan(
+        new Segment(sealed.file, sealed.baseSeqno, settings.indexIntervalBytes()),
+        sealed.length,
+        false);
+  }
+
   /** Re-reads a segment up to an offset, to recompute its summary after a cut. */
   private void rescanTo(Segment segment, long end) throws IOException {
     Segment fresh = new Segment(segment.file, segment.baseSeqno, settings.indexIntervalBytes());

@@ -98,30 +98,13 @@ public final class ThlVerifier {
    * an old segment is an error at once, not when a replica first needs that segment.
    */
   public static ThlCorruptionException verifySealed(Thl thl) throws IOException {
+    Recovery checker = new Recovery(thl.settings(), false);
     for (Segment s : List.copyOf(thl.segmentList())) {
       if (!s.sealed || thl.isClosed()) {
         continue;
       }
-      try (FileChannel ch = FileChannel.open(s.file, StandardOpenOption.READ)) {
-        SegmentFormat.readHeader(s.file, ch);
-        RecordScanner scanner = new RecordScanner(s.file, ch, SegmentFormat.HEADER_BYTES);
-        SeqnoOrder order = new SeqnoOrder(s.file, null, s.baseSeqno);
-        while (true) {
-          long at = scanner.offset();
-          RecordScanner.Status status = scanner.next(s.length);
-          if (status == RecordScanner.Status.END) {
-            break;
-          }
-          if (status != RecordScanner.Status.RECORD) {
-            return new ThlCorruptionException(
-                s.file,
-                at,
-                order.expected(),
-                scanner.problem() != null ? scanner.problem() : "the file ends inside a record");
-          }
-          order.check(at, scanner.header());
-          scanner.advance();
-        }
+      try {
+        checker.verifySealed(s);
       } catch (ThlCorruptionException e) {
         return e;
       } catch (java.nio.file.NoSuchFileException e) {

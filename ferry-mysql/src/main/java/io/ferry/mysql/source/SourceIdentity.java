@@ -41,7 +41,8 @@ public final class SourceIdentity {
    * The verdict.
    *
    * @param kind what to do
-   * @param gtids for {@link Kind#MOVED}: the GTID position to resume after
+   * @param gtids for {@link Kind#MOVED}: the GTID position to resume after; for {@link Kind#SAME},
+   *     the GTID state the server says the position stands for (null if it was not asked)
    * @param message for {@link Kind#MOVED}, what was found; for {@link Kind#STOP}, the error
    */
   public record Verdict(Kind kind, MariaDbGtidPosition gtids, String message) {
@@ -58,7 +59,7 @@ public final class SourceIdentity {
     }
     String here = gtidStateAt(s, stored);
     if (here != null && stateEndsWith(here, last)) {
-      return Verdict.SAME;
+      return new Verdict(Kind.SAME, MariaDbGtidPosition.parse(here.trim()), null);
     }
     MariaDbGtidPosition now = MariaDbGtidPosition.parse(info.gtidBinlogPos().trim());
     if (info.serverId() == last.serverId()) {
