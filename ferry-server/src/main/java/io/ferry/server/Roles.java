@@ -1,5 +1,6 @@
 package io.ferry.server;
 
+import io.ferry.core.config.Setting;
 import io.ferry.core.event.Checkpoint;
 import io.ferry.core.net.RemoteThlExtractor;
 import io.ferry.core.net.ThlClientSettings;
@@ -28,7 +29,6 @@ import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
-import io.ferry.server.config.Setting;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.ferry.server.config;
 
+import io.ferry.core.config.Setting;
 import java.util.List;
 
 /** Generates docs/configuration.md from the declarations in {@link ServiceSettings}. */

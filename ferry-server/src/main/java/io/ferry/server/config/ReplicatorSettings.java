@@ -1,5 +1,7 @@
 package io.ferry.server.config;
 
+import io.ferry.core.config.Setting;
+import io.ferry.core.config.SettingType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.ferry.server.config;
 
+import io.ferry.core.config.Setting;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;

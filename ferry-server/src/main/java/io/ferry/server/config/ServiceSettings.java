@@ -1,5 +1,7 @@
 package io.ferry.server.config;
 
+import io.ferry.core.config.Setting;
+import io.ferry.core.config.SettingType;
 import io.ferry.core.net.MasterAddress;
 import io.ferry.core.thl.FsyncPolicy;
 import io.ferry.mysql.StartPosition;

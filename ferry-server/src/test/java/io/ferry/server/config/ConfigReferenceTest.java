@@ -2,6 +2,7 @@ package io.ferry.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.core.config.Setting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.ferry.server.config;
+package io.ferry.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
