@@ -1,0 +1,134 @@
+package io.ferry.filters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A pattern over qualified names: {@code schema}, {@code schema.table} or {@code
+ * schema.table.column}, where {@code *} matches any run of characters and {@code ?} one character
+ * within a part. A name part with a dot in it is written in backquotes ({@code `my.db`.t}). Names
+ * are compared as the server stores them (case-sensitive, as MariaDB on Linux). Immutable.
+ */
+public final class NamePattern {
+  private final String text;
+  private final Pattern[] parts;
+
+  private NamePattern(String text, Pattern[] parts) {
+    this.text = text;
+    this.parts = parts;
+  }
+
+  /** Reads a pattern; a malformed one is an {@link IllegalArgumentException} naming it. */
+  public static NamePattern parse(String text) {
+    List<String> parts = split(text.strip());
+    if (parts.isEmpty() || parts.size() > 3 || parts.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a name pattern: write schema, schema.table or schema.table.column"
+              + " (* and ? are wildcards; quote a name with a dot in `backquotes`)");
+    }
+    Pattern[] compiled = new Pattern[parts.size()];
+    for (int i = 0; i < compiled.length; i++) {
+      compiled[i] = wildcard(parts.get(i));
+    }
+    return new NamePattern(text.strip(), compiled);
+  }
+
+  /** A comma-separated list of patterns (an empty text is an empty list). */
+  public static List<NamePattern> parseList(String text) {
+    List<NamePattern> out = new ArrayList<>();
+    for (String item : text.split(",")) {
+      if (!item.isBlank()) {
+        out.add(parse(item));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> split(String text) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '`') {
+        if (quoted && i + 1 < text.length() && text.charAt(i + 1) == '`') {
+          cur.append('`');
+          i++;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (c == '.' && !quoted) {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    if (quoted) {
+      throw new IllegalArgumentException("'" + text + "': a backquote is not closed");
+    }
+    parts.add(cur.toString());
+    return parts;
+  }
+
+  private static Pattern wildcard(String part) {
+    StringBuilder re = new StringBuilder();
+    for (char c : part.toCharArray()) {
+      switch (c) {
+        case '*' -> re.append(".*");
+        case '?' -> re.append('.');
+        default -> re.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.DOTALL);
+  }
+
+  /** How many parts it has: 1 (schemas), 2 (tables) or 3 (columns). */
+  public int depth() {
+    return parts.length;
+  }
+
+  /** Whether it names this schema (a one-part pattern), or could name tables in it (longer). */
+  public boolean matchesSchema(String schema) {
+    return schema != null && parts[0].matcher(schema).matches();
+  }
+
+  /**
+   * Whether it matches this table: a one-part pattern matches every table of its schemas, a
+   * two-part one the tables it names; a three-part (column) pattern matches no table as a whole.
+   */
+  public boolean matchesTable(String schema, String table) {
+    if (parts.length == 3 || !matchesSchema(schema)) {
+      return false;
+    }
+    return parts.length == 1 || (table != null && parts[1].matcher(table).matches());
+  }
+
+  /** Whether it matches this column: three-part patterns only. */
+  public boolean matchesColumn(String schema, String table, String column) {
+    return parts.length == 3
+        && matchesSchema(schema)
+        && table != null
+        && parts[1].matcher(table).matches()
+        && column != null
+        && parts[2].matcher(column).matches();
+  }
+
+  /** Whether any of the patterns matches the table. */
+  public static boolean anyTable(List<NamePattern> patterns, String schema, String table) {
+    for (NamePattern p : patterns) {
+      if (p.matchesTable(schema, table)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
