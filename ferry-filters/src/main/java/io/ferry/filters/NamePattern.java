@@ -39,7 +39,7 @@ public final class NamePattern {
   /** A comma-separated list of patterns (an empty text is an empty list). */
   public static List<NamePattern> parseList(String text) {
     List<NamePattern> out = new ArrayList<>();
-    for (String item : text.split(",")) {
+    for (String item : text.split(",", -1)) {
       if (!item.isBlank()) {
         out.add(parse(item));
       }
@@ -76,7 +76,8 @@ public final class NamePattern {
 
   private static Pattern wildcard(String part) {
     StringBuilder re = new StringBuilder();
-    for (char c : part.toCharArray()) {
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
       switch (c) {
         case '*' -> re.append(".*");
         case '?' -> re.append('.');
