@@ -87,13 +87,14 @@ public final class Replicator implements AutoCloseable {
     for (Path f : serviceFiles()) {
       try {
         ServiceConfig c = ServiceConfig.load(f);
+        c.checkFilters(); // scripts compile, files read: a broken filter leaves the file out
         if (files.containsKey(c.name())) {
           problems.put(f, "service " + c.name() + " is also defined in " + files.get(c.name()));
           continue;
         }
         files.put(c.name(), f);
         configs.put(c.name(), c);
-        digests.put(c.name(), digest(f));
+        digests.put(c.name(), digest(c));
       } catch (ConfigException e) {
         problems.put(f, e.getMessage());
         LOG.error("service file {} is left out: {}", f, e.getMessage());
@@ -169,10 +170,19 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  private static String digest(Path f) {
+  /**
+   * What a service was loaded from: its file and the files its filters read (scripts, rename
+   * lists), so that a changed script reloads the service like a changed file.
+   */
+  private static String digest(ServiceConfig c) {
     try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(Files.readAllBytes(c.file()));
+      for (Path p : c.filterFiles()) {
+        md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(Files.readAllBytes(p));
+      }
+      return HexFormat.of().formatHex(md.digest());
     } catch (IOException | NoSuchAlgorithmException e) {
       return "unreadable:" + e.getMessage();
     }
@@ -221,7 +231,13 @@ public final class Replicator implements AutoCloseable {
   public synchronized void fileRewritten(String name) {
     Loaded l = services.get(name);
     if (l != null) {
-      services.put(name, new Loaded(l.service(), l.file(), digest(l.file())));
+      String d;
+      try {
+        d = digest(ServiceConfig.load(l.file()));
+      } catch (ConfigException e) {
+        d = "invalid:" + e.getMessage(); // the next reload reports it
+      }
+      services.put(name, new Loaded(l.service(), l.file(), d));
     }
   }
 

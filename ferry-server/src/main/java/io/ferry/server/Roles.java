@@ -2,6 +2,7 @@ package io.ferry.server;
 
 import io.ferry.core.config.Setting;
 import io.ferry.core.event.Checkpoint;
+import io.ferry.core.filter.FilterContext;
 import io.ferry.core.net.RemoteThlExtractor;
 import io.ferry.core.net.ThlClientSettings;
 import io.ferry.core.net.ThlServer;
@@ -56,8 +57,20 @@ final class Roles {
     DummyApplier dummy;
     long epoch;
 
-    /** Releases what the pipeline does not own: the THL server and the THL. */
+    /** What the filters use besides themselves (schema views); closed with the service. */
+    final List<AutoCloseable> resources = new ArrayList<>();
+
+    /** Releases what the pipeline does not own: the THL server, the THL, the schema views. */
     void closeResources() {
+      for (AutoCloseable r : resources) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(Roles.class)
+              .warn("closing {} failed: {}", r, e.toString());
+        }
+      }
+      resources.clear();
       if (server != null) {
         server.close();
         server = null;
@@ -72,10 +85,17 @@ final class Roles {
   /**
    * Builds a role's parts. {@code startAt} (or null) is where the stage that applies (a slave's
    * THL-to-target stage, the binlog stage of the other roles) starts instead of after its
-   * checkpoint.
+   * checkpoint. That stage's filters are {@code first} (skipped seqnos), the configured extract
+   * filters (roles that read a binlog), the configured apply filters (roles that apply), then
+   * {@code last} (the shard tracker).
    */
   static Parts build(
-      ServiceConfig c, Path dir, List<Filter> applyFilters, Checkpoint startAt, Clock clock) {
+      ServiceConfig c,
+      Path dir,
+      List<Filter> first,
+      List<Filter> last,
+      Checkpoint startAt,
+      Clock clock) {
     Parts p = new Parts();
     String role = c.role();
     String name = c.name();
@@ -87,6 +107,20 @@ final class Roles {
         new RetryPolicy(
             Duration.ofMillis(500), Duration.ofSeconds(10), c.get(ServiceSettings.RETRY_FOR));
     try {
+      List<Filter> applyFilters = new ArrayList<>(first);
+      if (!role.equals(ServiceSettings.SLAVE)) {
+        applyFilters.addAll(
+            FilterChains.build(c, FilterContext.Side.EXTRACT, clock, p.resources, true));
+      }
+      if (role.equals(ServiceSettings.SLAVE) || role.equals(ServiceSettings.DIRECT)) {
+        applyFilters.addAll(
+            FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false));
+      }
+      applyFilters.addAll(last);
+      Duration delay =
+          ServiceSettings.APPLY_DELAY.appliesTo(role)
+              ? c.get(ServiceSettings.APPLY_DELAY)
+              : Duration.ZERO;
       switch (role) {
         case ServiceSettings.MASTER -> {
           p.thl = Thl.open(thlSettings(c, dir, clock));
@@ -102,7 +136,8 @@ final class Roles {
                   p.epoch,
                   name,
                   applyFilters,
-                  startAt);
+                  startAt,
+                  Duration.ZERO);
           p.pipeline = new Pipeline(name, List.of(stage), List.<Store>of(store), clock);
           p.server = new ThlServer(p.thl, serverSettings(c), clock);
         }
@@ -130,7 +165,8 @@ final class Roles {
                   0,
                   name,
                   List.of(),
-                  fetchFrom);
+                  fetchFrom,
+                  Duration.ZERO);
           Stage apply =
               stage(
                   "thl-to-target",
@@ -141,7 +177,8 @@ final class Roles {
                   0,
                   name,
                   applyFilters,
-                  startAt);
+                  startAt,
+                  delay);
           p.pipeline = new Pipeline(name, List.of(fetch, apply), List.<Store>of(store), clock);
         }
         case ServiceSettings.DIRECT, ServiceSettings.DUMMY -> {
@@ -165,7 +202,8 @@ final class Roles {
                   p.epoch,
                   name,
                   applyFilters,
-                  startAt);
+                  startAt,
+                  delay);
           p.pipeline = new Pipeline(name, List.of(stage), List.of(), clock);
         }
         default -> throw new IllegalArgumentException("unknown role " + role);
@@ -186,7 +224,8 @@ final class Roles {
       long epoch,
       String origin,
       List<Filter> filters,
-      Checkpoint startAt) {
+      Checkpoint startAt,
+      Duration delay) {
     Stage.Builder b =
         Stage.builder(name)
             .extractor(extractor)
@@ -195,7 +234,8 @@ final class Roles {
             .retry(retry)
             .epoch(epoch)
             .originService(origin)
-            .startAt(startAt);
+            .startAt(startAt)
+            .delay(delay);
     filters.forEach(b::filter);
     return b.build();
   }

@@ -176,16 +176,15 @@ public final class Service implements AutoCloseable {
     awaitPreviousRun();
     Checkpoint startAt = startAt(options);
     transition(State.GOING_ONLINE);
-    List<Filter> filters = new ArrayList<>();
+    List<Filter> first = new ArrayList<>();
     if (options.skip() != null) {
-      filters.add(options.skip());
+      first.add(options.skip());
     }
     ShardTracker tracker = new ShardTracker();
-    filters.add(tracker);
     Roles.Parts p;
     try {
       Files.createDirectories(dir);
-      p = Roles.build(config, dir, filters, startAt, clock);
+      p = Roles.build(config, dir, first, List.of(tracker), startAt, clock);
     } catch (IOException | RuntimeException e) {
       fail(new Failure("", -1, null, "cannot go online: " + e.getMessage(), clock.instant()));
       throw new ServiceStateException(

@@ -229,7 +229,20 @@ public final class Pipeline implements AutoCloseable {
       for (Stage s : stages) {
         result.add(
             new StageStatus(
-                s.name(), "new", s.applier().lastCommitted(), 0, 0, 0, -1, 0, null, 0, 0));
+                s.name(),
+                "new",
+                s.applier().lastCommitted(),
+                0,
+                0,
+                0,
+                -1,
+                0,
+                null,
+                0,
+                0,
+                s.delay().toMillis(),
+                0,
+                List.of()));
       }
       return result;
     }

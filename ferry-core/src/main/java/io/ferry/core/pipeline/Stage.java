@@ -18,6 +18,8 @@ import java.util.List;
  * @param retry how the stage retries failures that may pass (a lost connection, a deadlock)
  * @param startAt where the extractor starts instead of after the applier's checkpoint, until the
  *     stage first commits (an operator's "online from seqno / from event"), or null
+ * @param delay time-delayed apply: a transaction is applied no sooner than its source commit time
+ *     plus this (zero: no delay)
  */
 public record Stage(
     String name,
@@ -28,7 +30,8 @@ public record Stage(
     long epoch,
     String originService,
     RetryPolicy retry,
-    io.ferry.core.event.Checkpoint startAt) {
+    io.ferry.core.event.Checkpoint startAt,
+    java.time.Duration delay) {
 
   public Stage {
     if (name == null || name.isBlank() || extractor == null || applier == null) {
@@ -38,6 +41,10 @@ public record Stage(
     blockCommit = blockCommit == null ? BlockCommit.DEFAULT : blockCommit;
     originService = originService == null ? "" : originService;
     retry = retry == null ? RetryPolicy.DEFAULT : retry;
+    delay = delay == null ? java.time.Duration.ZERO : delay;
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a negative apply delay: " + delay);
+    }
   }
 
   public static Builder builder(String name) {
@@ -55,6 +62,7 @@ public record Stage(
     private String originService = "";
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private io.ferry.core.event.Checkpoint startAt;
+    private java.time.Duration delay = java.time.Duration.ZERO;
 
     private Builder(String name) {
       this.name = name;
@@ -100,9 +108,23 @@ public record Stage(
       return this;
     }
 
+    public Builder delay(java.time.Duration d) {
+      this.delay = d;
+      return this;
+    }
+
     public Stage build() {
       return new Stage(
-          name, extractor, filters, applier, blockCommit, epoch, originService, retry, startAt);
+          name,
+          extractor,
+          filters,
+          applier,
+          blockCommit,
+          epoch,
+          originService,
+          retry,
+          startAt,
+          delay);
     }
   }
 }

@@ -19,6 +19,10 @@ import io.ferry.core.event.Checkpoint;
  * @param retryingSinceMillis when its current series of retries began (milliseconds since 1970), or
  *     0 if it is not retrying: set at the first failure that may pass, cleared once it commits
  *     again or finds its source idle
+ * @param delayMillis its configured apply delay in milliseconds (0: none)
+ * @param delayedUntilMillis when the transaction it holds back on purpose is due (milliseconds
+ *     since 1970), or 0 when it is not waiting
+ * @param filters what each of its configured filters has done, in chain order
  */
 public record StageStatus(
     String name,
@@ -31,7 +35,14 @@ public record StageStatus(
     long retries,
     String lastRetry,
     long lastCommitMillis,
-    long retryingSinceMillis) {
+    long retryingSinceMillis,
+    long delayMillis,
+    long delayedUntilMillis,
+    java.util.List<io.ferry.core.filter.FilterStats> filters) {
+
+  public StageStatus {
+    filters = filters == null ? java.util.List.of() : java.util.List.copyOf(filters);
+  }
 
   /** Whether it is retrying after a failure that may pass (the reason is {@link #lastRetry}). */
   public boolean retrying() {

@@ -39,6 +39,7 @@ final class StageTask implements Runnable {
   private volatile String lastRetry;
   private volatile long lastCommitMillis;
   private volatile long retryingSince;
+  private volatile long delayedUntil;
   private Object registration;
   private String lastOrigin;
   private volatile StopCondition stopCondition;
@@ -123,7 +124,20 @@ final class StageTask implements Runnable {
         retries.get(),
         lastRetry,
         lastCommitMillis,
-        retryingSince);
+        retryingSince,
+        stage.delay().toMillis(),
+        delayedUntil,
+        filterStats());
+  }
+
+  private List<io.ferry.core.filter.FilterStats> filterStats() {
+    List<io.ferry.core.filter.FilterStats> out = new java.util.ArrayList<>();
+    for (Filter f : stage.filters()) {
+      if (f instanceof io.ferry.core.filter.MeteredFilter m) {
+        out.add(m.stats());
+      }
+    }
+    return out;
   }
 
   @Override
@@ -294,6 +308,9 @@ final class StageTask implements Runnable {
         reached(condition); // not applied: the next start reads it again
         continue;
       }
+      if (atBoundary && !holdBack(e)) {
+        continue; // stopped while holding it back: not applied, the next start reads it again
+      }
       if (atBoundary && mustCommitBefore(e)) {
         commitBlock();
       }
@@ -308,6 +325,36 @@ final class StageTask implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Time-delayed apply: waits until the transaction is due (its source commit time plus the stage's
+   * delay). What the block holds is committed first, so the wait holds no open target transaction;
+   * a stop ends the wait at once. Whether the transaction may be applied now.
+   */
+  private boolean holdBack(ReplEvent e) throws InterruptedException {
+    long delay = stage.delay().toMillis();
+    if (delay <= 0 || !(e instanceof Transaction tx) || tx.fragno() != 0) {
+      return true;
+    }
+    long sourceMillis = tx.header().sourceCommitMicros() / 1000;
+    long due = sourceMillis + delay;
+    if (sourceMillis <= 0 || clock.millis() >= due) {
+      return true;
+    }
+    commitBlock();
+    delayedUntil = due;
+    state = "delaying";
+    try {
+      long now;
+      while (!stopRequested && (now = clock.millis()) < due) {
+        Thread.sleep(Math.min(50, due - now));
+      }
+    } finally {
+      delayedUntil = 0;
+      state = "running";
+    }
+    return !stopRequested;
   }
 
   private void reached(StopCondition condition) {

@@ -44,6 +44,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
           continue;
         }
         ServiceConfig c = ServiceConfig.load(f);
+        c.checkFilters();
         out.printf("%s: valid (%s service %s)%n", f, c.role(), c.name());
       } catch (ConfigException e) {
         bad++;

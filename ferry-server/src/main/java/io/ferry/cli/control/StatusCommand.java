@@ -38,7 +38,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(
       names = {"-name", "--name"},
       paramLabel = "PART",
-      description = "stages, stores, tasks, shards or channels.")
+      description = "stages, stores, tasks, shards, channels or filters.")
   String part;
 
   @Option(names = "--json", description = "Print the service's full status as JSON.")
@@ -65,12 +65,12 @@ public final class StatusCommand implements Callable<Integer> {
 
   private static String section(String part) {
     return switch (part.toLowerCase(Locale.ROOT)) {
-      case "stages", "tasks", "channels" -> "stages";
+      case "stages", "tasks", "channels", "filters" -> "stages";
       case "shards" -> "shards";
       case "stores" -> "storedLastSeqno";
       default ->
           throw new CliException(
-              "-name " + part + ": expected stages, stores, tasks, shards or channels",
+              "-name " + part + ": expected stages, stores, tasks, shards, channels or filters",
               Cli.EXIT_USAGE);
     };
   }
@@ -111,6 +111,18 @@ public final class StatusCommand implements Callable<Integer> {
                 + "): "
                 + text(retrying, "reason")
             : "NO");
+    for (JsonNode st : s.path("stages")) {
+      if (st.has("delaySeconds")) {
+        rows.put(
+            "applyDelay",
+            seconds(st, "delaySeconds")
+                + (st.path("delayedUntil").isNull()
+                    ? ""
+                    : " (holding the next transaction back until "
+                        + text(st, "delayedUntil")
+                        + ")"));
+      }
+    }
     rows.put("pendingOffline", orNone(s, "pendingOffline"));
     rows.put("uptime", seconds(s, "uptimeSeconds"));
     rows.put("timeInState", seconds(s, "timeInStateSeconds"));
@@ -200,6 +212,40 @@ public final class StatusCommand implements Callable<Integer> {
               text(sh, "lastSeqno"),
               text(sh, "transactions"),
               orNone(sh, "lastSourceCommit"));
+        }
+        t.print(out, 0);
+      }
+      case "filters" -> {
+        Table t =
+            new Table(
+                "STAGE",
+                "FILTER",
+                "TYPE",
+                "SIDE",
+                "SEEN",
+                "CHANGED",
+                "DROPPED",
+                "ROWS",
+                "ROWS DROPPED",
+                "TIME",
+                "BUDGET");
+        for (JsonNode st : s.get("stages")) {
+          for (JsonNode f : st.path("filters")) {
+            t.row(
+                text(st, "name"),
+                text(f, "name"),
+                text(f, "type"),
+                text(f, "side"),
+                text(f, "transactionsSeen"),
+                text(f, "transactionsChanged"),
+                text(f, "transactionsDropped"),
+                text(f, "rowsSeen"),
+                text(f, "rowsDropped"),
+                seconds(f, "seconds"),
+                f.path("budgetUsed").isNull()
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.0f%%", 100 * f.path("budgetUsed").asDouble()));
+          }
         }
         t.print(out, 0);
       }

@@ -4,6 +4,7 @@ import io.ferry.core.pipeline.StageStatus;
 import io.ferry.server.Replicator;
 import io.ferry.server.Service;
 import io.ferry.server.ServiceStatus;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -50,6 +51,27 @@ final class Metrics {
         "ferry_service_queue_bytes",
         "gauge",
         "bytes received from a master, waiting to be stored");
+    header(
+        sb,
+        "ferry_filter_transactions_total",
+        "counter",
+        "transaction fragments a filter saw, changed or dropped (outcome) since online");
+    header(
+        sb,
+        "ferry_filter_rows_total",
+        "counter",
+        "row changes a filter saw or dropped (outcome) since online");
+    header(sb, "ferry_filter_seconds_total", "counter", "time spent in a filter since online");
+    header(
+        sb,
+        "ferry_filter_budget_used_ratio",
+        "gauge",
+        "the largest share of its per-transaction budget a script filter has used");
+    header(
+        sb,
+        "ferry_stage_delay_seconds",
+        "gauge",
+        "how long the stage is holding its next transaction back on purpose (apply.delay)");
     header(
         sb,
         "ferry_stage_events_total",
@@ -101,6 +123,16 @@ final class Metrics {
         line(sb, "ferry_stage_events_total", labels, stage.appliedEvents());
         line(sb, "ferry_stage_commits_total", labels, stage.commits());
         line(sb, "ferry_stage_retries_total", labels, stage.retries());
+        if (stage.delayMillis() > 0) {
+          line(
+              sb,
+              "ferry_stage_delay_seconds",
+              labels,
+              stage.delayedUntilMillis() == 0
+                  ? 0.0
+                  : Math.max(0, stage.delayedUntilMillis() - System.currentTimeMillis()) / 1000.0);
+        }
+        filterLines(sb, svc, stage.filters());
         events = stage.appliedEvents();
       }
       long[] prev = lastScrape.put(st.name(), new long[] {now, events});
@@ -125,6 +157,36 @@ final class Metrics {
   private static void line(StringBuilder sb, String name, String labels, double value) {
     sb.append(name).append('{').append(labels).append("} ");
     sb.append(String.format(Locale.ROOT, "%.6f", value)).append('\n');
+  }
+
+  private static void filterLines(
+      StringBuilder sb, String svc, List<io.ferry.core.filter.FilterStats> filters) {
+    for (io.ferry.core.filter.FilterStats f : filters) {
+      String l =
+          svc
+              + ",filter=\""
+              + escape(f.name())
+              + "\",side=\""
+              + f.side().name().toLowerCase(java.util.Locale.ROOT)
+              + "\"";
+      line(sb, "ferry_filter_transactions_total", l + ",outcome=\"seen\"", f.transactionsSeen());
+      line(
+          sb,
+          "ferry_filter_transactions_total",
+          l + ",outcome=\"changed\"",
+          f.transactionsChanged());
+      line(
+          sb,
+          "ferry_filter_transactions_total",
+          l + ",outcome=\"dropped\"",
+          f.transactionsDropped());
+      line(sb, "ferry_filter_rows_total", l + ",outcome=\"seen\"", f.rowsSeen());
+      line(sb, "ferry_filter_rows_total", l + ",outcome=\"dropped\"", f.rowsDropped());
+      line(sb, "ferry_filter_seconds_total", l, f.nanos() / 1e9);
+      if (f.budgetUsed() >= 0) {
+        line(sb, "ferry_filter_budget_used_ratio", l, f.budgetUsed());
+      }
+    }
   }
 
   private static String escape(String v) {

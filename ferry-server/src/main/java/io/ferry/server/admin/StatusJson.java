@@ -123,6 +123,36 @@ public final class StatusJson {
       x.put(
           "retryingSince",
           st.retrying() ? time(Instant.ofEpochMilli(st.retryingSinceMillis())) : null);
+      if (st.delayMillis() > 0) {
+        x.put("delaySeconds", st.delayMillis() / 1000.0);
+        x.put(
+            "delayedUntil",
+            st.delayedUntilMillis() > 0
+                ? time(Instant.ofEpochMilli(st.delayedUntilMillis()))
+                : null);
+      }
+      if (!st.filters().isEmpty()) {
+        x.put("filters", filters(st.filters()));
+      }
+      list.add(x);
+    }
+    return list;
+  }
+
+  private static List<Object> filters(List<io.ferry.core.filter.FilterStats> stats) {
+    List<Object> list = new ArrayList<>();
+    for (io.ferry.core.filter.FilterStats f : stats) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("name", f.name());
+      x.put("type", f.type());
+      x.put("side", f.side().name().toLowerCase(java.util.Locale.ROOT));
+      x.put("transactionsSeen", f.transactionsSeen());
+      x.put("transactionsChanged", f.transactionsChanged());
+      x.put("transactionsDropped", f.transactionsDropped());
+      x.put("rowsSeen", f.rowsSeen());
+      x.put("rowsDropped", f.rowsDropped());
+      x.put("seconds", f.nanos() / 1e9);
+      x.put("budgetUsed", f.budgetUsed() < 0 ? null : f.budgetUsed());
       list.add(x);
     }
     return list;

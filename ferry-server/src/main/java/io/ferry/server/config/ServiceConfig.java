@@ -1,6 +1,8 @@
 package io.ferry.server.config;
 
 import io.ferry.core.config.Setting;
+import io.ferry.core.filter.FilterContext;
+import io.ferry.core.filter.FilterSettings;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -26,16 +28,19 @@ public final class ServiceConfig {
   private final List<Setting<?>> registry;
   private final Map<String, Object> values;
   private final Map<String, Entry> entries;
+  private final FilterConfig filters;
 
   private ServiceConfig(
       Path file,
       List<Setting<?>> registry,
       Map<String, Object> values,
-      Map<String, Entry> entries) {
+      Map<String, Entry> entries,
+      FilterConfig filters) {
     this.file = file;
     this.registry = registry;
     this.values = values;
     this.entries = entries;
+    this.filters = filters;
   }
 
   public Path file() {
@@ -131,7 +136,13 @@ public final class ServiceConfig {
       entries.put(key, new Entry(value, n));
     }
     Map<String, Object> values = new HashMap<>();
+    Map<String, FilterConfig.Line> filterLines = new LinkedHashMap<>();
+    boolean service = registry == ServiceSettings.all();
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      if (service && FilterConfig.isFilterKey(e.getKey())) {
+        filterLines.put(e.getKey(), new FilterConfig.Line(e.getValue().text, e.getValue().line));
+        continue;
+      }
       Setting<?> s = byKey(registry, e.getKey());
       String where = file + ":" + e.getValue().line + ": " + e.getKey();
       if (s == null) {
@@ -159,10 +170,99 @@ public final class ServiceConfig {
                 + ")");
       }
     }
+    FilterConfig filters =
+        service ? readFilters(file, entries, values, filterLines, problems) : null;
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(file, registry, values, entries);
+    return new ServiceConfig(file, registry, values, entries, filters);
+  }
+
+  /** The filter lists and instances; settings that do not apply to the role are refused. */
+  private static FilterConfig readFilters(
+      Path file,
+      Map<String, Entry> entries,
+      Map<String, Object> values,
+      Map<String, FilterConfig.Line> filterLines,
+      List<String> problems) {
+    Object role = values.get(ServiceSettings.ROLE.key());
+    Map<FilterContext.Side, List<String>> lists = new java.util.EnumMap<>(FilterContext.Side.class);
+    Map<FilterContext.Side, Integer> lines = new java.util.EnumMap<>(FilterContext.Side.class);
+    for (Setting<?> s :
+        List.of(
+            ServiceSettings.EXTRACT_FILTERS,
+            ServiceSettings.APPLY_FILTERS,
+            ServiceSettings.APPLY_DELAY)) {
+      Entry e = entries.get(s.key());
+      if (e != null && role != null && !s.appliesTo((String) role)) {
+        // a filter the role never runs would be ignored in silence: refuse it instead
+        problems.add(
+            file
+                + ":"
+                + e.line
+                + ": "
+                + s.key()
+                + " does not apply to a "
+                + role
+                + " service (it applies to "
+                + String.join(", ", new java.util.TreeSet<>(s.roles()))
+                + ")");
+        continue;
+      }
+      if (e != null && s != ServiceSettings.APPLY_DELAY && values.containsKey(s.key())) {
+        FilterContext.Side side =
+            s == ServiceSettings.EXTRACT_FILTERS
+                ? FilterContext.Side.EXTRACT
+                : FilterContext.Side.APPLY;
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) values.get(s.key());
+        lists.put(side, names);
+        lines.put(side, e.line);
+      }
+    }
+    return FilterConfig.read(file, filterLines, lists, lines, problems);
+  }
+
+  /**
+   * The filter instances of one side, in the order the list names them (empty when the role has no
+   * such side).
+   */
+  public List<FilterSettings> filters(FilterContext.Side side) {
+    Setting<List<String>> list =
+        side == FilterContext.Side.EXTRACT
+            ? ServiceSettings.EXTRACT_FILTERS
+            : ServiceSettings.APPLY_FILTERS;
+    if (filters == null || !list.appliesTo(role())) {
+      return List.of();
+    }
+    List<FilterSettings> out = new ArrayList<>();
+    for (String name : get(list)) {
+      out.add(filters.instance(name));
+    }
+    return out;
+  }
+
+  /**
+   * Configures every listed filter once (scripts compiled, files read) and releases it; what fails
+   * is a {@link ConfigException} with the file and line of each instance.
+   */
+  public void checkFilters() {
+    if (filters == null) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    for (FilterContext.Side side : FilterContext.Side.values()) {
+      List<String> names = filters(side).stream().map(FilterSettings::name).toList();
+      filters.check(file, names, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  /** The files the filters read (scripts, rename lists): a change to one is a change. */
+  public List<Path> filterFiles() {
+    return filters == null ? List.of() : filters.files();
   }
 
   /**
@@ -275,6 +375,15 @@ public final class ServiceConfig {
           new String[] {
             s.key(), display(s), isSet(s) ? "line " + entries.get(s.key()).line : "default"
           });
+    }
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      if (filters != null && FilterConfig.isFilterKey(e.getKey())) {
+        boolean secret = e.getKey().matches("(?i).*(password|secret|token).*");
+        rows.add(
+            new String[] {
+              e.getKey(), secret ? "*****" : e.getValue().text, "line " + e.getValue().line
+            });
+      }
     }
     return rows;
   }

@@ -408,6 +408,77 @@ public final class ServiceSettings {
           "How long a stage retries failures that may pass (lost connections, deadlocks, lock"
               + " waits) before the service goes OFFLINE:ERROR.");
 
+  public static final Setting<java.time.Duration> APPLY_DELAY =
+      add(
+          "apply.delay",
+          SettingType.DURATION,
+          Duration.ZERO,
+          false,
+          APPLIES,
+          false,
+          "Time-delayed replication (like MASTER_DELAY): a transaction is applied no sooner than"
+              + " its source commit time plus this. The wait holds no open target transaction;"
+              + " offline is immediate during it. 0: no delay.");
+
+  // ---------------------------------------------------------------- filters
+
+  /** A list of filter instance names, in order. */
+  public static final SettingType<List<String>> FILTER_LIST =
+      SettingType.checked(
+          "filter names separated by commas (each declared with filter.<name>.type, or the"
+              + " name of a filter type that needs no settings)",
+          ServiceSettings::parseFilterList,
+          list -> String.join(", ", list));
+
+  public static final Setting<List<String>> EXTRACT_FILTERS =
+      add(
+          "extract.filters",
+          FILTER_LIST,
+          List.of(),
+          false,
+          READS_BINLOG,
+          false,
+          "Filters right after extraction, before the THL, in order: what they drop never enters"
+              + " the log (a dropped transaction leaves a filtered gap). See docs/filters.md.");
+
+  public static final Setting<List<String>> APPLY_FILTERS =
+      add(
+          "apply.filters",
+          FILTER_LIST,
+          List.of(),
+          false,
+          APPLIES,
+          false,
+          "Filters before the target, in order: what this replica does not want. See"
+              + " docs/filters.md.");
+
+  /** The pattern of a filter instance name. */
+  public static final java.util.regex.Pattern FILTER_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}");
+
+  private static List<String> parseFilterList(String text) {
+    List<String> names = new ArrayList<>();
+    for (String item : text.split(",", -1)) {
+      String name = item.strip();
+      if (name.isEmpty()) {
+        if (text.isBlank()) {
+          continue;
+        }
+        throw new IllegalArgumentException("'" + text + "' has an empty name between commas");
+      }
+      if (!FILTER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "'" + name + "' is not a filter name: use letters, digits, '_' and '-'");
+      }
+      if (names.contains(name)) {
+        throw new IllegalArgumentException(
+            "'" + name + "' is listed twice; declare a second instance under another name");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
   // ---------------------------------------------------------------- THL
 
   public static final Setting<Path> THL_DIR =
