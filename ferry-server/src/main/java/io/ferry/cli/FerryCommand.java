@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       ServiceCommand.class,
       ConfigCommand.class,
       ThlCommand.class,
+      io.ferry.cli.filter.FilterCommand.class,
       SandboxCommand.class,
       picocli.CommandLine.HelpCommand.class
     },

@@ -1,5 +1,6 @@
 package io.ferry.server;
 
+import io.ferry.core.event.Transaction;
 import io.ferry.core.filter.FilterContext;
 import io.ferry.core.filter.FilterFactory;
 import io.ferry.core.filter.FilterRegistry;
@@ -23,11 +24,54 @@ import java.util.Properties;
  * of the source before the THL, of the target before apply. The views connect on their first
  * question only; the caller closes them with the service's other resources.
  */
-final class FilterChains {
+public final class FilterChains {
   private FilterChains() {}
 
+  /**
+   * Every filter a service's role runs, both sides in pipeline order (extract, then apply), for
+   * tools that try a chain outside the service. The caller closes the filters and {@code
+   * resources}.
+   */
+  public static List<Filter> forService(
+      ServiceConfig c, Clock clock, List<AutoCloseable> resources) {
+    List<Filter> out = new ArrayList<>();
+    try {
+      out.addAll(build(c, FilterContext.Side.EXTRACT, clock, resources, true));
+      out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false));
+      return out;
+    } catch (RuntimeException e) {
+      out.forEach(Filter::close);
+      throw e;
+    }
+  }
+
+  /** What a chain did to one transaction: the result, who dropped it, each filter's time. */
+  public record Outcome(Transaction result, String droppedBy, List<Step> steps) {}
+
+  /** One filter's part: its name, whether it changed or dropped the transaction, its time. */
+  public record Step(String filter, String outcome, long nanos) {}
+
+  /** Runs a transaction through a chain, timing each filter, stopping at the one that drops it. */
+  @SuppressWarnings("ReferenceEquality") // a filter that changes nothing returns its input
+  public static Outcome run(List<Filter> chain, Transaction tx) {
+    List<Step> steps = new ArrayList<>();
+    Transaction cur = tx;
+    for (Filter f : chain) {
+      long start = System.nanoTime();
+      Transaction out = f.filter(cur);
+      long nanos = System.nanoTime() - start;
+      String what = out == null ? "dropped" : out == cur ? "unchanged" : "changed";
+      steps.add(new Step(f.name(), what, nanos));
+      if (out == null) {
+        return new Outcome(null, f.name(), steps);
+      }
+      cur = out;
+    }
+    return new Outcome(cur, null, steps);
+  }
+
   /** One side's filters, prepared, in configured order; empty when the side has none. */
-  static List<Filter> build(
+  public static List<Filter> build(
       ServiceConfig c,
       FilterContext.Side side,
       Clock clock,

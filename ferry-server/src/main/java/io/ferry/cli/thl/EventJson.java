@@ -31,7 +31,7 @@ import java.util.Map;
  * (unsigned 64-bit and DECIMAL included), character data is a string, binary data is {@code {"hex":
  * "..."}}, temporal values are strings, TIMESTAMP in UTC.
  */
-final class EventJson {
+public final class EventJson {
   private EventJson() {}
 
   static Map<String, Object> header(ThlRecord rec) {
@@ -60,8 +60,30 @@ final class EventJson {
   }
 
   static Map<String, Object> full(ThlRecord rec) {
-    Map<String, Object> doc = header(rec);
-    ReplEvent event = rec.event();
+    return body(header(rec), rec.event());
+  }
+
+  /** An event that is not stored as it is (a filter's output): its header fields and body. */
+  public static Map<String, Object> event(ReplEvent event) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("seqno", event.seqno());
+    if (event instanceof Gap g) {
+      doc.put("type", "gap");
+      doc.put("lastSeqno", g.toSeqno());
+    } else {
+      TransactionHeader h = ((Transaction) event).header();
+      doc.put("type", "transaction");
+      doc.put("fragno", h.fragno());
+      doc.put("lastFrag", h.lastFrag());
+      doc.put("shard", h.shard());
+      doc.put("originService", h.originService());
+      doc.put("sourceCommitTime", Times.micros(h.sourceCommitMicros()));
+    }
+    doc.put("epoch", event.epoch());
+    return body(doc, event);
+  }
+
+  private static Map<String, Object> body(Map<String, Object> doc, ReplEvent event) {
     if (event instanceof Gap g) {
       doc.put("reason", g.reason());
       return doc;

@@ -16,16 +16,16 @@ import java.io.PrintWriter;
  * whole before image), statements with their schema and session context. The script starts with the
  * applier's row session (TIMESTAMP values are UTC). Not thread-safe.
  */
-final class EventSql {
+public final class EventSql {
   private final PrintWriter out;
   private Transaction first;
 
-  EventSql(PrintWriter out) {
+  public EventSql(PrintWriter out) {
     this.out = out;
     out.println(ApplySql.rowSession() + ";");
   }
 
-  void print(ReplEvent event) {
+  public void print(ReplEvent event) {
     if (event instanceof Gap g) {
       out.printf("-- seqnos %d to %d: %s%n", g.seqno(), g.toSeqno(), g.reason());
       return;

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Prints records for people: one block per record, or one line per record (headers only). */
-final class EventText {
+public final class EventText {
   private EventText() {}
 
   static void headerLine(PrintWriter out, ThlRecord rec) {
@@ -56,11 +56,15 @@ final class EventText {
   }
 
   static void block(PrintWriter out, ThlRecord rec) {
-    ReplEvent event = rec.event();
+    block(out, rec.event(), rec.file().getFileName() + " byte " + rec.offset());
+  }
+
+  /** One event in full; {@code location} says where it is stored, or is null. */
+  public static void block(PrintWriter out, ReplEvent event, String location) {
     if (event instanceof Gap g) {
       out.printf("SEQ# %d..%d  GAP  EPOCH# %d%n", g.seqno(), g.toSeqno(), g.epoch());
       out.printf("- REASON     %s%n", g.reason());
-      position(out, g.nativePosition(), rec);
+      position(out, g.nativePosition(), location);
       out.println();
       return;
     }
@@ -72,7 +76,7 @@ final class EventText {
     out.printf(
         "- TIME       %s UTC source commit, %s UTC extracted%n",
         Times.micros(h.sourceCommitMicros()), Times.micros(h.extractMicros()));
-    position(out, h.nativePosition(), rec);
+    position(out, h.nativePosition(), location);
     out.printf(
         "- SOURCE     %s  ORIGIN %s  SHARD %s%n",
         h.sourceId().isEmpty() ? "-" : h.sourceId(),
@@ -106,10 +110,11 @@ final class EventText {
   }
 
   private static void position(
-      PrintWriter out, io.ferry.core.position.NativePosition p, ThlRecord rec) {
+      PrintWriter out, io.ferry.core.position.NativePosition p, String location) {
     out.printf(
-        "- POSITION   %s   (%s byte %d)%n",
-        p == null ? "-" : p.kind() + " " + p.text(), rec.file().getFileName(), rec.offset());
+        "- POSITION   %s%s%n",
+        p == null ? "-" : p.kind() + " " + p.text(),
+        location == null ? "" : "   (" + location + ")");
   }
 
   private static void rows(PrintWriter out, int index, RowChanges rc) {

@@ -3,11 +3,23 @@ package io.ferry.cli.thl;
 import io.ferry.cli.Cli;
 import io.ferry.cli.CliException;
 import io.ferry.cli.Json;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Filter;
 import io.ferry.core.thl.SegmentInfo;
 import io.ferry.core.thl.Thl;
 import io.ferry.core.thl.ThlReader;
 import io.ferry.core.thl.ThlRecord;
+import io.ferry.server.FilterChains;
+import io.ferry.server.config.ConfigException;
+import io.ferry.server.config.ServiceConfig;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
@@ -50,6 +62,15 @@ final class ThlListCommand implements Callable<Integer> {
       description = "List only the records of this segment file (for example thl-...0042.seg).")
   String file;
 
+  @Option(
+      names = "--filter",
+      paramLabel = "SERVICE_FILE",
+      description =
+          "Show the log through the filters of this service file (extract.filters, then"
+              + " apply.filters, as its role has them): what that service would pass on. See"
+              + " also 'ferry filter test'.")
+  Path filterConfig;
+
   @ArgGroup(exclusive = true)
   Format format = new Format();
 
@@ -62,6 +83,54 @@ final class ThlListCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON document per record.")
     boolean json;
+  }
+
+  private ServiceConfig filterConfig() {
+    try {
+      ServiceConfig c = ServiceConfig.load(filterConfig);
+      c.checkFilters();
+      return c;
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
+    }
+  }
+
+  /** A record as the chain passes it on: changed, dropped (said so), or a gap as it is. */
+  private void filtered(PrintWriter out, EventSql sqlOut, ThlRecord rec, List<Filter> chain) {
+    ReplEvent event = rec.event();
+    if (event instanceof Transaction tx) {
+      FilterChains.Outcome o;
+      try {
+        o = FilterChains.run(chain, tx);
+      } catch (RuntimeException e) {
+        throw new CliException(
+            "seqno " + tx.seqno() + ": a filter failed: " + e.getMessage(), Cli.EXIT_FAILED);
+      }
+      if (o.result() == null) {
+        if (format.json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("seqno", tx.seqno());
+          doc.put("fragno", tx.fragno());
+          doc.put("type", "filtered");
+          doc.put("droppedBy", o.droppedBy());
+          out.println(Json.compact(doc));
+        } else {
+          out.printf(
+              "SEQ# %d / FRAG# %d  DROPPED by filter %s%n%n",
+              tx.seqno(), tx.fragno(), o.droppedBy());
+        }
+        return;
+      }
+      event = o.result();
+    }
+    if (format.json) {
+      out.println(Json.compact(EventJson.event(event)));
+    } else if (sqlOut != null) {
+      sqlOut.print(event);
+    } else {
+      EventText.block(
+          out, event, rec.file().getFileName() + " byte " + rec.offset() + ", filtered");
+    }
   }
 
   @Override
@@ -106,12 +175,23 @@ final class ThlListCommand implements Callable<Integer> {
       }
       EventSql sqlOut = format.sql ? new EventSql(out) : null;
       int listed = 0;
+      if (filterConfig != null && format.headers) {
+        throw new CliException(
+            "--filter shows decoded transactions: use it without --headers", Cli.EXIT_USAGE);
+      }
+      List<AutoCloseable> resources = new ArrayList<>();
+      List<Filter> chain =
+          filterConfig == null
+              ? List.of()
+              : FilterChains.forService(filterConfig(), Clock.systemUTC(), resources);
       try (ThlReader reader = thl.reader(from)) {
         ThlRecord rec;
         while ((rec = reader.next(0, TimeUnit.MILLISECONDS)) != null
             && rec.header().seqno() <= to) {
           listed++;
-          if (format.headers) {
+          if (filterConfig != null) {
+            filtered(out, sqlOut, rec, chain);
+          } else if (format.headers) {
             EventText.headerLine(out, rec);
           } else if (format.json) {
             out.println(Json.compact(EventJson.full(rec)));
@@ -119,6 +199,15 @@ final class ThlListCommand implements Callable<Integer> {
             sqlOut.print(rec.event());
           } else {
             EventText.block(out, rec);
+          }
+        }
+      } finally {
+        chain.forEach(Filter::close);
+        for (AutoCloseable r : resources) {
+          try {
+            r.close();
+          } catch (Exception e) {
+            spec.commandLine().getErr().println("closing " + r + ": " + e.getMessage());
           }
         }
       }

@@ -1,0 +1,246 @@
+package io.ferry.cli.filter;
+
+import io.ferry.cli.Cli;
+import io.ferry.cli.CliException;
+import io.ferry.cli.Json;
+import io.ferry.cli.Table;
+import io.ferry.cli.thl.EventJson;
+import io.ferry.cli.thl.EventSql;
+import io.ferry.cli.thl.EventText;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Filter;
+import io.ferry.core.thl.Thl;
+import io.ferry.core.thl.ThlReader;
+import io.ferry.core.thl.ThlRecord;
+import io.ferry.server.FilterChains;
+import io.ferry.server.config.ConfigException;
+import io.ferry.server.config.ServiceConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry filter test}. */
+@Command(
+    name = "test",
+    header = "Run a service's filters over real transactions and show what they do.",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Reads transactions from a THL (any service's log: the master's, to try a replica's"
+          + " apply.filters before they go live), runs them through the filter chain of the"
+          + " service file --config (extract.filters, then apply.filters, as the role has"
+          + " them), and prints each transaction before and after, with what each filter did"
+          + " and the time it took; then a summary per filter. Nothing is written anywhere."
+          + " Filters that need a schema view ask the service's source or target.",
+      "",
+      "Exit status: 0 when the chain ran; 1 when a filter failed (its error is printed with the"
+          + " seqno); 2 for a usage or configuration problem.",
+      ""
+    })
+final class FilterTestCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The service file whose filters run.")
+  Path config;
+
+  @Option(
+      names = "--thl",
+      required = true,
+      paramLabel = "DIR",
+      description = "The THL directory to read transactions from.")
+  Path thlDir;
+
+  @Option(names = "--seqno", paramLabel = "SEQNO", description = "Only this seqno.")
+  Long seqno;
+
+  @Option(names = "--low", paramLabel = "SEQNO", description = "First seqno (default: first).")
+  Long low;
+
+  @Option(
+      names = "--high",
+      paramLabel = "SEQNO",
+      description = "Last seqno (default: --low plus 99, or the end).")
+  Long high;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  static final class Format {
+    @Option(names = "--sql", description = "Before and after as SQL scripts.")
+    boolean sql;
+
+    @Option(names = "--json", description = "One JSON document per transaction.")
+    boolean json;
+  }
+
+  /** A filter's totals over the run. */
+  private static final class Total {
+    final String type;
+    long seen;
+    long changed;
+    long dropped;
+    long nanos;
+
+    Total(String type) {
+      this.type = type;
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    ServiceConfig c = load();
+    if (!Files.isDirectory(thlDir)) {
+      throw new CliException("there is no THL directory " + thlDir, Cli.EXIT_USAGE);
+    }
+    List<AutoCloseable> resources = new ArrayList<>();
+    List<Filter> chain = FilterChains.forService(c, Clock.systemUTC(), resources);
+    Map<String, Total> totals = new LinkedHashMap<>();
+    for (Filter f : chain) {
+      totals.put(f.name(), new Total(((io.ferry.core.filter.MeteredFilter) f).type()));
+    }
+    try (Thl thl = Thl.openReadOnly(thlDir)) {
+      if (chain.isEmpty() && !format.json) {
+        out.println(
+            c.file() + " configures no filters for a " + c.role() + " service: nothing to try.");
+      }
+      if (thl.firstSeqno().isEmpty()) {
+        out.println("The THL in " + thlDir + " is empty.");
+        return 0;
+      }
+      long from = seqno != null ? seqno : low != null ? low : thl.firstSeqno().getAsLong();
+      long to = seqno != null ? seqno : high != null ? high : from + 99;
+      if (to < from) {
+        throw new CliException(
+            "--high " + to + " is below --low " + from + ": write FIRST <= LAST", Cli.EXIT_USAGE);
+      }
+      EventSql sql = format.sql ? new EventSql(out) : null;
+      try (ThlReader reader = thl.reader(from)) {
+        ThlRecord rec;
+        while ((rec = reader.next(0, TimeUnit.MILLISECONDS)) != null
+            && rec.header().seqno() <= to) {
+          show(out, sql, rec.event(), chain, totals);
+        }
+      }
+    } finally {
+      chain.forEach(Filter::close);
+      for (AutoCloseable r : resources) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          spec.commandLine().getErr().println("closing " + r + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!format.json) {
+      summary(out, totals);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private ServiceConfig load() {
+    try {
+      ServiceConfig c = ServiceConfig.load(config);
+      c.checkFilters();
+      return c;
+    } catch (ConfigException e) {
+      throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
+    }
+  }
+
+  private void show(
+      PrintWriter out, EventSql sql, ReplEvent event, List<Filter> chain, Map<String, Total> t) {
+    if (!(event instanceof Transaction tx)) {
+      if (!format.json) {
+        out.println("-- seqno " + event.seqno() + " is a gap in the log: filters do not see it");
+        EventText.block(out, event, null);
+      }
+      return;
+    }
+    FilterChains.Outcome o;
+    try {
+      o = FilterChains.run(chain, tx);
+    } catch (RuntimeException e) {
+      throw new CliException(
+          "seqno " + tx.seqno() + " (fragment " + tx.fragno() + "): " + e.getMessage(),
+          Cli.EXIT_FAILED);
+    }
+    for (FilterChains.Step s : o.steps()) {
+      Total total = t.get(s.filter());
+      total.seen++;
+      total.nanos += s.nanos();
+      total.changed += s.outcome().equals("changed") ? 1 : 0;
+      total.dropped += s.outcome().equals("dropped") ? 1 : 0;
+    }
+    if (format.json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("seqno", tx.seqno());
+      doc.put("fragno", tx.fragno());
+      doc.put("before", EventJson.event(tx));
+      doc.put("after", o.result() == null ? null : EventJson.event(o.result()));
+      doc.put("droppedBy", o.droppedBy());
+      List<Object> steps = new ArrayList<>();
+      for (FilterChains.Step s : o.steps()) {
+        steps.add(Map.of("filter", s.filter(), "outcome", s.outcome(), "micros", s.nanos() / 1e3));
+      }
+      doc.put("filters", steps);
+      out.println(Json.compact(doc));
+      return;
+    }
+    out.println("==== BEFORE");
+    print(out, sql, tx);
+    for (FilterChains.Step s : o.steps()) {
+      out.printf(Locale.ROOT, "  -> %s: %s in %.3f ms%n", s.filter(), s.outcome(), s.nanos() / 1e6);
+    }
+    if (o.result() == null) {
+      out.println("==== AFTER: dropped by filter " + o.droppedBy());
+      out.println();
+    } else {
+      out.println("==== AFTER");
+      print(out, sql, o.result());
+    }
+  }
+
+  private static void print(PrintWriter out, EventSql sql, Transaction tx) {
+    if (sql != null) {
+      sql.print(tx);
+      out.println();
+    } else {
+      EventText.block(out, tx, null);
+    }
+  }
+
+  private static void summary(PrintWriter out, Map<String, Total> totals) {
+    Table t = new Table("FILTER", "TYPE", "SEEN", "CHANGED", "DROPPED", "TIME", "PER TX");
+    totals.forEach(
+        (name, x) ->
+            t.row(
+                name,
+                x.type,
+                Long.toString(x.seen),
+                Long.toString(x.changed),
+                Long.toString(x.dropped),
+                String.format(Locale.ROOT, "%.3f ms", x.nanos / 1e6),
+                x.seen == 0 ? "-" : String.format(Locale.ROOT, "%.1f us", x.nanos / 1e3 / x.seen)));
+    t.print(out, 0);
+  }
+}
