@@ -8,6 +8,11 @@ public final class ConfigReference {
   private ConfigReference() {}
 
   public static String markdown() {
+    return markdown(io.ferry.core.filter.FilterRegistry.installed());
+  }
+
+  /** The reference, with the settings of the given filter types. */
+  public static String markdown(io.ferry.core.filter.FilterRegistry filters) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Service configuration reference\n\n")
         .append(
@@ -34,7 +39,39 @@ public final class ConfigReference {
         .append(
             "The replicator's own settings; every key has a default, so the file is optional.\n");
     table(sb, ReplicatorSettings.all());
+    filterTypes(sb, filters);
     return sb.toString();
+  }
+
+  private static void filterTypes(StringBuilder sb, io.ferry.core.filter.FilterRegistry filters) {
+    sb.append("\n# Filter types\n\n")
+        .append("A filter instance is declared in a service file as `filter.<name>.type = TYPE`")
+        .append(" plus the type's settings below, written `filter.<name>.KEY`, and listed by")
+        .append(" name in `extract.filters` or `apply.filters`. docs/filters.md explains each")
+        .append(" type with examples.\n");
+    for (io.ferry.core.filter.FilterFactory f : filters.all()) {
+      sb.append("\n## ").append(f.type()).append("\n\n").append(f.summary()).append("\n\n");
+      if (f.settings().isEmpty() && !f.takesParams()) {
+        sb.append("No settings.\n");
+        continue;
+      }
+      sb.append("| key | type | default | description |\n|---|---|---|---|\n");
+      for (Setting<?> s : f.settings()) {
+        sb.append("| `filter.<name>.")
+            .append(s.key())
+            .append("` | ")
+            .append(escape(s.type().describe()))
+            .append(" | ")
+            .append(defaultCell(s))
+            .append(" | ")
+            .append(escape(s.description()))
+            .append(" |\n");
+      }
+      if (f.takesParams()) {
+        sb.append("| `filter.<name>.param.KEY` | text | | Free-form settings the script reads")
+            .append(" as its settings. |\n");
+      }
+    }
   }
 
   private static void table(StringBuilder sb, List<Setting<?>> settings) {

@@ -185,12 +185,9 @@ final class FilterConfig {
                 + ")");
         continue;
       }
+      Object v;
       try {
-        Object v = s.type().parse(e.getValue().text());
-        if (s.type() == SettingType.PATH) {
-          checkFile(file, (Path) v);
-        }
-        values.put(key, v);
+        v = s.type().parse(e.getValue().text());
       } catch (IllegalArgumentException ex) {
         problems.add(
             where(file, e.getValue(), full)
@@ -199,6 +196,15 @@ final class FilterConfig {
                 + " (expected "
                 + s.type().describe()
                 + ")");
+        continue;
+      }
+      try {
+        if (s.type() == SettingType.PATH) {
+          checkFile(file, (Path) v);
+        }
+        values.put(key, v);
+      } catch (IllegalArgumentException ex) {
+        problems.add(where(file, e.getValue(), full) + ": " + ex.getMessage());
       }
     }
     for (Setting<?> s : factory.settings()) {

@@ -137,7 +137,8 @@ public final class ServiceConfig {
     }
     Map<String, Object> values = new HashMap<>();
     Map<String, FilterConfig.Line> filterLines = new LinkedHashMap<>();
-    boolean service = registry == ServiceSettings.all();
+    boolean service =
+        registry.contains(ServiceSettings.ROLE); // a service file, not the replicator's
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       if (service && FilterConfig.isFilterKey(e.getKey())) {
         filterLines.put(e.getKey(), new FilterConfig.Line(e.getValue().text, e.getValue().line));
@@ -209,9 +210,10 @@ public final class ServiceConfig {
                 + ")");
         continue;
       }
-      if (e != null && s != ServiceSettings.APPLY_DELAY && values.containsKey(s.key())) {
+      boolean isList = !s.key().equals(ServiceSettings.APPLY_DELAY.key());
+      if (e != null && isList && values.containsKey(s.key())) {
         FilterContext.Side side =
-            s == ServiceSettings.EXTRACT_FILTERS
+            s.key().equals(ServiceSettings.EXTRACT_FILTERS.key())
                 ? FilterContext.Side.EXTRACT
                 : FilterContext.Side.APPLY;
         @SuppressWarnings("unchecked")
