@@ -337,9 +337,14 @@ final class StageTask implements Runnable {
     if (delay <= 0 || !(e instanceof Transaction tx) || tx.fragno() != 0) {
       return true;
     }
-    long sourceMillis = tx.header().sourceCommitMicros() / 1000;
-    long due = sourceMillis + delay;
-    if (sourceMillis <= 0 || clock.millis() >= due) {
+    long micros = tx.header().sourceCommitMicros();
+    if (micros <= 0) {
+      return true;
+    }
+    // A source that logs commit times in whole seconds (MariaDB): count the commit at the end of
+    // its second, so that the delay is never shorter than asked (and at most a second longer).
+    long due = micros / 1000 + (micros % 1_000_000 == 0 ? 999 : 0) + delay;
+    if (clock.millis() >= due) {
       return true;
     }
     commitBlock();
