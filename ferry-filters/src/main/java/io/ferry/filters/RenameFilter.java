@@ -77,7 +77,7 @@ final class RenameFilter implements Filter {
           changed = true;
           renamed.add(
               new ColumnSpec(
-                  n.names()[0],
+                  n.name(0),
                   col.type(),
                   col.typeName(),
                   col.unsigned(),
@@ -97,8 +97,8 @@ final class RenameFilter implements Filter {
       return rc;
     }
     return new RowChanges(
-        t.names()[0],
-        t.names()[1],
+        t.name(0),
+        t.name(1),
         rc.action(),
         columns,
         rc.image(),
@@ -112,7 +112,7 @@ final class RenameFilter implements Filter {
     String newDefault =
         oldDefault == null || oldDefault.isEmpty()
             ? oldDefault
-            : rules.schema(oldDefault).names()[0];
+            : rules.schema(oldDefault).name(0);
     Problem problem = problem(s, oldDefault, newDefault);
     if (problem != null) {
       String kind = StatementScope.of(s).kind().label();
@@ -185,8 +185,8 @@ final class RenameFilter implements Filter {
       RenameRules.Renamed r = rules.table(tn.schema(), tn.table());
       boolean throughDefault =
           tn.schema().equals(oldDefault)
-              && r.names()[0].equals(newDefault)
-              && r.names()[1].equals(tn.table());
+              && r.name(0).equals(newDefault)
+              && r.name(1).equals(tn.table());
       if (r.changed(tn.schema(), tn.table()) && !throughDefault) {
         return new Problem(tn.toString(), r.rule());
       }

@@ -66,9 +66,13 @@ final class RenameRules {
   }
 
   /** A name and the rule that renamed it (null when none did). */
-  record Renamed(String[] names, Rule rule) {
+  record Renamed(List<String> names, Rule rule) {
     boolean changed(String... original) {
-      return rule != null && !Arrays.equals(names, original);
+      return rule != null && !names.equals(Arrays.asList(original));
+    }
+
+    String name(int i) {
+      return names.get(i);
     }
   }
 
@@ -211,21 +215,21 @@ final class RenameRules {
   Renamed schema(String schema) {
     for (Rule r : schemas) {
       if (r.matches(schema)) {
-        return new Renamed(r.apply(schema), r);
+        return new Renamed(List.of(r.apply(schema)), r);
       }
     }
-    return new Renamed(new String[] {schema}, null);
+    return new Renamed(Arrays.asList(schema), null);
   }
 
   /** A table's new schema and name: by a table rule, else by a schema rule. */
   Renamed table(String schema, String table) {
     for (Rule r : tables) {
       if (r.matches(schema, table)) {
-        return new Renamed(r.apply(schema, table), r);
+        return new Renamed(List.of(r.apply(schema, table)), r);
       }
     }
     Renamed s = schema(schema);
-    return new Renamed(new String[] {s.names()[0], table}, s.rule());
+    return new Renamed(Arrays.asList(s.name(0), table), s.rule());
   }
 
   /** A column's new name, by a column rule (matched against the source's schema and table). */
@@ -233,11 +237,11 @@ final class RenameRules {
     if (column != null) {
       for (Rule r : columns) {
         if (r.matches(schema, table, column)) {
-          return new Renamed(new String[] {r.apply(schema, table, column)[2]}, r);
+          return new Renamed(List.of(r.apply(schema, table, column)[2]), r);
         }
       }
     }
-    return new Renamed(new String[] {column}, null);
+    return new Renamed(Arrays.asList(column), null);
   }
 
   /** The first column rule that applies to some column of the table, or null. */

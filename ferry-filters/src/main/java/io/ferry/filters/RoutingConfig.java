@@ -43,18 +43,20 @@ final class RoutingConfig {
    */
   static List<NamePattern> patterns(
       FilterSettings s, Setting<String> key, int maxDepth, String what) {
-    List<NamePattern> list;
-    try {
-      list = NamePattern.parseList(text(s, key));
-    } catch (IllegalArgumentException e) {
-      throw error(s, key, e.getMessage());
+    List<NamePattern> list = new ArrayList<>();
+    for (String item : words(s, key)) {
+      try {
+        list.add(NamePattern.parse(item));
+      } catch (IllegalArgumentException e) {
+        throw error(s, key, e.getMessage());
+      }
     }
     for (NamePattern p : list) {
       if (p.depth() > maxDepth) {
         throw error(s, key, "'" + p + "' has too many parts: write " + what);
       }
     }
-    return list;
+    return List.copyOf(list);
   }
 
   /** A comma-separated list of words, blanks dropped. */
