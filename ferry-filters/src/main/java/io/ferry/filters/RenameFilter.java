@@ -110,9 +110,7 @@ final class RenameFilter implements Filter {
   private SqlStatement rename(Transaction tx, SqlStatement s) {
     String oldDefault = s.defaultSchema();
     String newDefault =
-        oldDefault == null || oldDefault.isEmpty()
-            ? oldDefault
-            : rules.schema(oldDefault).name(0);
+        oldDefault == null || oldDefault.isEmpty() ? oldDefault : rules.schema(oldDefault).name(0);
     Problem problem = problem(s, oldDefault, newDefault);
     if (problem != null) {
       String kind = StatementScope.of(s).kind().label();

@@ -102,9 +102,7 @@ class DropRowsFilterTest {
     assertThat(filter(base().with(DropRowsFilterFactory.NOT_EQUALS, "real")).filter(t).changes())
         .containsExactly(rows.withRows(List.of(row(2, "real"))));
     assertThat(
-            filter(base().with(DropRowsFilterFactory.NOT_EQUALS, "real,NULL"))
-                .filter(t)
-                .changes())
+            filter(base().with(DropRowsFilterFactory.NOT_EQUALS, "real,NULL")).filter(t).changes())
         .containsExactly(rows.withRows(List.of(row(2, "real"), row(3, null))));
   }
 

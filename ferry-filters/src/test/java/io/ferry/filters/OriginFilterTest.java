@@ -34,8 +34,7 @@ class OriginFilterTest {
 
   private static Transaction tx(String origin, String sourceId, NativePosition position) {
     TransactionHeader h =
-        new TransactionHeader(
-            5, 1, 0, true, position, sourceId, origin, "app", 0, 0, Map.of());
+        new TransactionHeader(5, 1, 0, true, position, sourceId, origin, "app", 0, 0, Map.of());
     return new Transaction(h, List.of(insert("app", "users")));
   }
 

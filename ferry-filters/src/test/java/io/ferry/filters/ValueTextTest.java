@@ -20,8 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ValueTextTest {
-  private static final ColumnSpec DATETIME3 =
-      ColumnSpec.of("t", SqlType.DATETIME).withLength(0, 3);
+  private static final ColumnSpec DATETIME3 = ColumnSpec.of("t", SqlType.DATETIME).withLength(0, 3);
 
   @Test
   void numbers() {
