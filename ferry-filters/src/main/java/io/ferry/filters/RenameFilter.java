@@ -111,9 +111,10 @@ final class RenameFilter implements Filter {
     String oldDefault = s.defaultSchema();
     String newDefault =
         oldDefault == null || oldDefault.isEmpty() ? oldDefault : rules.schema(oldDefault).name(0);
-    Problem problem = problem(s, oldDefault, newDefault);
+    StatementScope scope = StatementScope.of(s);
+    Problem problem = problem(s, scope, oldDefault, newDefault);
     if (problem != null) {
-      String kind = StatementScope.of(s).kind().label();
+      String kind = scope.kind().label();
       if (fail) {
         throw new RenameException(
             "filter "
@@ -158,7 +159,8 @@ final class RenameFilter implements Filter {
   /** What the statement names that a rule renames and the default schema does not carry over. */
   private record Problem(String name, RenameRules.Rule rule) {}
 
-  private Problem problem(SqlStatement s, String oldDefault, String newDefault) {
+  private Problem problem(
+      SqlStatement s, StatementScope scope, String oldDefault, String newDefault) {
     String text = s.text();
     // 1. qualified names in the text: schema.name
     List<Token> t = SqlTokenizer.tokenize(text);
@@ -177,7 +179,6 @@ final class RenameFilter implements Filter {
         i += 2; // schema.table.column: the column is not a table of the table
       }
     }
-    StatementScope scope = StatementScope.of(s);
     // 2. what it changes: tables named through the default schema, whole schemas
     for (TableName tn : scope.tables()) {
       RenameRules.Renamed r = rules.table(tn.schema(), tn.table());

@@ -104,8 +104,15 @@ public final class StatementScope {
     String schema = defaultSchema == null || defaultSchema.isEmpty() ? null : defaultSchema;
     String text = StatementClassifier.unwrap(sql);
     StatementKind kind = StatementClassifier.classify(sql);
-    List<Token> t = SqlTokenizer.tokenize(text);
-    String verb = t.isEmpty() ? "" : t.get(0).upper();
+    List<Token> first = SqlTokenizer.tokenize(text, 1);
+    String verb = first.isEmpty() ? "" : first.get(0).upper();
+    // DML may be megabytes of VALUES: only DDL and maintenance statements are read whole
+    List<Token> t =
+        kind == StatementKind.DDL
+                || kind == StatementKind.TEMPORARY_TABLE
+                || kind == StatementKind.IMPLICIT_COMMIT
+            ? SqlTokenizer.tokenize(text)
+            : List.of();
     Set<TableName> tables = new LinkedHashSet<>();
     Set<String> schemas = new LinkedHashSet<>();
     boolean known =
