@@ -47,6 +47,16 @@ public final class NamePattern {
     return List.copyOf(out);
   }
 
+  /**
+   * The parts of a dotted name as this class reads them ({@code `my.db`.t} is {@code my.db} and
+   * {@code t}), without reading wildcards: for filters whose settings name things by the same
+   * syntax but give {@code *} a meaning of their own (rename rules). A backquote left open is an
+   * {@link IllegalArgumentException}.
+   */
+  public static List<String> splitParts(String text) {
+    return List.copyOf(split(text.strip()));
+  }
+
   private static List<String> split(String text) {
     List<String> parts = new ArrayList<>();
     StringBuilder cur = new StringBuilder();

@@ -1,0 +1,46 @@
+package io.ferry.filters;
+
+import io.ferry.core.config.Setting;
+import io.ferry.core.config.SettingType;
+import io.ferry.core.filter.FilterFactory;
+import io.ferry.core.filter.FilterSettings;
+import io.ferry.core.pipeline.Filter;
+import java.util.List;
+
+/** {@code drop-temp}: temporary-table traffic and scratch schemas. */
+public final class DropTempFilterFactory implements FilterFactory {
+  public static final String TYPE = "drop-temp";
+
+  public static final Setting<String> SCHEMAS =
+      RoutingConfig.setting(
+          "schemas",
+          SettingType.STRING,
+          "",
+          false,
+          "Scratch schemas whose rows and statements are all dropped: comma-separated schema"
+              + " patterns (* and ?), like tmp_*, scratch. Empty: none; only temporary tables are"
+              + " dropped.");
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public String summary() {
+    return "Drops CREATE/DROP TEMPORARY TABLE, statement-based DML on temporary tables, and"
+        + " everything of scratch schemas.";
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return List.of(SCHEMAS);
+  }
+
+  @Override
+  public Filter create(FilterSettings settings) {
+    List<NamePattern> schemas =
+        RoutingConfig.patterns(settings, SCHEMAS, 1, "schema patterns only (tmp_*, scratch)");
+    return new DropTempFilter(settings.name(), schemas);
+  }
+}
