@@ -1,6 +1,7 @@
 package io.ferry.filters;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 
@@ -29,8 +30,8 @@ final class TableWarnings {
     given.removeIf(k -> k.startsWith(schema + "."));
   }
 
-  /** What was warned about, as {@code schema.table/subject} (for tests and status). */
-  Set<String> given() {
-    return Set.copyOf(given);
+  /** What was warned about, as {@code schema.table/subject}, in order (for tests and status). */
+  List<String> given() {
+    return List.copyOf(given);
   }
 }
