@@ -28,11 +28,12 @@ import java.util.Set;
  * annotations) keeps its shard; so does a #global one with a statement, since the extractor may
  * know more about a statement (the schemas the server said it updated) than its text tells.
  *
- * <p>Statements: by schema, a DDL statement's shard is the schemas it changes ({@link DdlScope}),
- * any other the default schema; by table and by rule, a data statement's tables ({@link DmlTables},
- * unqualified names in the default schema), DDL is #global; by column every statement is #global
- * (its rows are not known). A statement whose schema or tables cannot be told, or whose kind is
- * unknown, makes the transaction #global. Not thread-safe: one stage task.
+ * <p>Statements: by schema, a DDL statement's shard is the schemas it changes ({@link DdlScope}), a
+ * data statement's the schemas of the tables it writes, else its default schema; by table and by
+ * rule, a data statement's tables ({@link DmlTables}, unqualified names in the default schema), DDL
+ * is #global; by column every statement is #global (its rows are not known). A statement whose
+ * schema or tables cannot be told, or whose kind is unknown, makes the transaction #global. Not
+ * thread-safe: one stage task.
  */
 public final class ShardFilter implements Filter {
   /** What a shard is made of. */
@@ -168,12 +169,29 @@ public final class ShardFilter implements Filter {
         Set<String> scope =
             kind == StatementKind.DDL
                 ? DdlScope.schemasOf(schema, StatementClassifier.unwrap(st.text()))
-                : schema == null ? null : Set.of(schema);
+                : writtenSchemas(st, schema);
         shards.addAll(scope == null ? Set.of(Shards.GLOBAL) : scope);
       }
       case TABLE, RULE -> tables(st, schema, shards);
       case COLUMN -> shards.add(Shards.GLOBAL);
     }
+  }
+
+  /**
+   * The schemas a data statement writes: those of the tables it names when they can be told (a
+   * qualified name may be in another schema than the default), else its default schema, as the
+   * extractor does; null when neither is known.
+   */
+  private static Set<String> writtenSchemas(SqlStatement st, String schema) {
+    Set<String> tables = DmlTables.of(schema, st.text());
+    if (tables == null || tables.isEmpty()) {
+      return schema == null ? null : Set.of(schema);
+    }
+    Set<String> schemas = new LinkedHashSet<>();
+    for (String qualified : tables) {
+      schemas.add(qualified.substring(0, qualified.indexOf('.')));
+    }
+    return schemas;
   }
 
   private void tables(SqlStatement st, String schema, Set<String> shards) {

@@ -73,6 +73,8 @@ class ShardFilterTest {
     assertThat(shardOf(f, "x", insert("shop", "orders", "a"), sql("UPDATE t SET a = 1", "shop")))
         .isEqualTo("shop");
     assertThat(shardOf(f, "x", sql("CREATE TABLE crm.people (id INT)", "shop"))).isEqualTo("crm");
+    assertThat(shardOf(f, "x", sql("INSERT INTO crm.people VALUES (1)", "shop"))).isEqualTo("crm");
+    assertThat(shardOf(f, "x", sql("CALL shop.tidy()", "shop"))).isEqualTo("shop");
     assertThat(shardOf(f, "shop", sql("UPDATE t SET a = 1", null))).isEqualTo("#global");
     assertThat(shardOf(f, "shop", sql("BEGIN NOT ATOMIC SELECT 1; END", "shop")))
         .isEqualTo("#global");
