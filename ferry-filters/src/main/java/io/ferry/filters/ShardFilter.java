@@ -13,8 +13,6 @@ import io.ferry.mysql.sql.DdlScope;
 import io.ferry.mysql.sql.DmlTables;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
-import java.math.BigDecimal;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -141,10 +139,10 @@ public final class ShardFilter implements Filter {
     }
     for (Row row : rc.rows()) {
       if (before) {
-        shards.add(table + ":" + text(row.before(i)));
+        shards.add(table + ":" + text(row.before(i), rc.columns().get(i)));
       }
       if (after) {
-        shards.add(table + ":" + text(row.after(i)));
+        shards.add(table + ":" + text(row.after(i), rc.columns().get(i)));
       }
       if (shards.size() > 1) {
         return;
@@ -210,18 +208,10 @@ public final class ShardFilter implements Filter {
     }
   }
 
-  /** A value's text in a shard id: text as text, bytes in hex, numbers plainly, NULL as NULL. */
-  private static String text(Object v) {
-    if (v == null) {
-      return "NULL";
-    }
-    if (v instanceof byte[] b) {
-      return "0x" + HexFormat.of().formatHex(b);
-    }
-    if (v instanceof BigDecimal d) {
-      return d.toPlainString();
-    }
-    return v.toString();
+  /** A value's text in a shard id: as MariaDB prints it ({@link ValueText}), NULL as NULL. */
+  private static String text(Object v, io.ferry.core.event.ColumnSpec column) {
+    String t = ValueText.of(v, column);
+    return t == null ? "NULL" : t;
   }
 
   @Override
