@@ -150,11 +150,11 @@ final class LuaRuntime implements ScriptRuntime {
   /** The budget hook: counts instructions, skips the debug library's call bookkeeping. */
   private static final class Hook extends DebugLib {
     private final Budget budget;
-      private int count;
+    private int count;
 
     Hook(Budget budget) {
       this.budget = budget;
-      }
+    }
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {

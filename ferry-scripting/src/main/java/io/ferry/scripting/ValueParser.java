@@ -93,7 +93,9 @@ final class ValueParser {
         "column '"
             + column
             + "' ("
-            + (spec.typeName() != null ? spec.typeName() : spec.type().name().toLowerCase(java.util.Locale.ROOT))
+            + (spec.typeName() != null
+                ? spec.typeName()
+                : spec.type().name().toLowerCase(java.util.Locale.ROOT))
             + ") cannot take "
             + Args.describe(v)
             + ": "
