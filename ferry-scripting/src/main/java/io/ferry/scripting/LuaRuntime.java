@@ -30,7 +30,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * strings. Used by one thread at a time.
  */
 final class LuaRuntime implements ScriptRuntime {
-  private static final Pattern LOCATED = Pattern.compile("(?s)^[^\\n]*?:(\\d+):? (.*)$");
+  private static final Pattern LOCATED =
+      Pattern.compile("(?s)^(?:\\[string \"[^\"]*\"\\]|[^:\\n]*):(\\d+):? (.*)$");
   private static final String[] REMOVED = {
     "load",
     "loadstring",
@@ -51,11 +52,9 @@ final class LuaRuntime implements ScriptRuntime {
   private static volatile LuaValue frozenStringMeta;
 
   private final Globals globals;
-  private final String chunkName;
 
   /** Compiles and runs the script's top level within the budget. */
   LuaRuntime(String source, String chunkName, Budget budget) {
-    this.chunkName = chunkName;
     this.globals = sandbox(budget);
     LuaValue chunk;
     try {
@@ -88,7 +87,7 @@ final class LuaRuntime implements ScriptRuntime {
     LuaC.install(g);
     g.get("string").set("dump", LuaValue.NIL);
     for (String name : REMOVED) {
-      g.set(name, LuaValue.NIL);
+      g.set(name, new Refused(name));
     }
     g.debuglib = new Hook(budget);
     return g;
@@ -133,10 +132,10 @@ final class LuaRuntime implements ScriptRuntime {
     return out.narg() == 0 ? null : out.arg1().tojstring();
   }
 
-  private ScriptError error(LuaError e) {
+  private static ScriptError error(LuaError e) {
     String m = e.getMessage() == null ? "error" : e.getMessage().strip();
     Matcher at = LOCATED.matcher(m);
-    if (at.matches() && m.startsWith(chunkName)) {
+    if (at.matches()) {
       return new ScriptError(at.group(2), Integer.parseInt(at.group(1)), e);
     }
     return new ScriptError(m, 0, e);
@@ -177,6 +176,60 @@ final class LuaRuntime implements ScriptRuntime {
     @Override
     public String traceback(int level) {
       return "";
+    }
+  }
+
+  /**
+   * What a removed library or function is in the sandbox: calling or indexing it is an error that
+   * names it, so a script's author learns why rather than reading "attempt to index nil".
+   */
+  private static final class Refused extends LuaTable {
+    private final String name;
+
+    Refused(String name) {
+      this.name = name;
+    }
+
+    private LuaError refuse() {
+      return new LuaError(
+          name
+              + " is not available to Ferry scripts (no files, network, processes, host classes"
+              + " or code loading); see docs/scripting.md");
+    }
+
+    @Override
+    public LuaValue get(LuaValue key) {
+      throw refuse();
+    }
+
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call() {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b, LuaValue c) {
+      throw refuse();
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+      throw refuse();
     }
   }
 
