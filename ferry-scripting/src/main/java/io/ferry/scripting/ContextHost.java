@@ -63,7 +63,11 @@ final class ContextHost extends HostObject {
     }
 
     private Object log(Object[] args, int level) {
-      String msg = args.length == 0 ? "" : ValueParser.text(args[0] == null ? "nil" : args[0]);
+      Object a = args.length == 0 ? "" : args[0];
+      String msg =
+          a == null || a instanceof String || a instanceof byte[] || a instanceof Number
+              ? ValueParser.text(a == null ? "null" : a)
+              : String.valueOf(a);
       switch (level) {
         case 0 -> LOG.info(prefix, msg);
         case 1 -> LOG.warn(prefix, msg);

@@ -24,6 +24,16 @@ class ScriptBasicsTest {
             dir, "s." + (type.equals("lua") ? "lua" : "js"), type.equals("lua") ? lua : js));
   }
 
+  @org.junit.jupiter.api.Test
+  void bothTypesAreRegistered() {
+    assertThat(io.ferry.core.filter.FilterRegistry.installed().types())
+        .contains("javascript", "lua");
+    assertThat(new LuaFilterFactory().takesParams()).isTrue();
+    assertThat(new LuaFilterFactory().settings())
+        .extracting(s -> s.key())
+        .containsExactly("script", "budget", "instructions");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"javascript", "lua"})
   void unchangedTransactionIsTheSameObject(String type) {
