@@ -1,0 +1,274 @@
+package io.ferry.scripting;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.Bit32Lib;
+import org.luaj.vm2.lib.DebugLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * A Lua script in LuaJ, sandboxed: the base, string, table, math and bit32 libraries only, without
+ * {@code load}, {@code loadstring}, {@code dofile}, {@code loadfile}, {@code require}, {@code
+ * package}, {@code io}, {@code os}, {@code debug}, {@code luajava}, {@code coroutine} (LuaJ runs
+ * coroutines on threads), {@code collectgarbage}, {@code print} and {@code string.dump}. The budget
+ * is a debug hook the host installs in the globals' hidden slot, which no script can reach. The
+ * string metatable every LuaJ script shares is frozen, so one script cannot change another's
+ * strings. Used by one thread at a time.
+ */
+final class LuaRuntime implements ScriptRuntime {
+  private static final Pattern LOCATED =
+      Pattern.compile("(?s)^(?:\\[string \"[^\"]*\"\\]|[^:\\n]*):(\\d+):? (.*)$");
+  private static final String[] REMOVED = {
+    "load",
+    "loadstring",
+    "dofile",
+    "loadfile",
+    "require",
+    "package",
+    "collectgarbage",
+    "print",
+    "debug",
+    "io",
+    "os",
+    "luajava",
+    "coroutine",
+    "module"
+  };
+  private static final Object STRING_LOCK = new Object();
+  private static volatile LuaValue frozenStringMeta;
+
+  private final Globals globals;
+
+  /** Compiles and runs the script's top level within the budget. */
+  LuaRuntime(String source, String chunkName, Budget budget) {
+    this.globals = sandbox(budget);
+    LuaValue chunk;
+    try {
+      chunk = globals.load(source, chunkName);
+    } catch (LuaError e) {
+      throw error(e);
+    }
+    budget.start();
+    try {
+      chunk.call();
+    } catch (LuaError e) {
+      throw error(e);
+    } finally {
+      budget.stop();
+    }
+  }
+
+  private static Globals sandbox(Budget budget) {
+    Globals g = new Globals();
+    g.load(new BaseLib());
+    g.load(new PackageLib());
+    g.load(new Bit32Lib());
+    g.load(new TableLib());
+    synchronized (STRING_LOCK) {
+      g.load(new StringLib());
+      LuaString.s_metatable = frozenStringMeta(g.get("string"));
+    }
+    g.load(new JseMathLib());
+    LoadState.install(g);
+    LuaC.install(g);
+    g.get("string").set("dump", LuaValue.NIL);
+    for (String name : REMOVED) {
+      g.set(name, new Refused(name));
+    }
+    g.debuglib = new Hook(budget);
+    return g;
+  }
+
+  private static LuaValue frozenStringMeta(LuaValue stringLib) {
+    LuaValue m = frozenStringMeta;
+    if (m == null) {
+      LuaTable functions = new LuaTable();
+      for (Varargs e = stringLib.next(LuaValue.NIL);
+          !e.arg1().isnil();
+          e = stringLib.next(e.arg1())) {
+        if (!e.arg1().tojstring().equals("dump")) {
+          functions.rawset(e.arg1(), e.arg(2));
+        }
+      }
+      LuaTable meta = new LuaTable();
+      meta.rawset(LuaValue.INDEX, new Frozen(functions));
+      meta.rawset(LuaValue.METATABLE, LuaValue.FALSE);
+      m = meta;
+      frozenStringMeta = m;
+    }
+    return m;
+  }
+
+  @Override
+  public boolean has(String hook) {
+    return globals.get(hook).isfunction();
+  }
+
+  @Override
+  public String call(String hook, HostObject arg) {
+    LuaValue f = globals.get(hook);
+    Varargs out;
+    try {
+      out = arg == null ? f.invoke() : f.invoke(LuaBinding.toLua(arg));
+    } catch (LuaError e) {
+      throw error(e);
+    } catch (StackOverflowError e) {
+      throw new ScriptError("stack overflow (endless recursion?)", 0, null);
+    }
+    return out.narg() == 0 ? null : out.arg1().tojstring();
+  }
+
+  private static ScriptError error(LuaError e) {
+    String m = e.getMessage() == null ? "error" : e.getMessage().strip();
+    Matcher at = LOCATED.matcher(m);
+    if (at.matches()) {
+      return new ScriptError(at.group(2), Integer.parseInt(at.group(1)), e);
+    }
+    return new ScriptError(m, 0, e);
+  }
+
+  @Override
+  public void close() {
+    globals.debuglib = null;
+  }
+
+  /** The budget hook: counts instructions, skips the debug library's call bookkeeping. */
+  private static final class Hook extends DebugLib {
+    private final Budget budget;
+    private int count;
+
+    Hook(Budget budget) {
+      this.budget = budget;
+    }
+
+    @Override
+    public void onInstruction(int pc, Varargs v, int top) {
+      if (++count >= 256) {
+        int n = count;
+        count = 0;
+        budget.tick(n);
+      }
+    }
+
+    @Override
+    public void onCall(LuaFunction f) {}
+
+    @Override
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {}
+
+    @Override
+    public void onReturn() {}
+
+    @Override
+    public String traceback(int level) {
+      return "";
+    }
+  }
+
+  /**
+   * What a removed library or function is in the sandbox: calling or indexing it is an error that
+   * names it, so a script's author learns why rather than reading "attempt to index nil".
+   */
+  private static final class Refused extends LuaTable {
+    private final String name;
+
+    Refused(String name) {
+      this.name = name;
+    }
+
+    private LuaError refuse() {
+      return new LuaError(
+          name
+              + " is not available to Ferry scripts (no files, network, processes, host classes"
+              + " or code loading); see docs/scripting.md");
+    }
+
+    @Override
+    public LuaValue get(LuaValue key) {
+      throw refuse();
+    }
+
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call() {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b) {
+      throw refuse();
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b, LuaValue c) {
+      throw refuse();
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+      throw refuse();
+    }
+  }
+
+  /** A table no script can change (the shared string functions). */
+  private static final class Frozen extends LuaTable {
+    private final LuaTable inner;
+
+    Frozen(LuaTable inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public LuaValue get(LuaValue key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public LuaValue rawget(LuaValue key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+      throw new LuaError("the string library is shared and cannot be changed");
+    }
+
+    @Override
+    public void rawset(LuaValue key, LuaValue value) {
+      set(key, value);
+    }
+
+    @Override
+    public LuaValue setmetatable(LuaValue metatable) {
+      throw new LuaError("the string library is shared and cannot be changed");
+    }
+
+    @Override
+    public Varargs next(LuaValue key) {
+      return inner.next(key);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.ferry.scripting;
+
+import org.mozilla.javascript.Context;
+import org.mozilla.javascript.ContextFactory;
+import org.mozilla.javascript.Function;
+import org.mozilla.javascript.RhinoException;
+import org.mozilla.javascript.Script;
+import org.mozilla.javascript.Scriptable;
+import org.mozilla.javascript.ScriptableObject;
+import org.mozilla.javascript.Undefined;
+import org.mozilla.javascript.WrappedException;
+
+/**
+ * A JavaScript script in Rhino, sandboxed: the safe standard objects only (no {@code Packages},
+ * {@code java}, {@code JavaImporter}, {@code getClass}; Rhino has no {@code load} outside its
+ * shell), a class shutter that shows scripts no host class, interpreted mode so that the budget
+ * observer sees every instruction, and a bounded interpreter stack. Used by one thread at a time.
+ */
+final class RhinoRuntime implements ScriptRuntime {
+  private static final ContextFactory FACTORY = new SandboxFactory();
+
+  private final Scriptable scope;
+  private final Budget budget;
+  private final RhinoBinding binding;
+
+  /** Compiles and runs the script's top level within the budget. */
+  RhinoRuntime(String source, String fileName, Budget budget) {
+    this.budget = budget;
+    Context cx = enter();
+    try {
+      scope = cx.initSafeStandardObjects(null, true);
+      binding = new RhinoBinding(scope);
+      Script script;
+      try {
+        script = cx.compileString(source, fileName, 1, null);
+      } catch (RhinoException e) {
+        throw error(e);
+      }
+      budget.start();
+      try {
+        script.exec(cx, scope, scope);
+      } catch (RhinoException e) {
+        throw error(e);
+      } finally {
+        budget.stop();
+      }
+    } finally {
+      Context.exit();
+    }
+  }
+
+  private Context enter() {
+    Context cx = FACTORY.enterContext();
+    cx.putThreadLocal(Budget.class, budget);
+    return cx;
+  }
+
+  @Override
+  public boolean has(String hook) {
+    return ScriptableObject.getProperty(scope, hook) instanceof Function;
+  }
+
+  @Override
+  public String call(String hook, HostObject arg) {
+    Context cx = enter();
+    try {
+      Function f = (Function) ScriptableObject.getProperty(scope, hook);
+      Object[] args = arg == null ? new Object[0] : new Object[] {binding.toJs(arg)};
+      Object out = f.call(cx, scope, scope, args);
+      return out instanceof Undefined ? null : Context.toString(out);
+    } catch (RhinoException e) {
+      throw error(e);
+    } finally {
+      Context.exit();
+    }
+  }
+
+  private static ScriptError error(RhinoException e) {
+    String message = e.details();
+    if (e instanceof WrappedException w && w.getWrappedException() != null) {
+      message = String.valueOf(w.getWrappedException().getMessage());
+    }
+    return new ScriptError(message, Math.max(0, e.lineNumber()), e);
+  }
+
+  @Override
+  public void close() {}
+
+  /** Makes sandboxed contexts and forwards instruction counts to the running call's budget. */
+  private static final class SandboxFactory extends ContextFactory {
+    @Override
+    protected Context makeContext() {
+      Context cx = super.makeContext();
+      cx.setLanguageVersion(Context.VERSION_ES6);
+      cx.setInterpretedMode(true);
+      cx.setInstructionObserverThreshold(1000);
+      cx.setMaximumInterpreterStackDepth(2000);
+      cx.setClassShutter(className -> false);
+      return cx;
+    }
+
+    @Override
+    protected boolean hasFeature(Context cx, int featureIndex) {
+      if (featureIndex == Context.FEATURE_ENHANCED_JAVA_ACCESS) {
+        return false;
+      }
+      return super.hasFeature(cx, featureIndex);
+    }
+
+    @Override
+    protected void observeInstructionCount(Context cx, int instructionCount) {
+      Object b = cx.getThreadLocal(Budget.class);
+      if (b instanceof Budget budget) {
+        budget.tick(instructionCount);
+      }
+    }
+  }
+}

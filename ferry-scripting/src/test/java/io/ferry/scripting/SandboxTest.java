@@ -1,0 +1,187 @@
+package io.ferry.scripting;
+
+import static io.ferry.scripting.Fixtures.customer;
+import static io.ferry.scripting.Fixtures.customers;
+import static io.ferry.scripting.Fixtures.tx;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.core.filter.FilterSettings;
+import io.ferry.core.pipeline.Filter;
+import io.ferry.core.pipeline.Retriable;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Escapes refused, budgets enforced, errors located: each with file, line and seqno. */
+class SandboxTest {
+  @TempDir Path dir;
+
+  private Path js(String body) {
+    return Fixtures.write(dir, "s.js", body);
+  }
+
+  private Path lua(String body) {
+    return Fixtures.write(dir, "s.lua", body);
+  }
+
+  private Filter make(String type, Path script, Duration budget) {
+    FilterSettings s = Fixtures.settings(type, script).with(ScriptFilterFactory.BUDGET, budget);
+    return Fixtures.factory(type).create(s);
+  }
+
+  private void refused(String type, Path script, String... parts) {
+    Filter f = Fixtures.filter(type, script);
+    assertThatThrownBy(() -> f.filter(tx(42, customers(customer(1, "a@b.c", "ok")))))
+        .isInstanceOf(ScriptFilterException.class)
+        .isNotInstanceOf(Retriable.class)
+        .hasMessageContaining("filter f1: script " + script)
+        .hasMessageContaining("seqno 42")
+        .hasMessageContaining(parts[0])
+        .hasMessageContainingAll(parts);
+  }
+
+  @Test
+  void endlessLoopIsStoppedWithinTheBudget() {
+    for (Path p :
+        new Path[] {
+          js("function filter(tx) {\n while (true) { try { for(;;){} } catch (e) {} }\n}"),
+          lua(
+              "function filter(tx)\n while true do pcall(function() while true do end end) end\nend")
+        }) {
+      String type = p.toString().endsWith(".lua") ? "lua" : "javascript";
+      Filter f = make(type, p, Duration.ofMillis(200));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> f.filter(tx(42, customers())))
+          .isInstanceOf(ScriptFilterException.class)
+          .isNotInstanceOf(Retriable.class)
+          .hasMessage(
+              "filter f1: script "
+                  + p
+                  + " was stopped at seqno 42: it ran longer than its time budget (budget 200ms)."
+                  + " Fix the script, or raise filter.f1.budget");
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1500);
+      assertThat(f.budgetUsed()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void instructionLimit() {
+    Path p = lua("function filter(tx)\n local i = 0\n while true do i = i + 1 end\nend");
+    Filter f =
+        new LuaFilterFactory()
+            .create(Fixtures.settings("lua", p).with(ScriptFilterFactory.INSTRUCTIONS, 10_000L));
+    assertThatThrownBy(() -> f.filter(tx(42)))
+        .hasMessageContaining("it ran more than 10000 instructions")
+        .hasMessageEndingWith("raise filter.f1.instructions");
+  }
+
+  @Test
+  void throwingNamesFileLineSeqnoAndMessage() {
+    refused(
+        "javascript",
+        js("function filter(tx) {\n\n  throw new Error('no way');\n}"),
+        "line 3: Error: no way");
+    refused("lua", lua("function filter(tx)\n\n  error('no way')\nend"), "line 3: no way");
+  }
+
+  @Test
+  void returningAValueIsRefused() {
+    refused(
+        "javascript",
+        js("function filter(tx) { return false; }"),
+        "filter() returned false; return nothing; to drop use tx.drop()");
+    refused(
+        "lua",
+        lua("function filter(tx) return true end"),
+        "filter() returned true; return nothing; to drop use tx.drop()");
+  }
+
+  @Test
+  void hostClassesAreOutOfReach() {
+    refused(
+        "javascript",
+        js("function filter(tx) {\n java.lang.System.exit(1);\n}"),
+        "line 2:",
+        "java");
+    refused(
+        "javascript",
+        js("function filter(tx) {\n Packages.java.io.File('x');\n}"),
+        "line 2:",
+        "Packages");
+    refused(
+        "javascript",
+        js("function filter(tx) {\n tx.getClass().forName('java.lang.Runtime');\n}"),
+        "line 2:");
+    refused(
+        "javascript",
+        js("function filter(tx) {\n Java.type('java.io.File');\n}"),
+        "line 2:",
+        "Java");
+    refused(
+        "lua",
+        lua("function filter(tx)\n luajava.bindClass('java.lang.System')\nend"),
+        "line 2:",
+        "luajava");
+  }
+
+  @Test
+  void filesSocketsProcessesAndLoadingAreOutOfReach() {
+    refused("javascript", js("function filter(tx) {\n load('/etc/passwd');\n}"), "line 2:", "load");
+    refused(
+        "javascript",
+        js("function filter(tx) {\n new java.net.Socket('localhost', 22);\n}"),
+        "line 2:");
+    refused("javascript", js("function filter(tx) {\n require('fs');\n}"), "line 2:", "require");
+    refused("lua", lua("function filter(tx)\n io.open('/etc/passwd')\nend"), "line 2:", "io");
+    refused("lua", lua("function filter(tx)\n os.execute('ls')\nend"), "line 2:", "os");
+    refused("lua", lua("function filter(tx)\n dofile('/etc/passwd')\nend"), "line 2:", "dofile");
+    refused(
+        "lua", lua("function filter(tx)\n loadfile('/etc/passwd')\nend"), "line 2:", "loadfile");
+    refused("lua", lua("function filter(tx)\n load('return 1')\nend"), "line 2:", "load");
+    refused("lua", lua("function filter(tx)\n require('socket')\nend"), "line 2:", "require");
+    refused("lua", lua("function filter(tx)\n debug.sethook()\nend"), "line 2:", "debug");
+    refused(
+        "lua",
+        lua("function filter(tx)\n coroutine.create(function() end)\nend"),
+        "line 2:",
+        "coroutine");
+    refused(
+        "lua", lua("function filter(tx)\n getmetatable('').__index.upper = nil\nend"), "line 2:");
+  }
+
+  @Test
+  void objectModelMisuseNamesColumnAndLine() {
+    refused(
+        "javascript",
+        js("function filter(tx) {\n tx.changes[0].rows[0].after.nope = 1;\n}"),
+        "line 2: the after image of a row of a rows change on shop.customers has no column 'nope'"
+            + " (it carries [id, email, status])");
+    refused(
+        "lua",
+        lua("function filter(tx)\n tx.changes[1].rows[1].after.id = 'x'\nend"),
+        "line 2: column 'id' (int) cannot take 'x'");
+  }
+
+  @Test
+  void configErrorsNameFileLineAndKey() {
+    Path bad = js("function filter(tx) {\n  if (\n}");
+    assertThatThrownBy(() -> Fixtures.filter("javascript", bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(bad + ":3: ")
+        .hasMessageEndingWith("(filter.f1.script)");
+    Path badLua = lua("function filter(tx)\n  if then\nend");
+    assertThatThrownBy(() -> Fixtures.filter("lua", badLua))
+        .hasMessageStartingWith(badLua + ":2: ")
+        .hasMessageEndingWith("(filter.f1.script)");
+    Path none = lua("function other() end");
+    assertThatThrownBy(() -> Fixtures.filter("lua", none))
+        .hasMessage(
+            none + " defines no function filter(tx); a lua filter needs one (filter.f1.script)");
+    Path missing = dir.resolve("missing.lua");
+    assertThatThrownBy(() -> Fixtures.filter("lua", missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot read the script " + missing + " named by filter.f1.script");
+  }
+}
