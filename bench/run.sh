@@ -4,11 +4,12 @@
 #   bench/run.sh [core] [options]   the THL and pipeline (--help for options)
 #   bench/run.sh binlog [options]   binlog extraction vs mariadb-binlog (needs sysbench, MariaDB)
 #   bench/run.sh apply [options]    catch-up and lag vs MariaDB replication (needs sysbench, MariaDB)
+#   bench/run.sh filters [options]  built-in filter chains vs the bare pipeline; JavaScript and Lua filters
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 which=core
-if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ]; }; then
+if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ] || [ "$1" = filters ]; }; then
   which=$1
   shift
 fi
@@ -16,6 +17,8 @@ main=io.ferry.bench.CoreBenchmark
 if [ "$which" = binlog ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.BinlogBenchmark
+elif [ "$which" = filters ]; then
+  main=io.ferry.bench.FilterBenchmark
 elif [ "$which" = apply ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.ApplyBenchmark

@@ -29,6 +29,18 @@ public final class DropColumnsFilter implements Filter {
   private final List<NamePattern> patterns;
   private final RowEdits.ColumnLists lists = new RowEdits.ColumnLists();
   private final TableWarnings warnings = new TableWarnings(LOG);
+  private final TableCache<Kept> keptByTable = new TableCache<>();
+
+  /** The columns that stay, for one column list (compared by identity: decoders share lists). */
+  private static final class Kept {
+    final List<ColumnSpec> columns;
+    final int[] positions;
+
+    Kept(List<ColumnSpec> columns, int[] positions) {
+      this.columns = columns;
+      this.positions = positions;
+    }
+  }
 
   public DropColumnsFilter(String name, List<NamePattern> patterns) {
     this.name = name;
@@ -117,7 +129,18 @@ public final class DropColumnsFilter implements Filter {
   }
 
   /** The positions of the columns no pattern names. */
+  @SuppressWarnings("ReferenceEquality") // a cache hit is the very list the positions were made for
   private int[] kept(RowChanges rc) {
+    Kept k =
+        keptByTable.get(rc.schema(), rc.table(), (s, t) -> new Kept(rc.columns(), compute(rc)));
+    if (k.columns != rc.columns()) {
+      k = new Kept(rc.columns(), compute(rc));
+      keptByTable.put(rc.schema(), rc.table(), k);
+    }
+    return k.positions;
+  }
+
+  private int[] compute(RowChanges rc) {
     List<ColumnSpec> columns = rc.columns();
     int[] kept = new int[columns.size()];
     int n = 0;

@@ -12,9 +12,23 @@ import java.util.regex.Pattern;
  */
 public final class NamePattern {
   private final String text;
-  private final Pattern[] parts;
+  private final Part[] parts;
 
-  private NamePattern(String text, Pattern[] parts) {
+  /**
+   * One part of a pattern: {@code *} alone matches anything, a part without wildcards is compared
+   * as a string, the rest by a regular expression (filters run this for every change: the common
+   * cases stay cheap).
+   */
+  private record Part(String literal, Pattern regex) {
+    boolean matches(String name) {
+      if (regex != null) {
+        return regex.matcher(name).matches();
+      }
+      return literal == null || literal.equals(name);
+    }
+  }
+
+  private NamePattern(String text, Part[] parts) {
     this.text = text;
     this.parts = parts;
   }
@@ -29,7 +43,7 @@ public final class NamePattern {
               + "' is not a name pattern: write schema, schema.table or schema.table.column"
               + " (* and ? are wildcards; quote a name with a dot in `backquotes`)");
     }
-    Pattern[] compiled = new Pattern[parts.size()];
+    Part[] compiled = new Part[parts.size()];
     for (int i = 0; i < compiled.length; i++) {
       compiled[i] = wildcard(parts.get(i));
     }
@@ -84,7 +98,13 @@ public final class NamePattern {
     return parts;
   }
 
-  private static Pattern wildcard(String part) {
+  private static Part wildcard(String part) {
+    if (part.equals("*")) {
+      return new Part(null, null);
+    }
+    if (part.indexOf('*') < 0 && part.indexOf('?') < 0) {
+      return new Part(part, null);
+    }
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
@@ -94,7 +114,7 @@ public final class NamePattern {
         default -> re.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return Pattern.compile(re.toString(), Pattern.DOTALL);
+    return new Part(null, Pattern.compile(re.toString(), Pattern.DOTALL));
   }
 
   /** How many parts it has: 1 (schemas), 2 (tables) or 3 (columns). */
@@ -104,7 +124,7 @@ public final class NamePattern {
 
   /** Whether it names this schema (a one-part pattern), or could name tables in it (longer). */
   public boolean matchesSchema(String schema) {
-    return schema != null && parts[0].matcher(schema).matches();
+    return schema != null && parts[0].matches(schema);
   }
 
   /**
@@ -115,7 +135,7 @@ public final class NamePattern {
     if (parts.length == 3 || !matchesSchema(schema)) {
       return false;
     }
-    return parts.length == 1 || (table != null && parts[1].matcher(table).matches());
+    return parts.length == 1 || (table != null && parts[1].matches(table));
   }
 
   /** Whether it matches this column: three-part patterns only. */
@@ -123,9 +143,9 @@ public final class NamePattern {
     return parts.length == 3
         && matchesSchema(schema)
         && table != null
-        && parts[1].matcher(table).matches()
+        && parts[1].matches(table)
         && column != null
-        && parts[2].matcher(column).matches();
+        && parts[2].matches(column);
   }
 
   /** Whether any of the patterns matches the table. */

@@ -35,6 +35,7 @@ final class RenameFilter implements Filter {
   private final RenameRules rules;
   private final boolean fail;
   private final Set<String> warned = new HashSet<>();
+  private final TableCache<RenameRules.Renamed> tables = new TableCache<>();
 
   RenameFilter(String name, RenameRules rules, boolean fail) {
     this.name = name;
@@ -66,7 +67,7 @@ final class RenameFilter implements Filter {
   }
 
   private RowChanges rename(RowChanges rc) {
-    RenameRules.Renamed t = rules.table(rc.schema(), rc.table());
+    RenameRules.Renamed t = tables.get(rc.schema(), rc.table(), rules::table);
     boolean changed = t.changed(rc.schema(), rc.table());
     List<ColumnSpec> columns = rc.columns();
     if (rules.columnRuleOf(rc.schema(), rc.table()) != null) {

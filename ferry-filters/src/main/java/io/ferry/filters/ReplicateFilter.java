@@ -17,6 +17,7 @@ final class ReplicateFilter implements Filter {
   private final List<NamePattern> doList;
   private final List<NamePattern> ignoreList;
   private final boolean dropUnknown;
+  private final TableCache<Boolean> decided = new TableCache<>();
 
   ReplicateFilter(
       String name, List<NamePattern> doList, List<NamePattern> ignoreList, boolean dropUnknown) {
@@ -53,7 +54,7 @@ final class ReplicateFilter implements Filter {
 
   private Change edit(Change c) {
     if (c instanceof RowChanges rc) {
-      return replicates(rc.schema(), rc.table()) ? rc : null;
+      return decided.get(rc.schema(), rc.table(), this::replicates) ? rc : null;
     }
     if (c instanceof SqlStatement s) {
       return switch (StatementScope.of(s).route(this::replicates, this::replicatesSchema)) {
