@@ -381,12 +381,22 @@ final class StageTask implements Runnable {
     if (e instanceof Transaction tx) {
       Transaction out = tx;
       String droppedBy = null;
-      for (Filter f : stage.filters()) {
-        out = f.filter(out);
-        if (out == null) {
-          droppedBy = f.name();
-          break;
+      try {
+        for (Filter f : stage.filters()) {
+          out = f.filter(out);
+          if (out == null) {
+            droppedBy = f.name();
+            break;
+          }
         }
+      } catch (RuntimeException failure) {
+        if (!inTransaction) {
+          // a filter refused this transaction: the ones before it in the block are whole and
+          // good, so the target ends right before it, where the error says it stopped
+          keepBlock(failure);
+          current = e;
+        }
+        throw failure;
       }
       if (out == null) {
         if (tx.fragno() == 0 && tx.lastFrag()) {
