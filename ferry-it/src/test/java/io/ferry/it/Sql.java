@@ -4,6 +4,8 @@ import io.ferry.sandbox.SandboxServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Test helper: statements and one-value queries on a sandboxed server, as its root account. */
 final class Sql {
@@ -25,5 +27,37 @@ final class Sql {
         ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
     }
+  }
+
+  /** Every row of a query, each as its columns' text (getString; SQL NULL as null), in order. */
+  static List<List<String>> rows(SandboxServer s, String query) throws Exception {
+    try (Connection c = s.connect(s.root(), "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
+      int n = rs.getMetaData().getColumnCount();
+      List<List<String>> out = new ArrayList<>();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  /** Whether a schema, or a table ({@code schema.table}), exists. */
+  static boolean exists(SandboxServer s, String name) throws Exception {
+    int dot = name.indexOf('.');
+    String q =
+        dot < 0
+            ? "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + name + "'"
+            : "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                + name.substring(0, dot)
+                + "' AND TABLE_NAME = '"
+                + name.substring(dot + 1)
+                + "'";
+    return !"0".equals(value(s, q));
   }
 }
