@@ -194,7 +194,7 @@ final class LuaRuntime implements ScriptRuntime {
       return new LuaError(
           name
               + " is not available to Ferry scripts (no files, network, processes, host classes"
-              + " or code loading); see docs/scripting.md");
+              + " or code loading); see docs/filters.md");
     }
 
     @Override
