@@ -9,8 +9,8 @@ public final class JavaScriptFilterFactory extends ScriptFilterFactory {
 
   @Override
   public String summary() {
-    return "runs a JavaScript script's filter(tx) on every transaction, sandboxed and within a"
-        + " budget";
+    return "Runs a JavaScript (Rhino) script's filter(tx) on every transaction, sandboxed and"
+        + " within a budget.";
   }
 
   @Override

@@ -9,7 +9,8 @@ public final class LuaFilterFactory extends ScriptFilterFactory {
 
   @Override
   public String summary() {
-    return "runs a Lua script's filter(tx) on every transaction, sandboxed and within a budget";
+    return "Runs a Lua (LuaJ) script's filter(tx) on every transaction, sandboxed and within a"
+        + " budget.";
   }
 
   @Override

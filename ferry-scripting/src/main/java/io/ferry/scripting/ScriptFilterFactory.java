@@ -28,7 +28,8 @@ public abstract class ScriptFilterFactory implements FilterFactory {
           true,
           Set.of(),
           false,
-          "the script file, relative to the service's configuration file");
+          "The script file, relative to the service's configuration file (docs/filters.md has the"
+              + " script API and ten samples).");
 
   /**
    * The time one transaction fragment may take in the script. Two seconds: a filter that needs
@@ -43,8 +44,8 @@ public abstract class ScriptFilterFactory implements FilterFactory {
           false,
           Set.of(),
           false,
-          "the time the script may take per transaction fragment; a script that takes longer is"
-              + " stopped and the service goes offline with an error");
+          "The time the script may take per transaction fragment; a script that takes longer is"
+              + " stopped and the service goes OFFLINE:ERROR naming the script, the seqno and the budget.");
 
   /** The most engine instructions per fragment, 0 for no limit. */
   public static final Setting<Long> INSTRUCTIONS =
@@ -55,8 +56,8 @@ public abstract class ScriptFilterFactory implements FilterFactory {
           false,
           Set.of(),
           false,
-          "the most instructions (Lua VM instructions, JavaScript interpreter instructions) the"
-              + " script may run per transaction fragment; 0 for no limit");
+          "The most instructions (Lua VM instructions, JavaScript interpreter instructions) the"
+              + " script may run per transaction fragment; 0 for no limit.");
 
   @Override
   public List<Setting<?>> settings() {
