@@ -284,7 +284,7 @@ final class Roles {
         c.get(ServiceSettings.SOURCE_PASSWORD),
         c.isSet(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
             ? c.get(ServiceSettings.SOURCE_REPLICA_SERVER_ID)
-            : defaultReplicaServerId(c.name(), c.get(ServiceSettings.SOURCE_PORT)),
+            : SourceSettings.defaultReplicaServerId(c.name(), c.get(ServiceSettings.SOURCE_PORT)),
         c.get(ServiceSettings.SOURCE_CONNECT_TIMEOUT),
         c.get(ServiceSettings.SOURCE_HEARTBEAT),
         tls(
@@ -307,17 +307,6 @@ final class Roles {
         c.isSet(ca) ? c.path(ca) : null,
         c.isSet(keyStore) ? c.path(keyStore) : null,
         c.get(password));
-  }
-
-  /**
-   * A server id for reading a binlog, different for every service (two readers of one source with
-   * the same id would push each other off): 0xFE000000 plus 24 bits of a hash of the service name
-   * and source port.
-   */
-  static long defaultReplicaServerId(String service, int port) {
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update((service + ":" + port).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return 0xFE00_0000L + (crc.getValue() & 0xFF_FFFFL);
   }
 
   static TargetSettings targetSettings(ServiceConfig c) {

@@ -70,8 +70,10 @@ class FilterCliTest {
         dir.resolve("fives.lua"),
         "function filter(tx)\n"
             + "  for _, c in ipairs(tx.changes) do\n"
-            + "    for _, r in ipairs(c.rows) do\n"
-            + "      if r.after.id % 10 == 5 then r:drop() end\n"
+            + "    if c.kind == 'rows' then\n"
+            + "      for _, r in ipairs(c.rows) do\n"
+            + "        if r.after.id % 10 == 5 then r:drop() end\n"
+            + "      end\n"
             + "    end\n"
             + "  end\n"
             + "end\n");
@@ -180,5 +182,63 @@ class FilterCliTest {
         CliRunner.run("filter", "test", "--config", service.toString(), "--thl", thlDir.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains(service + ":11: filter fives (lua): ").contains("fives.lua:2");
+  }
+
+  @Test
+  void filterTestReadsASandboxServersBinlog() throws Exception {
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "ferry-filter-cli-");
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      CliRunner.Result created =
+          CliRunner.run(
+              "sandbox", "create", "--name", "ft", "--servers", "1", "--home", home.toString());
+      assertThat(created.code()).as(created.err()).isZero();
+      CliRunner.Result sql =
+          CliRunner.run(
+              "sandbox",
+              "sql",
+              "ft",
+              "--account",
+              "root",
+              "--home",
+              home.toString(),
+              "-e",
+              "CREATE DATABASE shop; CREATE TABLE shop.orders (id INT PRIMARY KEY, note"
+                  + " VARCHAR(9)); INSERT INTO shop.orders VALUES (10, 'x'), (15, 'y');"
+                  + " CREATE DATABASE scratch;");
+      assertThat(sql.code()).as(sql.err()).isZero();
+      CliRunner.Result r =
+          CliRunner.run(
+              "filter",
+              "test",
+              "--config",
+              service.toString(),
+              "--sandbox",
+              "ft",
+              "--home",
+              home.toString(),
+              "--json");
+      assertThat(r.code()).as(r.err()).isZero();
+      List<JsonNode> docs = new java.util.ArrayList<>();
+      for (String line : r.out().lines().toList()) {
+        docs.add(new ObjectMapper().readTree(line));
+      }
+      // seqnos from 0, in binlog order: the insert is renamed and loses row 15; scratch is dropped
+      assertThat(docs).extracting(d -> d.get("seqno").asLong()).containsExactly(0L, 1L, 2L, 3L);
+      JsonNode rows = null;
+      for (JsonNode c : docs.get(2).get("after").get("changes")) {
+        if (c.get("type").asText().equals("rows")) {
+          assertThat(c.get("table").asText()).isEqualTo("sales");
+          rows = c.get("rows");
+        }
+      }
+      assertThat(rows).isNotNull().hasSize(1);
+      assertThat(rows.get(0).get("after").get("id").asLong()).isEqualTo(10);
+      assertThat(docs.get(3).get("droppedBy").asText()).isEqualTo("scope");
+    } finally {
+      CliRunner.run("sandbox", "destroy", "--all", "--home", home.toString());
+      home.toFile().delete();
+    }
   }
 }

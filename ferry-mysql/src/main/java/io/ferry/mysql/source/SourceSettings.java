@@ -97,4 +97,15 @@ public record SourceSettings(
   public String toString() {
     return user + "@" + address() + " (password masked)";
   }
+
+  /**
+   * A server id for reading a binlog, different for every reader (two readers of one source with
+   * the same id would push each other off): 0xFE000000 plus 24 bits of a hash of the reader's name
+   * (a service's name) and the source port.
+   */
+  public static long defaultReplicaServerId(String reader, int port) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update((reader + ":" + port).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return 0xFE00_0000L + (crc.getValue() & 0xFF_FFFFL);
+  }
 }

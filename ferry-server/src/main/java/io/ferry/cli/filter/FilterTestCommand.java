@@ -13,6 +13,15 @@ import io.ferry.core.pipeline.Filter;
 import io.ferry.core.thl.Thl;
 import io.ferry.core.thl.ThlReader;
 import io.ferry.core.thl.ThlRecord;
+import io.ferry.mysql.BinlogExtractor;
+import io.ferry.mysql.DbTls;
+import io.ferry.mysql.ExtractorSettings;
+import io.ferry.mysql.StartPosition;
+import io.ferry.mysql.schema.SchemaHistory;
+import io.ferry.mysql.source.SourceSettings;
+import io.ferry.sandbox.Binaries;
+import io.ferry.sandbox.SandboxServer;
+import io.ferry.sandbox.Sandboxes;
 import io.ferry.server.FilterChains;
 import io.ferry.server.config.ConfigException;
 import io.ferry.server.config.ServiceConfig;
@@ -20,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +51,8 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Reads transactions from a THL (any service's log: the master's, to try a replica's"
-          + " apply.filters before they go live), runs them through the filter chain of the"
+          + " apply.filters before they go live), or from the binlog of a sandbox server"
+          + " (--sandbox), runs them through the filter chain of the"
           + " service file --config (extract.filters, then apply.filters, as the role has"
           + " them), and prints each transaction before and after, with what each filter did"
           + " and the time it took; then a summary per filter. Nothing is written anywhere."
@@ -61,12 +72,40 @@ final class FilterTestCommand implements Callable<Integer> {
       description = "The service file whose filters run.")
   Path config;
 
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  /** Where the transactions come from: a log, or a sandbox server's binlog. */
+  static final class Source {
+    @Option(
+        names = "--thl",
+        required = true,
+        paramLabel = "DIR",
+        description = "The THL directory to read transactions from.")
+    Path thlDir;
+
+    @Option(
+        names = "--sandbox",
+        required = true,
+        paramLabel = "NAME",
+        description =
+            "Read the binlog of a sandbox's server (ferry sandbox create) from its beginning to"
+                + " its end instead; seqnos are numbered from 0.")
+    String sandbox;
+  }
+
   @Option(
-      names = "--thl",
-      required = true,
+      names = "--server",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "With --sandbox: which of its servers (default 1).")
+  int server;
+
+  @Option(
+      names = "--home",
       paramLabel = "DIR",
-      description = "The THL directory to read transactions from.")
-  Path thlDir;
+      description = "With --sandbox: the sandboxes' directory (as for ferry sandbox).")
+  Path home;
 
   @Option(names = "--seqno", paramLabel = "SEQNO", description = "Only this seqno.")
   Long seqno;
@@ -108,8 +147,8 @@ final class FilterTestCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     ServiceConfig c = load();
-    if (!Files.isDirectory(thlDir)) {
-      throw new CliException("there is no THL directory " + thlDir, Cli.EXIT_USAGE);
+    if (source.thlDir != null && !Files.isDirectory(source.thlDir)) {
+      throw new CliException("there is no THL directory " + source.thlDir, Cli.EXIT_USAGE);
     }
     List<AutoCloseable> resources = new ArrayList<>();
     List<Filter> chain = FilterChains.forService(c, Clock.systemUTC(), resources);
@@ -117,28 +156,16 @@ final class FilterTestCommand implements Callable<Integer> {
     for (Filter f : chain) {
       totals.put(f.name(), new Total(((io.ferry.core.filter.MeteredFilter) f).type()));
     }
-    try (Thl thl = Thl.openReadOnly(thlDir)) {
-      if (chain.isEmpty() && !format.json) {
-        out.println(
-            c.file() + " configures no filters for a " + c.role() + " service: nothing to try.");
-      }
-      if (thl.firstSeqno().isEmpty()) {
-        out.println("The THL in " + thlDir + " is empty.");
-        return 0;
-      }
-      long from = seqno != null ? seqno : low != null ? low : thl.firstSeqno().getAsLong();
-      long to = seqno != null ? seqno : high != null ? high : from + 99;
-      if (to < from) {
-        throw new CliException(
-            "--high " + to + " is below --low " + from + ": write FIRST <= LAST", Cli.EXIT_USAGE);
-      }
+    if (chain.isEmpty() && !format.json) {
+      out.println(
+          c.file() + " configures no filters for a " + c.role() + " service: nothing to try.");
+    }
+    try {
       EventSql sql = format.sql ? new EventSql(out) : null;
-      try (ThlReader reader = thl.reader(from)) {
-        ThlRecord rec;
-        while ((rec = reader.next(0, TimeUnit.MILLISECONDS)) != null
-            && rec.header().seqno() <= to) {
-          show(out, sql, rec.event(), chain, totals);
-        }
+      if (source.thlDir != null) {
+        fromLog(out, sql, chain, totals);
+      } else {
+        fromSandbox(out, sql, chain, totals);
       }
     } finally {
       chain.forEach(Filter::close);
@@ -155,6 +182,103 @@ final class FilterTestCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private long from(long first) {
+    return seqno != null ? seqno : low != null ? low : first;
+  }
+
+  private long to(long from) {
+    long to = seqno != null ? seqno : high != null ? high : from + 99;
+    if (to < from) {
+      throw new CliException(
+          "--high " + to + " is below --low " + from + ": write FIRST <= LAST", Cli.EXIT_USAGE);
+    }
+    return to;
+  }
+
+  private void fromLog(PrintWriter out, EventSql sql, List<Filter> chain, Map<String, Total> t)
+      throws InterruptedException {
+    try (Thl thl = Thl.openReadOnly(source.thlDir)) {
+      if (thl.firstSeqno().isEmpty()) {
+        out.println("The THL in " + source.thlDir + " is empty.");
+        return;
+      }
+      long from = from(thl.firstSeqno().getAsLong());
+      long to = to(from);
+      try (ThlReader reader = thl.reader(from)) {
+        ThlRecord rec;
+        while ((rec = reader.next(0, TimeUnit.MILLISECONDS)) != null
+            && rec.header().seqno() <= to) {
+          show(out, sql, rec.event(), chain, t);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads a sandbox server's binlog from its beginning as a replica would (the sandbox's replicator
+   * account, the project's binlog extractor), numbering transactions from 0, until it has been idle
+   * for a second.
+   */
+  private void fromSandbox(PrintWriter out, EventSql sql, List<Filter> chain, Map<String, Total> t)
+      throws InterruptedException {
+    Sandboxes sandboxes =
+        new Sandboxes(
+            home != null ? home : Sandboxes.defaultHome(),
+            new Binaries(Binaries.defaultCacheDir()));
+    SandboxServer s;
+    try {
+      s = sandboxes.get(source.sandbox).server(server);
+    } catch (RuntimeException e) {
+      throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
+    }
+    SourceSettings settings =
+        new SourceSettings(
+            s.host(),
+            s.port(),
+            s.replicator().user(),
+            s.replicator().password(),
+            SourceSettings.defaultReplicaServerId("ferry-filter-test", s.port()),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            DbTls.OFF);
+    long from = from(0);
+    long to = to(from);
+    Path history;
+    try {
+      history = Files.createTempFile("ferry-filter-test", ".jsonl");
+      Files.delete(history);
+    } catch (java.io.IOException e) {
+      throw new CliException("cannot make a temporary file: " + e.getMessage(), Cli.EXIT_FAILED);
+    }
+    ExtractorSettings es =
+        ExtractorSettings.defaults()
+            .withStart(new StartPosition.Beginning())
+            .withSchemaHistory(history, SchemaHistory.OnUnparsedDdl.CONTINUE);
+    try (BinlogExtractor ex = new BinlogExtractor(settings, es, Clock.systemUTC())) {
+      ex.seek(io.ferry.core.event.Checkpoint.NONE);
+      long next = 0;
+      ReplEvent e;
+      while ((e = ex.next(1, TimeUnit.SECONDS)) != null && next <= to) {
+        if (!(e instanceof Transaction tx)) {
+          continue;
+        }
+        Transaction numbered = tx.withHeader(tx.header().withSeqno(next, 0));
+        if (next >= from) {
+          show(out, sql, numbered, chain, t);
+        }
+        if (tx.lastFrag()) {
+          next++;
+        }
+      }
+    } finally {
+      try {
+        Files.deleteIfExists(history);
+      } catch (java.io.IOException ignored) {
+        // a temporary file: the system cleans it up
+      }
+    }
   }
 
   private ServiceConfig load() {
