@@ -334,6 +334,37 @@ class ReplicatorControlTest {
           .doesNotContain("removed: [\"counter\"]");
       assertThat(json(f.ok("status", "-service", "counter", "--json")).get("state").asText())
           .isEqualTo("ONLINE");
+      // a filter's script is part of its service: a changed script reloads the service, a broken
+      // one is refused and the service keeps running the chain it was loaded with
+      Path script = f.dir.resolve("services/tag.lua");
+      Files.writeString(script, "function filter(tx) end\n");
+      changed.set(changed.size() - 1, "apply.block-commit-events = 9");
+      changed.addAll(
+          List.of("extract.filters = tag", "filter.tag.type = lua", "filter.tag.script = tag.lua"));
+      Files.write(extra, changed);
+      assertThat(f.ok("replicator", "reload")).contains("reloaded: [\"counter\"]");
+      f.ok("wait", "-service", "counter", "-state", "ONLINE", "-limit", "30");
+      Files.writeString(script, "function filter(tx) tx:setShard('tagged') end\n");
+      assertThat(f.ok("replicator", "reload")).contains("reloaded: [\"counter\"]");
+      f.ok("wait", "-service", "counter", "-state", "ONLINE", "-limit", "30");
+      Sql.run(source, "CREATE DATABASE IF NOT EXISTS tagged_db");
+      String filters = "";
+      for (int i = 0; i < 300 && !filters.matches("(?s).*tag\\s+lua\\s+extract\\s+[1-9].*"); i++) {
+        Thread.sleep(100);
+        filters = f.ok("status", "-service", "counter", "-name", "filters");
+      }
+      assertThat(filters).containsPattern("binlog-to-nothing\\s+tag\\s+lua\\s+extract\\s+[1-9]");
+      assertThat(f.ok("status", "-service", "counter", "-name", "shards")).contains("tagged");
+      Files.writeString(script, "function filter(tx)\n  if then end\nend\n");
+      ReplicatorFixture.Result broken = f.ferry("replicator", "reload");
+      assertThat(broken.code()).isEqualTo(1);
+      assertThat(broken.out())
+          .contains("counter.conf")
+          .contains("filter tag (lua)")
+          .contains("tag.lua:2")
+          .contains("service counter keeps running with the configuration it was loaded with");
+      assertThat(json(f.ok("status", "-service", "counter", "--json")).get("state").asText())
+          .isEqualTo("ONLINE");
       Files.delete(extra);
       assertThat(f.ok("replicator", "reload")).contains("removed: [\"counter\"]");
       assertThat(f.ok("services")).doesNotContain("counter");

@@ -60,6 +60,10 @@ class FilterConfigTest {
         .anySatisfy(r -> assertThat(r).containsExactly("filter.first.tag", "one", "line 8"));
   }
 
+  /** Every installed type, as the messages list them. */
+  private static final String TYPES =
+      String.join(", ", io.ferry.core.filter.FilterRegistry.installed().types());
+
   @Test
   void everyProblemIsReportedWithItsLine() {
     List<String> p =
@@ -79,8 +83,9 @@ class FilterConfigTest {
                 + " settings: tag, file, refuse)",
             "/etc/ferry/beta.conf:7: filter.a.tag is required for a test-tag filter (The"
                 + " option's value.)",
-            "/etc/ferry/beta.conf:9: filter.b.type: unknown filter type 'nosuch' (types:"
-                + " test-tag)",
+            "/etc/ferry/beta.conf:9: filter.b.type: unknown filter type 'nosuch' (types: "
+                + TYPES
+                + ")",
             "/etc/ferry/beta.conf:11: filter.c.refuse: 'perhaps' is not true or false (yes/no,"
                 + " on/off also do) (expected true or false)",
             "/etc/ferry/beta.conf:12: filter.c.param.x: filter type test-tag takes no param.*"
@@ -90,7 +95,9 @@ class FilterConfigTest {
             "/etc/ferry/beta.conf:13: filter..type: expected filter.<name>.<setting>, like"
                 + " filter.app-only.type = replicate",
             "/etc/ferry/beta.conf:6: apply.filters: filter ghost is not declared: add"
-                + " filter.ghost.type = <one of test-tag> and its settings");
+                + " filter.ghost.type = <one of "
+                + TYPES
+                + "> and its settings");
   }
 
   @Test
