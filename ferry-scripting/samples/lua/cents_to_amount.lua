@@ -14,7 +14,9 @@ local function units(cents)
   if cents == nil then return nil end
   local sign = cents < 0 and "-" or ""
   local abs = math.abs(cents)
-  return string.format("%s%d.%02d", sign, math.floor(abs / 100), abs % 100)
+  -- not %d: LuaJ's %d keeps 32 bits (12345678901 prints -539222987) and its %.0f prints "12.0";
+  -- tostring prints whole numbers exactly up to 2^53
+  return string.format("%s%s.%02d", sign, tostring(math.floor(abs / 100)), abs % 100)
 end
 
 function filter(tx)

@@ -1,5 +1,6 @@
 package io.ferry.scripting;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -23,7 +24,7 @@ final class LuaBinding {
       return LuaValue.NIL;
     }
     if (v instanceof String s) {
-      return LuaString.valueOf(s);
+      return utf8(s);
     }
     if (v instanceof Integer i) {
       return LuaValue.valueOf(i);
@@ -53,6 +54,16 @@ final class LuaBinding {
       return new Function(f);
     }
     throw new IllegalStateException("no Lua form for " + v.getClass().getName());
+  }
+
+  /**
+   * A Java string as a Lua string of its UTF-8 bytes. Not {@code LuaString.valueOf(String)}: LuaJ
+   * encodes each UTF-16 unit on its own, so a character outside the BMP would become two 3-byte
+   * surrogate sequences (CESU-8), which scripts count as two characters and which decode to U+FFFD
+   * when written back.
+   */
+  static LuaString utf8(String s) {
+    return LuaString.valueOf(s.getBytes(StandardCharsets.UTF_8));
   }
 
   static Object fromLua(LuaValue v) {
@@ -128,7 +139,7 @@ final class LuaBinding {
       while (i < keys.size()) {
         LuaValue v = toLua(host.get(keys.get(i)));
         if (!v.isnil()) {
-          return varargsOf(LuaString.valueOf(keys.get(i)), v);
+          return varargsOf(utf8(keys.get(i)), v);
         }
         i++;
       }

@@ -91,6 +91,43 @@ class SamplesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"javascript", "lua"})
+  void maskEmailCountsCharactersNotBytesOrUtf16Units(String type) {
+    Transaction out =
+        Fixtures.sample(type, "mask_email")
+            .filter(
+                tx(
+                    1,
+                    customers(
+                        customer(1, "élise@exemple.fr", "ok"),
+                        customer(2, "\uD83D\uDE00bob@x.org", "ok"),
+                        customer(3, "añb\uD83D\uDE00c@x.org", "ok"))));
+    assertThat(rows(out, 0).rows())
+        .containsExactly(
+            Row.insert(1L, Text.of("é****@exemple.fr"), Text.of("ok")),
+            Row.insert(2L, Text.of("\uD83D\uDE00***@x.org"), Text.of("ok")),
+            Row.insert(3L, Text.of("a****@x.org"), Text.of("ok")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"javascript", "lua"})
+  void routeShardOfATableChangedOnlyInAnEarlierFragment(String type) {
+    var f = Fixtures.sample(type, "route_shard", "table", "customers", "shard", "crm");
+    Transaction first = tx(7, customers(customer(1, "a@b.c", "ok")));
+    first = new Transaction(first.header().withFragment(0, false), first.changes());
+    Transaction middle = tx(7, stmt("DELETE FROM t"));
+    middle = new Transaction(middle.header().withFragment(1, false), middle.changes());
+    Transaction last = tx(7, stmt("DELETE FROM u"));
+    last = new Transaction(last.header().withFragment(2, true), last.changes());
+    assertThat(f.filter(first).header().shard()).isEqualTo("shop");
+    assertThat(f.filter(middle).header().shard()).isEqualTo("shop");
+    assertThat(f.filter(last).header().shard()).isEqualTo("crm");
+    // the next transaction starts afresh
+    Transaction next = tx(8, stmt("DELETE FROM t"));
+    assertThat(f.filter(next)).isSameAs(next);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"javascript", "lua"})
   void routeShard(String type) {
     var f = Fixtures.sample(type, "route_shard", "table", "customers", "shard", "crm");
     Transaction hit = f.filter(tx(1, customers(customer(1, "a@b.c", "ok"))));
@@ -199,7 +236,8 @@ class SamplesTest {
                 Action.INSERT,
                 Row.insert(1L, 1234L, 7L),
                 Row.insert(2L, -5L, 7L),
-                Row.insert(3L, null, 7L)));
+                Row.insert(3L, null, 7L),
+                Row.insert(4L, 1234567890123L, 7L)));
     Transaction out =
         Fixtures.sample(type, "cents_to_amount", "table", "orders", "from", "cents", "to", "amount")
             .filter(in);
@@ -210,7 +248,8 @@ class SamplesTest {
         .containsExactly(
             Row.insert(1L, 7L, new BigDecimal("12.34")),
             Row.insert(2L, 7L, new BigDecimal("-0.05")),
-            Row.insert(3L, 7L, null));
+            Row.insert(3L, 7L, null),
+            Row.insert(4L, 7L, new BigDecimal("12345678901.23")));
   }
 
   @ParameterizedTest
