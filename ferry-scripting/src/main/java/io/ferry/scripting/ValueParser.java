@@ -66,7 +66,7 @@ final class ValueParser {
     }
     if (t.isCharacter()) {
       String cs = spec.charset() == null ? "utf8mb4" : spec.charset();
-      return Text.wrap(text(v).getBytes(Charsets.forSqlName(cs)), cs);
+      return Text.wrap(encode(text(v), cs), cs);
     }
     if (t.isBinary() || t == SqlType.OTHER) {
       return bytes(v);
@@ -107,7 +107,17 @@ final class ValueParser {
       return s;
     }
     if (v instanceof byte[] b) {
-      return new String(b, StandardCharsets.UTF_8);
+      try {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(b))
+            .toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "the bytes are not UTF-8 text (write text, or bytes in a binary column)", e);
+      }
     }
     if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) <= ScriptValues.SAFE) {
       return Long.toString(d.longValue());
@@ -116,6 +126,44 @@ final class ValueParser {
       return v.toString();
     }
     throw new IllegalArgumentException("expected text");
+  }
+
+  /**
+   * Text in the column's character set, strictly: a character the set cannot hold (or a lone
+   * surrogate) is an error naming it, never a silent '?'.
+   */
+  private static byte[] encode(String text, String charset) {
+    java.nio.charset.CharsetEncoder enc =
+        Charsets.forSqlName(charset)
+            .newEncoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try {
+      java.nio.ByteBuffer out = enc.encode(java.nio.CharBuffer.wrap(text));
+      byte[] b = new byte[out.remaining()];
+      out.get(b);
+      return b;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      int bad = firstUnencodable(text, Charsets.forSqlName(charset).newEncoder());
+      throw new IllegalArgumentException(
+          "the column's character set "
+              + charset
+              + " cannot hold "
+              + (bad < 0
+                  ? "this text"
+                  : String.format("U+%04X at index %d", text.codePointAt(bad), bad)),
+          e);
+    }
+  }
+
+  private static int firstUnencodable(String text, java.nio.charset.CharsetEncoder enc) {
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      int cp = text.codePointAt(i);
+      if (Character.isSurrogate((char) cp) || !enc.canEncode(new String(Character.toChars(cp)))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static byte[] bytes(Object v) {

@@ -162,6 +162,17 @@ class SandboxTest {
         "lua",
         lua("function filter(tx)\n tx.changes[1].rows[1].after.id = 'x'\nend"),
         "line 2: column 'id' (int) cannot take 'x'");
+    // text that is not text is an error naming the column, never a silent '?' or U+FFFD
+    refused(
+        "javascript",
+        js("function filter(tx) {\n tx.changes[0].rows[0].after.email = 'a\\uD800b';\n}"),
+        "line 2: column 'email'",
+        "cannot hold U+D800 at index 1");
+    refused(
+        "lua",
+        lua("function filter(tx)\n tx.changes[1].rows[1].after.email = '\\255\\254'\nend"),
+        "line 2: column 'email'",
+        "the bytes are not UTF-8 text");
   }
 
   @Test
