@@ -50,7 +50,9 @@ class LayeringTest {
                 "io.ferry.testkit..",
                 "io.ferry.cli..",
                 "io.ferry.server..",
-                "io.ferry.mysql..");
+                "io.ferry.mysql..",
+                "io.ferry.filters..",
+                "io.ferry.scripting..");
     rule.check(ferry);
   }
 
@@ -90,6 +92,29 @@ class LayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.junit..")
+        .check(ferry);
+  }
+
+  @Test
+  void onlyTheScriptingModuleKnowsTheScriptEngines() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.ferry.scripting..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.mozilla..", "org.luaj..", "org.graalvm..")
+        .check(ferry);
+  }
+
+  @Test
+  void theServerFindsFilterTypesThroughTheRegistry() {
+    // a filter type is a plug-in: the process around it never names one
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.ferry.server..", "io.ferry.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.ferry.filters..", "io.ferry.scripting..")
         .check(ferry);
   }
 }
