@@ -43,13 +43,15 @@ public final class RenameFilterFactory implements FilterFactory {
       RoutingConfig.setting(
           "statements",
           SettingType.oneOf("default-schema", "fail"),
-          "default-schema",
+          "fail",
           false,
           "Statements are never edited: their default schema is renamed by schema rules. A"
               + " statement whose text names what a rule renames (app.users, CREATE DATABASE app,"
-              + " a table a table rule renames, a table with renamed columns) is passed with only"
-              + " its default schema renamed and a warning once per name (default-schema), or"
-              + " stops the service naming the seqno, the statement and the rule (fail).");
+              + " a table a table rule renames, a table with renamed columns) stops the service"
+              + " naming the seqno, the statement and the rule (fail, the default: such a"
+              + " statement would change the old names on the target), or is passed with only its"
+              + " default schema renamed and a warning once per name (default-schema, for logs"
+              + " where such statements are known to be harmless).");
 
   @Override
   public String type() {

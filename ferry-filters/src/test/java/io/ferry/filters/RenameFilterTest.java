@@ -149,8 +149,20 @@ class RenameFilterTest {
   }
 
   @Test
+  void byDefaultAStatementNamingARenamedTableStopsTheService() {
+    RenameFilter f = filter("app.users=app.customers");
+    assertThatThrownBy(() -> f.filter(tx(7, sql("app", "INSERT INTO users VALUES (1)"))))
+        .hasMessageContaining("seqno 7")
+        .hasMessageContaining("INSERT INTO users VALUES (1)")
+        .hasMessageContaining("filter.ren.statements = default-schema");
+  }
+
+  @Test
   void statementsNamingRenamedThingsAreWarnedAboutOncePerName() {
-    RenameFilter f = filter("app=app2, shop.orders=shop.purchases, crm.people.nm=crm.people.name");
+    RenameFilter f =
+        filter(
+            rules("app=app2, shop.orders=shop.purchases, crm.people.nm=crm.people.name")
+                .with(RenameFilterFactory.STATEMENTS, "default-schema"));
     Transaction t =
         tx(
             1,

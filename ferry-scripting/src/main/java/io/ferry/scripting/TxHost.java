@@ -169,6 +169,12 @@ final class TxHost extends HostObject {
     }
     out.addAll(added);
     TransactionHeader h = shard == null ? tx.header() : tx.header().withShard(shard);
+    if (!added.isEmpty()) {
+      // a script's statement may be DDL or another implicit commit, and scripts have no
+      // classifier: the transaction is applied in a block of its own (and marked in doubt while
+      // it is), so that no earlier transaction is ever committed by it without its position
+      h = h.withOption(io.ferry.core.event.TransactionOptions.COMMIT_REQUIRED, "true");
+    }
     return new Transaction(h, out);
   }
 }

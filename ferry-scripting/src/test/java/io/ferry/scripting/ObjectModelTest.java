@@ -112,6 +112,9 @@ class ObjectModelTest {
     Transaction in = input();
     Transaction out = Fixtures.filter(type, p).filter(in);
     String seen = ((SqlStatement) out.changes().get(3)).text();
+    // an added statement may be DDL: the transaction then commits alone
+    assertThat(in.commitRequired()).isFalse();
+    assertThat(out.commitRequired()).isTrue();
     String num = "number";
     String str = "string";
     assertThat(seen.replace("|object", "|"))
