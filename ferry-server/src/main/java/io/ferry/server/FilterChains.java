@@ -34,9 +34,21 @@ public final class FilterChains {
    */
   public static List<Filter> forService(
       ServiceConfig c, Clock clock, List<AutoCloseable> resources) {
+    return forService(c, clock, resources, null);
+  }
+
+  /**
+   * The same, with the extract side's schema view given (a tool reading another source than the
+   * service's own, like a sandbox server), or null for the service's source.
+   */
+  public static List<Filter> forService(
+      ServiceConfig c, Clock clock, List<AutoCloseable> resources, SchemaView extractView) {
     List<Filter> out = new ArrayList<>();
     try {
-      out.addAll(build(c, FilterContext.Side.EXTRACT, clock, resources, true));
+      out.addAll(
+          extractView == null
+              ? build(c, FilterContext.Side.EXTRACT, clock, resources, true)
+              : build(c, FilterContext.Side.EXTRACT, clock, extractView));
       out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false));
       return out;
     } catch (RuntimeException e) {
@@ -58,7 +70,15 @@ public final class FilterChains {
     Transaction cur = tx;
     for (Filter f : chain) {
       long start = System.nanoTime();
-      Transaction out = f.filter(cur);
+      Transaction out;
+      try {
+        out = f.filter(cur);
+      } catch (RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        throw m.startsWith("filter " + f.name())
+            ? e
+            : new IllegalStateException("filter " + f.name() + ": " + m, e);
+      }
       long nanos = System.nanoTime() - start;
       String what = out == null ? "dropped" : out == cur ? "unchanged" : "changed";
       steps.add(new Step(f.name(), what, nanos));
@@ -77,11 +97,15 @@ public final class FilterChains {
       Clock clock,
       List<AutoCloseable> resources,
       boolean readsSource) {
-    List<FilterSettings> instances = c.filters(side);
-    if (instances.isEmpty()) {
+    if (c.filters(side).isEmpty()) {
       return List.of();
     }
-    SchemaView schema = schemaView(c, side, resources, readsSource);
+    return build(c, side, clock, schemaView(c, side, resources, readsSource));
+  }
+
+  private static List<Filter> build(
+      ServiceConfig c, FilterContext.Side side, Clock clock, SchemaView schema) {
+    List<FilterSettings> instances = c.filters(side);
     FilterContext context = new FilterContext(c.name(), c.role(), side, schema, clock);
     List<Filter> out = new ArrayList<>();
     try {

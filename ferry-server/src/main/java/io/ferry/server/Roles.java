@@ -60,8 +60,28 @@ final class Roles {
     /** What the filters use besides themselves (schema views); closed with the service. */
     final List<AutoCloseable> resources = new ArrayList<>();
 
-    /** Releases what the pipeline does not own: the THL server, the THL, the schema views. */
+    /**
+     * The configured filters: their stage releases them when it stops; released here too when the
+     * pipeline never ran (releasing is idempotent).
+     */
+    final List<Filter> filters = new ArrayList<>();
+
+    /**
+     * Releases what the pipeline does not own: the THL server, the THL, the schema views, and
+     * filters a stage never ran.
+     */
     void closeResources() {
+      // a stage still inside a filter call releases its filters itself when the call returns
+      boolean stageAlive = pipeline != null && pipeline.threadsAlive();
+      for (Filter f : stageAlive ? List.<Filter>of() : filters) {
+        try {
+          f.close();
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(Roles.class)
+              .warn("releasing filter {} failed: {}", f.name(), e.toString());
+        }
+      }
+      filters.clear();
       for (AutoCloseable r : resources) {
         try {
           r.close();
@@ -107,15 +127,16 @@ final class Roles {
         new RetryPolicy(
             Duration.ofMillis(500), Duration.ofSeconds(10), c.get(ServiceSettings.RETRY_FOR));
     try {
-      List<Filter> applyFilters = new ArrayList<>(first);
       if (!role.equals(ServiceSettings.SLAVE)) {
-        applyFilters.addAll(
+        p.filters.addAll(
             FilterChains.build(c, FilterContext.Side.EXTRACT, clock, p.resources, true));
       }
       if (role.equals(ServiceSettings.SLAVE) || role.equals(ServiceSettings.DIRECT)) {
-        applyFilters.addAll(
+        p.filters.addAll(
             FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false));
       }
+      List<Filter> applyFilters = new ArrayList<>(first);
+      applyFilters.addAll(p.filters);
       applyFilters.addAll(last);
       Duration delay =
           ServiceSettings.APPLY_DELAY.appliesTo(role)

@@ -91,6 +91,7 @@ class FilterCliTest {
             "filter.scope.ignore = scratch",
             "filter.names.type = rename",
             "filter.names.rules = shop.orders=shop.sales",
+            "filter.names.statements = default-schema",
             "filter.fives.type = lua",
             "filter.fives.script = fives.lua"));
   }
@@ -181,7 +182,7 @@ class FilterCliTest {
     CliRunner.Result r =
         CliRunner.run("filter", "test", "--config", service.toString(), "--thl", thlDir.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains(service + ":11: filter fives (lua): ").contains("fives.lua:2");
+    assertThat(r.err()).contains(service + ":12: filter fives (lua): ").contains("fives.lua:2");
   }
 
   @Test

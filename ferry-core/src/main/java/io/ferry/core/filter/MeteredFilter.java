@@ -30,6 +30,8 @@ public final class MeteredFilter implements Filter {
   private long rowsDropped;
   private long nanos;
   private volatile long published;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   public MeteredFilter(Filter inner, String name, String type, FilterContext context) {
     this.inner = inner;
@@ -118,9 +120,12 @@ public final class MeteredFilter implements Filter {
         inner.budgetUsed());
   }
 
+  /** Releases the filter once, whoever asks first (its stage, or a service that never ran it). */
   @Override
   public void close() {
-    inner.close();
+    if (closed.compareAndSet(false, true)) {
+      inner.close();
+    }
   }
 
   @Override

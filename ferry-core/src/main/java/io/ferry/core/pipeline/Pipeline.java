@@ -191,6 +191,16 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /** Whether a stage thread is still running (a call it is in has not returned). */
+  public boolean threadsAlive() {
+    for (Thread t : threads) {
+      if (t.isAlive()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Waits until every stage thread has ended; false on timeout. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -150,22 +150,42 @@ final class FilterTestCommand implements Callable<Integer> {
     if (source.thlDir != null && !Files.isDirectory(source.thlDir)) {
       throw new CliException("there is no THL directory " + source.thlDir, Cli.EXIT_USAGE);
     }
+    SourceSettings sandboxSource = source.sandbox != null ? sandboxSource() : null;
     List<AutoCloseable> resources = new ArrayList<>();
-    List<Filter> chain = FilterChains.forService(c, Clock.systemUTC(), resources);
+    List<Filter> chain = new ArrayList<>();
     Map<String, Total> totals = new LinkedHashMap<>();
-    for (Filter f : chain) {
-      totals.put(f.name(), new Total(((io.ferry.core.filter.MeteredFilter) f).type()));
-    }
-    if (chain.isEmpty() && !format.json) {
-      out.println(
-          c.file() + " configures no filters for a " + c.role() + " service: nothing to try.");
-    }
     try {
+      // with --sandbox, extract-side filters ask the sandbox server for table definitions
+      io.ferry.core.filter.SchemaView view = null;
+      if (sandboxSource != null) {
+        io.ferry.mysql.schema.JdbcSchemaView v =
+            new io.ferry.mysql.schema.JdbcSchemaView(
+                "sandbox " + source.sandbox + " server " + server,
+                () -> io.ferry.mysql.source.SourceProbe.connect(sandboxSource));
+        resources.add(v);
+        view = v;
+      }
+      try {
+        chain.addAll(FilterChains.forService(c, Clock.systemUTC(), resources, view));
+      } catch (RuntimeException e) {
+        throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
+      }
+      for (Filter f : chain) {
+        totals.put(
+            f.name(),
+            totals.containsKey(f.name())
+                ? totals.get(f.name())
+                : new Total(((io.ferry.core.filter.MeteredFilter) f).type()));
+      }
+      if (chain.isEmpty() && !format.json) {
+        out.println(
+            c.file() + " configures no filters for a " + c.role() + " service: nothing to try.");
+      }
       EventSql sql = format.sql ? new EventSql(out) : null;
       if (source.thlDir != null) {
         fromLog(out, sql, chain, totals);
       } else {
-        fromSandbox(out, sql, chain, totals);
+        fromSandbox(out, sql, chain, totals, sandboxSource);
       }
     } finally {
       chain.forEach(Filter::close);
@@ -221,8 +241,8 @@ final class FilterTestCommand implements Callable<Integer> {
    * account, the project's binlog extractor), numbering transactions from 0, until it has been idle
    * for a second.
    */
-  private void fromSandbox(PrintWriter out, EventSql sql, List<Filter> chain, Map<String, Total> t)
-      throws InterruptedException {
+  /** The sandbox server to read, as a source: its replicator account, no TLS. */
+  private SourceSettings sandboxSource() {
     Sandboxes sandboxes =
         new Sandboxes(
             home != null ? home : Sandboxes.defaultHome(),
@@ -233,16 +253,24 @@ final class FilterTestCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
     }
-    SourceSettings settings =
-        new SourceSettings(
-            s.host(),
-            s.port(),
-            s.replicator().user(),
-            s.replicator().password(),
-            SourceSettings.defaultReplicaServerId("ferry-filter-test", s.port()),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(1),
-            DbTls.OFF);
+    return new SourceSettings(
+        s.host(),
+        s.port(),
+        s.replicator().user(),
+        s.replicator().password(),
+        SourceSettings.defaultReplicaServerId("ferry-filter-test", s.port()),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        DbTls.OFF);
+  }
+
+  private void fromSandbox(
+      PrintWriter out,
+      EventSql sql,
+      List<Filter> chain,
+      Map<String, Total> t,
+      SourceSettings settings)
+      throws InterruptedException {
     long from = from(0);
     long to = to(from);
     Path history;

@@ -180,11 +180,16 @@ final class ThlListCommand implements Callable<Integer> {
             "--filter shows decoded transactions: use it without --headers", Cli.EXIT_USAGE);
       }
       List<AutoCloseable> resources = new ArrayList<>();
-      List<Filter> chain =
-          filterConfig == null
-              ? List.of()
-              : FilterChains.forService(filterConfig(), Clock.systemUTC(), resources);
+      List<Filter> chain = new ArrayList<>();
       try (ThlReader reader = thl.reader(from)) {
+        if (filterConfig != null) {
+          ServiceConfig fc = filterConfig();
+          try {
+            chain.addAll(FilterChains.forService(fc, Clock.systemUTC(), resources));
+          } catch (RuntimeException e) {
+            throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
+          }
+        }
         ThlRecord rec;
         while ((rec = reader.next(0, TimeUnit.MILLISECONDS)) != null
             && rec.header().seqno() <= to) {

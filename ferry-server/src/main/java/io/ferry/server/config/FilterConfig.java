@@ -90,6 +90,19 @@ final class FilterConfig {
             typeLine != null ? typeLine.line() : e.getValue().values().iterator().next().line());
       }
     }
+    List<String> extract = lists.getOrDefault(FilterContext.Side.EXTRACT, List.of());
+    for (String name : lists.getOrDefault(FilterContext.Side.APPLY, List.of())) {
+      if (extract.contains(name)) {
+        problems.add(
+            file
+                + ":"
+                + listLines.getOrDefault(FilterContext.Side.APPLY, 0)
+                + ": apply.filters: filter "
+                + name
+                + " is also in extract.filters; an instance runs on one side (it has its own"
+                + " state and counters): declare a second one under another name");
+      }
+    }
     for (Map.Entry<FilterContext.Side, List<String>> list : lists.entrySet()) {
       for (String name : list.getValue()) {
         if (instances.containsKey(name) || byInstance.containsKey(name)) {

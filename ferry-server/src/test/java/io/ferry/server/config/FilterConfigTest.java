@@ -115,6 +115,28 @@ class FilterConfigTest {
   }
 
   @Test
+  void anInstanceRunsOnOneSideOnly() {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "service.name = gamma",
+                "service.role = direct",
+                "source.host = db1",
+                "source.user = ferry",
+                "target.host = db2",
+                "target.user = ferry",
+                "extract.filters = t",
+                "apply.filters = t",
+                "filter.t.type = test-tag",
+                "filter.t.tag = x"));
+    assertThat(problems(lines))
+        .containsExactly(
+            "/etc/ferry/beta.conf:8: apply.filters: filter t is also in extract.filters; an"
+                + " instance runs on one side (it has its own state and counters): declare a"
+                + " second one under another name");
+  }
+
+  @Test
   void aTypeThatNeedsSettingsCannotBeListedByItsName() {
     assertThat(problems(slave("apply.filters = test-tag")))
         .containsExactly(
