@@ -208,10 +208,29 @@ public final class ShardFilter implements Filter {
     }
   }
 
-  /** A value's text in a shard id: as MariaDB prints it ({@link ValueText}), NULL as NULL. */
+  /** The longest value text kept as it is in a shard id; longer ones are hashed. */
+  static final int MAX_VALUE_TEXT = 128;
+
+  /**
+   * A value's text in a shard id: as MariaDB prints it ({@link ValueText}), NULL as NULL; a long
+   * text (a TEXT or BLOB column) by its SHA-256, so that shard ids stay short in the log.
+   */
   private static String text(Object v, io.ferry.core.event.ColumnSpec column) {
     String t = ValueText.of(v, column);
-    return t == null ? "NULL" : t;
+    if (t == null) {
+      return "NULL";
+    }
+    if (t.length() <= MAX_VALUE_TEXT) {
+      return t;
+    }
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
   }
 
   @Override

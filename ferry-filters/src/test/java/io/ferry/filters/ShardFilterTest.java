@@ -86,6 +86,10 @@ class ShardFilterTest {
     assertThat(shardOf(f, "shop", insert("shop", "orders", "acme", "acme")))
         .isEqualTo("shop.orders:acme");
     assertThat(shardOf(f, "shop", insert("shop", "orders", "acme", "bolt"))).isEqualTo("#global");
+    // a long value (a TEXT key) is named by its hash, so shard ids stay short in the log
+    String longValue = "x".repeat(ShardFilter.MAX_VALUE_TEXT + 1);
+    assertThat(shardOf(f, "shop", insert("shop", "orders", longValue, longValue)))
+        .matches("shop\\.orders:sha256:[0-9a-f]{64}");
     RowChanges delete =
         RowChanges.full(
             "shop", "orders", Action.DELETE, COLS, List.of(Row.delete(1L, Text.of("acme"))));

@@ -9,19 +9,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pass-through filter on the applying stage that keeps, per shard, the last seqno and how many
- * transactions went through, for {@code status -name shards}. Written by the stage thread, read by
- * any.
+ * transactions went through, for {@code status -name shards}. Bounded: past {@link #LIMIT} shards
+ * (a shard filter by a column's value makes many), further shards are counted together under {@link
+ * #OTHERS}. Written by the stage thread, read by any.
  */
 public final class ShardTracker implements Filter {
   /** One shard at a glance. */
   public record Shard(String id, long lastSeqno, long transactions, long lastSourceCommitMicros) {}
+
+  /** The most shards shown one by one. */
+  static final int LIMIT = 10_000;
+
+  /** Where shards past the limit are counted. */
+  static final String OTHERS = "(other shards)";
 
   private final Map<String, long[]> shards = new ConcurrentHashMap<>();
 
   @Override
   public Transaction filter(Transaction t) {
     if (t.lastFrag()) {
-      long[] s = shards.computeIfAbsent(t.header().shard(), k -> new long[3]);
+      String id = t.header().shard();
+      if (shards.size() >= LIMIT && !shards.containsKey(id)) {
+        id = OTHERS;
+      }
+      long[] s = shards.computeIfAbsent(id, k -> new long[3]);
       s[0] = t.seqno();
       s[1]++;
       s[2] = t.header().sourceCommitMicros();

@@ -15,17 +15,43 @@ import java.util.function.Supplier;
 /**
  * The tables of a MariaDB/MySQL server as its {@code information_schema} has them now, for filters
  * (column names, key columns). Connects on the first question, in a read-only session, and caches
- * each table's answer until {@link #forget} drops it. A lost connection is opened again on the next
- * question. Thread-safe.
+ * each table's answer until {@link #forget} drops it. A failed question closes the connection and
+ * is a retriable error; the next question opens a new one. Thread-safe.
  */
 public final class JdbcSchemaView implements SchemaView, AutoCloseable {
+  /**
+   * The schema view could not be read: retriable, since the next question opens a new connection (a
+   * network blip or a restarting server passes; the stage's retry window bounds the rest).
+   */
+  public static final class SchemaViewException extends RuntimeException
+      implements io.ferry.core.pipeline.Retriable {
+    private static final long serialVersionUID = 1L;
+
+    SchemaViewException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    @Override
+    public boolean isRetriable() {
+      return true;
+    }
+  }
+
   private static final String COLUMNS =
-      "SELECT COLUMN_NAME, COLUMN_KEY FROM information_schema.COLUMNS"
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
           + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+
+  /**
+   * The unique indexes whose every part is a NOT NULL column (a nullable unique key does not
+   * identify a row: several rows may hold NULL there), the primary key first. Index parts without a
+   * column (MySQL's functional indexes) have a null name and disqualify their index.
+   */
   private static final String KEY =
-      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
-          + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0"
-          + " ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX";
+      "SELECT s.INDEX_NAME, s.COLUMN_NAME, c.IS_NULLABLE FROM information_schema.STATISTICS s"
+          + " LEFT JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA"
+          + " AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME"
+          + " WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.NON_UNIQUE = 0"
+          + " ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX";
 
   private final String description;
   private final Supplier<Connection> connector;
@@ -78,27 +104,11 @@ public final class JdbcSchemaView implements SchemaView, AutoCloseable {
       if (columns.isEmpty()) {
         return Optional.empty();
       }
-      List<String> key = new ArrayList<>();
-      try (PreparedStatement st = c.prepareStatement(KEY)) {
-        st.setString(1, schema);
-        st.setString(2, table);
-        try (ResultSet rs = st.executeQuery()) {
-          String first = null;
-          while (rs.next()) {
-            String index = rs.getString(1);
-            if (first == null) {
-              first = index;
-            } else if (!first.equals(index)) {
-              break; // the primary key, else the first unique key, only
-            }
-            key.add(rs.getString(2));
-          }
-        }
-      }
+      List<String> key = usableKey(c, schema, table);
       return Optional.of(new TableView(schema, table, columns, key));
     } catch (SQLException e) {
       closeQuietly();
-      throw new IllegalStateException(
+      throw new SchemaViewException(
           "cannot read the definition of "
               + schema
               + "."
@@ -113,9 +123,42 @@ public final class JdbcSchemaView implements SchemaView, AutoCloseable {
     }
   }
 
+  /** The primary key, else the first unique key of NOT NULL columns; empty when there is none. */
+  private static List<String> usableKey(Connection c, String schema, String table)
+      throws SQLException {
+    java.util.Map<String, List<String>> byIndex = new java.util.LinkedHashMap<>();
+    java.util.Set<String> unusable = new java.util.HashSet<>();
+    try (PreparedStatement st = c.prepareStatement(KEY)) {
+      st.setString(1, schema);
+      st.setString(2, table);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String index = rs.getString(1);
+          String column = rs.getString(2);
+          byIndex.computeIfAbsent(index, k -> new ArrayList<>());
+          if (column == null || !"NO".equals(rs.getString(3))) {
+            unusable.add(index);
+          } else {
+            byIndex.get(index).add(column);
+          }
+        }
+      }
+    }
+    for (java.util.Map.Entry<String, List<String>> e : byIndex.entrySet()) {
+      if (!unusable.contains(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return List.of();
+  }
+
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      connection = connector.get();
+      try {
+        connection = connector.get();
+      } catch (RuntimeException e) {
+        throw new SQLException(e.getMessage(), e);
+      }
       connection.setReadOnly(true);
       connection.setAutoCommit(true);
     }
