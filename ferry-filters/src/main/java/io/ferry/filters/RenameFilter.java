@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 final class RenameFilter implements Filter {
   private static final Logger log = LoggerFactory.getLogger(RenameFilter.class);
 
+  /** How much of a statement's text is searched for qualified names. */
+  private static final int SCAN_CHARS = 64 * 1024;
+
   /** The longest part of a statement quoted in an error. */
   private static final int QUOTE = 200;
 
@@ -163,8 +166,10 @@ final class RenameFilter implements Filter {
   private Problem problem(
       SqlStatement s, StatementScope scope, String oldDefault, String newDefault) {
     String text = s.text();
-    // 1. qualified names in the text: schema.name
-    List<Token> t = SqlTokenizer.tokenize(text);
+    // 1. qualified names in the text: schema.name. The names a statement changes come first; a
+    // multi-megabyte INSERT ... VALUES is not turned into millions of tokens for its values.
+    List<Token> t =
+        SqlTokenizer.tokenize(text.length() > SCAN_CHARS ? text.substring(0, SCAN_CHARS) : text);
     for (int i = 0; i + 2 < t.size(); i++) {
       if (isName(t.get(i)) && t.get(i + 1).isSymbol(".") && isName(t.get(i + 2))) {
         String schema = t.get(i).text();
