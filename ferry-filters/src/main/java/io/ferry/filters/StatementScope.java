@@ -165,14 +165,12 @@ public final class StatementScope {
   }
 
   private static boolean dml(String schema, String text, Set<TableName> tables) {
-    Set<String> written = DmlTables.of(schema, text);
+    Set<DmlTables.Table> written = DmlTables.tablesOf(schema, text);
     if (written == null) {
       return false;
     }
-    for (String name : written) {
-      // DmlTables joins schema and table with a dot: a schema name with a dot in it is misread
-      int dot = name.indexOf('.');
-      tables.add(new TableName(name.substring(0, dot), name.substring(dot + 1)));
+    for (DmlTables.Table t : written) {
+      tables.add(new TableName(t.schema(), t.table()));
     }
     return true;
   }
