@@ -7,6 +7,7 @@ import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,7 +16,8 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>each row change and statement is passed to the edit, which returns it (kept as is), a
- *       changed copy, or null (dropped);
+ *       changed copy, or null (dropped); an edit of {@link #applyEach} returns a list instead (the
+ *       change itself alone, the changes that replace it in its place, or none);
  *   <li>a row-query annotation is dropped with the rows it annotates: when at least one row change
  *       follows it before the next annotation or statement, and every one of them was dropped (an
  *       annotation whose rows are all in a later fragment is kept);
@@ -28,15 +30,25 @@ import java.util.function.UnaryOperator;
 final class ChangeEdit {
   private ChangeEdit() {}
 
-  @SuppressWarnings("ReferenceEquality") // an edit that keeps a change returns the same object
   static Transaction apply(Transaction tx, UnaryOperator<Change> edit) {
+    return applyEach(
+        tx,
+        c -> {
+          Change e = edit.apply(c);
+          return e == null ? List.of() : List.of(e);
+        });
+  }
+
+  /** As {@link #apply}, for edits that may replace one change by several. */
+  @SuppressWarnings("ReferenceEquality") // an edit that keeps a change returns the same object
+  static Transaction applyEach(Transaction tx, Function<Change, List<Change>> edit) {
     List<Change> in = tx.changes();
-    Change[] out = new Change[in.size()];
+    List<List<Change>> out = new ArrayList<>(in.size());
     boolean changed = false;
-    for (int i = 0; i < in.size(); i++) {
-      Change c = in.get(i);
-      out[i] = c instanceof RowsQuery ? c : edit.apply(c);
-      changed |= out[i] != c;
+    for (Change c : in) {
+      List<Change> e = c instanceof RowsQuery ? List.of(c) : edit.apply(c);
+      out.add(e);
+      changed |= e.size() != 1 || e.get(0) != c;
     }
     if (!changed) {
       return tx;
@@ -47,22 +59,22 @@ final class ChangeEdit {
       if (in.get(i) instanceof RowsQuery && annotatesOnlyDropped(in, out, i)) {
         continue;
       }
-      if (out[i] != null) {
-        kept.add(out[i]);
-        substantive |= out[i] instanceof RowChanges || out[i] instanceof SqlStatement;
+      for (Change c : out.get(i)) {
+        kept.add(c);
+        substantive |= c instanceof RowChanges || c instanceof SqlStatement;
       }
     }
     return substantive ? tx.withChanges(kept) : null;
   }
 
-  private static boolean annotatesOnlyDropped(List<Change> in, Change[] out, int at) {
+  private static boolean annotatesOnlyDropped(List<Change> in, List<List<Change>> out, int at) {
     boolean rows = false;
     for (int j = at + 1; j < in.size(); j++) {
       Change c = in.get(j);
       if (!(c instanceof RowChanges)) {
         break; // the next annotation or a statement
       }
-      if (out[j] != null) {
+      if (!out.get(j).isEmpty()) {
         return false;
       }
       rows = true;

@@ -2,7 +2,6 @@ package io.ferry.filters;
 
 import io.ferry.core.event.Action;
 import io.ferry.core.event.Change;
-import io.ferry.core.event.ColumnMask;
 import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.RowChanges;
@@ -21,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drops the rows of some tables whose column value passes a test (see {@link
- * DropRowsFilterFactory}). Each fragment is decided on its own. Thread-compatible (one task
- * thread).
+ * DropRowsFilterFactory}). With {@code image = after-else-before} (or {@code either}) the target
+ * holds exactly the source's rows that do not match: an update is tested on both images, and one
+ * that moves a row across the rule becomes a delete (kept to dropped) or an insert (dropped to
+ * kept). Each fragment is decided on its own. Thread-compatible (one task thread).
  */
 final class DropRowsFilter implements Filter {
   private static final Logger log = LoggerFactory.getLogger(DropRowsFilter.class);
@@ -39,21 +40,38 @@ final class DropRowsFilter implements Filter {
     }
   }
 
+  /** What becomes of one row. */
+  private enum Outcome {
+    KEEP,
+    DROP,
+    /** An update of a kept row to a dropped value: the row leaves the target. */
+    DELETE,
+    /** An update of a dropped row to a kept value: the row arrives on the target. */
+    INSERT
+  }
+
   private final String name;
   private final List<NamePattern> tables;
   private final String column;
   private final Predicate<String> drop;
   private final Image image;
+  private final boolean failOnMissing;
   private final Set<String> warned = new HashSet<>();
   private SchemaView schema = SchemaView.NONE;
 
   DropRowsFilter(
-      String name, List<NamePattern> tables, String column, Predicate<String> drop, Image image) {
+      String name,
+      List<NamePattern> tables,
+      String column,
+      Predicate<String> drop,
+      Image image,
+      boolean failOnMissing) {
     this.name = name;
     this.tables = tables;
     this.column = column;
     this.drop = drop;
     this.image = image;
+    this.failOnMissing = failOnMissing;
   }
 
   @Override
@@ -66,47 +84,171 @@ final class DropRowsFilter implements Filter {
     if (tx.heartbeat() != null || tx.changes().isEmpty()) {
       return tx;
     }
-    return ChangeEdit.apply(tx, this::edit);
+    return ChangeEdit.applyEach(tx, c -> edit(tx, c));
   }
 
-  private Change edit(Change c) {
+  private List<Change> edit(Transaction tx, Change c) {
     if (!(c instanceof RowChanges rc) || !NamePattern.anyTable(tables, rc.schema(), rc.table())) {
-      return c;
+      return List.of(c);
     }
     int at = columnOf(rc);
     if (at < 0) {
-      return c;
+      return List.of(c);
+    }
+    List<Change> out = new ArrayList<>();
+    Outcome runOf = null;
+    List<Row> run = new ArrayList<>();
+    for (Row row : rc.rows()) {
+      Outcome o = outcome(tx, rc, row, at);
+      if (o == Outcome.DROP) {
+        continue;
+      }
+      if (o != runOf && !run.isEmpty()) {
+        out.add(changes(rc, runOf, run));
+        run = new ArrayList<>();
+      }
+      runOf = o;
+      run.add(
+          o == Outcome.DELETE
+              ? Row.of(row.beforeImage().toArray(), null)
+              : o == Outcome.INSERT ? Row.of(null, row.afterImage().toArray()) : row);
+    }
+    if (!run.isEmpty()) {
+      if (out.isEmpty() && runOf == Outcome.KEEP && run.size() == rc.rows().size()) {
+        return List.of(rc); // nothing dropped or moved
+      }
+      out.add(changes(rc, runOf, run));
+    }
+    return out;
+  }
+
+  private static RowChanges changes(RowChanges rc, Outcome o, List<Row> rows) {
+    return switch (o) {
+      case KEEP -> rc.withRows(rows);
+      case DELETE ->
+          new RowChanges(
+              rc.schema(),
+              rc.table(),
+              Action.DELETE,
+              rc.columns(),
+              rc.image(),
+              rc.beforeColumns(),
+              null,
+              rows);
+      case INSERT ->
+          new RowChanges(
+              rc.schema(),
+              rc.table(),
+              Action.INSERT,
+              rc.columns(),
+              rc.image(),
+              null,
+              rc.afterColumns(),
+              rows);
+      case DROP -> throw new IllegalStateException("dropped rows make no change");
+    };
+  }
+
+  private Outcome outcome(Transaction tx, RowChanges rc, Row row, int at) {
+    boolean testBefore = rc.action() != Action.INSERT && image != Image.AFTER;
+    boolean testAfter = rc.action() != Action.DELETE && image != Image.BEFORE;
+    if (!testBefore && !testAfter) {
+      return Outcome.KEEP; // after: deletes pass; before: inserts pass
+    }
+    if ((testBefore && !rc.beforeColumns().contains(at))
+        || (testAfter && !rc.afterColumns().contains(at))) {
+      if (failOnMissing) {
+        throw missing(tx, rc, at, testBefore && !rc.beforeColumns().contains(at));
+      }
+      return Outcome.KEEP;
     }
     ColumnSpec spec = rc.columns().get(at);
-    List<Row> kept = new ArrayList<>(rc.rows().size());
-    for (Row row : rc.rows()) {
-      if (!dropped(rc, row, at, spec)) {
-        kept.add(row);
+    boolean before = testBefore && drop.test(ValueText.of(row.before(at), spec));
+    boolean after = testAfter && drop.test(ValueText.of(row.after(at), spec));
+    if (!testBefore || !testAfter) {
+      return before || after ? Outcome.DROP : Outcome.KEEP;
+    }
+    if (before == after) {
+      return before ? Outcome.DROP : Outcome.KEEP;
+    }
+    if (after) {
+      return Outcome.DELETE;
+    }
+    if (!rc.afterColumns().isAll()) {
+      throw new RoutingFailure(
+          prefix(tx, rc)
+              + "an update moves the row "
+              + key(rc, row)
+              + " from a dropped to a kept value of column "
+              + spec.displayName(at)
+              + " ("
+              + shown(row.before(at), spec)
+              + " to "
+              + shown(row.after(at), spec)
+              + "), so the target must get it as an insert, but the after image carries only"
+              + " columns "
+              + rc.afterColumns()
+              + " of "
+              + rc.columns().size()
+              + " (binlog_row_image = "
+              + rc.image()
+              + "). Set binlog_row_image = FULL on the source; for the rows logged already, insert"
+              + " the row on the target by hand and skip this seqno",
+          tx.seqno(),
+          tx.header().nativePosition());
+    }
+    return Outcome.INSERT;
+  }
+
+  private RoutingFailure missing(Transaction tx, RowChanges rc, int at, boolean beforeImage) {
+    return new RoutingFailure(
+        prefix(tx, rc)
+            + "the "
+            + (beforeImage ? "before" : "after")
+            + " image of a row "
+            + rc.action()
+            + " does not carry column "
+            + rc.columns().get(at).displayName(at)
+            + " (binlog_row_image = "
+            + rc.image()
+            + "), so the filter cannot tell whether the row is dropped. Set binlog_row_image ="
+            + " FULL on the source, or filter."
+            + name
+            + ".on-missing = keep to pass such rows untested",
+        tx.seqno(),
+        tx.header().nativePosition());
+  }
+
+  private String prefix(Transaction tx, RowChanges rc) {
+    return "filter "
+        + name
+        + " (drop-rows): seqno "
+        + tx.seqno()
+        + ", table "
+        + rc.schema()
+        + "."
+        + rc.table()
+        + ": ";
+  }
+
+  private static String shown(Object value, ColumnSpec spec) {
+    String text = ValueText.of(value, spec);
+    return text == null ? "NULL" : "'" + text + "'";
+  }
+
+  /** The row's key columns as {@code (id=7)}, from the before image; empty when none is known. */
+  private static String key(RowChanges rc, Row row) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rc.columns().size(); i++) {
+      ColumnSpec c = rc.columns().get(i);
+      if (c.key() && rc.beforeColumns().contains(i)) {
+        sb.append(sb.length() == 0 ? "(" : ", ")
+            .append(c.displayName(i))
+            .append('=')
+            .append(shown(row.before(i), c));
       }
     }
-    if (kept.size() == rc.rows().size()) {
-      return rc;
-    }
-    return kept.isEmpty() ? null : rc.withRows(kept);
-  }
-
-  private boolean dropped(RowChanges rc, Row row, int at, ColumnSpec spec) {
-    boolean testAfter =
-        row.hasAfter()
-            && (image == Image.AFTER
-                || image == Image.EITHER
-                || (image == Image.AFTER_ELSE_BEFORE && rc.action() != Action.DELETE));
-    boolean testBefore =
-        row.hasBefore()
-            && (image == Image.BEFORE
-                || image == Image.EITHER
-                || (image == Image.AFTER_ELSE_BEFORE && rc.action() == Action.DELETE));
-    return (testAfter && test(rc.afterColumns(), row.after(at), at, spec))
-        || (testBefore && test(rc.beforeColumns(), row.before(at), at, spec));
-  }
-
-  private boolean test(ColumnMask carried, Object value, int at, ColumnSpec spec) {
-    return carried.contains(at) && drop.test(ValueText.of(value, spec));
+    return sb.length() == 0 ? "" : sb.append(')').toString();
   }
 
   /** The column's position: by the event's names, else by the schema view's; -1 if none. */

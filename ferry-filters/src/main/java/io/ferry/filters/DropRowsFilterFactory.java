@@ -69,11 +69,26 @@ public final class DropRowsFilterFactory implements FilterFactory {
           SettingType.oneOf("after-else-before", "after", "before", "either"),
           "after-else-before",
           false,
-          "Which row image is tested. after-else-before: the after image of inserts and"
-              + " updates, the before image of deletes. after: only after images (deletes pass)."
-              + " before: only before images (inserts pass). either: a row is dropped when any"
-              + " image it has matches. A column the image does not carry (binlog_row_image ="
-              + " MINIMAL) never matches.");
+          "Which row image is tested. after-else-before: inserts by their after image, deletes"
+              + " by their before image, updates by both: an update that moves a row from a kept"
+              + " to a dropped value is sent as a delete of its before image, one that moves it"
+              + " from a dropped to a kept value as an insert of its after image (which needs every"
+              + " column: binlog_row_image = FULL), so the target holds exactly the rows that do"
+              + " not match. either: the same (kept for older configurations). after: only after"
+              + " images (deletes pass; an update is dropped when its after image matches). before:"
+              + " only before images (inserts pass; an update is dropped when its before image"
+              + " matches). after and before test one image and do not move rows whose value"
+              + " crosses the rule.");
+
+  public static final Setting<String> ON_MISSING =
+      RoutingConfig.setting(
+          "on-missing",
+          SettingType.oneOf("fail", "keep"),
+          "fail",
+          false,
+          "What to do with a row whose tested image does not carry the column (binlog_row_image"
+              + " = MINIMAL, or NOBLOB for an unchanged BLOB/TEXT column). fail: stop with an error"
+              + " naming the table, the column and the seqno. keep: pass the row untested.");
 
   @Override
   public String type() {
@@ -87,7 +102,7 @@ public final class DropRowsFilterFactory implements FilterFactory {
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(TABLE, COLUMN, EQUALS, MATCHES, NOT_EQUALS, IMAGE);
+    return List.of(TABLE, COLUMN, EQUALS, MATCHES, NOT_EQUALS, IMAGE, ON_MISSING);
   }
 
   @Override
@@ -150,6 +165,7 @@ public final class DropRowsFilterFactory implements FilterFactory {
         tables,
         RoutingConfig.text(settings, COLUMN),
         drop,
-        DropRowsFilter.Image.of(settings.get(IMAGE)));
+        DropRowsFilter.Image.of(settings.get(IMAGE)),
+        settings.get(ON_MISSING).equals("fail"));
   }
 }

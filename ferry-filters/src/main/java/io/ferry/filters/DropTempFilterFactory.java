@@ -21,6 +21,17 @@ public final class DropTempFilterFactory implements FilterFactory {
               + " patterns (* and ?), like tmp_*, scratch. Empty: none; only temporary tables are"
               + " dropped.");
 
+  public static final Setting<String> ON_TEMP_SOURCE =
+      RoutingConfig.setting(
+          "on-temp-source",
+          SettingType.oneOf("fail", "keep"),
+          "fail",
+          false,
+          "A kept statement that names a temporary table of its session (INSERT INTO app.totals"
+              + " SELECT ... FROM tmp: it writes a real table from a temporary one the target never"
+              + " got). fail: stop with an error naming the statement and the seqno. keep: pass it"
+              + " (it fails on the target, or writes other data there).");
+
   @Override
   public String type() {
     return TYPE;
@@ -28,19 +39,20 @@ public final class DropTempFilterFactory implements FilterFactory {
 
   @Override
   public String summary() {
-    return "Drops CREATE/DROP TEMPORARY TABLE, statement-based DML on temporary tables, and"
-        + " everything of scratch schemas.";
+    return "Drops CREATE/DROP TEMPORARY TABLE, statements that change only temporary tables of"
+        + " their session, and everything of scratch schemas.";
   }
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(SCHEMAS);
+    return List.of(SCHEMAS, ON_TEMP_SOURCE);
   }
 
   @Override
   public Filter create(FilterSettings settings) {
     List<NamePattern> schemas =
         RoutingConfig.patterns(settings, SCHEMAS, 1, "schema patterns only (tmp_*, scratch)");
-    return new DropTempFilter(settings.name(), schemas);
+    return new DropTempFilter(
+        settings.name(), schemas, settings.get(ON_TEMP_SOURCE).equals("fail"));
   }
 }

@@ -181,29 +181,28 @@ public final class ShardFilter implements Filter {
    * extractor does; null when neither is known.
    */
   private static Set<String> writtenSchemas(SqlStatement st, String schema) {
-    Set<String> tables = DmlTables.of(schema, st.text());
+    Set<DmlTables.Table> tables = DmlTables.tablesOf(schema, st.text());
     if (tables == null || tables.isEmpty()) {
       return schema == null ? null : Set.of(schema);
     }
     Set<String> schemas = new LinkedHashSet<>();
-    for (String qualified : tables) {
-      schemas.add(qualified.substring(0, qualified.indexOf('.')));
+    for (DmlTables.Table t : tables) {
+      schemas.add(t.schema());
     }
     return schemas;
   }
 
   private void tables(SqlStatement st, String schema, Set<String> shards) {
-    Set<String> tables = DmlTables.of(schema, st.text());
+    Set<DmlTables.Table> tables = DmlTables.tablesOf(schema, st.text());
     if (tables == null || tables.isEmpty()) {
       shards.add(Shards.GLOBAL);
       return;
     }
-    for (String qualified : tables) {
+    for (DmlTables.Table t : tables) {
       if (by == By.TABLE) {
-        shards.add(qualified);
+        shards.add(t.schema() + "." + t.table());
       } else {
-        int dot = qualified.indexOf('.');
-        shards.add(ruleShard(qualified.substring(0, dot), qualified.substring(dot + 1)));
+        shards.add(ruleShard(t.schema(), t.table()));
       }
     }
   }

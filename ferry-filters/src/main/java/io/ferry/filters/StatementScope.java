@@ -8,6 +8,7 @@ import io.ferry.mysql.sql.SqlTokenizer.Kind;
 import io.ferry.mysql.sql.SqlTokenizer.Token;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,9 @@ public final class StatementScope {
     }
   }
 
+  /** A table a statement renames ({@code RENAME TABLE}, {@code ALTER TABLE ... RENAME}). */
+  public record Rename(TableName from, TableName to) {}
+
   /** What a router decides for a statement. */
   public enum Verdict {
     KEEP,
@@ -77,6 +81,7 @@ public final class StatementScope {
   private final String verb;
   private final Set<TableName> tables;
   private final Set<String> schemas;
+  private final List<Rename> renames;
   private final boolean known;
 
   private StatementScope(
@@ -85,12 +90,14 @@ public final class StatementScope {
       String verb,
       Set<TableName> tables,
       Set<String> schemas,
+      List<Rename> renames,
       boolean known) {
     this.kind = kind;
     this.defaultSchema = defaultSchema;
     this.verb = verb;
     this.tables = Set.copyOf(tables);
     this.schemas = Set.copyOf(schemas);
+    this.renames = List.copyOf(renames);
     this.known = known;
   }
 
@@ -115,19 +122,21 @@ public final class StatementScope {
             : List.of();
     Set<TableName> tables = new LinkedHashSet<>();
     Set<String> schemas = new LinkedHashSet<>();
+    List<Rename> renames = new ArrayList<>();
     boolean known =
         switch (kind) {
           case DML -> dml(schema, text, tables);
           case DDL, TEMPORARY_TABLE -> {
             boolean read;
             try {
-              read = new Ddl(t, schema, tables, schemas).statement();
+              read = new Ddl(t, schema, tables, schemas, renames).statement();
             } catch (IndexOutOfBoundsException | IllegalStateException e) {
               read = false;
             }
             if (!read) {
               tables.clear();
               schemas.clear();
+              renames.clear();
               Set<String> s = DdlScope.schemasOf(schema, text);
               if (s != null) {
                 schemas.addAll(s);
@@ -138,7 +147,7 @@ public final class StatementScope {
           }
           case IMPLICIT_COMMIT -> {
             try {
-              yield new Ddl(t, schema, tables, schemas).maintenance();
+              yield new Ddl(t, schema, tables, schemas, renames).maintenance();
             } catch (IndexOutOfBoundsException | IllegalStateException e) {
               tables.clear();
               yield false;
@@ -150,19 +159,18 @@ public final class StatementScope {
     if (!known) {
       tables.clear();
       schemas.clear();
+      renames.clear();
     }
-    return new StatementScope(kind, schema, verb, tables, schemas, known);
+    return new StatementScope(kind, schema, verb, tables, schemas, renames, known);
   }
 
   private static boolean dml(String schema, String text, Set<TableName> tables) {
-    Set<String> written = DmlTables.of(schema, text);
+    Set<DmlTables.Table> written = DmlTables.tablesOf(schema, text);
     if (written == null) {
       return false;
     }
-    for (String name : written) {
-      // DmlTables joins schema and table with a dot: a schema name with a dot in it is misread
-      int dot = name.indexOf('.');
-      tables.add(new TableName(name.substring(0, dot), name.substring(dot + 1)));
+    for (DmlTables.Table t : written) {
+      tables.add(new TableName(t.schema(), t.table()));
     }
     return true;
   }
@@ -189,6 +197,14 @@ public final class StatementScope {
   /** The schemas it changes as a whole or as the home of a routine, event or package. */
   public Set<String> schemas() {
     return schemas;
+  }
+
+  /**
+   * The tables it renames, in order (both names are also in {@link #tables()}); empty when not
+   * {@link #known()}.
+   */
+  public List<Rename> renames() {
+    return renames;
   }
 
   /** Whether the tables and schemas it changes could be told (and it changes some). */
@@ -247,6 +263,64 @@ public final class StatementScope {
     return Verdict.UNKNOWN;
   }
 
+  /**
+   * The tables a statement may read, as far as its text shows: every name after {@code FROM},
+   * {@code JOIN}, {@code STRAIGHT_JOIN}, {@code USING} and {@code LIKE}, and the further names of a
+   * comma-separated {@code FROM} list, in every subquery; unqualified names in the default schema
+   * (skipped without one). A guess meant for finding a few known names (temporary tables): it may
+   * list names that are not tables ({@code col LIKE other_col}) and miss tables a view, routine or
+   * {@code TABLE t} reads.
+   */
+  public static Set<TableName> readTables(String defaultSchema, String sql) {
+    String schema = defaultSchema == null || defaultSchema.isEmpty() ? null : defaultSchema;
+    List<Token> t = SqlTokenizer.tokenize(StatementClassifier.unwrap(sql));
+    Set<TableName> read = new LinkedHashSet<>();
+    for (int i = 0; i < t.size(); i++) {
+      Token k = t.get(i);
+      if (!(k.is("FROM")
+          || k.is("JOIN")
+          || k.is("STRAIGHT_JOIN")
+          || k.is("USING")
+          || k.is("LIKE"))) {
+        continue;
+      }
+      boolean list = k.is("FROM");
+      int p = i + 1;
+      while (p < t.size() && isNameToken(t.get(p))) {
+        String first = t.get(p++).text();
+        TableName name = null;
+        if (p + 1 < t.size() && t.get(p).isSymbol(".") && isNameToken(t.get(p + 1))) {
+          name = new TableName(first, t.get(p + 1).text());
+          p += 2;
+        } else if (schema != null) {
+          name = new TableName(schema, first);
+        }
+        if (name != null) {
+          read.add(name);
+        }
+        if (!list) {
+          break;
+        }
+        if (p < t.size() && t.get(p).is("AS")) {
+          p++;
+        }
+        if (p < t.size() && isNameToken(t.get(p)) && !t.get(p).is("WHERE")) {
+          p++; // an alias
+        }
+        if (p < t.size() && t.get(p).isSymbol(",")) {
+          p++;
+        } else {
+          break;
+        }
+      }
+    }
+    return read;
+  }
+
+  private static boolean isNameToken(Token k) {
+    return k.kind() == Kind.QUOTED || (k.kind() == Kind.WORD && !k.is("SELECT"));
+  }
+
   @Override
   public String toString() {
     return kind.label() + (known ? " " + tables + " " + schemas : " (tables unknown)");
@@ -258,13 +332,20 @@ public final class StatementScope {
     private final String defaultSchema;
     private final Set<TableName> tables;
     private final Set<String> schemas;
+    private final List<Rename> renames;
     private int p;
 
-    Ddl(List<Token> t, String defaultSchema, Set<TableName> tables, Set<String> schemas) {
+    Ddl(
+        List<Token> t,
+        String defaultSchema,
+        Set<TableName> tables,
+        Set<String> schemas,
+        List<Rename> renames) {
       this.t = t;
       this.defaultSchema = defaultSchema;
       this.tables = tables;
       this.schemas = schemas;
+      this.renames = renames;
     }
 
     boolean statement() {
@@ -282,9 +363,12 @@ public final class StatementScope {
           return false; // RENAME USER
         }
         do {
-          tables.add(table());
+          TableName from = table();
           expect("TO");
-          tables.add(table());
+          TableName to = table();
+          tables.add(from);
+          tables.add(to);
+          renames.add(new Rename(from, to));
         } while (accept(","));
         return true;
       }
@@ -355,7 +439,8 @@ public final class StatementScope {
         return routine();
       }
       ifExists();
-      tables.add(table());
+      TableName altered = table();
+      tables.add(altered);
       int depth = 0;
       while (p < t.size()) {
         Token k = t.get(p++);
@@ -367,7 +452,9 @@ public final class StatementScope {
           if (!accept("TO")) {
             accept("AS");
           }
-          tables.add(table());
+          TableName to = table();
+          tables.add(to);
+          renames.add(new Rename(altered, to));
         } else if (k.is("EXCHANGE") && accept("PARTITION")) {
           p++; // the partition's name
           expect("WITH");

@@ -74,6 +74,14 @@ class DropRowsFilterTest {
     assertThat(f.filter(untouched)).isSameAs(untouched);
   }
 
+  private static RowChanges deletes(Row... rows) {
+    return RowChanges.full("app", "users", Action.DELETE, COLUMNS, List.of(rows));
+  }
+
+  private static RowChanges inserts(Row... rows) {
+    return RowChanges.full("app", "users", Action.INSERT, COLUMNS, List.of(rows));
+  }
+
   @Test
   void whichImageIsTested() {
     RowChanges upd = changes(Action.UPDATE, update(1, "test", "real"), update(2, "real", "test"));
@@ -82,14 +90,97 @@ class DropRowsFilterTest {
     Transaction t = tx(1, upd, del, ins);
     FilterSettings s = base().with(DropRowsFilterFactory.EQUALS, "test");
 
-    // after-else-before: after images of inserts and updates, before images of deletes
-    assertThat(filter(s).filter(t).changes())
-        .containsExactly(upd.withRows(List.of(update(1, "test", "real"))));
+    // after-else-before: after images of inserts, before images of deletes, both of updates: row
+    // 1 arrives on the target (an insert), row 2 leaves it (a delete)
+    List<RowChanges> moved =
+        List.of(inserts(Row.insert(1L, Text.of("real"))), deletes(Row.delete(2L, Text.of("real"))));
+    assertThat(filter(s).filter(t).changes()).containsExactlyElementsOf(moved);
+    assertThat(filter(s.with(DropRowsFilterFactory.IMAGE, "either")).filter(t).changes())
+        .containsExactlyElementsOf(moved);
+    // after and before test one image only
     assertThat(filter(s.with(DropRowsFilterFactory.IMAGE, "after")).filter(t).changes())
         .containsExactly(upd.withRows(List.of(update(1, "test", "real"))), del);
     assertThat(filter(s.with(DropRowsFilterFactory.IMAGE, "before")).filter(t).changes())
         .containsExactly(upd.withRows(List.of(update(2, "real", "test"))), ins);
-    assertThat(filter(s.with(DropRowsFilterFactory.IMAGE, "either")).filter(t)).isNull();
+  }
+
+  @Test
+  void anUpdateThatMovesARowAcrossTheRuleBecomesADeleteOrAnInsertInOrder() {
+    // kind 'web' -> 'debug' leaves the target; 'debug' -> 'web' arrives on it
+    RowChanges upd =
+        changes(
+            Action.UPDATE,
+            update(1, "web", "api"),
+            update(2, "debug", "debug"),
+            update(3, "web", "web"),
+            update(4, "web", "debug"),
+            update(5, "debug", "web"),
+            update(6, "debug", "api"),
+            update(7, "api", "web"));
+    Transaction t = tx(1, annotation("update users ..."), upd);
+    Filter f = filter(base().with(DropRowsFilterFactory.EQUALS, "debug"));
+
+    assertThat(f.filter(t).changes())
+        .containsExactly(
+            annotation("update users ..."),
+            upd.withRows(List.of(update(1, "web", "api"), update(3, "web", "web"))),
+            deletes(Row.delete(4L, Text.of("web"))),
+            inserts(Row.insert(5L, Text.of("web")), Row.insert(6L, Text.of("api"))),
+            upd.withRows(List.of(update(7, "api", "web"))));
+
+    Transaction kept = tx(2, changes(Action.UPDATE, update(1, "web", "api")));
+    assertThat(f.filter(kept)).isSameAs(kept);
+    assertThat(
+            f.filter(tx(3, annotation("x"), changes(Action.UPDATE, update(2, "debug", "debug")))))
+        .isNull();
+  }
+
+  @Test
+  void aRowMovedIntoTheKeptSetNeedsTheWholeAfterImage() {
+    // binlog_row_image = NOBLOB: an update's after image lacks the BLOB column it did not change
+    List<ColumnSpec> cols =
+        List.of(
+            ColumnSpec.of("id", SqlType.BIGINT).asKey(),
+            ColumnSpec.of("name", SqlType.VARCHAR),
+            ColumnSpec.of("body", SqlType.BLOB));
+    RowChanges noblob =
+        new RowChanges(
+            "app",
+            "users",
+            Action.UPDATE,
+            cols,
+            RowImage.NOBLOB,
+            ColumnMask.of(3, 0, 1),
+            ColumnMask.of(3, 0, 1),
+            List.of(
+                Row.of(
+                    new Object[] {9L, Text.of("web"), null},
+                    new Object[] {9L, Text.of("debug"), null}),
+                Row.of(
+                    new Object[] {7L, Text.of("debug"), null},
+                    new Object[] {7L, Text.of("web"), null})));
+    Filter f = filter(base().with(DropRowsFilterFactory.EQUALS, "debug"));
+    assertThatThrownBy(() -> f.filter(tx(12, noblob)))
+        .isInstanceOf(RoutingFailure.class)
+        .hasMessage(
+            "filter no-test-rows (drop-rows): seqno 12, table app.users: an update moves the row"
+                + " (id='7') from a dropped to a kept value of column name ('debug' to 'web'), so"
+                + " the target must get it as an insert, but the after image carries only columns"
+                + " {0,1} of 3 (binlog_row_image = NOBLOB). Set binlog_row_image = FULL on the"
+                + " source; for the rows logged already, insert the row on the target by hand and"
+                + " skip this seqno");
+    // kept -> dropped needs only the before image's key
+    assertThat(f.filter(tx(13, noblob.withRows(noblob.rows().subList(0, 1)))).changes())
+        .containsExactly(
+            new RowChanges(
+                "app",
+                "users",
+                Action.DELETE,
+                cols,
+                RowImage.NOBLOB,
+                ColumnMask.of(3, 0, 1),
+                null,
+                List.of(Row.delete(9L, Text.of("web"), null))));
   }
 
   @Test
@@ -129,7 +220,7 @@ class DropRowsFilterTest {
   }
 
   @Test
-  void aColumnTheImageDoesNotCarryNeverMatches() {
+  void aColumnTheImageDoesNotCarryStopsTheServiceUnlessOnMissingIsKeep() {
     // binlog_row_image = MINIMAL: the before image carries the key only
     RowChanges minimal =
         new RowChanges(
@@ -141,9 +232,40 @@ class DropRowsFilterTest {
             ColumnMask.of(2, 0),
             null,
             List.of(Row.delete(1L, null)));
-    Transaction t = tx(1, minimal);
-    assertThat(filter(base().with(DropRowsFilterFactory.NOT_EQUALS, "x")).filter(t)).isSameAs(t);
-    assertThat(filter(base().with(DropRowsFilterFactory.EQUALS, "NULL")).filter(t)).isSameAs(t);
+    Transaction t = tx(5, minimal);
+    assertThatThrownBy(() -> filter(base().with(DropRowsFilterFactory.EQUALS, "x")).filter(t))
+        .isInstanceOf(RoutingFailure.class)
+        .hasMessage(
+            "filter no-test-rows (drop-rows): seqno 5, table app.users: the before image of a row"
+                + " DELETE does not carry column name (binlog_row_image = MINIMAL), so the filter"
+                + " cannot tell whether the row is dropped. Set binlog_row_image = FULL on the"
+                + " source, or filter.no-test-rows.on-missing = keep to pass such rows untested")
+        .satisfies(e -> assertThat(((RoutingFailure) e).seqno()).isEqualTo(5));
+    FilterSettings keep = base().with(DropRowsFilterFactory.ON_MISSING, "keep");
+    assertThat(filter(keep.with(DropRowsFilterFactory.NOT_EQUALS, "x")).filter(t)).isSameAs(t);
+    assertThat(filter(keep.with(DropRowsFilterFactory.EQUALS, "NULL")).filter(t)).isSameAs(t);
+    // MINIMAL update: the after image carries the changed column, the before image does not
+    RowChanges upd =
+        new RowChanges(
+            "app",
+            "users",
+            Action.UPDATE,
+            COLUMNS,
+            RowImage.MINIMAL,
+            ColumnMask.of(2, 0),
+            ColumnMask.of(2, 1),
+            List.of(Row.of(new Object[] {1L, null}, new Object[] {null, Text.of("x")})));
+    assertThatThrownBy(
+            () -> filter(base().with(DropRowsFilterFactory.EQUALS, "x")).filter(tx(6, upd)))
+        .isInstanceOf(RoutingFailure.class)
+        .hasMessageContaining("seqno 6, table app.users: the before image of a row UPDATE");
+    // image = after does not test deletes' before images, so they pass whatever they carry
+    Filter after =
+        filter(
+            base()
+                .with(DropRowsFilterFactory.EQUALS, "x")
+                .with(DropRowsFilterFactory.IMAGE, "after"));
+    assertThat(after.filter(t)).isSameAs(t);
   }
 
   @Test

@@ -61,6 +61,17 @@ class ReplicateFilterTest {
   }
 
   @Test
+  void aStatementOnASchemaWithADotInItsNameIsRoutedByThatSchema() {
+    Filter noDots = filter("*", "`my.db`");
+    assertThat(passes(noDots, "app", "INSERT INTO `my.db`.t VALUES (1)")).isFalse();
+    assertThat(passes(noDots, "my.db", "UPDATE t SET a = 1")).isFalse();
+    assertThat(passes(noDots, "app", "INSERT INTO my.t VALUES (1)")).isTrue();
+    Filter onlyDots = filter("`my.db`.t", "");
+    assertThat(passes(onlyDots, "app", "INSERT INTO `my.db`.t VALUES (1)")).isTrue();
+    assertThat(passes(onlyDots, "app", "INSERT INTO `my.db`.u VALUES (1)")).isFalse();
+  }
+
+  @Test
   void aTransactionLeftWithoutChangesIsDropped() {
     assertThat(APP_ONLY.filter(tx(1, insert("scratch", "t"), insert("shop", "customers"))))
         .isNull();

@@ -61,6 +61,8 @@ class ShardFilterTest {
         .isEqualTo("#global");
     assertThat(shardOf(f, "shop", sql("INSERT INTO orders VALUES (1)", "shop")))
         .isEqualTo("shop.orders");
+    assertThat(shardOf(f, "my.db", sql("INSERT INTO `my.db`.`a.b` VALUES (1)", "shop")))
+        .isEqualTo("my.db.a.b");
     assertThat(shardOf(f, "shop", sql("ALTER TABLE orders ADD x INT", "shop")))
         .isEqualTo("#global");
     assertThat(shardOf(f, "#global", sql("INSERT INTO orders VALUES (1)", null)))
@@ -74,6 +76,7 @@ class ShardFilterTest {
         .isEqualTo("shop");
     assertThat(shardOf(f, "x", sql("CREATE TABLE crm.people (id INT)", "shop"))).isEqualTo("crm");
     assertThat(shardOf(f, "x", sql("INSERT INTO crm.people VALUES (1)", "shop"))).isEqualTo("crm");
+    assertThat(shardOf(f, "x", sql("INSERT INTO `my.db`.t VALUES (1)", "shop"))).isEqualTo("my.db");
     assertThat(shardOf(f, "x", sql("CALL shop.tidy()", "shop"))).isEqualTo("shop");
     assertThat(shardOf(f, "shop", sql("UPDATE t SET a = 1", null))).isEqualTo("#global");
     assertThat(shardOf(f, "shop", sql("BEGIN NOT ATOMIC SELECT 1; END", "shop")))

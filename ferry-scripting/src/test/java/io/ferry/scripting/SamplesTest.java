@@ -8,6 +8,7 @@ import static io.ferry.scripting.Fixtures.stmt;
 import static io.ferry.scripting.Fixtures.text;
 import static io.ferry.scripting.Fixtures.tx;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.core.event.Action;
 import io.ferry.core.event.ColumnMask;
@@ -181,6 +182,59 @@ class SamplesTest {
         Fixtures.sample(type, "odd_even", "parity", "even", "table", "orders").filter(in);
     assertThat(rows(even, 0).rows()).containsExactly(Row.insert(2L, 200L, 7L));
     assertThat(rows(even, 1).rows()).containsExactly(Row.delete(4L, 1L, 7L));
+  }
+
+  private static Row update(long id, long tenant, long newId, long newTenant) {
+    return Row.of(new Object[] {id, 1L, tenant}, new Object[] {newId, 1L, newTenant});
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"javascript", "lua"})
+  void oddEvenDecidesAnUpdateByBothImages(String type) {
+    RowChanges same =
+        orders(Action.UPDATE, update(1, 7, 3, 7), update(2, 7, 4, 7), update(5, 7, 5, 8));
+    Transaction in = tx(1, same);
+    var odd = Fixtures.sample(type, "odd_even", "parity", "odd", "table", "orders");
+    assertThat(rows(odd.filter(in), 0).rows())
+        .containsExactly(update(1, 7, 3, 7), update(5, 7, 5, 8));
+    var even = Fixtures.sample(type, "odd_even", "parity", "even", "table", "orders");
+    assertThat(rows(even.filter(in), 0).rows()).containsExactly(update(2, 7, 4, 7));
+
+    // id 3 -> 4: the row leaves the odd partition and enters the even one
+    Transaction moved = tx(9, orders(Action.UPDATE, update(1, 7, 1, 7), update(3, 7, 4, 7)));
+    for (var f : List.of(odd, even)) {
+      assertThatThrownBy(() -> f.filter(moved))
+          .isInstanceOf(ScriptFilterException.class)
+          .hasMessageContaining("seqno 9")
+          .hasMessageContaining(
+              "row id 3 of shop.orders moved from the odd to the even partition (id 3 -> 4) at"
+                  + " seqno 9: the partition key changed; a script cannot turn an update into an"
+                  + " insert or a delete. Use the drop-rows filter (column id, matches"
+                  + " -?[0-9]*[13579]), or apply the change on the target by hand and skip this"
+                  + " seqno");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"javascript", "lua"})
+  void tenantDecidesAnUpdateByBothImages(String type) {
+    var f = Fixtures.sample(type, "tenant", "tenant_column", "tenant", "tenant", "7");
+    Transaction in = tx(1, orders(Action.UPDATE, update(1, 7, 1, 7), update(2, 8, 2, 8)));
+    assertThat(rows(f.filter(in), 0).rows()).containsExactly(update(1, 7, 1, 7));
+
+    Transaction out = tx(4, orders(Action.UPDATE, update(1, 7, 1, 8)));
+    assertThatThrownBy(() -> f.filter(out))
+        .isInstanceOf(ScriptFilterException.class)
+        .hasMessageContaining(
+            "a row of shop.orders moved out of tenant 7 (tenant 7 -> 8) at seqno 4: the tenant"
+                + " column changed; a script cannot turn an update into an insert or a delete. Use"
+                + " the drop-rows filter (column tenant, not-equals 7), or apply the change on the"
+                + " target by hand and skip this seqno");
+    Transaction into = tx(5, orders(Action.UPDATE, update(2, 8, 2, 7)));
+    assertThatThrownBy(() -> f.filter(into))
+        .isInstanceOf(ScriptFilterException.class)
+        .hasMessageContaining(
+            "a row of shop.orders moved into tenant 7 (tenant 8 -> 7) at seqno 5");
   }
 
   @ParameterizedTest

@@ -13,15 +13,24 @@ import java.util.Set;
  * single-table DELETE. For a statement-based log, where no row event says which tables a statement
  * changed. Conservative: null when it cannot tell (WITH, CALL, DO and SELECT, which a binlog holds
  * only for the stored functions they call, a name without a schema and no default schema, anything
- * it does not parse). Stateless.
+ * it does not parse). {@link #tablesOf} gives the names as schema and table apart; {@link #of}
+ * joins them with a dot, which cannot be split back when a name has a dot in it. Stateless.
  */
 public final class DmlTables {
+  /** A table by schema and name, unquoted, as the server stores them. */
+  public record Table(String schema, String table) {
+    @Override
+    public String toString() {
+      return schema + "." + table;
+    }
+  }
+
   private static final Set<String> MODIFIERS =
       Set.of("LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE", "QUICK", "CONCURRENT", "LOCAL");
 
   private final List<Token> t;
   private final String defaultSchema;
-  private final Set<String> tables = new LinkedHashSet<>();
+  private final Set<Table> tables = new LinkedHashSet<>();
   private int p;
 
   private static final int TOKENS = 256;
@@ -31,8 +40,25 @@ public final class DmlTables {
     this.defaultSchema = defaultSchema == null || defaultSchema.isEmpty() ? null : defaultSchema;
   }
 
-  /** The tables the statement writes, or null when that cannot be told. */
+  /**
+   * The tables the statement writes as {@code schema.table}, or null when that cannot be told. A
+   * name with a dot in it (a schema {@code `my.db`}) makes the joined form ambiguous: where the
+   * parts matter, use {@link #tablesOf}.
+   */
   public static Set<String> of(String defaultSchema, String sql) {
+    Set<Table> t = tablesOf(defaultSchema, sql);
+    if (t == null) {
+      return null;
+    }
+    Set<String> joined = new LinkedHashSet<>();
+    for (Table table : t) {
+      joined.add(table.toString());
+    }
+    return Set.copyOf(joined);
+  }
+
+  /** The tables the statement writes, schema and table apart, or null when that cannot be told. */
+  public static Set<Table> tablesOf(String defaultSchema, String sql) {
     DmlTables d = new DmlTables(defaultSchema, sql);
     try {
       return d.statement() ? Set.copyOf(d.tables) : null;
@@ -167,7 +193,7 @@ public final class DmlTables {
       if (second.isSymbol("*")) {
         addUnqualified(first.text()); // DELETE t1.* FROM ...
       } else {
-        tables.add(first.text() + "." + second.text());
+        tables.add(new Table(first.text(), second.text()));
       }
     } else {
       addUnqualified(first.text());
@@ -178,7 +204,7 @@ public final class DmlTables {
     if (defaultSchema == null) {
       throw new IllegalStateException("table " + table + " has no schema");
     }
-    tables.add(defaultSchema + "." + table);
+    tables.add(new Table(defaultSchema, table));
   }
 
   private boolean accept(String word) {

@@ -2,8 +2,10 @@ package io.ferry.mysql.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,5 +42,17 @@ class DmlTablesTest {
             ? "UNKNOWN"
             : tables.isEmpty() ? "NONE" : String.join("+", new TreeSet<>(tables));
     assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void namesWithDotsKeepSchemaAndTableApart() {
+    assertThat(DmlTables.tablesOf("app", "INSERT INTO `my.db`.t VALUES (1)"))
+        .containsExactly(new DmlTables.Table("my.db", "t"));
+    assertThat(DmlTables.tablesOf("my.db", "UPDATE `a.b` SET x = 1"))
+        .containsExactly(new DmlTables.Table("my.db", "a.b"));
+    assertThat(DmlTables.tablesOf("app", "DELETE t1 FROM t1 JOIN `o.x`.t2 ON 1 = 1"))
+        .containsExactlyInAnyOrderElementsOf(
+            List.of(new DmlTables.Table("app", "t1"), new DmlTables.Table("o.x", "t2")));
+    assertThat(DmlTables.tablesOf("app", "CALL p()")).isNull();
   }
 }
