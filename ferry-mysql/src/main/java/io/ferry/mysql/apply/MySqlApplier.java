@@ -275,13 +275,12 @@ public final class MySqlApplier implements Applier {
     if (kind != StatementKind.DML) {
       return false; // other kinds are their own block already, or stay in the session
     }
-    Set<String> tables = DmlTables.of(st.defaultSchema(), st.text());
+    Set<DmlTables.Table> tables = DmlTables.tablesOf(st.defaultSchema(), st.text());
     if (tables == null) {
       return true;
     }
-    for (String t : tables) {
-      int dot = t.indexOf('.');
-      TargetTable table = rows.tableIfExists(t.substring(0, dot), t.substring(dot + 1));
+    for (DmlTables.Table t : tables) {
+      TargetTable table = rows.tableIfExists(t.schema(), t.table());
       if (table != null && (!table.transactional() || !table.triggers().isEmpty())) {
         return true; // (its triggers may write tables the statement does not name)
       }

@@ -13,8 +13,8 @@ import java.util.Set;
  * single-table DELETE. For a statement-based log, where no row event says which tables a statement
  * changed. Conservative: null when it cannot tell (WITH, CALL, DO and SELECT, which a binlog holds
  * only for the stored functions they call, a name without a schema and no default schema, anything
- * it does not parse). {@link #tablesOf} gives the names as schema and table apart; {@link #of}
- * joins them with a dot, which cannot be split back when a name has a dot in it. Stateless.
+ * it does not parse). {@link #tablesOf} gives the names as schema and table apart (a schema may
+ * have a dot in its name). Stateless.
  */
 public final class DmlTables {
   /** A table by schema and name, unquoted, as the server stores them. */
@@ -38,23 +38,6 @@ public final class DmlTables {
   private DmlTables(String defaultSchema, String sql) {
     this.t = SqlTokenizer.tokenize(sql, TOKENS);
     this.defaultSchema = defaultSchema == null || defaultSchema.isEmpty() ? null : defaultSchema;
-  }
-
-  /**
-   * The tables the statement writes as {@code schema.table}, or null when that cannot be told. A
-   * name with a dot in it (a schema {@code `my.db`}) makes the joined form ambiguous: where the
-   * parts matter, use {@link #tablesOf}.
-   */
-  public static Set<String> of(String defaultSchema, String sql) {
-    Set<Table> t = tablesOf(defaultSchema, sql);
-    if (t == null) {
-      return null;
-    }
-    Set<String> joined = new LinkedHashSet<>();
-    for (Table table : t) {
-      joined.add(table.toString());
-    }
-    return Set.copyOf(joined);
   }
 
   /** The tables the statement writes, schema and table apart, or null when that cannot be told. */

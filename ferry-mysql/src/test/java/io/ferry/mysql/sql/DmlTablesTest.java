@@ -36,11 +36,14 @@ class DmlTablesTest {
         "app | UPDATE (SELECT * FROM t) x SET a = 1 | UNKNOWN",
       })
   void tablesAStatementWrites(String schema, String sql, String expected) {
-    Set<String> tables = DmlTables.of(schema, sql);
+    Set<DmlTables.Table> tables = DmlTables.tablesOf(schema, sql);
     String actual =
         tables == null
             ? "UNKNOWN"
-            : tables.isEmpty() ? "NONE" : String.join("+", new TreeSet<>(tables));
+            : tables.isEmpty()
+                ? "NONE"
+                : String.join(
+                    "+", new TreeSet<>(tables.stream().map(DmlTables.Table::toString).toList()));
     assertThat(actual).isEqualTo(expected);
   }
 
