@@ -194,6 +194,11 @@ class FilterChainsTest {
       w.execute("UPDATE app.orders SET a = CONCAT(a, '!'), secret = 'changed' WHERE id % 3 = 0");
       w.execute("UPDATE app.orders SET secret = 'only' WHERE id % 5 = 0");
       w.execute("DELETE FROM app.orders WHERE id % 7 = 0");
+      // updates that move rows across the drop-rows rule: a kept row turned debug must leave the
+      // replica, a debug row turned kept must arrive whole (the THL holds it as an insert)
+      w.execute("UPDATE app.orders SET kind = 'debug' WHERE id IN (2, 3)");
+      w.execute("UPDATE app.orders SET kind = 'web', a = 'back' WHERE id IN (5, 9)");
+      keptOrders += 2;
       w.execute("INSERT INTO app.log_2024 VALUES (1, 'x'), (2, 'y')");
       w.execute("UPDATE app.log_2024 SET msg = 'z'");
       w.execute("INSERT INTO app.customers VALUES (1, 'ann'), (2, 'bob'), (3, 'cy'), (4, 'di')");
