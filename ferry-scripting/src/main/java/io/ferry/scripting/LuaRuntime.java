@@ -51,28 +51,40 @@ final class LuaRuntime implements ScriptRuntime {
   private static final Object STRING_LOCK = new Object();
   private static volatile LuaValue frozenStringMeta;
 
+  /**
+   * The most nested Lua calls, as Lua's own limit on nested C calls: LuaJ runs each Lua call on the
+   * Java stack, which overflows after a few hundred calls on a small thread stack.
+   */
+  static final int MAX_DEPTH = 200;
+
   private final Globals globals;
+  private final Hook meter;
 
   /** Compiles and runs the script's top level within the budget. */
   LuaRuntime(String source, String chunkName, Budget budget) {
-    this.globals = sandbox(budget);
+    this.meter = new Hook(budget);
+    this.globals = sandbox(meter);
     LuaValue chunk;
     try {
       chunk = globals.load(source, chunkName);
     } catch (LuaError e) {
       throw error(e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     }
     budget.start();
     try {
       chunk.call();
     } catch (LuaError e) {
       throw error(e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     } finally {
       budget.stop();
     }
   }
 
-  private static Globals sandbox(Budget budget) {
+  private static Globals sandbox(Hook hook) {
     Globals g = new Globals();
     g.load(new BaseLib());
     g.load(new PackageLib());
@@ -89,7 +101,7 @@ final class LuaRuntime implements ScriptRuntime {
     for (String name : REMOVED) {
       g.set(name, new Refused(name));
     }
-    g.debuglib = new Hook(budget);
+    g.debuglib = hook;
     return g;
   }
 
@@ -122,12 +134,13 @@ final class LuaRuntime implements ScriptRuntime {
   public String call(String hook, HostObject arg) {
     LuaValue f = globals.get(hook);
     Varargs out;
+    meter.depth = 0;
     try {
       out = arg == null ? f.invoke() : f.invoke(LuaBinding.toLua(arg));
     } catch (LuaError e) {
       throw error(e);
-    } catch (StackOverflowError e) {
-      throw new ScriptError("stack overflow (endless recursion?)", 0, null);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     }
     return out.narg() == 0 ? null : out.arg1().tojstring();
   }
@@ -146,10 +159,16 @@ final class LuaRuntime implements ScriptRuntime {
     globals.debuglib = null;
   }
 
-  /** The budget hook: counts instructions, skips the debug library's call bookkeeping. */
+  /**
+   * The budget hook: counts instructions and nested calls, skips the debug library's call
+   * bookkeeping. Too deep a recursion is a Lua error thrown as the call is entered, so the caller's
+   * frame puts its line on it ("s.lua:3: stack overflow ...") and {@code pcall} can catch it, as in
+   * Lua itself.
+   */
   private static final class Hook extends DebugLib {
     private final Budget budget;
     private int count;
+    int depth;
 
     Hook(Budget budget) {
       this.budget = budget;
@@ -165,13 +184,25 @@ final class LuaRuntime implements ScriptRuntime {
     }
 
     @Override
-    public void onCall(LuaFunction f) {}
+    public void onCall(LuaFunction f) {
+      depth++;
+    }
 
     @Override
-    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {}
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+      if (depth >= MAX_DEPTH) {
+        throw new LuaError(
+            "stack overflow (recursion too deep: more than " + MAX_DEPTH + " nested calls)");
+      }
+      depth++;
+    }
 
     @Override
-    public void onReturn() {}
+    public void onReturn() {
+      if (depth > 0) {
+        depth--;
+      }
+    }
 
     @Override
     public String traceback(int level) {

@@ -35,12 +35,16 @@ final class RhinoRuntime implements ScriptRuntime {
         script = cx.compileString(source, fileName, 1, null);
       } catch (RhinoException e) {
         throw error(e);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        throw ScriptError.fatal(e, 0);
       }
       budget.start();
       try {
         script.exec(cx, scope, scope);
       } catch (RhinoException e) {
         throw error(e);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        throw ScriptError.fatal(e, 0);
       } finally {
         budget.stop();
       }
@@ -70,6 +74,8 @@ final class RhinoRuntime implements ScriptRuntime {
       return out instanceof Undefined ? null : Context.toString(out);
     } catch (RhinoException e) {
       throw error(e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     } finally {
       Context.exit();
     }
