@@ -127,12 +127,13 @@ final class LuaRuntime implements ScriptRuntime {
 
   @Override
   public boolean has(String hook) {
-    return globals.get(hook).isfunction();
+    // raw: a metatable on the globals must not run script code outside the budget
+    return globals.rawget(hook).isfunction();
   }
 
   @Override
   public String call(String hook, HostObject arg) {
-    LuaValue f = globals.get(hook);
+    LuaValue f = globals.rawget(hook);
     Varargs out;
     meter.depth = 0;
     try {

@@ -61,7 +61,11 @@ final class RhinoRuntime implements ScriptRuntime {
 
   @Override
   public boolean has(String hook) {
-    return ScriptableObject.getProperty(scope, hook) instanceof Function;
+    // an own data property only: a getter (or one on Object.prototype) would run script code
+    // outside the budget
+    ScriptableObject global = (ScriptableObject) scope;
+    return global.getGetterOrSetter(hook, 0, global, false) == Undefined.instance
+        && global.get(hook, global) instanceof Function;
   }
 
   @Override
