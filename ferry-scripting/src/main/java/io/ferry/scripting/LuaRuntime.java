@@ -24,10 +24,12 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * A Lua script in LuaJ, sandboxed: the base, string, table, math and bit32 libraries only, without
  * {@code load}, {@code loadstring}, {@code dofile}, {@code loadfile}, {@code require}, {@code
  * package}, {@code io}, {@code os}, {@code debug}, {@code luajava}, {@code coroutine} (LuaJ runs
- * coroutines on threads), {@code collectgarbage}, {@code print} and {@code string.dump}. The budget
- * is a debug hook the host installs in the globals' hidden slot, which no script can reach. The
- * string metatable every LuaJ script shares is frozen, so one script cannot change another's
- * strings. Used by one thread at a time.
+ * coroutines on threads), {@code collectgarbage}, {@code print} and {@code string.dump}; {@code
+ * find}, {@code match}, {@code gmatch}, {@code gsub} and {@code rep} are Ferry's ({@link
+ * LuaStringFunctions}), which keep to the budget and a size limit. The budget is a debug hook the
+ * host installs in the globals' hidden slot, which no script can reach. The string metatable every
+ * LuaJ script shares is frozen, so one script cannot change another's strings. Used by one thread
+ * at a time.
  */
 final class LuaRuntime implements ScriptRuntime {
   private static final Pattern LOCATED =
@@ -73,6 +75,7 @@ final class LuaRuntime implements ScriptRuntime {
       throw ScriptError.fatal(e, 0);
     }
     budget.start();
+    Budget before = LuaStringFunctions.enter(budget);
     try {
       chunk.call();
     } catch (LuaError e) {
@@ -80,6 +83,7 @@ final class LuaRuntime implements ScriptRuntime {
     } catch (StackOverflowError | OutOfMemoryError e) {
       throw ScriptError.fatal(e, 0);
     } finally {
+      LuaStringFunctions.exit(before);
       budget.stop();
     }
   }
@@ -92,6 +96,7 @@ final class LuaRuntime implements ScriptRuntime {
     g.load(new TableLib());
     synchronized (STRING_LOCK) {
       g.load(new StringLib());
+      LuaStringFunctions.install(g.get("string"));
       LuaString.s_metatable = frozenStringMeta(g.get("string"));
     }
     g.load(new JseMathLib());
@@ -136,12 +141,15 @@ final class LuaRuntime implements ScriptRuntime {
     LuaValue f = globals.rawget(hook);
     Varargs out;
     meter.depth = 0;
+    Budget before = LuaStringFunctions.enter(meter.budget);
     try {
       out = arg == null ? f.invoke() : f.invoke(LuaBinding.toLua(arg));
     } catch (LuaError e) {
       throw error(e);
     } catch (StackOverflowError | OutOfMemoryError e) {
       throw ScriptError.fatal(e, 0);
+    } finally {
+      LuaStringFunctions.exit(before);
     }
     return out.narg() == 0 ? null : out.arg1().tojstring();
   }
@@ -167,7 +175,7 @@ final class LuaRuntime implements ScriptRuntime {
    * Lua itself.
    */
   private static final class Hook extends DebugLib {
-    private final Budget budget;
+    final Budget budget;
     private int count;
     int depth;
 
