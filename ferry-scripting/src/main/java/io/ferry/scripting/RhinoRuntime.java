@@ -102,6 +102,9 @@ final class RhinoRuntime implements ScriptRuntime {
       return out instanceof Undefined ? null : Context.toString(out);
     } catch (RhinoException e) {
       throw error(e);
+    } catch (IllegalStateException e) {
+      // the binding turns its failures into script errors; this is the net for any it misses
+      throw new ScriptError(e.getMessage(), 0, e);
     } catch (StackOverflowError | OutOfMemoryError e) {
       throw ScriptError.fatal(e, 0);
     } finally {

@@ -98,6 +98,76 @@ class ScriptErrorsTest {
             "filter f1: script " + p + " failed at seqno 42, stack overflow (recursion too deep)");
   }
 
+  /** A host object with a member no binding has a form for, as a host bug would make one. */
+  private static HostObject odd() {
+    return new HostObject() {
+      @Override
+      Object get(String key) {
+        return key.equals("odd") ? new Object() : null;
+      }
+
+      @Override
+      java.util.List<String> keys() {
+        return java.util.List.of("odd");
+      }
+
+      @Override
+      String what() {
+        return "an odd object";
+      }
+    };
+  }
+
+  /** A filter whose script is given {@link #odd()} instead of the transaction. */
+  private static ScriptFilter givenOdd(Path file, ScriptRuntime runtime, Budget budget) {
+    ScriptRuntime odd =
+        new ScriptRuntime() {
+          @Override
+          public boolean has(String hook) {
+            return runtime.has(hook);
+          }
+
+          @Override
+          public String call(String hook, HostObject arg) {
+            return runtime.call(hook, odd());
+          }
+
+          @Override
+          public void close() {
+            runtime.close();
+          }
+        };
+    return new ScriptFilter("f1", file, Duration.ofSeconds(2), 0, Map.of(), budget, odd);
+  }
+
+  @Test
+  void hostBindingErrorsNameTheFileLineAndSeqno() {
+    Budget budget = new Budget(2_000_000_000L, 0);
+    Path js = write("s.js", "function filter(o) {\n  var v = o.odd;\n}");
+    ScriptFilter f =
+        givenOdd(
+            js,
+            new RhinoRuntime("function filter(o) {\n  var v = o.odd;\n}", "s.js", budget),
+            budget);
+    assertThatThrownBy(() -> f.filter(tx(42)))
+        .isInstanceOf(ScriptFilterException.class)
+        .hasMessage(
+            "filter f1: script "
+                + js
+                + " failed at seqno 42, line 2: Ferry could not give the script a value: no"
+                + " JavaScript form for java.lang.Object");
+    Path lua = write("s.lua", "function filter(o)\n  local v = o.odd\nend");
+    ScriptFilter l =
+        givenOdd(
+            lua,
+            new LuaRuntime("function filter(o)\n  local v = o.odd\nend", "s.lua", budget),
+            budget);
+    assertThatThrownBy(() -> l.filter(tx(42)))
+        .isInstanceOf(ScriptFilterException.class)
+        .hasMessageStartingWith("filter f1: script " + lua + " failed at seqno 42, line 2: ")
+        .hasMessageContaining("no Lua form for java.lang.Object");
+  }
+
   /** A runtime whose every call fails as the JVM would. */
   private static ScriptRuntime failing(Error e) {
     return new ScriptRuntime() {
