@@ -56,6 +56,14 @@ final class Budget {
   }
 
   /**
+   * Checks the time (and an instruction limit already passed) without counting instructions: for
+   * library code that runs long inside one instruction, such as a pattern match.
+   */
+  void check() {
+    tick(0);
+  }
+
+  /**
    * Thrown into a script that spent its budget. An {@link Error}, not an exception: neither {@code
    * pcall} nor a JavaScript {@code catch} may swallow it.
    */

@@ -24,10 +24,12 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * A Lua script in LuaJ, sandboxed: the base, string, table, math and bit32 libraries only, without
  * {@code load}, {@code loadstring}, {@code dofile}, {@code loadfile}, {@code require}, {@code
  * package}, {@code io}, {@code os}, {@code debug}, {@code luajava}, {@code coroutine} (LuaJ runs
- * coroutines on threads), {@code collectgarbage}, {@code print} and {@code string.dump}. The budget
- * is a debug hook the host installs in the globals' hidden slot, which no script can reach. The
- * string metatable every LuaJ script shares is frozen, so one script cannot change another's
- * strings. Used by one thread at a time.
+ * coroutines on threads), {@code collectgarbage}, {@code print} and {@code string.dump}; {@code
+ * find}, {@code match}, {@code gmatch}, {@code gsub} and {@code rep} are Ferry's ({@link
+ * LuaStringFunctions}), which keep to the budget and a size limit. The budget is a debug hook the
+ * host installs in the globals' hidden slot, which no script can reach. The string metatable every
+ * LuaJ script shares is frozen, so one script cannot change another's strings. Used by one thread
+ * at a time.
  */
 final class LuaRuntime implements ScriptRuntime {
   private static final Pattern LOCATED =
@@ -51,28 +53,42 @@ final class LuaRuntime implements ScriptRuntime {
   private static final Object STRING_LOCK = new Object();
   private static volatile LuaValue frozenStringMeta;
 
+  /**
+   * The most nested Lua calls, as Lua's own limit on nested C calls: LuaJ runs each Lua call on the
+   * Java stack, which overflows after a few hundred calls on a small thread stack.
+   */
+  static final int MAX_DEPTH = 200;
+
   private final Globals globals;
+  private final Hook meter;
 
   /** Compiles and runs the script's top level within the budget. */
   LuaRuntime(String source, String chunkName, Budget budget) {
-    this.globals = sandbox(budget);
+    this.meter = new Hook(budget);
+    this.globals = sandbox(meter);
     LuaValue chunk;
     try {
       chunk = globals.load(source, chunkName);
     } catch (LuaError e) {
       throw error(e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     }
     budget.start();
+    Budget before = LuaStringFunctions.enter(budget);
     try {
       chunk.call();
     } catch (LuaError e) {
       throw error(e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     } finally {
+      LuaStringFunctions.exit(before);
       budget.stop();
     }
   }
 
-  private static Globals sandbox(Budget budget) {
+  private static Globals sandbox(Hook hook) {
     Globals g = new Globals();
     g.load(new BaseLib());
     g.load(new PackageLib());
@@ -80,6 +96,7 @@ final class LuaRuntime implements ScriptRuntime {
     g.load(new TableLib());
     synchronized (STRING_LOCK) {
       g.load(new StringLib());
+      LuaStringFunctions.install(g.get("string"));
       LuaString.s_metatable = frozenStringMeta(g.get("string"));
     }
     g.load(new JseMathLib());
@@ -89,7 +106,7 @@ final class LuaRuntime implements ScriptRuntime {
     for (String name : REMOVED) {
       g.set(name, new Refused(name));
     }
-    g.debuglib = new Hook(budget);
+    g.debuglib = hook;
     return g;
   }
 
@@ -115,19 +132,24 @@ final class LuaRuntime implements ScriptRuntime {
 
   @Override
   public boolean has(String hook) {
-    return globals.get(hook).isfunction();
+    // raw: a metatable on the globals must not run script code outside the budget
+    return globals.rawget(hook).isfunction();
   }
 
   @Override
   public String call(String hook, HostObject arg) {
-    LuaValue f = globals.get(hook);
+    LuaValue f = globals.rawget(hook);
     Varargs out;
+    meter.depth = 0;
+    Budget before = LuaStringFunctions.enter(meter.budget);
     try {
       out = arg == null ? f.invoke() : f.invoke(LuaBinding.toLua(arg));
     } catch (LuaError e) {
       throw error(e);
-    } catch (StackOverflowError e) {
-      throw new ScriptError("stack overflow (endless recursion?)", 0, null);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
+    } finally {
+      LuaStringFunctions.exit(before);
     }
     return out.narg() == 0 ? null : out.arg1().tojstring();
   }
@@ -146,10 +168,16 @@ final class LuaRuntime implements ScriptRuntime {
     globals.debuglib = null;
   }
 
-  /** The budget hook: counts instructions, skips the debug library's call bookkeeping. */
+  /**
+   * The budget hook: counts instructions and nested calls, skips the debug library's call
+   * bookkeeping. Too deep a recursion is a Lua error thrown as the call is entered, so the caller's
+   * frame puts its line on it ("s.lua:3: stack overflow ...") and {@code pcall} can catch it, as in
+   * Lua itself.
+   */
   private static final class Hook extends DebugLib {
-    private final Budget budget;
+    final Budget budget;
     private int count;
+    int depth;
 
     Hook(Budget budget) {
       this.budget = budget;
@@ -165,13 +193,25 @@ final class LuaRuntime implements ScriptRuntime {
     }
 
     @Override
-    public void onCall(LuaFunction f) {}
+    public void onCall(LuaFunction f) {
+      depth++;
+    }
 
     @Override
-    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {}
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+      if (depth >= MAX_DEPTH) {
+        throw new LuaError(
+            "stack overflow (recursion too deep: more than " + MAX_DEPTH + " nested calls)");
+      }
+      depth++;
+    }
 
     @Override
-    public void onReturn() {}
+    public void onReturn() {
+      if (depth > 0) {
+        depth--;
+      }
+    }
 
     @Override
     public String traceback(int level) {

@@ -101,6 +101,14 @@ final class RhinoBinding {
     return Context.reportRuntimeError(e.getMessage());
   }
 
+  /**
+   * A host failure (a value the binding has no form for) as a script error raised where the script
+   * stands, so that the message gets the script's line, and the filter its file and seqno.
+   */
+  static RuntimeException error(IllegalStateException e) {
+    return Context.reportRuntimeError("Ferry could not give the script a value: " + e.getMessage());
+  }
+
   /** A host object as a JavaScript object. */
   final class HostScriptable extends ScriptableObject {
     private static final long serialVersionUID = 1L;
@@ -118,11 +126,15 @@ final class RhinoBinding {
 
     @Override
     public Object get(String name, Scriptable start) {
-      Object v = host.get(name);
-      if (v == null) {
-        return host.has(name) ? null : NOT_FOUND;
+      try {
+        Object v = host.get(name);
+        if (v == null) {
+          return host.has(name) ? null : NOT_FOUND;
+        }
+        return toJs(v);
+      } catch (IllegalStateException e) {
+        throw error(e);
       }
-      return toJs(v);
     }
 
     @Override
@@ -176,6 +188,8 @@ final class RhinoBinding {
         Object out = f.call(neutral);
         return out == null ? Undefined.instance : toJs(out);
       } catch (ScriptUsageException e) {
+        throw error(e);
+      } catch (IllegalStateException e) {
         throw error(e);
       }
     }

@@ -9,6 +9,9 @@ import org.mozilla.javascript.Scriptable;
 import org.mozilla.javascript.ScriptableObject;
 import org.mozilla.javascript.Undefined;
 import org.mozilla.javascript.WrappedException;
+import org.mozilla.javascript.debug.DebugFrame;
+import org.mozilla.javascript.debug.DebuggableScript;
+import org.mozilla.javascript.debug.Debugger;
 
 /**
  * A JavaScript script in Rhino, sandboxed: the safe standard objects only (no {@code Packages},
@@ -28,24 +31,49 @@ final class RhinoRuntime implements ScriptRuntime {
     this.budget = budget;
     Context cx = enter();
     try {
-      scope = cx.initSafeStandardObjects(null, true);
+      ScriptableObject global = cx.initSafeStandardObjects(null, false);
+      RhinoLimits.install(global);
+      seal(global);
+      scope = global;
       binding = new RhinoBinding(scope);
       Script script;
       try {
         script = cx.compileString(source, fileName, 1, null);
       } catch (RhinoException e) {
         throw error(e);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        throw ScriptError.fatal(e, 0);
       }
       budget.start();
       try {
         script.exec(cx, scope, scope);
       } catch (RhinoException e) {
         throw error(e);
+      } catch (StackOverflowError | OutOfMemoryError e) {
+        throw ScriptError.fatal(e, 0);
       } finally {
         budget.stop();
       }
     } finally {
       Context.exit();
+    }
+  }
+
+  /**
+   * Seals the standard constructors and their prototypes, as {@code initSafeStandardObjects(scope,
+   * true)} would, after {@link RhinoLimits} has put its guards in ({@code globalThis} is the global
+   * itself, which stays open for the script's own names).
+   */
+  private static void seal(ScriptableObject global) {
+    for (Object id : global.getAllIds()) {
+      if (id instanceof String name
+          && global.get(name, global) instanceof ScriptableObject o
+          && o != global) {
+        o.sealObject();
+        if (o.get("prototype", o) instanceof ScriptableObject p) {
+          p.sealObject();
+        }
+      }
     }
   }
 
@@ -57,7 +85,11 @@ final class RhinoRuntime implements ScriptRuntime {
 
   @Override
   public boolean has(String hook) {
-    return ScriptableObject.getProperty(scope, hook) instanceof Function;
+    // an own data property only: a getter (or one on Object.prototype) would run script code
+    // outside the budget
+    ScriptableObject global = (ScriptableObject) scope;
+    return global.getGetterOrSetter(hook, 0, global, false) == Undefined.instance
+        && global.get(hook, global) instanceof Function;
   }
 
   @Override
@@ -70,6 +102,11 @@ final class RhinoRuntime implements ScriptRuntime {
       return out instanceof Undefined ? null : Context.toString(out);
     } catch (RhinoException e) {
       throw error(e);
+    } catch (IllegalStateException e) {
+      // the binding turns its failures into script errors; this is the net for any it misses
+      throw new ScriptError(e.getMessage(), 0, e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      throw ScriptError.fatal(e, 0);
     } finally {
       Context.exit();
     }
@@ -86,6 +123,30 @@ final class RhinoRuntime implements ScriptRuntime {
   @Override
   public void close() {}
 
+  /**
+   * Checks the budget as functions are entered. The instruction observer alone misses a function
+   * that a built-in calls in a loop ({@code sort}'s comparator, {@code map}'s callback): Rhino adds
+   * a frame's instructions to the count only at jumps, so a callback without a loop or branch never
+   * reaches the observer however often it is called. Every interpreted frame asks the debugger for
+   * a frame; this one answers none (so nothing else changes) and checks the time every {@value
+   * #EVERY} entries.
+   */
+  private static final class CallMeter implements Debugger {
+    private static final int EVERY = 64;
+    private int calls;
+
+    @Override
+    public DebugFrame getFrame(Context cx, DebuggableScript fnOrScript) {
+      if (++calls >= EVERY) {
+        calls = 0;
+        if (cx.getThreadLocal(Budget.class) instanceof Budget budget) {
+          budget.check();
+        }
+      }
+      return null;
+    }
+  }
+
   /** Makes sandboxed contexts and forwards instruction counts to the running call's budget. */
   private static final class SandboxFactory extends ContextFactory {
     @Override
@@ -96,6 +157,7 @@ final class RhinoRuntime implements ScriptRuntime {
       cx.setInstructionObserverThreshold(1000);
       cx.setMaximumInterpreterStackDepth(2000);
       cx.setClassShutter(className -> false);
+      cx.setDebugger(new CallMeter(), null);
       return cx;
     }
 

@@ -14,6 +14,19 @@ final class ScriptError extends RuntimeException {
     this.line = line;
   }
 
+  /**
+   * A stack overflow or an exhausted heap inside a script, as a script error: the JVM survives both
+   * (the frames and the failed allocation are gone once the error has unwound), and the user must
+   * learn which script did it, not find a bare {@code Error} in the stage's log.
+   */
+  static ScriptError fatal(VirtualMachineError e, int line) {
+    String message =
+        e instanceof StackOverflowError
+            ? "stack overflow (recursion too deep)"
+            : "ran out of memory (" + e.getMessage() + ")";
+    return new ScriptError(message, line, e);
+  }
+
   int line() {
     return line;
   }

@@ -91,8 +91,10 @@ public final class ScriptFilter implements Filter {
               + (e.getMessage().contains("instructions") ? ".instructions" : ".budget"),
           e);
     } catch (ScriptError e) {
-      throw new ScriptFilterException(
-          "filter " + name + ": script " + file + " failed at " + where + ", " + e.located(), e);
+      throw failed(where, e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // the engines turn these into ScriptError; this is the net for any path they miss
+      throw failed(where, ScriptError.fatal(e, 0));
     } finally {
       budget.stop();
       maxUsed = Math.max(maxUsed, budget.used());
@@ -112,6 +114,11 @@ public final class ScriptFilter implements Filter {
               + "; return nothing; to drop use tx.drop()",
           null);
     }
+  }
+
+  private ScriptFilterException failed(String where, ScriptError e) {
+    return new ScriptFilterException(
+        "filter " + name + ": script " + file + " failed at " + where + ", " + e.located(), e);
   }
 
   private String budgetText() {

@@ -104,6 +104,10 @@ public abstract class ScriptFilterFactory implements FilterFactory {
     } catch (Budget.Exceeded e) {
       throw new IllegalArgumentException(
           file + ": the top level of the script " + e.getMessage() + " (" + key + ")", e);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // the engines turn these into ScriptError; this is the net for any path they miss
+      throw new IllegalArgumentException(
+          file + ": " + ScriptError.fatal(e, 0).getMessage() + " (" + key + ")", e);
     }
     if (!runtime.has("filter")) {
       runtime.close();

@@ -98,57 +98,147 @@ class SandboxTest {
         "filter() returned true; return nothing; to drop use tx.drop()");
   }
 
+  /** Evaluates an expression in a fresh filter's {@code filter(tx)} and returns it as text. */
+  private String probe(String type, String expr) {
+    Path p =
+        type.equals("lua")
+            ? lua("function filter(tx)\n tx:setShard(tostring(" + expr + "))\nend")
+            : js("function filter(tx) {\n tx.setShard(String(" + expr + "));\n}");
+    return Fixtures.filter(type, p).filter(tx(42)).header().shard();
+  }
+
+  private static final String NOT_AVAILABLE =
+      " is not available to Ferry scripts (no files, network, processes, host classes or code"
+          + " loading); see docs/filters.md";
+
+  // Each refusal names what only the sandbox refuses: in a Rhino scope made with
+  // initStandardObjects() "java" and "Packages" are defined (and java.io.File runs), and in a LuaJ
+  // with the standard globals io, os, load and luajava work.
+
   @Test
   void hostClassesAreOutOfReach() {
     refused(
         "javascript",
         js("function filter(tx) {\n java.lang.System.exit(1);\n}"),
-        "line 2:",
-        "java");
+        "line 2: ReferenceError: \"java\" is not defined");
     refused(
         "javascript",
         js("function filter(tx) {\n Packages.java.io.File('x');\n}"),
-        "line 2:",
-        "Packages");
+        "line 2: ReferenceError: \"Packages\" is not defined");
+    refused(
+        "javascript",
+        js("function filter(tx) {\n new java.io.File('/etc/passwd').exists();\n}"),
+        "line 2: ReferenceError: \"java\" is not defined");
     refused(
         "javascript",
         js("function filter(tx) {\n tx.getClass().forName('java.lang.Runtime');\n}"),
-        "line 2:");
+        "line 2: TypeError: Cannot find function getClass.");
+    // Java.type is Nashorn's; Rhino never had it, sandboxed or not
     refused(
         "javascript",
         js("function filter(tx) {\n Java.type('java.io.File');\n}"),
-        "line 2:",
-        "Java");
+        "line 2: ReferenceError: \"Java\" is not defined");
     refused(
         "lua",
         lua("function filter(tx)\n luajava.bindClass('java.lang.System')\nend"),
-        "line 2:",
-        "luajava");
+        "line 2: luajava" + NOT_AVAILABLE);
+  }
+
+  @Test
+  void javaScriptSeesNoHostObjectsWhateverTheRoute() {
+    for (String global :
+        new String[] {"java", "javax", "Packages", "JavaImporter", "getClass", "load", "require"}) {
+      assertThat(probe("javascript", "typeof " + global)).as(global).isEqualTo("undefined");
+    }
+    // the global object reached through Function and through a host object's prototype
+    assertThat(probe("javascript", "typeof this.constructor.constructor('return this')().java"))
+        .isEqualTo("undefined");
+    assertThat(
+            probe(
+                "javascript",
+                "(function() { try { return typeof Object.getPrototypeOf(tx).constructor"
+                    + ".constructor('return Packages')(); } catch (e) { return e; } })()"))
+        .isEqualTo("ReferenceError: \"Packages\" is not defined.");
+    assertThat(probe("javascript", "Object.getPrototypeOf(tx) === Object.prototype"))
+        .isEqualTo("true");
+    assertThat(probe("javascript", "typeof tx.getClass + typeof tx.changes.getClass"))
+        .isEqualTo("undefinedundefined");
+    // a caught error carries no Java exception a script could reflect on
+    assertThat(
+            probe(
+                "javascript",
+                "(function() { try { undefined.x; } catch (e) {"
+                    + " return typeof e.javaException + typeof e.rhinoException; } })()"))
+        .isEqualTo("undefinedundefined");
+  }
+
+  @Test
+  void luaSeesNoHostLibrariesWhateverTheRoute() {
+    assertThat(probe("lua", "getmetatable('')")).isEqualTo("false");
+    assertThat(probe("lua", "select(2, pcall(function() return rawget(_G, 'io').open end))"))
+        .contains("io" + NOT_AVAILABLE);
+    assertThat(probe("lua", "select(2, pcall(load, 'return 1'))")).contains("load" + NOT_AVAILABLE);
+    assertThat(probe("lua", "type(string.dump) .. type(('').dump)")).isEqualTo("nilnil");
+    // a script's string table is its own: emptying it leaves the methods of strings alone
+    assertThat(probe("lua", "(function() string.upper = nil return ('x'):upper() end)()"))
+        .isEqualTo("X");
+    assertThat(probe("lua", "select(2, pcall(function() return debug.getinfo end))"))
+        .contains("debug" + NOT_AVAILABLE);
+    assertThat(probe("lua", "select(2, pcall(function() return os.getenv('HOME') end))"))
+        .contains("os" + NOT_AVAILABLE);
+  }
+
+  @Test
+  void hookLookupsRunNoScriptCode() {
+    // a metatable on the globals (or a getter on the JavaScript global) would otherwise run script
+    // code when the host looks for prepare and release, outside any budget
+    Path l =
+        lua(
+            "seen = ''\n"
+                + "setmetatable(_G, {__index = function(t, k) rawset(_G, 'seen', seen .. k) end})\n"
+                + "function filter(tx) tx:setShard('seen:' .. rawget(_G, 'seen')) end");
+    assertThat(Fixtures.filter("lua", l).filter(tx(42)).header().shard()).isEqualTo("seen:");
+    Path j =
+        js(
+            "var seen = '';\n"
+                + "Object.defineProperty(this, 'prepare', {get: function() { seen += 'prepare'; }});\n"
+                + "function filter(tx) { tx.setShard('seen:' + seen); }");
+    assertThat(Fixtures.filter("javascript", j).filter(tx(42)).header().shard()).isEqualTo("seen:");
   }
 
   @Test
   void filesSocketsProcessesAndLoadingAreOutOfReach() {
-    refused("javascript", js("function filter(tx) {\n load('/etc/passwd');\n}"), "line 2:", "load");
+    // Rhino has no load or require outside its shell, sandboxed or not
+    refused(
+        "javascript",
+        js("function filter(tx) {\n load('/etc/passwd');\n}"),
+        "line 2: ReferenceError: \"load\" is not defined");
     refused(
         "javascript",
         js("function filter(tx) {\n new java.net.Socket('localhost', 22);\n}"),
-        "line 2:");
-    refused("javascript", js("function filter(tx) {\n require('fs');\n}"), "line 2:", "require");
-    refused("lua", lua("function filter(tx)\n io.open('/etc/passwd')\nend"), "line 2:", "io");
-    refused("lua", lua("function filter(tx)\n os.execute('ls')\nend"), "line 2:", "os");
-    refused("lua", lua("function filter(tx)\n dofile('/etc/passwd')\nend"), "line 2:", "dofile");
+        "line 2: ReferenceError: \"java\" is not defined");
     refused(
-        "lua", lua("function filter(tx)\n loadfile('/etc/passwd')\nend"), "line 2:", "loadfile");
-    refused("lua", lua("function filter(tx)\n load('return 1')\nend"), "line 2:", "load");
-    refused("lua", lua("function filter(tx)\n require('socket')\nend"), "line 2:", "require");
-    refused("lua", lua("function filter(tx)\n debug.sethook()\nend"), "line 2:", "debug");
+        "javascript",
+        js("function filter(tx) {\n require('fs');\n}"),
+        "line 2: ReferenceError: \"require\" is not defined");
+    for (String[] c :
+        new String[][] {
+          {"io", "io.open('/etc/passwd')"},
+          {"os", "os.execute('ls')"},
+          {"dofile", "dofile('/etc/passwd')"},
+          {"loadfile", "loadfile('/etc/passwd')"},
+          {"load", "load('return 1')"},
+          {"require", "require('socket')"},
+          {"debug", "debug.sethook()"},
+          {"coroutine", "coroutine.create(function() end)"},
+        }) {
+      refused(
+          "lua", lua("function filter(tx)\n " + c[1] + "\nend"), "line 2: " + c[0] + NOT_AVAILABLE);
+    }
     refused(
         "lua",
-        lua("function filter(tx)\n coroutine.create(function() end)\nend"),
-        "line 2:",
-        "coroutine");
-    refused(
-        "lua", lua("function filter(tx)\n getmetatable('').__index.upper = nil\nend"), "line 2:");
+        lua("function filter(tx)\n getmetatable('').__index.upper = nil\nend"),
+        "line 2: attempt to index ? (a boolean value)");
   }
 
   @Test
