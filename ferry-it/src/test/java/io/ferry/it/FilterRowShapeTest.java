@@ -15,16 +15,17 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * colnames, optimize-updates and pkey on the apply side of a source that logs {@code
- * binlog_row_metadata = MINIMAL} (column names and keys then come from the extractor's schema
- * history): UPDATE and DELETE with FULL, MINIMAL and NOBLOB row images, key changes, a composite
- * key and a table without a key (pkey passes it, warning). The replica equals the source, and
- * optimize-updates and pkey did change the stream they applied.
+ * colnames, optimize-updates, pkey and shard (by table) on either side — the apply side of a slave,
+ * or the extract side of its master, whose THL then carries what they made — of a source that logs
+ * {@code binlog_row_metadata = MINIMAL} (column names and keys then come from the extractor's
+ * schema history): UPDATE and DELETE with FULL, MINIMAL and NOBLOB row images, key changes, a
+ * composite key and a table without a key (pkey passes it, warning). The replica equals the source,
+ * optimize-updates and pkey did change the stream, and the applying stage saw the shards the shard
+ * filter assigned.
  */
 class FilterRowShapeTest {
   @RegisterExtension
@@ -44,15 +45,37 @@ class FilterRowShapeTest {
           "CREATE TABLE shop.pairs (a INT, b INT, v VARCHAR(60), PRIMARY KEY (a, b))",
           "CREATE TABLE shop.nokey (x INT, y VARCHAR(60))");
 
-  @Test
-  void slimmedAndKeyedUpdatesAndDeletesLeaveTheReplicaEqualToTheSource() throws Exception {
+  private static final String[] CHAIN = {
+    "filter.names.type = colnames",
+    "filter.slim.type = optimize-updates",
+    "filter.keys.type = pkey",
+    "filter.keys.on-no-key = keep",
+    "filter.tables.type = shard"
+  };
+
+  private static String[] side(String list) {
+    String[] lines = new String[CHAIN.length + 1];
+    lines[0] = list + " = names, slim, keys, tables";
+    System.arraycopy(CHAIN, 0, lines, 1, CHAIN.length);
+    return lines;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"apply", "extract"})
+  void slimmedAndKeyedUpdatesAndDeletesLeaveTheReplicaEqualToTheSource(String where)
+      throws Exception {
+    boolean extract = where.equals("extract");
     SandboxServer source = db.server(1);
     SandboxServer replica = db.server(2);
     int port = freePort();
     Clock clock = Clock.systemUTC();
     Sql.run(source, "CREATE DATABASE shop");
     try (Service master =
-            new Service(ServiceFiles.load(ServiceFiles.master(dir, "m", source, port)), clock);
+            new Service(
+                ServiceFiles.load(
+                    ServiceFiles.master(
+                        dir, "m", source, port, extract ? side("extract.filters") : new String[0])),
+                clock);
         Service slave =
             new Service(
                 ServiceFiles.load(
@@ -61,11 +84,7 @@ class FilterRowShapeTest {
                         "s",
                         "thl://127.0.0.1:" + port,
                         replica,
-                        "apply.filters = names, slim, keys",
-                        "filter.names.type = colnames",
-                        "filter.slim.type = optimize-updates",
-                        "filter.keys.type = pkey",
-                        "filter.keys.on-no-key = keep")),
+                        extract ? new String[0] : side("apply.filters"))),
                 clock)) {
       master.online(Service.OnlineOptions.NONE);
       slave.online(Service.OnlineOptions.NONE);
@@ -112,7 +131,7 @@ class FilterRowShapeTest {
         assertThat(Sql.rows(replica, q)).as(t).isEqualTo(expected);
       }
       Map<String, FilterStats> stats = new TreeMap<>();
-      for (StageStatus st : slave.status().stages()) {
+      for (StageStatus st : (extract ? master : slave).status().stages()) {
         for (FilterStats f : st.filters()) {
           stats.put(f.name(), f);
         }
@@ -123,6 +142,10 @@ class FilterRowShapeTest {
       assertThat(stats.get("names").transactionsChanged()).as("colnames changed").isZero();
       assertThat(stats.get("slim").transactionsChanged()).as("updates slimmed").isPositive();
       assertThat(stats.get("keys").transactionsChanged()).as("before images keyed").isPositive();
+      // shards by table reach the applying stage, whichever side assigned them
+      assertThat(slave.status().shards())
+          .extracting(io.ferry.server.ShardTracker.Shard::id)
+          .contains("shop.stock", "shop.pairs", "shop.nokey");
     }
   }
 }
