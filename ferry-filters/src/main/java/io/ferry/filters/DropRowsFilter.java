@@ -111,7 +111,7 @@ final class DropRowsFilter implements Filter {
       run.add(
           o == Outcome.DELETE
               ? Row.of(row.beforeImage().toArray(), null)
-              : o == Outcome.INSERT ? Row.of(null, row.afterImage().toArray()) : row);
+              : o == Outcome.INSERT ? Row.owning(null, insertImage(rc, row)) : row);
     }
     if (!run.isEmpty()) {
       if (out.isEmpty() && runOf == Outcome.KEEP && run.size() == rc.rows().size()) {
@@ -120,6 +120,28 @@ final class DropRowsFilter implements Filter {
       out.add(changes(rc, runOf, run));
     }
     return out;
+  }
+
+  /**
+   * Whether an update's rows can become inserts: every column is in the after image, or unchanged
+   * and in the before image.
+   */
+  private static boolean wholeAfter(RowChanges rc) {
+    for (int i = 0; i < rc.columns().size(); i++) {
+      if (!rc.afterColumns().contains(i) && !rc.beforeColumns().contains(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The whole row after an update: its after image, completed by the unchanged before values. */
+  private static Object[] insertImage(RowChanges rc, Row row) {
+    Object[] image = new Object[rc.columns().size()];
+    for (int i = 0; i < image.length; i++) {
+      image[i] = rc.afterColumns().contains(i) ? row.after(i) : row.before(i);
+    }
+    return image;
   }
 
   private static RowChanges changes(RowChanges rc, Outcome o, List<Row> rows) {
@@ -143,7 +165,7 @@ final class DropRowsFilter implements Filter {
               rc.columns(),
               rc.image(),
               null,
-              rc.afterColumns(),
+              io.ferry.core.event.ColumnMask.all(rc.columns().size()),
               rows);
       case DROP -> throw new IllegalStateException("dropped rows make no change");
     };
@@ -155,16 +177,25 @@ final class DropRowsFilter implements Filter {
     if (!testBefore && !testAfter) {
       return Outcome.KEEP; // after: deletes pass; before: inserts pass
     }
+    boolean afterCarried = testAfter && rc.afterColumns().contains(at);
+    // an update's after image leaves out what the statement did not change (MINIMAL images, or
+    // optimize-updates upstream): the before image's value is then the after value too
+    boolean unchanged =
+        testAfter
+            && !afterCarried
+            && rc.action() == Action.UPDATE
+            && rc.beforeColumns().contains(at);
     if ((testBefore && !rc.beforeColumns().contains(at))
-        || (testAfter && !rc.afterColumns().contains(at))) {
+        || (testAfter && !afterCarried && !unchanged)) {
       if (failOnMissing) {
         throw missing(tx, rc, at, testBefore && !rc.beforeColumns().contains(at));
       }
       return Outcome.KEEP;
     }
     ColumnSpec spec = rc.columns().get(at);
+    Object afterValue = afterCarried ? row.after(at) : row.before(at);
     boolean before = testBefore && drop.test(ValueText.of(row.before(at), spec));
-    boolean after = testAfter && drop.test(ValueText.of(row.after(at), spec));
+    boolean after = testAfter && drop.test(ValueText.of(afterValue, spec));
     if (!testBefore || !testAfter) {
       return before || after ? Outcome.DROP : Outcome.KEEP;
     }
@@ -174,7 +205,7 @@ final class DropRowsFilter implements Filter {
     if (after) {
       return Outcome.DELETE;
     }
-    if (!rc.afterColumns().isAll()) {
+    if (!wholeAfter(rc)) {
       throw new RoutingFailure(
           prefix(tx, rc)
               + "an update moves the row "
@@ -184,16 +215,18 @@ final class DropRowsFilter implements Filter {
               + " ("
               + shown(row.before(at), spec)
               + " to "
-              + shown(row.after(at), spec)
-              + "), so the target must get it as an insert, but the after image carries only"
-              + " columns "
+              + shown(afterValue, spec)
+              + "), so the target must get it as an insert, but its images carry only columns "
+              + rc.beforeColumns()
+              + " and "
               + rc.afterColumns()
               + " of "
               + rc.columns().size()
-              + " (binlog_row_image = "
+              + " (row image "
               + rc.image()
-              + "). Set binlog_row_image = FULL on the source; for the rows logged already, insert"
-              + " the row on the target by hand and skip this seqno",
+              + "). Log full row images on the source (binlog_row_image = FULL) and put drop-rows"
+              + " before filters that narrow images (pkey); for the rows logged already, insert the"
+              + " row on the target by hand and skip this seqno",
           tx.seqno(),
           tx.header().nativePosition());
     }

@@ -136,6 +136,58 @@ class DropRowsFilterTest {
   }
 
   @Test
+  void anUpdateThatLeavesTheColumnOutOfItsAfterImageDidNotChangeIt() {
+    // MINIMAL images, or optimize-updates upstream: the after image carries what changed only
+    List<ColumnSpec> cols =
+        List.of(
+            ColumnSpec.of("id", SqlType.BIGINT).asKey(),
+            ColumnSpec.of("name", SqlType.VARCHAR),
+            ColumnSpec.of("v", SqlType.VARCHAR));
+    RowChanges slim =
+        new RowChanges(
+            "app",
+            "users",
+            Action.UPDATE,
+            cols,
+            RowImage.FULL,
+            ColumnMask.all(3),
+            ColumnMask.of(3, 0, 2),
+            List.of(
+                Row.of(
+                    new Object[] {1L, Text.of("web"), Text.of("a")},
+                    new Object[] {1L, null, Text.of("b")}),
+                Row.of(
+                    new Object[] {2L, Text.of("debug"), Text.of("a")},
+                    new Object[] {2L, null, Text.of("b")})));
+    Filter f = filter(base().with(DropRowsFilterFactory.EQUALS, "debug"));
+    // the kept row's update passes as it is, the debug row's update is dropped: no stop
+    assertThat(f.filter(tx(14, slim)).changes())
+        .containsExactly(slim.withRows(slim.rows().subList(0, 1)));
+    // and a debug row whose other column changes into a kept name becomes a whole insert
+    RowChanges back =
+        new RowChanges(
+            "app",
+            "users",
+            Action.UPDATE,
+            cols,
+            RowImage.FULL,
+            ColumnMask.all(3),
+            ColumnMask.of(3, 0, 1),
+            List.of(
+                Row.of(
+                    new Object[] {2L, Text.of("debug"), Text.of("a")},
+                    new Object[] {2L, Text.of("web"), null})));
+    assertThat(f.filter(tx(15, back)).changes())
+        .containsExactly(
+            RowChanges.full(
+                "app",
+                "users",
+                Action.INSERT,
+                cols,
+                List.of(Row.insert(2L, Text.of("web"), Text.of("a")))));
+  }
+
+  @Test
   void aRowMovedIntoTheKeptSetNeedsTheWholeAfterImage() {
     // binlog_row_image = NOBLOB: an update's after image lacks the BLOB column it did not change
     List<ColumnSpec> cols =
@@ -165,9 +217,10 @@ class DropRowsFilterTest {
         .hasMessage(
             "filter no-test-rows (drop-rows): seqno 12, table app.users: an update moves the row"
                 + " (id='7') from a dropped to a kept value of column name ('debug' to 'web'), so"
-                + " the target must get it as an insert, but the after image carries only columns"
-                + " {0,1} of 3 (binlog_row_image = NOBLOB). Set binlog_row_image = FULL on the"
-                + " source; for the rows logged already, insert the row on the target by hand and"
+                + " the target must get it as an insert, but its images carry only columns {0,1}"
+                + " and {0,1} of 3 (row image NOBLOB). Log full row images on the source"
+                + " (binlog_row_image = FULL) and put drop-rows before filters that narrow images"
+                + " (pkey); for the rows logged already, insert the row on the target by hand and"
                 + " skip this seqno");
     // kept -> dropped needs only the before image's key
     assertThat(f.filter(tx(13, noblob.withRows(noblob.rows().subList(0, 1)))).changes())
