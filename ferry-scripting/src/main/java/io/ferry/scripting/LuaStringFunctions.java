@@ -305,6 +305,9 @@ final class LuaStringFunctions {
       if (total > MAX_BYTES) {
         throw tooBig("string.rep", total);
       }
+      if (total == 0) {
+        return LuaString.valueOf(""); // ("", 2^31): nothing to copy, and no loop to run
+      }
       byte[] b = new byte[(int) total];
       int at = 0;
       for (int i = 0; i < n; i++) {

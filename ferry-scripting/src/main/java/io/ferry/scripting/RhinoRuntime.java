@@ -96,7 +96,18 @@ final class RhinoRuntime implements ScriptRuntime {
   public String call(String hook, HostObject arg) {
     Context cx = enter();
     try {
-      Function f = (Function) ScriptableObject.getProperty(scope, hook);
+      Object hooked = ScriptableObject.getProperty(scope, hook);
+      if (!(hooked instanceof Function f)) {
+        throw new ScriptError(
+            hook
+                + " is no longer a function (the script assigned "
+                + Context.toString(hooked)
+                + " to it): keep "
+                + hook
+                + " a function",
+            0,
+            null);
+      }
       Object[] args = arg == null ? new Object[0] : new Object[] {binding.toJs(arg)};
       Object out = f.call(cx, scope, scope, args);
       return out instanceof Undefined ? null : Context.toString(out);

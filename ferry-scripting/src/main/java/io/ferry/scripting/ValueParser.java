@@ -133,6 +133,18 @@ final class ValueParser {
    * surrogate) is an error naming it, never a silent '?'.
    */
   private static byte[] encode(String text, String charset) {
+    if (BMP_ONLY.contains(charset.toLowerCase(java.util.Locale.ROOT))) {
+      for (int i = 0; i < text.length(); i++) {
+        if (Character.isSurrogate(text.charAt(i))) {
+          throw new IllegalArgumentException(
+              "the column's character set "
+                  + charset
+                  + " cannot hold "
+                  + String.format("U+%04X at index %d", text.codePointAt(i), i)
+                  + " (only characters up to U+FFFF; the column needs utf8mb4)");
+        }
+      }
+    }
     java.nio.charset.CharsetEncoder enc =
         Charsets.forSqlName(charset)
             .newEncoder()
@@ -165,6 +177,9 @@ final class ValueParser {
     }
     return -1;
   }
+
+  /** Character sets whose Java encoder takes characters past U+FFFF that the server cannot. */
+  private static final java.util.Set<String> BMP_ONLY = java.util.Set.of("utf8", "utf8mb3", "ucs2");
 
   private static byte[] bytes(Object v) {
     if (v instanceof byte[] b) {

@@ -430,6 +430,17 @@ class LuaPatternTest {
   }
 
   @Test
+  void repeatingTheEmptyStringCostsNothing() {
+    Filter f =
+        lua(
+            "function filter(tx)\n for i = 1, 20 do string.rep('', 2147483647) end\nend",
+            Duration.ofMillis(300));
+    long start = System.nanoTime();
+    assertThat(f.filter(tx(42))).isNotNull();
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(300);
+  }
+
+  @Test
   void stringRepRefusesMoreThan16MegabytesInOneCall() {
     Filter f =
         lua(
