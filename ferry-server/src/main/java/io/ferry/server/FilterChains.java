@@ -38,20 +38,25 @@ public final class FilterChains {
   }
 
   /**
-   * The same, with the extract side's schema view given (a tool reading another source than the
-   * service's own, like a sandbox server), or null for the service's source.
+   * The same, with the schema view given (a tool reading transactions from another server than the
+   * service's own, like a sandbox server: both sides ask it), or null for the service's source and
+   * target.
    */
   public static List<Filter> forService(
       ServiceConfig c, Clock clock, List<AutoCloseable> resources, SchemaView extractView) {
     List<Filter> out = new ArrayList<>();
     try {
-      out.addAll(
-          extractView == null
-              ? build(c, FilterContext.Side.EXTRACT, clock, resources, true)
-              : build(c, FilterContext.Side.EXTRACT, clock, extractView));
-      out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false));
+      if (extractView == null) {
+        out.addAll(build(c, FilterContext.Side.EXTRACT, clock, resources, true));
+        out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false));
+      } else if (!c.filters(FilterContext.Side.EXTRACT).isEmpty()
+          || !c.filters(FilterContext.Side.APPLY).isEmpty()) {
+        // the transactions come from elsewhere (a sandbox): both sides ask that server
+        out.addAll(build(c, FilterContext.Side.EXTRACT, clock, extractView));
+        out.addAll(build(c, FilterContext.Side.APPLY, clock, extractView));
+      }
       return out;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       out.forEach(Filter::close);
       throw e;
     }
@@ -129,7 +134,7 @@ public final class FilterChains {
         }
       }
       return out;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       out.forEach(Filter::close);
       throw e;
     }

@@ -230,8 +230,8 @@ final class Roles {
         default -> throw new IllegalArgumentException("unknown role " + role);
       }
       return p;
-    } catch (RuntimeException e) {
-      p.closeResources();
+    } catch (RuntimeException | Error e) {
+      p.closeResources(); // filters made so far are released, schema views closed
       throw e;
     }
   }

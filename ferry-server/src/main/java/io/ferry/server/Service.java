@@ -185,12 +185,12 @@ public final class Service implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       p = Roles.build(config, dir, first, List.of(tracker), startAt, clock);
-    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      // a filter's script may fail its top level with an Error: the service must not stay
-      // GOING-ONLINE for it
-      fail(new Failure("", -1, null, "cannot go online: " + e.getMessage(), clock.instant()));
-      throw new ServiceStateException(
-          "service " + name() + " cannot go online: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException | Error e) {
+      // a filter's script may fail its top level with an Error (stack, heap, a class that cannot
+      // load): the service must not stay GOING-ONLINE for it
+      String why = e.getMessage() != null ? e.getMessage() : e.toString();
+      fail(new Failure("", -1, null, "cannot go online: " + why, clock.instant()));
+      throw new ServiceStateException("service " + name() + " cannot go online: " + why, e);
     }
     failure = null;
     shards = tracker;
