@@ -43,6 +43,16 @@ final class DropTempFilter implements Filter {
 
   private boolean warnedNoThread;
 
+  // A stage that retries re-reads from its last commit with the same filter: what it believed
+  // then is restored, so a replayed statement is judged as the first time. Kept: the state before
+  // each fragment that changed it, for the last REPLAYABLE such fragments.
+  private static final int REPLAYABLE = 1000;
+  private final java.util.TreeMap<Long, Map<Long, Set<TableName>>> before =
+      new java.util.TreeMap<>();
+  private long last = -1;
+  private long current = -1;
+  private long forgottenBelow = -1;
+
   DropTempFilter(String name, List<NamePattern> schemas, boolean failOnTempSource) {
     this.name = name;
     this.schemas = schemas;
@@ -68,7 +78,50 @@ final class DropTempFilter implements Filter {
     if (tx.heartbeat() != null || tx.changes().isEmpty()) {
       return tx;
     }
+    long at = (tx.seqno() << 20) | Math.min(tx.fragno(), 0xFFFFF);
+    if (at <= last) {
+      rewind(tx, at);
+    }
+    last = at;
+    current = at;
     return ChangeEdit.apply(tx, c -> edit(tx, c));
+  }
+
+  /** A fragment seen before: back to what the filter knew before it first saw it. */
+  private void rewind(Transaction tx, long at) {
+    if (at < forgottenBelow) {
+      throw new RoutingFailure(
+          "filter "
+              + name
+              + " (drop-temp): seqno "
+              + tx.seqno()
+              + " is read again, and what the filter knew of temporary tables then is no longer"
+              + " kept (it keeps the last "
+              + REPLAYABLE
+              + " changes); take the service offline and bring it online again (it starts"
+              + " afresh), checking that no session had temporary tables open at that seqno",
+          tx.seqno(),
+          tx.header().nativePosition());
+    }
+    Map.Entry<Long, Map<Long, Set<TableName>>> e = before.ceilingEntry(at);
+    if (e != null) {
+      temporary.clear();
+      e.getValue().forEach((k, v) -> temporary.put(k, new HashSet<>(v)));
+      before.tailMap(at, true).clear();
+    }
+  }
+
+  /** Keeps the state as it was before the fragment being filtered first changed it. */
+  private void remember() {
+    if (before.containsKey(current)) {
+      return;
+    }
+    Map<Long, Set<TableName>> copy = new HashMap<>();
+    temporary.forEach((k, v) -> copy.put(k, new HashSet<>(v)));
+    before.put(current, copy);
+    if (before.size() > REPLAYABLE) {
+      forgottenBelow = before.pollFirstEntry().getKey() + 1;
+    }
   }
 
   private Change edit(Transaction tx, Change c) {
@@ -81,6 +134,7 @@ final class DropTempFilter implements Filter {
     Long thread = thread(tx, s);
     StatementScope scope = StatementScope.of(s);
     if (scope.kind() == StatementKind.TEMPORARY_TABLE) {
+      remember();
       if (scope.verb().equals("CREATE")) {
         temporary.computeIfAbsent(thread, k -> new HashSet<>()).addAll(scope.tables());
       } else {
@@ -109,9 +163,13 @@ final class DropTempFilter implements Filter {
             },
             sc -> !scratch(sc));
     if (ddl && dropsTables(s)) {
+      remember();
       forget(thread, scope.tables()); // DROP TABLE drops a temporary table of that name first
     }
     if (v == StatementScope.Verdict.DROP) {
+      if (!scope.renames().isEmpty()) {
+        remember();
+      }
       for (Rename r : scope.renames()) {
         for (Map.Entry<Long, Set<TableName>> e : temporary.entrySet()) {
           if ((thread == null || thread.equals(e.getKey())) && e.getValue().remove(r.from())) {
