@@ -152,7 +152,12 @@ public final class JdbcSchemaView implements SchemaView, AutoCloseable {
     return List.of();
   }
 
+  private boolean closed;
+
   private Connection connection() throws SQLException {
+    if (closed) {
+      throw new SQLException("the view is closed (its service is stopping)");
+    }
     if (connection == null || connection.isClosed()) {
       try {
         connection = connector.get();
@@ -178,6 +183,7 @@ public final class JdbcSchemaView implements SchemaView, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true; // a stage still asking after its service stopped gets no new connection
     closeQuietly();
   }
 }

@@ -37,7 +37,10 @@ class JdbcSchemaViewTest {
     try (Connection c = connect(s);
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE v");
-      st.execute("CREATE TABLE v.pk (a INT, b INT NOT NULL, c INT, PRIMARY KEY (c, a))");
+      // a unique key whose name sorts before PRIMARY: the primary key still comes first
+      st.execute(
+          "CREATE TABLE v.pk (a INT, b INT NOT NULL, c INT, PRIMARY KEY (c, a),"
+              + " UNIQUE KEY `A` (b))");
       st.execute(
           "CREATE TABLE v.uk (a INT, b INT NOT NULL, c INT NOT NULL,"
               + " UNIQUE KEY a_nullable (a), UNIQUE KEY bc (b, c))");
@@ -58,6 +61,11 @@ class JdbcSchemaViewTest {
       view.forget("v", "pk");
       assertThat(view.table("v", "pk").orElseThrow().columns()).containsExactly("a", "b", "c", "d");
     }
+    JdbcSchemaView closed = new JdbcSchemaView("test server", () -> connect(s));
+    closed.close();
+    assertThatThrownBy(() -> closed.table("v", "pk"))
+        .isInstanceOf(Retriable.class)
+        .hasMessageContaining("the view is closed");
   }
 
   @Test
