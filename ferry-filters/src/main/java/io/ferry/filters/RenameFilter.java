@@ -120,7 +120,7 @@ final class RenameFilter implements Filter {
     if (problem != null) {
       String kind = scope.kind().label();
       if (fail) {
-        throw new RenameException(
+        throw new RoutingFailure(
             "filter "
                 + name
                 + " (rename): seqno "

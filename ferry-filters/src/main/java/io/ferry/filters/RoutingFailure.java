@@ -6,8 +6,8 @@ import io.ferry.core.position.NativePosition;
 /**
  * A transaction a routing filter cannot pass without leaving the target different from what its
  * rules promise (a row of {@code drop-rows} that cannot be decided or moved, a statement of {@code
- * drop-temp} that reads a temporary table the target never got). The message names the filter, the
- * seqno, what is wrong and the fix.
+ * drop-temp} that reads a temporary table the target never got, a statement whose text names what
+ * {@code rename} renames). The message names the filter, the seqno, what is wrong and the fix.
  */
 public final class RoutingFailure extends RuntimeException implements TransactionFailure {
   private static final long serialVersionUID = 1L;

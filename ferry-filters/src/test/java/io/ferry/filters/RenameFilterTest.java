@@ -188,14 +188,14 @@ class RenameFilterTest {
     assertThat(f.filter(fine)).isSameAs(fine);
     Transaction t = tx(42, sql("app", "INSERT   INTO users\n VALUES (1, 'x')"));
     assertThatThrownBy(() -> f.filter(t))
-        .isInstanceOf(RenameException.class)
+        .isInstanceOf(RoutingFailure.class)
         .hasMessage(
             "filter ren (rename): seqno 42: the dml statement 'INSERT INTO users VALUES (1, 'x')'"
                 + " names app.users, which rule app.users=app.customers renames; Ferry does not"
                 + " edit SQL text. Rename it on the target by hand and skip the transaction, or"
                 + " set filter.ren.statements = default-schema to pass such statements with only"
                 + " their default schema renamed")
-        .extracting(e -> ((RenameException) e).seqno())
+        .extracting(e -> ((RoutingFailure) e).seqno())
         .isEqualTo(42L);
     Transaction ddl = tx(43, sql(null, "DROP DATABASE `app`"));
     RenameFilter schemas = filter(rules("app=app2").with(RenameFilterFactory.STATEMENTS, "fail"));
