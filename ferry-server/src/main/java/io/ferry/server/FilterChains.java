@@ -62,6 +62,30 @@ public final class FilterChains {
     }
   }
 
+  /**
+   * Releases filters, then what they used (schema views); a failure is told to {@code problems}
+   * (what failed and why) and does not stop the rest from being released.
+   */
+  public static void release(
+      List<Filter> filters,
+      List<AutoCloseable> resources,
+      java.util.function.Consumer<String> problems) {
+    for (Filter f : filters) {
+      try {
+        f.close();
+      } catch (RuntimeException e) {
+        problems.accept("releasing filter " + f.name() + " failed: " + e);
+      }
+    }
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        problems.accept("closing " + r + " failed: " + e);
+      }
+    }
+  }
+
   /** What a chain did to one transaction: the result, who dropped it, each filter's time. */
   public record Outcome(Transaction result, String droppedBy, List<Step> steps) {}
 

@@ -73,23 +73,11 @@ final class Roles {
     void closeResources() {
       // a stage still inside a filter call releases its filters itself when the call returns
       boolean stageAlive = pipeline != null && pipeline.threadsAlive();
-      for (Filter f : stageAlive ? List.<Filter>of() : filters) {
-        try {
-          f.close();
-        } catch (RuntimeException e) {
-          org.slf4j.LoggerFactory.getLogger(Roles.class)
-              .warn("releasing filter {} failed: {}", f.name(), e.toString());
-        }
-      }
+      FilterChains.release(
+          stageAlive ? List.of() : filters,
+          resources,
+          problem -> org.slf4j.LoggerFactory.getLogger(Roles.class).warn("{}", problem));
       filters.clear();
-      for (AutoCloseable r : resources) {
-        try {
-          r.close();
-        } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(Roles.class)
-              .warn("closing {} failed: {}", r, e.toString());
-        }
-      }
       resources.clear();
       if (server != null) {
         server.close();

@@ -37,4 +37,16 @@ public record Setting<T>(
   public String defaultText() {
     return defaultValue == null ? "" : type.format(defaultValue);
   }
+
+  /**
+   * A path setting's value as it is used: relative paths are read from the directory of the file
+   * that set it (absolute, normalized); null stays null.
+   */
+  public static java.nio.file.Path resolve(java.nio.file.Path configFile, java.nio.file.Path p) {
+    if (p == null) {
+      return null;
+    }
+    java.nio.file.Path base = configFile == null ? null : configFile.toAbsolutePath().getParent();
+    return base == null ? p.toAbsolutePath().normalize() : base.resolve(p).normalize();
+  }
 }

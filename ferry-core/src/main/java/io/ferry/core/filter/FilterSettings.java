@@ -76,12 +76,7 @@ public final class FilterSettings {
 
   /** A path setting resolved against the configuration file's directory; null when unset. */
   public Path path(Setting<Path> s) {
-    Path p = get(s);
-    if (p == null) {
-      return null;
-    }
-    Path base = configFile == null ? null : configFile.toAbsolutePath().getParent();
-    return base == null ? p.toAbsolutePath().normalize() : base.resolve(p).normalize();
+    return Setting.resolve(configFile, get(s));
   }
 
   /** The free-form {@code param.*} settings, by key without the prefix, sorted. */

@@ -188,14 +188,7 @@ final class FilterTestCommand implements Callable<Integer> {
         fromSandbox(out, sql, chain, totals, sandboxSource);
       }
     } finally {
-      chain.forEach(Filter::close);
-      for (AutoCloseable r : resources) {
-        try {
-          r.close();
-        } catch (Exception e) {
-          spec.commandLine().getErr().println("closing " + r + ": " + e.getMessage());
-        }
-      }
+      FilterChains.release(chain, resources, spec.commandLine().getErr()::println);
     }
     if (!format.json) {
       summary(out, totals);

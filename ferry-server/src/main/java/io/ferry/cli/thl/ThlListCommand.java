@@ -207,14 +207,7 @@ final class ThlListCommand implements Callable<Integer> {
           }
         }
       } finally {
-        chain.forEach(Filter::close);
-        for (AutoCloseable r : resources) {
-          try {
-            r.close();
-          } catch (Exception e) {
-            spec.commandLine().getErr().println("closing " + r + ": " + e.getMessage());
-          }
-        }
+        FilterChains.release(chain, resources, spec.commandLine().getErr()::println);
       }
       if (listed == 0 && !format.json) {
         out.println(

@@ -243,8 +243,7 @@ final class FilterConfig {
 
   /** A file a filter setting names must be there and readable. */
   private static void checkFile(Path configFile, Path p) {
-    Path base = configFile.toAbsolutePath().getParent();
-    Path resolved = base == null ? p : base.resolve(p).normalize();
+    Path resolved = Setting.resolve(configFile, p);
     if (!Files.isRegularFile(resolved)) {
       throw new IllegalArgumentException(
           resolved

@@ -187,8 +187,6 @@ public final class ServiceConfig {
       Map<String, FilterConfig.Line> filterLines,
       List<String> problems) {
     Object role = values.get(ServiceSettings.ROLE.key());
-    Map<FilterContext.Side, List<String>> lists = new java.util.EnumMap<>(FilterContext.Side.class);
-    Map<FilterContext.Side, Integer> lines = new java.util.EnumMap<>(FilterContext.Side.class);
     for (Setting<?> s :
         List.of(
             ServiceSettings.EXTRACT_FILTERS,
@@ -208,18 +206,18 @@ public final class ServiceConfig {
                 + " service (it applies to "
                 + String.join(", ", new java.util.TreeSet<>(s.roles()))
                 + ")");
-        continue;
+        values.remove(s.key());
       }
-      boolean isList = !s.key().equals(ServiceSettings.APPLY_DELAY.key());
-      if (e != null && isList && values.containsKey(s.key())) {
-        FilterContext.Side side =
-            s.key().equals(ServiceSettings.EXTRACT_FILTERS.key())
-                ? FilterContext.Side.EXTRACT
-                : FilterContext.Side.APPLY;
+    }
+    Map<FilterContext.Side, List<String>> lists = new java.util.EnumMap<>(FilterContext.Side.class);
+    Map<FilterContext.Side, Integer> lines = new java.util.EnumMap<>(FilterContext.Side.class);
+    for (FilterContext.Side side : FilterContext.Side.values()) {
+      Setting<List<String>> list = ServiceSettings.filterList(side);
+      if (values.containsKey(list.key())) {
         @SuppressWarnings("unchecked")
-        List<String> names = (List<String>) values.get(s.key());
+        List<String> names = (List<String>) values.get(list.key());
         lists.put(side, names);
-        lines.put(side, e.line);
+        lines.put(side, entries.get(list.key()).line);
       }
     }
     return FilterConfig.read(file, filterLines, lists, lines, problems);
@@ -230,10 +228,7 @@ public final class ServiceConfig {
    * such side).
    */
   public List<FilterSettings> filters(FilterContext.Side side) {
-    Setting<List<String>> list =
-        side == FilterContext.Side.EXTRACT
-            ? ServiceSettings.EXTRACT_FILTERS
-            : ServiceSettings.APPLY_FILTERS;
+    Setting<List<String>> list = ServiceSettings.filterList(side);
     if (filters == null || !list.appliesTo(role())) {
       return List.of();
     }
@@ -350,12 +345,7 @@ public final class ServiceConfig {
 
   /** A path setting resolved against the file's directory; null when unset without default. */
   public Path path(Setting<Path> s) {
-    Path p = get(s);
-    if (p == null) {
-      return null;
-    }
-    Path base = file.toAbsolutePath().getParent();
-    return base == null ? p : base.resolve(p).normalize();
+    return Setting.resolve(file, get(s));
   }
 
   public String role() {

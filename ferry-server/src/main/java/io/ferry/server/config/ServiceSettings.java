@@ -452,6 +452,13 @@ public final class ServiceSettings {
           "Filters before the target, in order: what this replica does not want. See"
               + " docs/filters.md.");
 
+  /** The list of filters of one side. */
+  public static Setting<List<String>> filterList(io.ferry.core.filter.FilterContext.Side side) {
+    return side == io.ferry.core.filter.FilterContext.Side.EXTRACT
+        ? EXTRACT_FILTERS
+        : APPLY_FILTERS;
+  }
+
   /** The pattern of a filter instance name. */
   public static final java.util.regex.Pattern FILTER_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}");
