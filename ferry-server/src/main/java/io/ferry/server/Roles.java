@@ -8,6 +8,10 @@ import io.ferry.core.net.ThlClientSettings;
 import io.ferry.core.net.ThlServer;
 import io.ferry.core.net.ThlServerSettings;
 import io.ferry.core.net.TlsSettings;
+import io.ferry.core.parallel.Layout;
+import io.ferry.core.parallel.ParallelApplier;
+import io.ferry.core.parallel.ParallelSettings;
+import io.ferry.core.parallel.Scheduler;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.pipeline.BlockCommit;
 import io.ferry.core.pipeline.DummyApplier;
@@ -25,6 +29,7 @@ import io.ferry.mysql.DbTls;
 import io.ferry.mysql.ExtractorSettings;
 import io.ferry.mysql.apply.ApplierSettings;
 import io.ferry.mysql.apply.MySqlApplier;
+import io.ferry.mysql.apply.MySqlChannels;
 import io.ferry.mysql.apply.TargetSettings;
 import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
@@ -53,6 +58,7 @@ final class Roles {
     Pipeline pipeline;
     ThlServer server;
     MySqlApplier applier;
+    ParallelApplier parallel;
     RemoteThlExtractor remote;
     DummyApplier dummy;
     long epoch;
@@ -155,6 +161,7 @@ final class Roles {
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
           p.applier = applier(c, clock);
+          p.parallel = parallel(c, clock);
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
               startAt != null && p.thl.lastSeqno().isEmpty()
@@ -180,8 +187,8 @@ final class Roles {
               stage(
                   "thl-to-target",
                   store.extractor(),
-                  p.applier,
-                  block,
+                  p.parallel != null ? p.parallel : p.applier,
+                  p.parallel != null ? parallelBlock(block) : block,
                   retry,
                   0,
                   name,
@@ -195,7 +202,8 @@ final class Roles {
           Applier end;
           if (direct) {
             p.applier = applier(c, clock);
-            end = p.applier;
+            p.parallel = parallel(c, clock);
+            end = p.parallel != null ? p.parallel : p.applier;
           } else {
             p.dummy = new DummyApplier();
             end = p.dummy;
@@ -206,7 +214,7 @@ final class Roles {
                   direct ? "binlog-to-target" : "binlog-to-nothing",
                   binlog(c, dir, clock),
                   end,
-                  block,
+                  p.parallel != null ? parallelBlock(block) : block,
                   retry,
                   p.epoch,
                   name,
@@ -341,6 +349,46 @@ final class Roles {
             .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
             .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS))),
         clock);
+  }
+
+  /**
+   * Parallel apply when more than one channel is configured, else null. The channels commit by the
+   * block settings; the stage's own commit (which waits for every channel) comes rarely.
+   */
+  static ParallelApplier parallel(ServiceConfig c, Clock clock) {
+    int channels = c.get(ServiceSettings.APPLY_CHANNELS);
+    if (channels <= 1) {
+      return null;
+    }
+    Scheduler scheduler = Scheduler.parse(c.get(ServiceSettings.APPLY_SCHEDULER));
+    int lockWait = (int) Math.max(1, c.get(ServiceSettings.APPLY_LOCK_WAIT).toSeconds());
+    MySqlChannels target =
+        new MySqlChannels(
+            targetSettings(c),
+            ApplierSettings.of(c.name())
+                .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
+                .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS))),
+            scheduler == Scheduler.KEY ? lockWait : 0,
+            clock);
+    ParallelSettings settings =
+        new ParallelSettings(
+            c.name(),
+            new Layout(scheduler, channels),
+            new BlockCommit(
+                c.get(ServiceSettings.BLOCK_COMMIT_EVENTS),
+                c.get(ServiceSettings.BLOCK_COMMIT_LATENCY)),
+            c.get(ServiceSettings.APPLY_CHANNEL_QUEUE),
+            c.get(ServiceSettings.APPLY_CHANNEL_QUEUE_BYTES),
+            c.get(ServiceSettings.APPLY_KEYS_MAX),
+            c.get(ServiceSettings.APPLY_LOCK_WAIT_RETRIES),
+            c.shardMap());
+    return new ParallelApplier(settings, target, clock);
+  }
+
+  /** The stage block of a parallel stage: its commit waits for every channel, so it is rare. */
+  private static BlockCommit parallelBlock(BlockCommit channels) {
+    return new BlockCommit(
+        1_000_000, channels.maxLatency().multipliedBy(4).plus(Duration.ofSeconds(1)));
   }
 
   private static ThlServerSettings serverSettings(ServiceConfig c) {

@@ -2,10 +2,7 @@ package io.ferry.core.pipeline;
 
 import io.ferry.core.event.Checkpoint;
 import io.ferry.core.event.ReplEvent;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A bounded in-memory store between two stages, bounded by event count and by estimated bytes (one
@@ -16,15 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryQueue implements Store {
   private final String name;
   private final int maxEvents;
-  private final long maxBytes;
-  private final ArrayDeque<ReplEvent> queue = new ArrayDeque<>();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition notEmpty = lock.newCondition();
-  private final Condition notFull = lock.newCondition();
-  private long bytes;
+  private final BoundedBuffer<ReplEvent> queue;
   private volatile Checkpoint restart = Checkpoint.NONE;
   private volatile Checkpoint lastPut = Checkpoint.NONE;
-  private long highWaterEvents;
 
   public MemoryQueue(String name, int maxEvents, long maxBytes) {
     if (maxEvents < 1 || maxBytes < 1) {
@@ -32,7 +23,7 @@ public final class MemoryQueue implements Store {
     }
     this.name = name;
     this.maxEvents = maxEvents;
-    this.maxBytes = maxBytes;
+    this.queue = new BoundedBuffer<>(maxEvents, maxBytes, ReplEvent::estimatedBytes);
   }
 
   @Override
@@ -52,70 +43,30 @@ public final class MemoryQueue implements Store {
   }
 
   public int size() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
+    return queue.size();
   }
 
   public long bytes() {
-    lock.lock();
-    try {
-      return bytes;
-    } finally {
-      lock.unlock();
-    }
+    return queue.bytes();
   }
 
   /** The most events the queue ever held at once. */
   public long highWaterEvents() {
-    lock.lock();
-    try {
-      return highWaterEvents;
-    } finally {
-      lock.unlock();
-    }
+    return queue.highWater();
   }
 
   private void put(ReplEvent event) {
-    long size = event.estimatedBytes();
-    lock.lock();
     try {
-      while (!queue.isEmpty() && (queue.size() >= maxEvents || bytes + size > maxBytes)) {
-        notFull.await();
-      }
-      queue.addLast(event);
-      bytes += size;
-      highWaterEvents = Math.max(highWaterEvents, queue.size());
+      queue.put(event);
       lastPut = event.checkpoint();
-      notEmpty.signal();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StageInterruptedException("interrupted while queue '" + name + "' was full");
-    } finally {
-      lock.unlock();
     }
   }
 
   private ReplEvent take(long timeout, TimeUnit unit) throws InterruptedException {
-    long nanos = unit.toNanos(timeout);
-    lock.lock();
-    try {
-      while (queue.isEmpty()) {
-        if (nanos <= 0) {
-          return null;
-        }
-        nanos = notEmpty.awaitNanos(nanos);
-      }
-      ReplEvent event = queue.removeFirst();
-      bytes -= event.estimatedBytes();
-      notFull.signal();
-      return event;
-    } finally {
-      lock.unlock();
-    }
+    return queue.take(timeout, unit);
   }
 
   @Override

@@ -252,7 +252,8 @@ public final class Pipeline implements AutoCloseable {
                 0,
                 s.delay().toMillis(),
                 0,
-                List.of()));
+                List.of(),
+                null));
       }
       return result;
     }

@@ -23,6 +23,7 @@ import io.ferry.core.event.Checkpoint;
  * @param delayedUntilMillis when the transaction it holds back on purpose is due (milliseconds
  *     since 1970), or 0 when it is not waiting
  * @param filters what each of its configured filters has done, in chain order
+ *     <p>{@code parallel}: the channels of a stage that applies in parallel, else null.
  */
 public record StageStatus(
     String name,
@@ -38,7 +39,8 @@ public record StageStatus(
     long retryingSinceMillis,
     long delayMillis,
     long delayedUntilMillis,
-    java.util.List<io.ferry.core.filter.FilterStats> filters) {
+    java.util.List<io.ferry.core.filter.FilterStats> filters,
+    io.ferry.core.parallel.ParallelStatus parallel) {
 
   public StageStatus {
     filters = filters == null ? java.util.List.of() : java.util.List.copyOf(filters);

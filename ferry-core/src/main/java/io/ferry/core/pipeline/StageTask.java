@@ -127,7 +127,8 @@ final class StageTask implements Runnable {
         retryingSince,
         stage.delay().toMillis(),
         delayedUntil,
-        filterStats());
+        filterStats(),
+        stage.applier() instanceof io.ferry.core.parallel.ParallelApplier p ? p.status() : null);
   }
 
   private List<io.ferry.core.filter.FilterStats> filterStats() {

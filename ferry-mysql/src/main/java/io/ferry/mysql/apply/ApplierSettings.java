@@ -12,9 +12,17 @@ import java.util.regex.Pattern;
  * @param triggersFire whether the target's triggers fire for applied rows; by default they must not
  *     (as on a native replica): the session sets {@code @ferry_service}, and tables whose triggers
  *     do not test it are refused
+ * @param channel whether it is one channel of parallel apply (else the service's only applier,
+ *     which first settles what an earlier parallel run left in the catalog)
+ * @param lockWaitSeconds the session's {@code innodb_lock_wait_timeout} (0: the server's)
  */
 public record ApplierSettings(
-    String service, boolean logToBinlog, int taskId, boolean triggersFire) {
+    String service,
+    boolean logToBinlog,
+    int taskId,
+    boolean triggersFire,
+    boolean channel,
+    int lockWaitSeconds) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
 
   public ApplierSettings {
@@ -24,21 +32,26 @@ public record ApplierSettings(
               + service
               + "' cannot name a catalog schema: use 1 to 56 letters, digits or underscores");
     }
-    if (taskId < 0) {
-      throw new IllegalArgumentException("negative apply task id " + taskId);
+    if (taskId < 0 || lockWaitSeconds < 0) {
+      throw new IllegalArgumentException("negative apply task id or lock wait");
     }
   }
 
   public static ApplierSettings of(String service) {
-    return new ApplierSettings(service, false, 0, false);
+    return new ApplierSettings(service, false, 0, false, false, 0);
   }
 
   public ApplierSettings withLogToBinlog(boolean v) {
-    return new ApplierSettings(service, v, taskId, triggersFire);
+    return new ApplierSettings(service, v, taskId, triggersFire, channel, lockWaitSeconds);
   }
 
   public ApplierSettings withTriggersFire(boolean v) {
-    return new ApplierSettings(service, logToBinlog, taskId, v);
+    return new ApplierSettings(service, logToBinlog, taskId, v, channel, lockWaitSeconds);
+  }
+
+  /** The settings of parallel apply's channel {@code id}. */
+  public ApplierSettings asChannel(int id, int lockWait) {
+    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait);
   }
 
   /** The catalog schema: {@code ferry_<service>}. */

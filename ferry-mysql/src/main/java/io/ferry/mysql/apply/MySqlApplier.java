@@ -91,6 +91,9 @@ public final class MySqlApplier implements Applier {
   public Checkpoint lastCommitted() {
     try {
       connect();
+      if (!settings.channel()) {
+        settleEarlierChannels();
+      }
       TargetCatalog.Position p = catalog.read(connection);
       connection.commit();
       inDoubtSeqno = p.inDoubtSeqno();
@@ -111,6 +114,64 @@ public final class MySqlApplier implements Applier {
   }
 
   /**
+   * The service's only applier, after a run with parallel apply: when that run's channels agree (or
+   * committed in order), their rows become this one's; when they do not, the earlier run must
+   * finish its assignment first, which only parallel apply with its layout can do.
+   */
+  private void settleEarlierChannels() throws SQLException {
+    catalog.installChannels(connection);
+    io.ferry.core.parallel.Layout before = TargetCatalog.layout(connection, catalog.schema());
+    if (before == null || before.equals(io.ferry.core.parallel.Layout.SINGLE)) {
+      connection.commit();
+      return;
+    }
+    Map<Integer, io.ferry.core.parallel.ChannelPosition> rows =
+        TargetCatalog.readAll(connection, catalog.schema());
+    Checkpoint high = Checkpoint.NONE;
+    long low = Long.MAX_VALUE;
+    boolean inDoubtElsewhere = false;
+    for (int ch = 0; ch < before.channels(); ch++) {
+      io.ferry.core.parallel.ChannelPosition p = rows.get(ch);
+      long seqno = p == null ? -1 : p.seqno();
+      low = Math.min(low, seqno);
+      if (p != null && !p.checkpoint().isNone() && (high.isNone() || seqno > high.seqno())) {
+        high = p.checkpoint();
+      }
+      inDoubtElsewhere |= p != null && ch > 0 && p.inDoubtSeqno() >= 0;
+    }
+    boolean apart = low != (high.isNone() ? -1 : high.seqno()) || inDoubtElsewhere;
+    if (apart && before.scheduler() == io.ferry.core.parallel.Scheduler.SHARD) {
+      connection.rollback();
+      throw new ApplyException(
+          "the last run of this service applied with "
+              + before
+              + " and stopped without its channels agreeing (from seqno "
+              + low
+              + " to "
+              + (high.isNone() ? -1 : high.seqno())
+              + "); one channel cannot finish that run's assignment without applying some"
+              + " transactions twice. Set apply.channels = "
+              + before.channels()
+              + " (apply.scheduler = shard) again: the service finishes the assignment by"
+              + " itself, and after a clean offline any channel count works",
+          -1,
+          null,
+          null,
+          null,
+          null,
+          null,
+          false);
+    }
+    TargetCatalog.settle(
+        connection, catalog.schema(), io.ferry.core.parallel.Layout.SINGLE, high, true);
+    connection.commit();
+    LOG.info(
+        "the last run applied with {}; applying with one channel after seqno {}",
+        before,
+        high.isNone() ? "none" : high.seqno());
+  }
+
+  /**
    * Records a position in the catalog without applying anything: for a former master whose database
    * already holds everything its log holds, becoming a slave (switchover). Leaves a position that
    * is already at or beyond it alone.
@@ -121,6 +182,12 @@ public final class MySqlApplier implements Applier {
       TargetCatalog.Position p = catalog.read(connection);
       if (p.checkpoint().isNone() || p.checkpoint().seqno() < position.seqno()) {
         catalog.write(position, clock.millis());
+      }
+      // every channel of a service that applies in parallel starts there
+      for (int ch : TargetCatalog.readAll(connection, catalog.schema()).keySet()) {
+        TargetCatalog row = new TargetCatalog(catalog.schema(), ch);
+        row.prepare(connection);
+        row.writeIfBehind(position, clock.millis());
       }
       connection.commit();
     } catch (SQLException e) {
@@ -456,6 +523,11 @@ public final class MySqlApplier implements Applier {
               e);
         }
         throw e;
+      }
+      if (settings.lockWaitSeconds() > 0) {
+        try (java.sql.Statement s = c.createStatement()) {
+          s.execute("SET SESSION innodb_lock_wait_timeout = " + settings.lockWaitSeconds());
+        }
       }
       catalog.install(c);
       connection = c;

@@ -1,6 +1,9 @@
 package io.ferry.mysql.apply;
 
 import io.ferry.core.event.Checkpoint;
+import io.ferry.core.parallel.ChannelPosition;
+import io.ferry.core.parallel.Layout;
+import io.ferry.core.parallel.Scheduler;
 import io.ferry.core.position.NativePosition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +14,8 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Ferry's own tables in a target, schema {@code ferry_<service>}: table {@code position} holds, per
@@ -28,6 +33,7 @@ final class TargetCatalog {
   private final int taskId;
   private PreparedStatement update;
   private PreparedStatement markInDoubt;
+  private PreparedStatement keepInDoubt;
   private PreparedStatement heartbeat;
 
   TargetCatalog(String schema, int taskId) {
@@ -79,6 +85,10 @@ final class TargetCatalog {
     if (!c.getAutoCommit()) {
       c.commit();
     }
+    prepare(c);
+  }
+
+  void prepare(Connection c) throws SQLException {
     update =
         c.prepareStatement(
             "UPDATE `"
@@ -91,9 +101,116 @@ final class TargetCatalog {
             "REPLACE INTO `"
                 + schema
                 + "`.heartbeat (name, seqno, source_commit_time, apply_time) VALUES (?, ?, ?, ?)");
+    keepInDoubt =
+        c.prepareStatement(
+            "UPDATE `"
+                + schema
+                + "`.position SET seqno = ?, epoch = ?, fragno = ?, last_frag = ?,"
+                + " native_kind = ?, native_position = ?, source_commit_time = ?,"
+                + " apply_time = ? WHERE task_id = ? AND seqno < ?");
     markInDoubt =
         c.prepareStatement(
             "UPDATE `" + schema + "`.position SET in_doubt_seqno = ? WHERE task_id = ?");
+  }
+
+  /**
+   * Creates the parallel-apply tables if missing: the last run's layout and the shards' channels.
+   */
+  void installChannels(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS `"
+              + schema
+              + "`.channels (name VARCHAR(64) NOT NULL PRIMARY KEY, value VARCHAR(255) NOT NULL)"
+              + " ENGINE=InnoDB COMMENT='Ferry catalog v1: the layout of the last parallel apply"
+              + " run'");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS `"
+              + schema
+              + "`.shard (shard VARCHAR(512) NOT NULL PRIMARY KEY, channel INT NOT NULL)"
+              + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+              + " COMMENT='Ferry catalog v1: the channel each shard was given'");
+    }
+  }
+
+  /** The layout the last run recorded, or {@link Layout#SINGLE}; null if none was recorded. */
+  static Layout layout(Connection c, String schema) throws SQLException {
+    String scheduler = null;
+    int count = 1;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT name, value FROM `" + schema + "`.channels")) {
+      while (rs.next()) {
+        if ("scheduler".equals(rs.getString(1))) {
+          scheduler = rs.getString(2);
+        } else if ("count".equals(rs.getString(1))) {
+          count = Integer.parseInt(rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      if (e.getErrorCode() == 1146) {
+        return null; // no parallel run ever
+      }
+      throw e;
+    }
+    Scheduler s = Scheduler.parse(scheduler);
+    return s == null ? null : new Layout(s, count);
+  }
+
+  /** Every row's position, by task. */
+  static Map<Integer, ChannelPosition> readAll(Connection c, String schema) throws SQLException {
+    Map<Integer, ChannelPosition> all = new TreeMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT seqno, epoch, fragno, last_frag, native_kind, native_position,"
+                    + " source_commit_time, in_doubt_seqno, task_id FROM `"
+                    + schema
+                    + "`.position")) {
+      while (rs.next()) {
+        Position p = position(rs);
+        all.put(rs.getInt(9), new ChannelPosition(p.checkpoint(), p.inDoubtSeqno()));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Records a layout: rows 0..count-1 at {@code position} at least (in-doubt marks kept), rows past
+   * the count removed, the layout written, the shards' channels forgotten if asked. Part of the
+   * caller's transaction.
+   */
+  static void settle(
+      Connection c, String schema, Layout layout, Checkpoint position, boolean forgetShards)
+      throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (int ch = 0; ch < layout.channels(); ch++) {
+        st.execute(
+            "INSERT IGNORE INTO `"
+                + schema
+                + "`.position (task_id, seqno, epoch, fragno, last_frag, apply_time) VALUES ("
+                + ch
+                + ", -1, 0, 0, 1, UTC_TIMESTAMP(6))");
+      }
+      st.execute("DELETE FROM `" + schema + "`.position WHERE task_id >= " + layout.channels());
+      if (forgetShards) {
+        st.execute("DELETE FROM `" + schema + "`.shard");
+      }
+      st.execute(
+          "REPLACE INTO `"
+              + schema
+              + "`.channels (name, value) VALUES ('scheduler', '"
+              + layout.scheduler().label()
+              + "'), ('count', '"
+              + layout.channels()
+              + "')");
+    }
+    if (!position.isNone()) {
+      for (int ch = 0; ch < layout.channels(); ch++) {
+        TargetCatalog row = new TargetCatalog(schema, ch);
+        row.prepare(c);
+        row.writeIfBehind(position, System.currentTimeMillis());
+      }
+    }
   }
 
   Position read(Connection c) throws SQLException {
@@ -108,42 +225,60 @@ final class TargetCatalog {
         if (!rs.next()) {
           return new Position(Checkpoint.NONE, -1);
         }
-        long seqno = rs.getLong(1);
-        String kind = rs.getString(5);
-        String text = rs.getString(6);
-        NativePosition pos = kind == null ? null : NativePosition.parse(kind, text);
-        LocalDateTime commit = rs.getObject(7, LocalDateTime.class);
-        long inDoubt = rs.getLong(8);
-        if (rs.wasNull()) {
-          inDoubt = -1;
-        }
-        Checkpoint cp =
-            seqno < 0
-                ? Checkpoint.NONE
-                : new Checkpoint(
-                    seqno, rs.getLong(2), rs.getInt(3), rs.getBoolean(4), pos, micros(commit));
-        return new Position(cp, inDoubt);
+        return position(rs);
       }
     }
   }
 
+  private static Position position(ResultSet rs) throws SQLException {
+    long seqno = rs.getLong(1);
+    String kind = rs.getString(5);
+    String text = rs.getString(6);
+    NativePosition pos = kind == null ? null : NativePosition.parse(kind, text);
+    LocalDateTime commit = rs.getObject(7, LocalDateTime.class);
+    long inDoubt = rs.getLong(8);
+    if (rs.wasNull()) {
+      inDoubt = -1;
+    }
+    Checkpoint cp =
+        seqno < 0
+            ? Checkpoint.NONE
+            : new Checkpoint(
+                seqno, rs.getLong(2), rs.getInt(3), rs.getBoolean(4), pos, micros(commit));
+    return new Position(cp, inDoubt);
+  }
+
   /** Records a checkpoint; part of the caller's open transaction. */
   void write(Checkpoint cp, long applyMillis) throws SQLException {
-    update.setLong(1, cp.seqno());
-    update.setLong(2, cp.epoch());
-    update.setInt(3, cp.fragno());
-    update.setBoolean(4, cp.lastFrag());
-    NativePosition p = cp.nativePosition();
-    update.setString(5, p == null ? null : p.kind());
-    update.setString(6, p == null ? null : p.text());
-    if (cp.sourceCommitMicros() <= 0) {
-      update.setNull(7, Types.TIMESTAMP);
-    } else {
-      update.setObject(7, utc(cp.sourceCommitMicros()));
-    }
-    update.setObject(8, utc(applyMillis * 1000));
-    update.setInt(9, taskId);
+    bind(update, cp, applyMillis);
     update.executeUpdate();
+  }
+
+  /**
+   * Records a checkpoint unless the row is at it or beyond, keeping an in-doubt mark; part of the
+   * caller's transaction.
+   */
+  void writeIfBehind(Checkpoint cp, long applyMillis) throws SQLException {
+    bind(keepInDoubt, cp, applyMillis);
+    keepInDoubt.setLong(10, cp.seqno());
+    keepInDoubt.executeUpdate();
+  }
+
+  private void bind(PreparedStatement ps, Checkpoint cp, long applyMillis) throws SQLException {
+    ps.setLong(1, cp.seqno());
+    ps.setLong(2, cp.epoch());
+    ps.setInt(3, cp.fragno());
+    ps.setBoolean(4, cp.lastFrag());
+    NativePosition p = cp.nativePosition();
+    ps.setString(5, p == null ? null : p.kind());
+    ps.setString(6, p == null ? null : p.text());
+    if (cp.sourceCommitMicros() <= 0) {
+      ps.setNull(7, Types.TIMESTAMP);
+    } else {
+      ps.setObject(7, utc(cp.sourceCommitMicros()));
+    }
+    ps.setObject(8, utc(applyMillis * 1000));
+    ps.setInt(9, taskId);
   }
 
   /** Records that a named heartbeat arrived; part of the caller's open transaction. */

@@ -176,7 +176,11 @@ public final class ServiceConfig {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServiceConfig(file, registry, values, entries, filters);
+    ServiceConfig config = new ServiceConfig(file, registry, values, entries, filters);
+    if (service) {
+      config.shardMap(); // its problems, all at once, with file and line
+    }
+    return config;
   }
 
   /** The filter lists and instances; settings that do not apply to the role are refused. */
@@ -237,6 +241,15 @@ public final class ServiceConfig {
       out.add(filters.instance(name));
     }
     return out;
+  }
+
+  /**
+   * The shard map of parallel apply (apply.shard-map or apply.shards); every problem, with file and
+   * line, as a {@link ConfigException}.
+   */
+  public io.ferry.core.parallel.ShardMap shardMap() {
+    return ParallelConfig.shardMap(
+        this, key -> entries.containsKey(key) ? entries.get(key).line : 0);
   }
 
   /**
