@@ -54,6 +54,7 @@ final class Channel implements Runnable {
   private volatile long openFrom = -1;
   private volatile long openTo = -1;
   private Checkpoint appliedInBlock;
+  private long schemaSeen;
   private int blockEvents;
   private long blockStart;
   final AtomicLong transactions = new AtomicLong();
@@ -162,6 +163,11 @@ final class Channel implements Runnable {
           owner.awaitCommitted(w.waitFor());
         }
         state = "applying";
+        long generation = owner.schemaGeneration();
+        if (generation != schemaSeen && blockEvents == 0) {
+          applier.forgetSchema(); // another channel ran a statement that may have changed tables
+          schemaSeen = generation;
+        }
         ReplEvent e = w.event();
         if (blockEvents == 0) {
           blockStart = clock.millis();

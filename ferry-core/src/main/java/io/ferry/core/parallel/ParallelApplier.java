@@ -81,6 +81,8 @@ public final class ParallelApplier implements Applier {
   private final Map<Long, Long> lastWriter = new HashMap<>();
   private long committedBlocks; // guarded by monitor: blocks 0..committedBlocks-1 have committed
 
+  private final AtomicLong schemaGeneration = new AtomicLong();
+
   // failures
   private volatile RuntimeException failure;
   private volatile boolean abandoning;
@@ -385,9 +387,12 @@ public final class ParallelApplier implements Applier {
       send(aloneTo, new Channel.Work(Channel.Kind.END_BLOCK, null, aloneBlock, -1, token()));
     }
     drain(false);
-    if (keys != null
-        && tx.changes().stream().anyMatch(c -> c instanceof io.ferry.core.event.SqlStatement)) {
-      keys.forget(); // a statement may have changed any table's keys
+    if (tx.changes().stream().anyMatch(c -> c instanceof io.ferry.core.event.SqlStatement)) {
+      // a statement may have changed any table: the channels and the keys forget what they knew
+      schemaGeneration.incrementAndGet();
+      if (keys != null) {
+        keys.forget();
+      }
     }
   }
 
@@ -589,7 +594,6 @@ public final class ParallelApplier implements Applier {
         LOG.warn("channel {}: closing its applier failed: {}", ch.id, e.getMessage());
       }
     }
-    channels = new Channel[0];
   }
 
   @Override
@@ -613,6 +617,10 @@ public final class ParallelApplier implements Applier {
   }
 
   // ---- called by channels ----
+
+  long schemaGeneration() {
+    return schemaGeneration.get();
+  }
 
   void progress() {
     synchronized (monitor) {

@@ -28,6 +28,12 @@ public interface Applier extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Forgets what it knows of the target's tables: another connection changed them (parallel apply
+   * ran a schema change on another channel). Called between transactions.
+   */
+  default void forgetSchema() {}
+
   /** Abandons every event applied since the last commit. */
   void rollback();
 

@@ -421,6 +421,13 @@ public final class MySqlApplier implements Applier {
     current = null;
   }
 
+  @Override
+  public void forgetSchema() {
+    if (rows != null) {
+      rows.forgetTables();
+    }
+  }
+
   /** Whether the block must end after the transaction just applied (it was marked in doubt). */
   @Override
   public boolean needsCommit() {

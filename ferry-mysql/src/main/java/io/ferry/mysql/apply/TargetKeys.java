@@ -61,7 +61,9 @@ final class TargetKeys implements KeyExtractor {
       if (c instanceof SqlStatement) {
         return Keys.barrier("statement");
       }
-      RowChanges rc = (RowChanges) c;
+      if (!(c instanceof RowChanges rc)) {
+        continue; // the statement a row event came from, for the record
+      }
       if (rc.schema().startsWith("ferry_") || rc.schema().equals(catalogSchema)) {
         return Keys.barrier("catalog or heartbeat table");
       }
