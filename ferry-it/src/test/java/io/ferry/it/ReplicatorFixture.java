@@ -50,6 +50,17 @@ final class ReplicatorFixture implements AutoCloseable {
     return replicator;
   }
 
+  /** What {@code GET /metrics} of the admin API answers. */
+  static String metrics(ReplicatorFixture f) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + f.port + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   /** Runs {@code ferry ARGS --config-dir DIR}. */
   Result ferry(String... args) {
     List<String> all = new ArrayList<>(List.of(args));

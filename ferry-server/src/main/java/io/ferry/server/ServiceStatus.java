@@ -140,10 +140,37 @@ public record ServiceStatus(
         s.pendingOffline(),
         metrics.errors.get(),
         stages,
-        shards == null ? List.of() : shards.shards(),
+        shards == null ? List.of() : onChannels(shards.shards(), p, now),
         p == null || p.server == null ? List.of() : p.server.replicas(),
         p == null || p.remote == null ? null : p.remote.status(),
         p == null || p.applier == null ? null : p.applier.stats());
+  }
+
+  /**
+   * Each shard with its channel and how far that channel is behind the shard's last transaction,
+   * when the service applies in parallel.
+   */
+  private static List<ShardTracker.Shard> onChannels(
+      List<ShardTracker.Shard> shards, Roles.Parts p, long now) {
+    if (p == null || p.parallel == null) {
+      return shards;
+    }
+    io.ferry.core.parallel.ParallelStatus par = p.parallel.status();
+    List<ShardTracker.Shard> out = new java.util.ArrayList<>(shards.size());
+    for (ShardTracker.Shard sh : shards) {
+      int ch = p.parallel.channelOfShard(sh.id());
+      long lag = -1;
+      if (ch >= 0 && ch < par.channels().size()) {
+        Checkpoint at = par.channels().get(ch).position();
+        if (!at.isNone() && at.seqno() >= sh.lastSeqno()) {
+          lag = 0;
+        } else if (!at.isNone() && at.sourceCommitMicros() > 0) {
+          lag = Math.max(0, now - at.sourceCommitMicros() / 1000);
+        }
+      }
+      out.add(sh.onChannel(ch, lag));
+    }
+    return out;
   }
 
   private static boolean hasThl(Service s) {

@@ -14,8 +14,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * #OTHERS}. Written by the stage thread, read by any.
  */
 public final class ShardTracker implements Filter {
-  /** One shard at a glance. */
-  public record Shard(String id, long lastSeqno, long transactions, long lastSourceCommitMicros) {}
+  /**
+   * One shard at a glance.
+   *
+   * @param channel the channel parallel apply gave it, or -1
+   * @param lagMillis how far its channel is behind the shard's last transaction (0: caught up), or
+   *     -1 when not known
+   */
+  public record Shard(
+      String id,
+      long lastSeqno,
+      long transactions,
+      long lastSourceCommitMicros,
+      int channel,
+      long lagMillis) {
+
+    /** With its channel and that channel's lag. */
+    public Shard onChannel(int ch, long lag) {
+      return new Shard(id, lastSeqno, transactions, lastSourceCommitMicros, ch, lag);
+    }
+  }
 
   /** The most shards shown one by one. */
   static final int LIMIT = 10_000;
@@ -42,7 +60,7 @@ public final class ShardTracker implements Filter {
 
   List<Shard> shards() {
     List<Shard> list = new ArrayList<>();
-    shards.forEach((id, s) -> list.add(new Shard(id, s[0], s[1], s[2])));
+    shards.forEach((id, s) -> list.add(new Shard(id, s[0], s[1], s[2], -1, -1)));
     list.sort(java.util.Comparator.comparing(Shard::id));
     return list;
   }

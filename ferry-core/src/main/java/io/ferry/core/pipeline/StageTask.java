@@ -85,6 +85,7 @@ final class StageTask implements Runnable {
   private static boolean causedByInterrupt(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof InterruptedException
+          || c instanceof StageInterruptedException
           || c instanceof java.io.InterruptedIOException
           || c instanceof java.nio.channels.ClosedByInterruptException) {
         return true;

@@ -160,6 +160,75 @@ public final class StatusCommand implements Callable<Integer> {
     return java.util.Optional.of(t.toString());
   }
 
+  /**
+   * Per channel of the applying stage: its position, queue, pace, commit-turn waits and retries;
+   * then the transactions that ran alone, by reason. A service without parallel apply has one
+   * channel, its applying stage.
+   */
+  private static void channels(PrintWriter out, JsonNode s) {
+    JsonNode stages = s.get("stages");
+    JsonNode last = stages.size() == 0 ? null : stages.get(stages.size() - 1);
+    JsonNode par = last == null ? null : last.get("parallel");
+    Table t =
+        new Table(
+            "CHANNEL",
+            "STATE",
+            "SEQNO",
+            "QUEUED",
+            "TRANSACTIONS",
+            "TX/S",
+            "COMMIT WAIT",
+            "RETRIES",
+            "OPEN");
+    if (par == null || par.isNull()) {
+      if (last != null) {
+        t.row(
+            "0",
+            text(last, "state"),
+            text(last, "committedSeqno"),
+            "-",
+            text(last, "appliedEvents"),
+            "-",
+            "-",
+            text(last, "retries"),
+            "-");
+      }
+      t.print(out, 0);
+      return;
+    }
+    for (JsonNode c : par.get("channels")) {
+      t.row(
+          text(c, "channel"),
+          text(c, "state"),
+          text(c, "committedSeqno"),
+          text(c, "queued"),
+          text(c, "transactions"),
+          text(c, "transactionsPerSecond"),
+          seconds(c, "commitWaitSeconds"),
+          text(c, "retries"),
+          orNone(c, "open"));
+    }
+    t.print(out, 0);
+    out.println();
+    out.println(
+        "scheduler "
+            + text(par, "scheduler")
+            + ", lock waits rolled back and run again: "
+            + text(par, "lockWaitRetries")
+            + (par.path("finishingEarlierRunThrough").isNull()
+                ? ""
+                : ", finishing the last run's assignment through seqno "
+                    + text(par, "finishingEarlierRunThrough")));
+    JsonNode why = par.get("serialized");
+    if (why.size() == 0) {
+      out.println("no transaction ran alone");
+    } else {
+      out.println("ran alone (every channel drained first):");
+      why.fields()
+          .forEachRemaining(e -> out.println("  " + e.getValue().asText() + "  " + e.getKey()));
+    }
+  }
+
   private static void detail(PrintWriter out, JsonNode s, String part) {
     switch (part) {
       case "stages", "tasks" -> {
@@ -190,31 +259,26 @@ public final class StatusCommand implements Callable<Integer> {
         }
         t.print(out, 0);
       }
-      case "channels" -> {
-        Table t = new Table("CHANNEL", "STAGE", "STATE", "SEQNO", "LATENCY");
-        JsonNode stages = s.get("stages");
-        if (stages.size() > 0) {
-          JsonNode st = stages.get(stages.size() - 1);
-          t.row(
-              "0",
-              text(st, "name"),
-              text(st, "state"),
-              text(st, "committedSeqno"),
-              seconds(st, "latencySeconds"));
-        }
-        t.print(out, 0);
-      }
       case "shards" -> {
-        Table t = new Table("SHARD", "LAST SEQNO", "TRANSACTIONS", "LAST SOURCE COMMIT");
+        Table t =
+            new Table(
+                "SHARD", "CHANNEL", "LAST SEQNO", "TRANSACTIONS", "LAST SOURCE COMMIT", "LAG");
         for (JsonNode sh : s.get("shards")) {
           t.row(
               text(sh, "shard"),
+              sh.path("channel").isNull() || sh.path("channel").isMissingNode()
+                  ? "-"
+                  : text(sh, "channel"),
               text(sh, "lastSeqno"),
               text(sh, "transactions"),
-              orNone(sh, "lastSourceCommit"));
+              orNone(sh, "lastSourceCommit"),
+              sh.path("lagSeconds").isNull() || sh.path("lagSeconds").isMissingNode()
+                  ? "-"
+                  : seconds(sh, "lagSeconds"));
         }
         t.print(out, 0);
       }
+      case "channels" -> channels(out, s);
       case "filters" -> {
         Table t =
             new Table(

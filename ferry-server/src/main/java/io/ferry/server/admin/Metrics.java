@@ -13,6 +13,9 @@ import java.util.Locale;
  * transactions per second over the time since the previous scrape.
  */
 final class Metrics {
+  /** The most shards given a lag series each (a shard filter by value makes many). */
+  private static final int SHARD_SERIES = 1000;
+
   private final Replicator replicator;
   private final java.util.Map<String, long[]> lastScrape = new java.util.HashMap<>();
 
@@ -83,6 +86,36 @@ final class Metrics {
         "counter",
         "commits of the stage since the service went online");
     header(sb, "ferry_stage_retries_total", "counter", "retries after failures that may pass");
+    header(sb, "ferry_channel_seqno", "gauge", "last seqno a parallel apply channel committed");
+    header(sb, "ferry_channel_queued", "gauge", "transactions waiting for a channel");
+    header(
+        sb,
+        "ferry_channel_transactions_total",
+        "counter",
+        "transactions a channel applied since the service went online");
+    header(
+        sb,
+        "ferry_channel_commit_wait_seconds_total",
+        "counter",
+        "time a channel waited for its turn to commit (key scheduler)");
+    header(sb, "ferry_channel_retries_total", "counter", "retried failures of a channel");
+    header(
+        sb,
+        "ferry_parallel_serialized_total",
+        "counter",
+        "transactions that ran alone after every channel drained, by reason");
+    header(
+        sb,
+        "ferry_parallel_lock_wait_retries_total",
+        "counter",
+        "lock waits between channels that were rolled back and run again");
+    header(
+        sb,
+        "ferry_shard_lag_seconds",
+        "gauge",
+        "how far a shard's channel is behind the shard's last transaction (first "
+            + SHARD_SERIES
+            + " shards)");
     long now = System.nanoTime();
     for (Service s : replicator.services()) {
       ServiceStatus st = s.status();
@@ -133,7 +166,20 @@ final class Metrics {
                   : Math.max(0, stage.delayedUntilMillis() - System.currentTimeMillis()) / 1000.0);
         }
         filterLines(sb, svc, stage.filters());
+        if (stage.parallel() != null) {
+          parallelLines(sb, svc, stage.parallel());
+        }
         events = stage.appliedEvents();
+      }
+      int shown = 0;
+      for (io.ferry.server.ShardTracker.Shard sh : st.shards()) {
+        if (sh.lagMillis() >= 0 && shown++ < SHARD_SERIES) {
+          line(
+              sb,
+              "ferry_shard_lag_seconds",
+              svc + ",shard=\"" + escape(sh.id()) + "\",channel=\"" + sh.channel() + "\"",
+              sh.lagMillis() / 1000.0);
+        }
       }
       long[] prev = lastScrape.put(st.name(), new long[] {now, events});
       double rate = 0;
@@ -143,6 +189,27 @@ final class Metrics {
       line(sb, "ferry_service_transactions_per_second", svc, rate);
     }
     return sb.toString();
+  }
+
+  private static void parallelLines(
+      StringBuilder sb, String svc, io.ferry.core.parallel.ParallelStatus p) {
+    for (io.ferry.core.parallel.ParallelStatus.ChannelStatus c : p.channels()) {
+      String l = svc + ",channel=\"" + c.id() + "\"";
+      line(sb, "ferry_channel_seqno", l, c.position().isNone() ? -1 : c.position().seqno());
+      line(sb, "ferry_channel_queued", l, c.queued());
+      line(sb, "ferry_channel_transactions_total", l, c.transactions());
+      line(sb, "ferry_channel_commit_wait_seconds_total", l, c.commitWaitMillis() / 1000.0);
+      line(sb, "ferry_channel_retries_total", l, c.retries());
+    }
+    p.serialized()
+        .forEach(
+            (why, n) ->
+                line(
+                    sb,
+                    "ferry_parallel_serialized_total",
+                    svc + ",reason=\"" + escape(why) + "\"",
+                    n));
+    line(sb, "ferry_parallel_lock_wait_retries_total", svc, p.lockWaitRetries());
   }
 
   private static void header(StringBuilder sb, String name, String type, String help) {

@@ -59,6 +59,8 @@ public final class StatusJson {
               x.put("shard", sh.id());
               x.put("lastSeqno", sh.lastSeqno());
               x.put("transactions", sh.transactions());
+              x.put("channel", sh.channel() < 0 ? null : sh.channel());
+              x.put("lagSeconds", sh.lagMillis() < 0 ? null : sh.lagMillis() / 1000.0);
               x.put(
                   "lastSourceCommit",
                   sh.lastSourceCommitMicros() <= 0
@@ -134,9 +136,41 @@ public final class StatusJson {
       if (!st.filters().isEmpty()) {
         x.put("filters", filters(st.filters()));
       }
+      if (st.parallel() != null) {
+        x.put("parallel", parallel(st.parallel()));
+      }
       list.add(x);
     }
     return list;
+  }
+
+  private static Map<String, Object> parallel(io.ferry.core.parallel.ParallelStatus p) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("scheduler", p.scheduler());
+    x.put("serialized", p.serialized());
+    x.put("lockWaitRetries", p.lockWaitRetries());
+    x.put("finishingEarlierRunThrough", p.finishing() < 0 ? null : p.finishing());
+    List<Object> channels = new ArrayList<>();
+    for (io.ferry.core.parallel.ParallelStatus.ChannelStatus c : p.channels()) {
+      Map<String, Object> ch = new LinkedHashMap<>();
+      ch.put("channel", c.id());
+      ch.put("state", c.state());
+      ch.put("committedSeqno", c.position().isNone() ? -1 : c.position().seqno());
+      ch.put(
+          "committedEventId",
+          c.position().nativePosition() == null
+              ? null
+              : c.position().nativePosition().kind() + " " + c.position().nativePosition().text());
+      ch.put("queued", c.queued());
+      ch.put("transactions", c.transactions());
+      ch.put("transactionsPerSecond", Math.round(c.perSecond() * 10) / 10.0);
+      ch.put("commitWaitSeconds", c.commitWaitMillis() / 1000.0);
+      ch.put("retries", c.retries());
+      ch.put("open", c.open());
+      channels.add(ch);
+    }
+    x.put("channels", channels);
+    return x;
   }
 
   private static List<Object> filters(List<io.ferry.core.filter.FilterStats> stats) {
