@@ -54,6 +54,7 @@ final class Channel implements Runnable {
   private volatile long openFrom = -1;
   private volatile long openTo = -1;
   private Checkpoint appliedInBlock;
+  private final java.util.Set<String> tables = new java.util.LinkedHashSet<>();
   private long schemaSeen;
   private int blockEvents;
   private long blockStart;
@@ -117,6 +118,34 @@ final class Channel implements Runnable {
     return from < 0 ? null : from == to ? "seqno " + from : "seqnos " + from + ".." + to;
   }
 
+  /** The last seqno applied and not yet committed, or -1. */
+  long openTo() {
+    return openFrom < 0 ? -1 : openTo;
+  }
+
+  /** The tables the open block changes (the first few), for messages. */
+  String openTables() {
+    synchronized (tables) {
+      return String.join(", ", tables);
+    }
+  }
+
+  private void noteTables(ReplEvent e) {
+    if (!(e instanceof Transaction tx)) {
+      return;
+    }
+    synchronized (tables) {
+      if (blockEvents == 0) {
+        tables.clear();
+      }
+      for (io.ferry.core.event.Change c : tx.changes()) {
+        if (c instanceof io.ferry.core.event.RowChanges rc && tables.size() < 8) {
+          tables.add(rc.schema() + "." + rc.table());
+        }
+      }
+    }
+  }
+
   /** Transactions per second over the last completed window of at least five seconds. */
   double rate() {
     long elapsed = clock.millis() - rateStartMillis;
@@ -174,6 +203,7 @@ final class Channel implements Runnable {
           openFrom = e.seqno();
         }
         MDC.put("seqno", Long.toString(e.seqno()));
+        noteTables(e);
         applier.apply(e);
         blockEvents++;
         openTo = e.lastSeqno();
@@ -188,6 +218,10 @@ final class Channel implements Runnable {
         state = "idle";
       }
       case END_BLOCK -> {
+        if (blockEvents > 0) {
+          state = "flushing";
+          applier.flush(); // the work is done (and its locks taken) while earlier blocks commit
+        }
         long t0 = System.nanoTime();
         state = "waiting for its turn to commit";
         owner.awaitTurn(w.block());

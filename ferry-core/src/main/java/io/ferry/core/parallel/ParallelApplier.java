@@ -546,6 +546,11 @@ public final class ParallelApplier implements Applier {
     for (Channel ch : channels) {
       ch.rollback();
     }
+    // what failed is the stage's now (it was thrown, or is abandoned with everything else)
+    synchronized (monitor) {
+      failure = null;
+      failedChannel = null;
+    }
     loaded = false;
     started = false;
   }
@@ -704,20 +709,32 @@ public final class ParallelApplier implements Applier {
       lockWaitsInARow = committed > committedAtLastLockWait ? 1 : lockWaitsInARow + 1;
       committedAtLastLockWait = committed;
       lockWaitRetries.incrementAndGet();
-      serialThrough = Math.max(serialThrough, highestDispatched);
-      String open = openBlocks(ch);
+      // what was open when the lock wait came runs again one at a time; what follows, in parallel
+      long open = -1;
+      for (Channel c : channels) {
+        open = Math.max(open, c.openTo());
+      }
+      serialThrough = Math.max(serialThrough, open >= 0 ? open : highestDispatched);
+      String openText = openBlocks(ch);
       if (lockWaitsInARow > settings.deadlockRetries()) {
+        String waiting =
+            ch == null
+                ? "a channel"
+                : "channel "
+                    + ch.id
+                    + (ch.openBlock() == null ? "" : " (" + ch.openBlock())
+                    + (ch.openTables().isEmpty() ? "" : ", tables " + ch.openTables())
+                    + (ch.openBlock() == null ? "" : ")");
         throw new ParallelApplyException(
-            "channel "
-                + (ch == null ? "?" : ch.id)
+            waiting
                 + " waited for a row lock "
                 + lockWaitsInARow
-                + " times in a row without progress while later transactions were open on other"
-                + " channels ("
-                + (open.isEmpty() ? "none" : open)
-                + "): "
-                + f.getMessage()
-                + ". Look for locks the key sets do not show (triggers, gap locks, sessions"
+                + " times in a row without progress, while the transactions open on other"
+                + " channels were: "
+                + (openText.isEmpty() ? "none" : openText)
+                + " (server said: "
+                + rootMessage(f)
+                + "). Look for locks the key sets do not show (triggers, gap locks, sessions"
                 + " writing to the target), or apply this stretch with apply.scheduler = shard or"
                 + " apply.channels = 1",
             f);
@@ -727,11 +744,19 @@ public final class ParallelApplier implements Applier {
               + " rolling back and running seqnos up to {} one at a time: {}",
           settings.service(),
           ch == null ? "?" : ch.id,
-          open.isEmpty() ? "none" : open,
+          openText.isEmpty() ? "none" : openText,
           serialThrough,
           f.getMessage());
     }
     throw f;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   private String openBlocks(Channel except) {
@@ -739,7 +764,8 @@ public final class ParallelApplier implements Applier {
     for (Channel ch : channels) {
       String b = ch.openBlock();
       if (ch != except && b != null) {
-        open.add("channel " + ch.id + " " + b);
+        String t = ch.openTables();
+        open.add("channel " + ch.id + " " + b + (t.isEmpty() ? "" : " (" + t + ")"));
       }
     }
     return String.join(", ", open);

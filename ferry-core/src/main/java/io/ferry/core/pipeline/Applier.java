@@ -16,6 +16,13 @@ public interface Applier extends AutoCloseable {
   /** Applies an event within the current block. */
   void apply(ReplEvent event);
 
+  /**
+   * Sends what it holds back to the target (batched rows) without committing, so that the work is
+   * done and its locks taken before the commit comes. Parallel apply calls it before a channel
+   * waits for its turn to commit.
+   */
+  default void flush() {}
+
   /** Makes every event applied since the last commit durable, with its checkpoint. */
   void commit();
 

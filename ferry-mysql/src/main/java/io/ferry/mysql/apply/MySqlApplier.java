@@ -422,6 +422,21 @@ public final class MySqlApplier implements Applier {
   }
 
   @Override
+  public void flush() {
+    try {
+      if (rows != null) {
+        rows.flush();
+      }
+    } catch (RowApplyException e) {
+      throw failure(e.sqlError, e, e.getMessage());
+    } catch (RowApplier.AmbiguousBatchException e) {
+      throw ambiguous(e);
+    } catch (SQLException e) {
+      throw failure(e, null, e.getMessage());
+    }
+  }
+
+  @Override
   public void forgetSchema() {
     if (rows != null) {
       rows.forgetTables();
