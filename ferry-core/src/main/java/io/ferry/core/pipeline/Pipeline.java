@@ -241,7 +241,10 @@ public final class Pipeline implements AutoCloseable {
             new StageStatus(
                 s.name(),
                 "new",
-                s.applier().lastCommitted(),
+                // parallel apply reads its channels' rows (and opens them) only on its own thread
+                s.applier() instanceof io.ferry.core.parallel.ParallelApplier
+                    ? io.ferry.core.event.Checkpoint.NONE
+                    : s.applier().lastCommitted(),
                 0,
                 0,
                 0,
