@@ -222,7 +222,16 @@ public final class ParallelApplier implements Applier {
     long bytesEach = Math.max(1, settings.queueBytes() / n);
     for (int ch = 0; ch < n; ch++) {
       Applier a = target.channel(ch);
-      Checkpoint at = a.lastCommitted(); // also resets what the applier knew of its row
+      Checkpoint at;
+      try {
+        at = a.lastCommitted(); // also resets what the applier knew of its row
+      } catch (RuntimeException e) {
+        a.close();
+        for (int i = 0; i < ch; i++) {
+          opened[i].applier.close();
+        }
+        throw e;
+      }
       opened[ch] =
           new Channel(
               ch,
@@ -546,6 +555,7 @@ public final class ParallelApplier implements Applier {
     for (Channel ch : channels) {
       ch.rollback();
     }
+    closeChannels(); // the next start opens them again, after reading every row anew
     // what failed is the stage's now (it was thrown, or is abandoned with everything else)
     synchronized (monitor) {
       failure = null;
