@@ -160,8 +160,8 @@ final class Roles {
           p.thl = Thl.open(thlSettings(c, dir, clock));
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
-          p.applier = applier(c, clock);
           p.parallel = parallel(c, clock);
+          p.applier = p.parallel == null ? applier(c, clock) : null;
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
               startAt != null && p.thl.lastSeqno().isEmpty()
@@ -201,8 +201,8 @@ final class Roles {
           boolean direct = role.equals(ServiceSettings.DIRECT);
           Applier end;
           if (direct) {
-            p.applier = applier(c, clock);
             p.parallel = parallel(c, clock);
+            p.applier = p.parallel == null ? applier(c, clock) : null;
             end = p.parallel != null ? p.parallel : p.applier;
           } else {
             p.dummy = new DummyApplier();

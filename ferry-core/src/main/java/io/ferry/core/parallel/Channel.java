@@ -40,6 +40,7 @@ final class Channel implements Runnable {
   }
 
   final int id;
+  final long generation;
   final Applier applier;
   final BoundedBuffer<Work> queue;
   private final ParallelApplier owner;
@@ -68,6 +69,7 @@ final class Channel implements Runnable {
 
   Channel(
       int id,
+      long generation,
       Applier applier,
       BoundedBuffer<Work> queue,
       ParallelApplier owner,
@@ -75,6 +77,7 @@ final class Channel implements Runnable {
       Checkpoint start,
       Clock clock) {
     this.id = id;
+    this.generation = generation;
     this.applier = applier;
     this.queue = queue;
     this.owner = owner;
@@ -161,9 +164,10 @@ final class Channel implements Runnable {
     MDC.put("channel", Integer.toString(id));
     try {
       while (!stop) {
-        Work w = queue.take(blockEvents > 0 && selfCommit ? 1 : 100, TimeUnit.MILLISECONDS);
+        boolean idleCommit = blockEvents > 0 && selfCommit && appliedInBlock.lastFrag();
+        Work w = queue.take(idleCommit ? 1 : 100, TimeUnit.MILLISECONDS);
         if (w == null) {
-          if (blockEvents > 0 && selfCommit) {
+          if (idleCommit) {
             commit(); // the dispatcher has nothing more for now: make it durable
           }
           continue;
@@ -189,7 +193,7 @@ final class Channel implements Runnable {
       case EVENT -> {
         if (w.waitFor() >= 0) {
           state = "waiting for block " + w.waitFor();
-          owner.awaitCommitted(w.waitFor());
+          owner.awaitCommitted(this, w.waitFor());
         }
         state = "applying";
         long generation = owner.schemaGeneration();
@@ -224,10 +228,10 @@ final class Channel implements Runnable {
         }
         long t0 = System.nanoTime();
         state = "waiting for its turn to commit";
-        owner.awaitTurn(w.block());
+        owner.awaitTurn(this, w.block());
         ticketWaitNanos.addAndGet(System.nanoTime() - t0);
         commit();
-        owner.committedBlock(w.block());
+        owner.committedBlock(this, w.block());
         state = "idle";
       }
       case FLUSH -> commit();

@@ -53,12 +53,15 @@ public final class ParallelApplier implements Applier {
   // the run: set up by load() and start(), torn down by rollback() and close()
   private volatile Layout layout;
   private volatile Channel[] channels = new Channel[0];
+  private final Map<Integer, Applier> appliers = new HashMap<>();
+  private volatile long generation;
   private boolean loaded;
   private boolean started;
   private long[] skipThrough = new long[0];
   private long keyRestart = -1;
   private final Map<Long, Integer> inDoubt = new HashMap<>();
   private long finishThrough = -1;
+  private Checkpoint finishedAt = Checkpoint.NONE;
   private volatile ShardRouter router;
   private KeyExtractor keys;
 
@@ -92,6 +95,7 @@ public final class ParallelApplier implements Applier {
 
   // status
   private final Map<String, LongAdder> serialized = new ConcurrentHashMap<>();
+  private final Map<String, String> lastSerialized = new ConcurrentHashMap<>();
   private final AtomicLong lockWaitRetries = new AtomicLong();
   private final Map<Integer, Long> retriesByChannel = new ConcurrentHashMap<>();
 
@@ -166,6 +170,7 @@ public final class ParallelApplier implements Applier {
       layout = before;
       restart = low;
       finishThrough = Math.max(high.isNone() ? -1 : high.seqno(), highestInDoubt);
+      finishedAt = high;
       skipThrough = new long[before.channels()];
       for (int ch = 0; ch < before.channels(); ch++) {
         ChannelPosition p = rows.getOrDefault(ch, new ChannelPosition(Checkpoint.NONE, -1));
@@ -220,21 +225,16 @@ public final class ParallelApplier implements Applier {
     int n = layout.channels();
     Channel[] opened = new Channel[n];
     long bytesEach = Math.max(1, settings.queueBytes() / n);
+    long run = generation + 1; // only this thread writes it
+    generation = run;
     for (int ch = 0; ch < n; ch++) {
-      Applier a = target.channel(ch);
-      Checkpoint at;
-      try {
-        at = a.lastCommitted(); // also resets what the applier knew of its row
-      } catch (RuntimeException e) {
-        a.close();
-        for (int i = 0; i < ch; i++) {
-          opened[i].applier.close();
-        }
-        throw e;
-      }
+      // a channel keeps its applier across retries (it remembers what a failed batch taught it)
+      Applier a = appliers.computeIfAbsent(ch, target::channel);
+      Checkpoint at = a.lastCommitted(); // also resets what the applier knew of its row
       opened[ch] =
           new Channel(
               ch,
+              run,
               a,
               new BoundedBuffer<>(settings.queueEvents(), bytesEach, Channel.Work::bytes),
               this,
@@ -295,7 +295,8 @@ public final class ParallelApplier implements Applier {
     }
     Transaction tx = (Transaction) event;
     if (tx.seqno() == skippingSeqno) {
-      return; // a fragment of a transaction this run passes over
+      dispatched(tx); // a fragment of a transaction this run passes over
+      return;
     }
     if (fragmentsTo != null) {
       send(fragmentsTo, new Channel.Work(Channel.Kind.EVENT, tx, aloneBlock, -1, token()));
@@ -318,7 +319,7 @@ public final class ParallelApplier implements Applier {
     if (alone != null) {
       ch = inDoubt.getOrDefault(tx.seqno(), 0);
     } else if (layout.scheduler() == Scheduler.SHARD) {
-      ch = router.channelOf(tx.header().shard());
+      ch = router.channelOf(tx.header().shard(), tx.seqno(), skipThrough);
     } else {
       ch = -1;
     }
@@ -327,7 +328,8 @@ public final class ParallelApplier implements Applier {
       if (!tx.lastFrag()) {
         skippingSeqno = tx.seqno();
       }
-      return; // committed by that channel before the restart
+      dispatched(tx); // committed by that channel before the restart: done
+      return;
     }
     if (alone != null) {
       runAlone(tx, alone, channels[ch]);
@@ -377,7 +379,14 @@ public final class ParallelApplier implements Applier {
   }
 
   private void runAlone(Transaction tx, String reason, Channel ch) {
-    serialized.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    // counted by category (what precedes ": "), so that the series stay few
+    int colon = reason.indexOf(": ");
+    String category = colon < 0 ? reason : reason.substring(0, colon);
+    serialized.computeIfAbsent(category, r -> new LongAdder()).increment();
+    if (colon >= 0) {
+      lastSerialized.put(category, reason.substring(colon + 2));
+    }
+    LOG.debug("seqno {} runs alone: {}", tx.seqno(), reason);
     drain(false);
     aloneTo = ch;
     aloneBlock = layout.scheduler() == Scheduler.KEY ? nextBlock++ : -1;
@@ -427,6 +436,10 @@ public final class ParallelApplier implements Applier {
     }
     if (lastWriter.size() > KEY_MEMORY) {
       lastWriter.values().removeIf(b -> b < committed);
+      if (lastWriter.size() > KEY_MEMORY / 2) {
+        drain(false); // so many keys in flight: let them commit, then start afresh
+        lastWriter.clear();
+      }
     }
     runLength++;
     send(
@@ -517,14 +530,20 @@ public final class ParallelApplier implements Applier {
    */
   private void finishEarlierRun() {
     drain(true);
-    Checkpoint at = lastDispatched;
+    // every transaction up to the furthest row is applied (by the earlier run or now): the new
+    // layout starts after the later of the two
+    Checkpoint at =
+        finishedAt.isNone()
+                || (!lastDispatched.isNone() && lastDispatched.seqno() >= finishedAt.seqno())
+            ? lastDispatched
+            : finishedAt;
     LOG.info(
         "service {}: the last run's assignment is finished at seqno {}; applying with {} from here",
         settings.service(),
         at.isNone() ? "none" : at.seqno(),
         settings.layout());
     stopChannels();
-    closeChannels();
+    closeAppliers(settings.channels());
     target.settle(settings.layout(), at, !settings.layout().equals(layout));
     layout = settings.layout();
     finishThrough = -1;
@@ -555,7 +574,6 @@ public final class ParallelApplier implements Applier {
     for (Channel ch : channels) {
       ch.rollback();
     }
-    closeChannels(); // the next start opens them again, after reading every row anew
     // what failed is the stage's now (it was thrown, or is abandoned with everything else)
     synchronized (monitor) {
       failure = null;
@@ -596,20 +614,33 @@ public final class ParallelApplier implements Applier {
         ch.applier.abort(); // a statement the target has not answered
         t.join(TimeUnit.SECONDS.toMillis(30));
       }
+      if (t.isAlive()) {
+        // still inside its applier: the next run opens a new one for this channel
+        appliers.remove(ch.id);
+        LOG.warn("channel {} did not stop; its connection was aborted and is left to it", ch.id);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ch.applier.abort();
     }
   }
 
-  private void closeChannels() {
-    for (Channel ch : channels) {
-      try {
-        ch.applier.close();
-      } catch (Exception e) {
-        LOG.warn("channel {}: closing its applier failed: {}", ch.id, e.getMessage());
-      }
-    }
+  /** Closes the appliers of channels {@code from} and up. */
+  private void closeAppliers(int from) {
+    appliers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey() < from) {
+                return false;
+              }
+              try {
+                e.getValue().close();
+              } catch (Exception x) {
+                LOG.warn("channel {}: closing its applier failed: {}", e.getKey(), x.getMessage());
+              }
+              return true;
+            });
   }
 
   @Override
@@ -620,11 +651,16 @@ public final class ParallelApplier implements Applier {
     }
   }
 
+  /** Whether a channel belongs to an earlier run (a thread that outlived its stop). */
+  private boolean stale(Channel ch) {
+    return ch.generation != generation;
+  }
+
   @Override
   public void close() {
     abandoning = true;
     stopChannels();
-    closeChannels();
+    closeAppliers(0);
     if (keys != null) {
       keys.close();
       keys = null;
@@ -645,44 +681,47 @@ public final class ParallelApplier implements Applier {
   }
 
   void channelFailed(Channel ch, Throwable t) {
-    if (abandoning) {
+    if (abandoning || stale(ch)) {
       LOG.debug("channel {} stopped: {}", ch.id, t.toString());
       return;
     }
     synchronized (monitor) {
       if (failure == null) {
+        failedChannel = ch;
         failure =
             t instanceof RuntimeException r
                 ? r
                 : new IllegalStateException("channel " + ch.id + " failed: " + t, t);
-        failedChannel = ch;
       }
       monitor.notifyAll();
     }
   }
 
   /** Waits until block {@code block} may commit: every earlier block has. */
-  void awaitTurn(long block) throws InterruptedException {
+  void awaitTurn(Channel ch, long block) throws InterruptedException {
     synchronized (monitor) {
-      while (committedBlocks < block) {
-        stopIfAbandoned();
+      while (committedBlocks < block || stale(ch)) {
+        stopIfAbandoned(ch);
         monitor.wait(WAIT_SLICE_MILLIS);
       }
     }
   }
 
   /** Waits until block {@code block} has committed. */
-  void awaitCommitted(long block) throws InterruptedException {
+  void awaitCommitted(Channel ch, long block) throws InterruptedException {
     synchronized (monitor) {
-      while (committedBlocks <= block) {
-        stopIfAbandoned();
+      while (committedBlocks <= block || stale(ch)) {
+        stopIfAbandoned(ch);
         monitor.wait(WAIT_SLICE_MILLIS);
       }
     }
   }
 
-  void committedBlock(long block) {
+  void committedBlock(Channel ch, long block) {
     synchronized (monitor) {
+      if (stale(ch)) {
+        return;
+      }
       committedBlocks = Math.max(committedBlocks, block + 1);
       monitor.notifyAll();
     }
@@ -694,8 +733,8 @@ public final class ParallelApplier implements Applier {
     }
   }
 
-  private void stopIfAbandoned() throws InterruptedException {
-    if (abandoning || failure != null) {
+  private void stopIfAbandoned(Channel ch) throws InterruptedException {
+    if (abandoning || failure != null || stale(ch)) {
       throw new InterruptedException("the channels are stopping");
     }
   }
@@ -704,11 +743,15 @@ public final class ParallelApplier implements Applier {
 
   /** Throws a channel's failure on the stage's thread, once. */
   private void checkFailure() {
-    RuntimeException f = failure;
+    RuntimeException f;
+    Channel ch;
+    synchronized (monitor) {
+      f = failure;
+      ch = failedChannel;
+    }
     if (f == null) {
       return;
     }
-    Channel ch = failedChannel;
     abandoning = true;
     if (ch != null && f instanceof io.ferry.core.pipeline.Retriable r && r.isRetriable()) {
       ch.retries.incrementAndGet();
@@ -808,6 +851,11 @@ public final class ParallelApplier implements Applier {
     serialized.forEach((k, v) -> why.put(k, v.sum()));
     Layout l = layout != null ? layout : settings.layout();
     return new ParallelStatus(
-        l.scheduler().label(), list, why, lockWaitRetries.get(), finishThrough);
+        l.scheduler().label(),
+        list,
+        why,
+        new TreeMap<>(lastSerialized),
+        lockWaitRetries.get(),
+        finishThrough);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param scheduler shard or key
  * @param channels each channel
  * @param serialized transactions that ran alone, by reason
+ * @param serializedLast the latest detail of each reason that has one (the table, ...)
  * @param lockWaitRetries times transactions were rolled back and run again after a lock wait
  *     between channels
  * @param finishing while an earlier run's assignment is being finished after a crash: up to which
@@ -19,6 +20,7 @@ public record ParallelStatus(
     String scheduler,
     List<ChannelStatus> channels,
     Map<String, Long> serialized,
+    Map<String, String> serializedLast,
     long lockWaitRetries,
     long finishing) {
 

@@ -52,16 +52,18 @@ final class ShardRouter {
     return map.critical().contains(shard);
   }
 
-  /** The channel a shard's transactions go to. */
-  int channelOf(String shard) {
+  /**
+   * The channel a shard's transactions go to. While an earlier run is finished, a shard it never
+   * saw goes where it would, unless that channel is already past the transaction ({@code
+   * skipThrough}); then to the channel furthest behind.
+   */
+  int channelOf(String shard, long seqno, long[] skipThrough) {
     Integer ch = known.get(shard);
     if (ch != null && ch < channels) {
       return ch;
     }
     int chosen;
-    if (catchUpChannel >= 0) {
-      chosen = catchUpChannel;
-    } else if (map.channels().containsKey(shard) && map.channels().get(shard) < channels) {
+    if (map.channels().containsKey(shard) && map.channels().get(shard) < channels) {
       chosen = map.channels().get(shard);
     } else if (map.fallbackChannel() >= 0 && map.fallbackChannel() < channels) {
       chosen = map.fallbackChannel();
@@ -69,6 +71,9 @@ final class ShardRouter {
       chosen = nextRoundRobin++ % channels;
     } else {
       chosen = Math.floorMod(shard.hashCode(), channels);
+    }
+    if (catchUpChannel >= 0 && skipThrough[chosen] >= seqno) {
+      chosen = catchUpChannel;
     }
     target.rememberShard(shard, chosen);
     known.put(shard, chosen);

@@ -175,6 +175,13 @@ class ParallelApplierTest {
         List.of());
   }
 
+  static Transaction fragment(long seqno, int fragno, boolean last, String shard) {
+    return new Transaction(
+        new TransactionHeader(
+            seqno, 1, fragno, last, new OpaquePosition("p" + seqno), "", "", shard, 0, 0, Map.of()),
+        List.of());
+  }
+
   static ParallelApplier applier(MemoryTarget t, Scheduler s, int channels, int block) {
     return new ParallelApplier(
         new ParallelSettings(
@@ -301,6 +308,55 @@ class ParallelApplierTest {
     for (long s = 13; s <= 30; s++) {
       assertThat(t.committedBy.get(s)).isLessThan(2);
     }
+  }
+
+  @Test
+  void aFinishedRunThatCrashesRightAfterTheSwitchAppliesNothingTwice() {
+    MemoryTarget t = new MemoryTarget();
+    t.layout = new Layout(Scheduler.SHARD, 4);
+    int[] stoppedAt = {8, 5, 14, 7}; // the furthest row's own seqno (14, shard s2) is passed over
+    for (int ch = 0; ch < 4; ch++) {
+      t.rows.put(ch, new ChannelPosition(tx(stoppedAt[ch], "x").checkpoint(), -1));
+      t.shards.put("s" + ch, ch);
+    }
+    ParallelApplier a = applier(t, Scheduler.SHARD, 2, 2);
+    a.lastCommitted();
+    for (long s = 6; s <= 15; s++) {
+      a.apply(tx(s, "s" + (s % 4)));
+    }
+    // seqno 15 came after the furthest row: the new layout is recorded, at 14 at least
+    assertThat(t.layout).isEqualTo(new Layout(Scheduler.SHARD, 2));
+    assertThat(t.rows.values()).allMatch(p -> p.seqno() >= 14);
+    a.rollback(); // a crash: what was open is gone
+    ParallelApplier again = applier(t, Scheduler.SHARD, 2, 2);
+    long restart = again.lastCommitted().seqno();
+    for (long s = restart + 1; s <= 20; s++) {
+      again.apply(tx(s, "s" + (s % 4)));
+    }
+    again.commit();
+    again.close();
+    assertThat(t.committedTwice).isEmpty();
+    for (long s = 6; s <= 20; s++) {
+      boolean had = s <= 14 && s <= stoppedAt[(int) (s % 4)];
+      assertThat(t.committedBy.containsKey(s)).as("seqno %d applied", s).isEqualTo(!had);
+    }
+  }
+
+  @Test
+  void aChannelNeverCommitsInTheMiddleOfATransaction() throws Exception {
+    MemoryTarget t = new MemoryTarget();
+    ParallelApplier a = applier(t, Scheduler.SHARD, 2, 2);
+    a.lastCommitted();
+    a.apply(tx(0, "a"));
+    a.commit();
+    a.apply(fragment(1, 0, false, "a"));
+    Thread.sleep(100); // the dispatcher is slow to bring the next fragment
+    assertThat(t.rows.values()).allMatch(p -> p.seqno() == 0 && p.checkpoint().lastFrag());
+    a.apply(fragment(1, 1, true, "a"));
+    a.commit();
+    a.close();
+    assertThat(t.committedBy).containsKeys(0L, 1L);
+    assertThat(t.rows.values()).allMatch(p -> p.seqno() == 1);
   }
 
   @Test

@@ -95,7 +95,11 @@ final class TargetCatalog {
                 + schema
                 + "`.position SET seqno = ?, epoch = ?, fragno = ?, last_frag = ?,"
                 + " native_kind = ?, native_position = ?, source_commit_time = ?,"
-                + " apply_time = ?, in_doubt_seqno = NULL WHERE task_id = ?");
+                + " apply_time = ?,"
+                // a mark of a transaction beyond this position stays (parallel apply moves an
+                // idle channel's position forward while another transaction is in doubt there)
+                + " in_doubt_seqno = IF(in_doubt_seqno > ?, in_doubt_seqno, NULL)"
+                + " WHERE task_id = ?");
     heartbeat =
         c.prepareStatement(
             "REPLACE INTO `"
@@ -251,6 +255,8 @@ final class TargetCatalog {
   /** Records a checkpoint; part of the caller's open transaction. */
   void write(Checkpoint cp, long applyMillis) throws SQLException {
     bind(update, cp, applyMillis);
+    update.setLong(9, cp.seqno());
+    update.setInt(10, taskId);
     update.executeUpdate();
   }
 

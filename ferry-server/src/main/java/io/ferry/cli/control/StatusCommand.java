@@ -224,8 +224,18 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("no transaction ran alone");
     } else {
       out.println("ran alone (every channel drained first):");
+      JsonNode latest = par.path("serializedLast");
       why.fields()
-          .forEachRemaining(e -> out.println("  " + e.getValue().asText() + "  " + e.getKey()));
+          .forEachRemaining(
+              e ->
+                  out.println(
+                      "  "
+                          + e.getValue().asText()
+                          + "  "
+                          + e.getKey()
+                          + (latest.has(e.getKey())
+                              ? " (latest: " + latest.get(e.getKey()).asText() + ")"
+                              : "")));
     }
   }
 

@@ -148,6 +148,7 @@ public final class StatusJson {
     Map<String, Object> x = new LinkedHashMap<>();
     x.put("scheduler", p.scheduler());
     x.put("serialized", p.serialized());
+    x.put("serializedLast", p.serializedLast());
     x.put("lockWaitRetries", p.lockWaitRetries());
     x.put("finishingEarlierRunThrough", p.finishing() < 0 ? null : p.finishing());
     List<Object> channels = new ArrayList<>();

@@ -57,6 +57,16 @@ final class ParallelConfig {
       }
     }
     ShardMap map = ShardMap.parse(entries, problems);
+    Map<String, String> seen = new java.util.HashMap<>();
+    entries.forEach(
+        (entry, where) -> {
+          int eq = entry.indexOf('=');
+          String shard = eq < 0 ? entry.strip() : entry.substring(0, eq).strip();
+          String first = seen.putIfAbsent(shard, where);
+          if (first != null && !shard.isEmpty()) {
+            problems.add(where + ": shard '" + shard + "' is mapped already at " + first);
+          }
+        });
     if ((inFile || inline) && c.get(ServiceSettings.APPLY_SCHEDULER).equals("key")) {
       problems.add(
           c.file()
@@ -65,7 +75,14 @@ final class ParallelConfig {
     }
     int channels = c.get(ServiceSettings.APPLY_CHANNELS);
     for (String p : map.beyond(channels)) {
-      problems.add(c.file() + ": " + p + " (apply.channels = " + channels + ")");
+      String place = c.file().toString();
+      for (Map.Entry<String, String> e : seen.entrySet()) {
+        if (p.startsWith("shard '" + e.getKey() + "' ")
+            || (e.getKey().equals("*") && p.startsWith("the default"))) {
+          place = e.getValue();
+        }
+      }
+      problems.add(place + ": " + p + " (apply.channels = " + channels + ")");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
