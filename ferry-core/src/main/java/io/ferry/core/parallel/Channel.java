@@ -50,6 +50,10 @@ final class Channel implements Runnable {
   private volatile boolean stop;
 
   private volatile long handled = -1;
+
+  /** The highest seqno the dispatcher has given it (written and read by the dispatcher only). */
+  long sentThrough = -1;
+
   private volatile Checkpoint durable;
   private volatile String state = "idle";
   private volatile long openFrom = -1;

@@ -61,6 +61,7 @@ public final class ParallelApplier implements Applier {
   private long keyRestart = -1;
   private final Map<Long, Integer> inDoubt = new HashMap<>();
   private long finishThrough = -1;
+  private long lastLevel;
   private Checkpoint finishedAt = Checkpoint.NONE;
   private volatile ShardRouter router;
   private KeyExtractor keys;
@@ -335,6 +336,10 @@ public final class ParallelApplier implements Applier {
       runAlone(tx, alone, channels[ch]);
     } else if (layout.scheduler() == Scheduler.SHARD) {
       send(channels[ch], new Channel.Work(Channel.Kind.EVENT, tx, -1, -1, token()));
+      if (clock.millis() - lastLevel >= settings.block().maxLatency().toMillis()) {
+        dispatched(tx);
+        level(); // quiet channels follow the stream
+      }
     } else {
       dispatchKeyed(tx, hashes);
     }
@@ -461,6 +466,9 @@ public final class ParallelApplier implements Applier {
   }
 
   private void send(Channel ch, Channel.Work w) {
+    if (w.event() != null) {
+      ch.sentThrough = Math.max(ch.sentThrough, w.event().lastSeqno());
+    }
     try {
       while (!ch.queue.offer(w, WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
         checkFailure();
@@ -565,6 +573,62 @@ public final class ParallelApplier implements Applier {
   @Override
   public boolean needsCommit() {
     return false; // channels end their own blocks
+  }
+
+  /** Channels commit their own blocks; the stage's commit waits for all of them. */
+  @Override
+  public boolean commitsOnItsOwn() {
+    return true;
+  }
+
+  /**
+   * The source has nothing for now: the key scheduler ends the open run (it commits in its turn);
+   * the shard scheduler tells channels that had nothing of late how far the stream got. Does not
+   * wait.
+   */
+  @Override
+  public void idle() {
+    checkFailure();
+    if (!started || fragmentsTo != null) {
+      return;
+    }
+    if (layout.scheduler() == Scheduler.KEY) {
+      endBlock();
+    } else {
+      level();
+    }
+  }
+
+  /**
+   * Shard scheduler: each channel that was given nothing since the last dispatched transaction is
+   * sent a position-only event at it, which it commits by itself: its row follows the stream, and a
+   * restart does not read far back for a quiet channel. Correct without waiting, because it follows
+   * everything the channel was given before.
+   */
+  private void level() {
+    if (lastDispatched.isNone() || !lastDispatched.lastFrag()) {
+      return;
+    }
+    long at = lastDispatched.seqno();
+    for (Channel ch : channels) {
+      if (ch.sentThrough < at) {
+        send(
+            ch,
+            new Channel.Work(
+                Channel.Kind.EVENT,
+                new Gap(
+                    at,
+                    at,
+                    lastDispatched.epoch(),
+                    lastDispatched.nativePosition(),
+                    lastDispatched.sourceCommitMicros(),
+                    "nothing for this channel"),
+                -1,
+                -1,
+                token()));
+      }
+    }
+    lastLevel = clock.millis();
   }
 
   @Override

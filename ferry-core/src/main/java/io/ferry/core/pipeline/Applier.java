@@ -17,6 +17,23 @@ public interface Applier extends AutoCloseable {
   void apply(ReplEvent event);
 
   /**
+   * Whether it commits in blocks of its own choosing (parallel apply's channels): then its stage
+   * calls {@link #commit} only where it must (a stop, a stop condition, a delay, before reporting a
+   * failure), tells it {@link #idle} when the source has nothing for now, and reads {@link
+   * #lastCommitted} (which must then be cheap and safe from the stage's thread at any time) for its
+   * status.
+   */
+  default boolean commitsOnItsOwn() {
+    return false;
+  }
+
+  /**
+   * For an applier that commits on its own: the source has nothing more for now; what it holds
+   * should become durable soon. Does not wait.
+   */
+  default void idle() {}
+
+  /**
    * Sends what it holds back to the target (batched rows) without committing, so that the work is
    * done and its locks taken before the commit comes. Parallel apply calls it before a channel
    * waits for its turn to commit.

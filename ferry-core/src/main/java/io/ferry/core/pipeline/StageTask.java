@@ -52,6 +52,7 @@ final class StageTask implements Runnable {
   private long blockStartMillis;
   private boolean inTransaction;
   private ReplEvent current;
+  private boolean selfCommitting;
 
   StageTask(Stage stage, String pipelineName, Clock clock, Pipeline pipeline) {
     this.stage = stage;
@@ -242,6 +243,7 @@ final class StageTask implements Runnable {
     current = null;
     lastOrigin = null;
     Checkpoint restart = stage.applier().lastCommitted();
+    selfCommitting = stage.applier().commitsOnItsOwn();
     committed = restart;
     lastApplied = restart;
     // An operator's start point holds until the stage has committed something after it.
@@ -287,7 +289,7 @@ final class StageTask implements Runnable {
         return;
       }
       boolean blockOpen = blockEvents > 0 || pendingGap != null;
-      long wait = blockOpen && atBoundary ? 0 : POLL_MILLIS;
+      long wait = blockOpen && atBoundary && !selfCommitting ? 0 : POLL_MILLIS;
       ReplEvent event;
       try {
         event = stage.extractor().next(wait, TimeUnit.MILLISECONDS);
@@ -298,7 +300,13 @@ final class StageTask implements Runnable {
         throw e;
       }
       if (event == null) {
-        if (blockOpen && atBoundary) {
+        if (selfCommitting) {
+          if (atBoundary) {
+            flushGap();
+            stage.applier().idle(); // it commits what it holds soon, without our waiting
+          }
+          observeCommits();
+        } else if (blockOpen && atBoundary) {
           commitBlock(); // the source is idle: make what we have durable now
         } else if (!blockOpen) {
           retryingSince = 0; // connected, and nothing is waiting: whatever failed has passed
@@ -317,6 +325,9 @@ final class StageTask implements Runnable {
         commitBlock();
       }
       handle(e);
+      if (selfCommitting) {
+        observeCommits();
+      }
       if (!inTransaction) {
         lastApplied = e.checkpoint();
         if (condition != null && !conditionMet && condition.stopAfter(e)) {
@@ -457,7 +468,7 @@ final class StageTask implements Runnable {
       blockStartMillis = clock.millis();
     }
     stage.applier().apply(e);
-    blockEvents++;
+    blockEvents = selfCommitting ? 1 : blockEvents + 1; // (it counts its own blocks)
     applied.incrementAndGet();
   }
 
@@ -467,8 +478,8 @@ final class StageTask implements Runnable {
    * different origin services.
    */
   private boolean mustCommitBefore(ReplEvent next) {
-    if (!(next instanceof Transaction t) || t.fragno() != 0) {
-      return false;
+    if (!(next instanceof Transaction t) || t.fragno() != 0 || selfCommitting) {
+      return false; // (an applier that commits on its own puts such boundaries itself)
     }
     String origin = t.header().originService();
     boolean originChanged = lastOrigin != null && !lastOrigin.equals(origin);
@@ -477,11 +488,28 @@ final class StageTask implements Runnable {
   }
 
   private boolean mustCommit(ReplEvent last) {
+    if (selfCommitting) {
+      return stopRequested;
+    }
     return blockEvents >= stage.blockCommit().maxEvents()
         || clock.millis() - blockStartMillis >= stage.blockCommit().maxLatency().toMillis()
         || (last instanceof Transaction t && t.commitRequired())
         || stage.applier().needsCommit()
         || stopRequested;
+  }
+
+  /**
+   * For an applier that commits on its own: what it has made durable is this stage's progress
+   * (counted as a commit, so a retry knows it got somewhere).
+   */
+  private void observeCommits() {
+    Checkpoint now = stage.applier().lastCommitted();
+    if (!now.isNone() && (committed.isNone() || now.seqno() > committed.seqno())) {
+      committed = now;
+      commits.incrementAndGet();
+      retryingSince = 0;
+      lastCommitMillis = clock.millis();
+    }
   }
 
   private void commitBlock() {
