@@ -218,12 +218,13 @@ public final class ParallelApplier implements Applier {
 
   private void openChannels(Checkpoint restart) {
     int n = layout.channels();
-    channels = new Channel[n];
+    // filled before it is published: status() reads the array from other threads
+    Channel[] opened = new Channel[n];
     long bytesEach = Math.max(1, settings.queueBytes() / n);
     for (int ch = 0; ch < n; ch++) {
       Applier a = target.channel(ch);
       Checkpoint at = a.lastCommitted(); // also resets what the applier knew of its row
-      channels[ch] =
+      opened[ch] =
           new Channel(
               ch,
               a,
@@ -233,6 +234,7 @@ public final class ParallelApplier implements Applier {
               at,
               clock);
     }
+    channels = opened;
     int lowest = 0;
     for (int ch = 0; ch < n; ch++) {
       if (skipThrough[ch] < skipThrough[lowest]) {
