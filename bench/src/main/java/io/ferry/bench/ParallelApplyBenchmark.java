@@ -67,6 +67,9 @@ final class ParallelApplyBenchmark {
         --b-size-mb N         B's tables in MB, over 30 schemas (256; 1024 is the issue's ~1 GB)
         --key-block N         key scheduler: transactions per run (apply.block-commit-events) (50)
         --shard-block N       one channel and shard: transactions per block commit (200)
+        --rand-type T         sysbench's row distribution in A and C: uniform (default) or
+                              special (its hot spot: 75% of the accesses on 1% of the rows);
+                              B is always uniform
         --timeout N           seconds a variant may take to catch up before it counts as failed
                               (900)
       """;
@@ -127,6 +130,7 @@ final class ParallelApplyBenchmark {
     int keyBlock = 50;
     int shardBlock = 200;
     int timeout = 900;
+    String randType = "uniform";
   }
 
   static void main(String[] args, Sandboxes sandboxes, Path home) throws Exception {
@@ -151,6 +155,7 @@ final class ParallelApplyBenchmark {
         case "--key-block" -> o.keyBlock = Integer.parseInt(args[++i]);
         case "--shard-block" -> o.shardBlock = Integer.parseInt(args[++i]);
         case "--timeout" -> o.timeout = Integer.parseInt(args[++i]);
+        case "--rand-type" -> o.randType = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
@@ -192,12 +197,14 @@ final class ParallelApplyBenchmark {
         Locale.ROOT,
         "parallel apply catch-up: workloads %s, %d s of load each, %s threads/channels,"
             + " key runs of %d transactions, shard and one-channel blocks of %d, shard map"
-            + " '* = round-robin'; %d cores, data directories and THL in %s (file system %s)%n%n",
+            + " '* = round-robin', sysbench oltp_write_only --rand-type=%s (B: uniform); %d cores,"
+            + " data directories and THL in %s (file system %s)%n%n",
         o.workloads,
         o.seconds,
         o.threads,
         o.keyBlock,
         o.shardBlock,
+        o.randType,
         Runtime.getRuntime().availableProcessors(),
         home,
         Files.getFileStore(home).type());
@@ -249,7 +256,15 @@ final class ParallelApplyBenchmark {
       this.sandboxes = sandboxes;
       this.work = home.resolve("ferry-" + w.id().toLowerCase(Locale.ROOT));
       this.variants = variants(w, o);
-      this.sysbench = new Sysbench("oltp_write_only", w.tables(), w.rows(), w.clients());
+      this.sysbench =
+          new Sysbench(
+              "oltp_write_only",
+              w.tables(),
+              w.rows(),
+              w.clients(),
+              // B always uniform: with sysbench's default hot spot (75% of the accesses on 1% of
+              // the rows) the working set would fit in the buffer pool
+              List.of("--rand-type=" + (w.id().equals("B") ? "uniform" : o.randType)));
     }
 
     Outcome run() throws Exception {
@@ -398,7 +413,9 @@ final class ParallelApplyBenchmark {
           }
         }
         String name = w.id().toLowerCase(Locale.ROOT) + "_" + v.id();
-        StackSampler sampler = new StackSampler(List.of("-thl-to-target", "-channel-*"));
+        StackSampler sampler =
+            new StackSampler(
+                List.of("-binlog-to-thl", "-remote-to-thl", "-thl-to-target", "-channel-*"));
         try (FerryPair pair =
             new FerryPair(
                 work.resolve(name),
