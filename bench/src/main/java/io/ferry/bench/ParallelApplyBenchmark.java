@@ -477,7 +477,8 @@ final class ParallelApplyBenchmark {
           Locale.ROOT,
           "replica: fsyncs %,d (%.3f/tx: InnoDB %,d, binlog group commits %,d), binlog commits"
               + " %,d, buffer pool reads %.2f/tx, row lock waits %,d (%,d ms), deadlocks %,d,"
-              + " retried transactions %,d",
+              + " retried transactions %,d; pages written %.2f/tx (doublewrite batches %,d),"
+              + " waits for a free page %,d",
           d.getOrDefault("Innodb_data_fsyncs", 0L) + d.getOrDefault("Binlog_group_commits", 0L),
           (d.getOrDefault("Innodb_data_fsyncs", 0L) + d.getOrDefault("Binlog_group_commits", 0L))
               / (double) transactions,
@@ -488,7 +489,10 @@ final class ParallelApplyBenchmark {
           d.getOrDefault("Innodb_row_lock_waits", 0L),
           d.getOrDefault("Innodb_row_lock_time", 0L),
           d.getOrDefault("Innodb_deadlocks", 0L),
-          d.getOrDefault("Slave_retried_transactions", 0L));
+          d.getOrDefault("Slave_retried_transactions", 0L),
+          d.getOrDefault("Innodb_pages_written", 0L) / (double) transactions,
+          d.getOrDefault("Innodb_dblwr_writes", 0L),
+          d.getOrDefault("Innodb_buffer_pool_wait_free", 0L));
     }
 
     private static String describe(ParallelStatus ps) {
@@ -620,7 +624,8 @@ final class ParallelApplyBenchmark {
                 "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_data_fsyncs',"
                     + " 'Binlog_group_commits', 'Binlog_commits', 'Innodb_buffer_pool_reads',"
                     + " 'Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks',"
-                    + " 'Slave_retried_transactions')")) {
+                    + " 'Slave_retried_transactions', 'Innodb_pages_written',"
+                    + " 'Innodb_buffer_pool_wait_free', 'Innodb_dblwr_writes')")) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2));
       }
