@@ -35,7 +35,8 @@ import java.util.concurrent.Future;
  * every server durable alike (innodb_flush_log_at_trx_commit=1, sync_binlog=1, binlog on, every
  * replica logging what it applies); the replicas copy the prepared data from the source by native
  * replication, so all start from the same data; with them stopped, sysbench oltp_write_only fills
- * the source's binlog; then each replica in turn catches up the same binlog: MariaDB
+ * the source's binlog (rows chosen uniformly: sysbench's default hot spot would keep B's working
+ * set in the buffer pool); then each replica in turn catches up the same binlog: MariaDB
  * single-threaded, MariaDB optimistic parallel (slave_parallel_threads = N), Ferry on one channel,
  * Ferry {@code shard} and {@code key} with N channels (the same N: as many worker threads as
  * native). Before each catch-up every server has written out its dirty pages, so that no variant
