@@ -4,6 +4,11 @@
 #   bench/run.sh [core] [options]   the THL and pipeline (--help for options)
 #   bench/run.sh binlog [options]   binlog extraction vs mariadb-binlog (needs sysbench, MariaDB)
 #   bench/run.sh apply [options]    catch-up and lag vs MariaDB replication (needs sysbench, MariaDB)
+#   bench/run.sh apply --parallel [--workload A|B|C|all] [--seconds N] [--b-size-mb N] ...
+#                                   parallel apply: native single-threaded and optimistic parallel
+#                                   replication vs Ferry 1 channel, shard and key with 4/8 channels,
+#                                   on 30 schemas in memory (A), I/O-bound (B), one schema (C)
+#                                   (apply --help lists the options)
 #   bench/run.sh filters [options]  built-in filter chains vs the bare pipeline; JavaScript and Lua filters
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."

@@ -31,11 +31,44 @@ import java.util.Locale;
  * time, and the settings and file system of the run. Then, with sysbench at a steady 1,000
  * transactions/s, measures source-commit → replica-visible lag (p50, p99) of native replication and
  * of Ferry in the same run. Not a test: it prints figures.
+ *
+ * <p>With {@code --parallel}, the parallel-apply comparison instead ({@link
+ * ParallelApplyBenchmark}): three workloads, each caught up by native single-threaded and
+ * optimistic parallel replication and by Ferry on one channel and with the shard and key
+ * schedulers.
  */
 public final class ApplyBenchmark {
   private ApplyBenchmark() {}
 
+  static final String USAGE =
+      """
+      bench/run.sh apply [options]
+        catch-up and lag of Ferry (one channel) against MariaDB replication
+        --seconds N        seconds of sysbench load that fill the binlog (10)
+        --schemas N        sysbench schemas (30)
+        --lag-seconds N    seconds of the lag measurement at 1,000 tx/s (20)
+      """;
+
   public static void main(String[] args) throws Exception {
+    List<String> all = List.of(args);
+    if (all.contains("--help") || all.contains("-h")) {
+      System.out.print(USAGE + "\n" + ParallelApplyBenchmark.USAGE);
+      return;
+    }
+    if (all.contains("--parallel")) {
+      Path home = Files.createTempDirectory(Path.of("/tmp"), "ferry-bench-par-");
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Sandboxes sandboxes = new Sandboxes(home, new Binaries(Binaries.defaultCacheDir()));
+      try {
+        ParallelApplyBenchmark.main(args, sandboxes, home);
+      } finally {
+        for (Sandbox s : sandboxes.list()) {
+          sandboxes.destroy(s.name());
+        }
+        BenchFiles.deleteTree(home);
+      }
+      return;
+    }
     int seconds = 10;
     int schemas = 30;
     int lagSeconds = 20;
@@ -44,7 +77,7 @@ public final class ApplyBenchmark {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--schemas" -> schemas = Integer.parseInt(args[++i]);
         case "--lag-seconds" -> lagSeconds = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
     Path home = Files.createTempDirectory(Path.of("/tmp"), "ferry-bench-apply-");

@@ -1,6 +1,8 @@
 package io.ferry.bench;
 
 import io.ferry.core.event.Checkpoint;
+import io.ferry.core.parallel.ParallelStatus;
+import io.ferry.core.pipeline.StageStatus;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.sandbox.SandboxServer;
 import io.ferry.server.Service;
@@ -26,6 +28,25 @@ final class FerryPair implements AutoCloseable {
       int blockEvents,
       String blockLatency,
       boolean logToBinlog)
+      throws Exception {
+    this(dir, name, source, from, replica, port, blockEvents, blockLatency, logToBinlog, List.of());
+  }
+
+  /**
+   * @param slaveExtra more settings of the slave service ({@code key = value}), such as parallel
+   *     apply's channels and scheduler
+   */
+  FerryPair(
+      Path dir,
+      String name,
+      SandboxServer source,
+      BinlogPosition from,
+      SandboxServer replica,
+      int port,
+      int blockEvents,
+      String blockLatency,
+      boolean logToBinlog,
+      List<String> slaveExtra)
       throws Exception {
     Files.createDirectories(dir);
     List<String> m = new ArrayList<>();
@@ -57,6 +78,7 @@ final class FerryPair implements AutoCloseable {
     // The same durability as a native replica: what Ferry applies is written to the target's
     // binlog too (log-slave-updates), fsynced with it (sync_binlog=1).
     s.add("target.log-to-binlog = " + logToBinlog);
+    s.addAll(slaveExtra);
     Path sf = dir.resolve(name + "_r.conf");
     Files.write(sf, s);
     master = new Service(ServiceConfig.load(mf), Clock.systemUTC());
@@ -87,6 +109,23 @@ final class FerryPair implements AutoCloseable {
     while (!reached(target)) {
       Thread.sleep(5);
     }
+  }
+
+  /** The slave's parallel apply at a glance, or null when it applies on one channel. */
+  ParallelStatus parallelStatus() {
+    for (StageStatus st : slave.status().stages()) {
+      if (st.parallel() != null) {
+        return st.parallel();
+      }
+    }
+    return null;
+  }
+
+  /** The slave's apply stage retries since it went online, and the last reason, or "". */
+  String retries() {
+    List<StageStatus> stages = slave.status().stages();
+    StageStatus last = stages.get(stages.size() - 1);
+    return last.retries() == 0 ? "" : last.retries() + " retries, the last: " + last.lastRetry();
   }
 
   @Override

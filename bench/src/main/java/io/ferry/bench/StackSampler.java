@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A sampling profiler for the benchmark: every few milliseconds it takes the stacks of the threads
  * whose names end with given suffixes (Ferry's stage threads) and counts, per thread, where the
  * time goes: the innermost Ferry method on the stack, and whether the thread was waiting on the
- * database (a socket read), the disk (a file channel), its queue, or running. Prints the shares.
+ * database (a socket read), the disk (a file channel), its queue, or running. Prints the shares. A
+ * suffix that ends with {@code *} stands for the threads whose names contain what comes before it
+ * (all of parallel apply's {@code -channel-N} threads together, for example).
  */
 final class StackSampler {
   private final List<String> suffixes;
@@ -35,7 +37,7 @@ final class StackSampler {
       for (ThreadInfo info : mx.dumpAllThreads(false, false, 64)) {
         String name = info.getThreadName();
         for (String suffix : suffixes) {
-          if (name.endsWith(suffix)) {
+          if (matches(name, suffix)) {
             synchronized (counts) {
               counts
                   .computeIfAbsent(suffix, k -> new HashMap<>())
@@ -50,6 +52,12 @@ final class StackSampler {
         return;
       }
     }
+  }
+
+  private static boolean matches(String name, String suffix) {
+    return suffix.endsWith("*")
+        ? name.contains(suffix.substring(0, suffix.length() - 1))
+        : name.endsWith(suffix);
   }
 
   /** "waiting: database" and the like, or the innermost Ferry method of a running thread. */
@@ -83,19 +91,31 @@ final class StackSampler {
 
   /** Prints each thread's top places, with their share of the samples. */
   void print(int top) {
+    System.out.print(text(top));
+  }
+
+  /** Each thread's top places, with their share of the samples, one per line. */
+  String text(int top) {
+    StringBuilder out = new StringBuilder();
     synchronized (counts) {
       for (Map.Entry<String, Map<String, Integer>> t : counts.entrySet()) {
         int total = t.getValue().values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf(
-            Locale.ROOT, "  where stage '%s' spends its time (%,d samples):%n", t.getKey(), total);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  where stage '%s' spends its time (%,d samples):%n",
+                t.getKey(),
+                total));
         List<Map.Entry<String, Integer>> sorted = new ArrayList<>(t.getValue().entrySet());
         sorted.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
         for (Map.Entry<String, Integer> e : sorted.subList(0, Math.min(top, sorted.size()))) {
-          System.out.printf(
-              Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey());
+          out.append(
+              String.format(
+                  Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
         }
       }
     }
+    return out.toString();
   }
 
   /** Stops sampling (waits for the sampler thread). */

@@ -20,8 +20,17 @@ import java.util.concurrent.TimeUnit;
  * @param tables tables per schema
  * @param tableSize rows per table
  * @param threads client threads per run
+ * @param options more sysbench options for prepare and run, such as {@code --rand-type=uniform}
  */
-public record Sysbench(String test, int tables, int tableSize, int threads) {
+public record Sysbench(String test, int tables, int tableSize, int threads, List<String> options) {
+
+  public Sysbench {
+    options = List.copyOf(options);
+  }
+
+  public Sysbench(String test, int tables, int tableSize, int threads) {
+    this(test, tables, tableSize, threads, List.of());
+  }
 
   /** Whether sysbench is installed here. */
   public static boolean installed() {
@@ -82,6 +91,7 @@ public record Sysbench(String test, int tables, int tableSize, int threads) {
                 "--db-ps-mode=disable",
                 "--mysql-ignore-errors=1213,1205",
                 "--report-interval=0"));
+    cmd.addAll(options);
     cmd.add("--time=" + seconds);
     if (rate > 0) {
       cmd.add("--rate=" + rate);
