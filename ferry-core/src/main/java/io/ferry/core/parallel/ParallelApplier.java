@@ -49,6 +49,7 @@ public final class ParallelApplier implements Applier {
   private final ChannelTarget target;
   private final Clock clock;
   private final Object monitor = new Object();
+  private final LockWaits lockWaits;
 
   // the run: set up by load() and start(), torn down by rollback() and close()
   private volatile Layout layout;
@@ -74,7 +75,6 @@ public final class ParallelApplier implements Applier {
   private Channel aloneTo;
   private long aloneBlock = -1;
   private long skippingSeqno = -1;
-  private long serialThrough = -1;
 
   // the key scheduler
   private long nextBlock;
@@ -91,19 +91,17 @@ public final class ParallelApplier implements Applier {
   private volatile RuntimeException failure;
   private volatile boolean abandoning;
   private volatile Channel failedChannel;
-  private int lockWaitsInARow;
-  private long committedAtLastLockWait = -1;
 
   // status
   private final Map<String, LongAdder> serialized = new ConcurrentHashMap<>();
   private final Map<String, String> lastSerialized = new ConcurrentHashMap<>();
-  private final AtomicLong lockWaitRetries = new AtomicLong();
   private final Map<Integer, Long> retriesByChannel = new ConcurrentHashMap<>();
 
   public ParallelApplier(ParallelSettings settings, ChannelTarget target, Clock clock) {
     this.settings = settings;
     this.target = target;
     this.clock = clock;
+    this.lockWaits = new LockWaits(settings.service(), settings.deadlockRetries());
   }
 
   ParallelSettings settings() {
@@ -139,83 +137,36 @@ public final class ParallelApplier implements Applier {
 
   /** Reads every channel's row and decides how this run starts. */
   private Checkpoint load() {
-    Map<Integer, ChannelPosition> rows = target.positions();
-    Layout before = target.layout();
-    Checkpoint low = null;
-    Checkpoint high = Checkpoint.NONE;
-    long highestInDoubt = -1;
-    boolean agree = true;
+    RunPlan plan = RunPlan.of(target.positions(), target.layout(), settings.layout());
+    Checkpoint restart = plan.restart();
+    layout = plan.layout();
+    skipThrough = plan.skipThrough();
     inDoubt.clear();
-    for (int ch = 0; ch < before.channels(); ch++) {
-      ChannelPosition p = rows.getOrDefault(ch, new ChannelPosition(Checkpoint.NONE, -1));
-      Checkpoint c = p.checkpoint();
-      if (low != null && low.seqno() != c.seqno()) {
-        agree = false;
-      }
-      if (low == null || c.isNone() || (!low.isNone() && c.seqno() < low.seqno())) {
-        low = c;
-      }
-      if (high.isNone() || (!c.isNone() && c.seqno() > high.seqno())) {
-        high = c;
-      }
-      if (p.inDoubtSeqno() >= 0) {
-        agree = false;
-        highestInDoubt = Math.max(highestInDoubt, p.inDoubtSeqno());
-      }
-    }
-    low = low == null ? Checkpoint.NONE : low;
-    Checkpoint restart;
-    finishThrough = -1;
-    if (before.scheduler() == Scheduler.SHARD && before.channels() > 1 && !agree) {
-      // the last run stopped with its channels apart: finish its assignment first
-      layout = before;
-      restart = low;
-      finishThrough = Math.max(high.isNone() ? -1 : high.seqno(), highestInDoubt);
-      finishedAt = high;
-      skipThrough = new long[before.channels()];
-      for (int ch = 0; ch < before.channels(); ch++) {
-        ChannelPosition p = rows.getOrDefault(ch, new ChannelPosition(Checkpoint.NONE, -1));
-        skipThrough[ch] = p.seqno();
-        if (p.inDoubtSeqno() >= 0) {
-          inDoubt.put(p.inDoubtSeqno(), ch);
-        }
-      }
-      keyRestart = -1;
+    inDoubt.putAll(plan.inDoubt());
+    finishThrough = plan.finishThrough();
+    finishedAt = plan.finishedAt();
+    keyRestart = plan.finishing() || restart.isNone() ? -1 : restart.seqno();
+    if (plan.finishing()) {
       LOG.warn(
-          "service {}: the last run ({}) stopped without its channels agreeing (from {} to {});"
-              + " finishing its assignment up to seqno {} before applying with {}",
+          "service {}: the last run ({}) stopped without its channels agreeing (from {} to seqno"
+              + " {}); finishing its assignment before applying with {}",
           settings.service(),
-          before,
-          low.isNone() ? "nothing" : "seqno " + low.seqno(),
-          high.isNone() ? "nothing" : "seqno " + high.seqno(),
+          plan.before(),
+          restart.isNone() ? "nothing" : "seqno " + restart.seqno(),
           finishThrough,
           settings.layout());
     } else {
-      // commits were ordered (key, or one channel), or every channel stopped at the same seqno:
-      // the highest position holds for all
-      restart = high;
-      boolean changed = !before.equals(settings.layout());
-      for (int ch = 0; ch < before.channels(); ch++) {
-        ChannelPosition p = rows.get(ch);
-        if (p != null && p.inDoubtSeqno() >= 0) {
-          inDoubt.put(p.inDoubtSeqno(), ch < settings.channels() ? ch : 0);
-        }
+      if (plan.settle()) {
+        target.settle(layout, restart, plan.changed());
       }
-      if (changed || !agree) {
-        target.settle(settings.layout(), restart, changed);
-      }
-      if (changed) {
+      if (plan.changed()) {
         LOG.info(
             "service {}: applying with {} (the last run had {}), after seqno {}",
             settings.service(),
-            settings.layout(),
-            before,
+            layout,
+            plan.before(),
             restart.isNone() ? "none" : restart.seqno());
       }
-      layout = settings.layout();
-      skipThrough = new long[layout.channels()];
-      java.util.Arrays.fill(skipThrough, restart.isNone() ? -1 : restart.seqno());
-      keyRestart = restart.isNone() ? -1 : restart.seqno();
     }
     openChannels(restart);
     loaded = true;
@@ -368,7 +319,9 @@ public final class ParallelApplier implements Applier {
       return "in doubt after a stop";
     }
     if (layout.scheduler() == Scheduler.KEY) {
-      return tx.seqno() <= serialThrough ? "re-run after a lock wait between channels" : null;
+      return tx.seqno() <= lockWaits.serialThrough()
+          ? "re-run after a lock wait between channels"
+          : null;
     }
     String shard = tx.header().shard();
     if (shard == null || shard.isEmpty()) {
@@ -822,70 +775,10 @@ public final class ParallelApplier implements Applier {
       retriesByChannel.merge(ch.id, 1L, Long::sum);
     }
     if (layout.scheduler() == Scheduler.KEY && channels.length > 1 && target.lockConflict(f)) {
-      long committed = lastCommitted().isNone() ? -1 : lastCommitted().seqno();
-      lockWaitsInARow = committed > committedAtLastLockWait ? 1 : lockWaitsInARow + 1;
-      committedAtLastLockWait = committed;
-      lockWaitRetries.incrementAndGet();
-      // what was open when the lock wait came runs again one at a time; what follows, in parallel
-      long open = -1;
-      for (Channel c : channels) {
-        open = Math.max(open, c.openTo());
-      }
-      serialThrough = Math.max(serialThrough, open >= 0 ? open : highestDispatched);
-      String openText = openBlocks(ch);
-      if (lockWaitsInARow > settings.deadlockRetries()) {
-        String waiting =
-            ch == null
-                ? "a channel"
-                : "channel "
-                    + ch.id
-                    + (ch.openBlock() == null ? "" : " (" + ch.openBlock())
-                    + (ch.openTables().isEmpty() ? "" : ", tables " + ch.openTables())
-                    + (ch.openBlock() == null ? "" : ")");
-        throw new ParallelApplyException(
-            waiting
-                + " waited for a row lock "
-                + lockWaitsInARow
-                + " times in a row without progress, while the transactions open on other"
-                + " channels were: "
-                + (openText.isEmpty() ? "none" : openText)
-                + " (server said: "
-                + rootMessage(f)
-                + "). Look for locks the key sets do not show (triggers, gap locks, sessions"
-                + " writing to the target), or apply this stretch with apply.scheduler = shard or"
-                + " apply.channels = 1",
-            f);
-      }
-      LOG.warn(
-          "service {}: channel {} waited for a row lock while later transactions were open ({});"
-              + " rolling back and running seqnos up to {} one at a time: {}",
-          settings.service(),
-          ch == null ? "?" : ch.id,
-          openText.isEmpty() ? "none" : openText,
-          serialThrough,
-          f.getMessage());
+      Checkpoint at = lastCommitted();
+      throw lockWaits.failed(f, ch, channels, at.isNone() ? -1 : at.seqno(), highestDispatched);
     }
     throw f;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage();
-  }
-
-  private String openBlocks(Channel except) {
-    List<String> open = new ArrayList<>();
-    for (Channel ch : channels) {
-      String b = ch.openBlock();
-      if (ch != except && b != null) {
-        String t = ch.openTables();
-        open.add("channel " + ch.id + " " + b + (t.isEmpty() ? "" : " (" + t + ")"));
-      }
-    }
-    return String.join(", ", open);
   }
 
   // ---- status ----
@@ -919,7 +812,7 @@ public final class ParallelApplier implements Applier {
         list,
         why,
         new TreeMap<>(lastSerialized),
-        lockWaitRetries.get(),
+        lockWaits.count(),
         finishThrough);
   }
 }
