@@ -545,6 +545,9 @@ public final class ParallelApplier implements Applier {
     for (Channel ch : channels) {
       ch.rollback();
     }
+    // the failure was this run's: the next run (the stage resumes from the catalog) starts clean
+    failure = null;
+    failedChannel = null;
     loaded = false;
     started = false;
   }
