@@ -285,6 +285,9 @@ public final class ParallelApplier implements Applier {
     }
     Transaction tx = (Transaction) event;
     if (tx.seqno() == skippingSeqno) {
+      if (tx.lastFrag()) {
+        dispatched(tx); // committed before the restart: the channels may move past it
+      }
       return; // a fragment of a transaction this run passes over
     }
     if (fragmentsTo != null) {
@@ -316,6 +319,8 @@ public final class ParallelApplier implements Applier {
     if (tx.seqno() <= skip) {
       if (!tx.lastFrag()) {
         skippingSeqno = tx.seqno();
+      } else {
+        dispatched(tx); // so that a commit moves the other channels past it
       }
       return; // committed by that channel before the restart
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Restarts of parallel apply: a channel's failure is thrown once (after the stage rolls back and
  * resumes from the catalog, the target having come back, the same failure does not stop the next
- * run).
+ * run), and a transaction a channel passes over because it committed it before the restart still
+ * lets a commit move the other channels past it.
  */
 class ParallelApplierRetryTest {
 
@@ -177,6 +178,39 @@ class ParallelApplierRetryTest {
       applier.apply(TestEvents.small(s));
     }
     applier.commit();
+    assertThat(applier.lastCommitted().seqno()).isEqualTo(9);
+    assertThat(target.rows.values()).allMatch(cp -> cp.seqno() == 9);
+    applier.close();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTransactionPassedOverAtARestartStillMovesTheOtherChannels() {
+    MemoryTarget target = new MemoryTarget();
+    target.layout = new Layout(Scheduler.SHARD, 4);
+    // the last run stopped apart: channel 0 (shop0) had committed seqno 9, the others seqno 5
+    target.rows.put(0, TestEvents.small(9).checkpoint());
+    for (int ch = 1; ch < 4; ch++) {
+      target.rows.put(ch, TestEvents.small(5).checkpoint());
+    }
+    target.shards.putAll(Map.of("shop0", 0, "shop1", 1, "shop2", 2));
+    ParallelSettings settings =
+        new ParallelSettings(
+            "svc",
+            target.layout,
+            new BlockCommit(2, Duration.ofMillis(20)),
+            100,
+            1 << 20,
+            100,
+            3,
+            ShardMap.HASH);
+    ParallelApplier applier = new ParallelApplier(settings, target, Clock.systemUTC());
+    assertThat(applier.lastCommitted().seqno()).isEqualTo(5);
+    for (long s = 6; s <= 9; s++) {
+      applier.apply(TestEvents.small(s)); // 6 and 9 (shop0) are passed over
+    }
+    applier.commit();
+    assertThat(applier.lastCommitted().seqno()).isEqualTo(9);
+    assertThat(target.rows).hasSize(4).allSatisfy((ch, cp) -> assertThat(cp.seqno()).isEqualTo(9));
     applier.close();
   }
 }
