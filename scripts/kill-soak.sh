@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The kill -9 soak, long: sysbench read-write on 8 schemas and ledger clients (one numbered row per
 # transaction) on a sandboxed MariaDB source, a master service, a slave service applying with one
-# channel or with 8 channels (shard and key scheduler), while the master, the slave and the
-# replica's mariadbd are each SIGKILLed at random moments and the network between the services is
-# cut; then every table is compared (CHECKSUM) and the ledger checked for gaps and duplicates
-# (ferry-it/src/test/java/io/ferry/it/KillSoakTest.java). The test suite runs a short form of it.
-#   Usage: scripts/kill-soak.sh [kills of each kind (20)] [layouts (1:shard,8:shard,8:key)]
+# channel, with 8 channels (shard and key scheduler) or with another layout at each start
+# (8:rotate), while the master, the slave and the replica's mariadbd are each SIGKILLed at random
+# moments and the network between the services is cut; then every table is compared (CHECKSUM)
+# and the ledger checked for gaps and duplicates (ferry-it/src/test/java/io/ferry/it/KillSoakTest.java).
+# The test suite runs a short form of it.
+#   Usage: scripts/kill-soak.sh [kills of each kind (20)] [layouts (1:shard,8:shard,8:key,8:rotate)]
 #                               [rounds (1)] [seed of the first round (42)]
 # Each round runs every layout with its own seed (the first round's seed, plus one a round).
 # Extra arguments for mvn may be given in FERRY_MVN_ARGS (e.g. "-o -Dmaven.repo.local=DIR").
@@ -14,7 +15,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 
 kills=${1:-20}
-layouts=${2:-1:shard,8:shard,8:key}
+layouts=${2:-1:shard,8:shard,8:key,8:rotate}
 rounds=${3:-1}
 seed=${4:-42}
 # shellcheck disable=SC2206 # extra mvn arguments, one a word

@@ -29,10 +29,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * numbered row per transaction ({@link Ledger}). At random moments the master service, the slave
  * service and the replica's mariadbd are each killed with SIGKILL, and the network between the
  * services is cut. The slave applies with one channel, or with 8 channels under either parallel
- * scheduler. Afterwards every table has the same CHECKSUM on source and replica, the replica holds
- * every ledger number once (no gap, no duplicate), the slave's catalog has a row per channel (all
- * at one seqno after its clean stop), and neither service ever stopped on an error (a duplicate key
- * or a missing row would have stopped the slave).
+ * scheduler, or ("rotate") with another layout at every start (channel count and scheduler, so that
+ * a run whose channels stopped apart is finished by the next one before its own layout applies).
+ * Afterwards every table has the same CHECKSUM on source and replica, the replica holds every
+ * ledger number once (no gap, no duplicate), the slave's catalog has a row per channel (all at one
+ * seqno after its clean stop), and neither service ever stopped on an error (a duplicate key or a
+ * missing row would have stopped the slave).
  *
  * <p>The suite runs each layout with {@code kills} kills of each kind and half as many cuts (the
  * rows below: the single channel 20, the parallel layouts a shorter form); {@code
@@ -48,8 +50,24 @@ class KillSoakTest {
 
   @TempDir Path dir;
 
+  /** The layouts a rotating slave applies with, one per start, in turn. */
+  private static final List<String> ROTATION =
+      List.of("8:shard", "4:shard", "8:key", "3:key", "6:shard", "8:shard", "2:key");
+
+  private Path slaveConfig(String uri, SandboxServer replica, String layout) throws Exception {
+    String[] l = layout.split(":", -1);
+    return ServiceFiles.slave(
+        dir,
+        "soak_r",
+        uri,
+        replica,
+        "apply.block-commit-events = 50",
+        "apply.channels = " + l[0],
+        "apply.scheduler = " + l[1]);
+  }
+
   @ParameterizedTest(name = "{0} channel(s), scheduler {1}, {2} kills of each kind")
-  @CsvSource({"1, shard, 20", "8, shard, 8", "8, key, 8"})
+  @CsvSource({"1, shard, 20", "8, shard, 8", "8, key, 8", "8, rotate, 8"})
   void everythingKilledManyTimesAndTheReplicaStillConverges(
       int channels, String scheduler, int suiteKills) throws Exception {
     assumeTrue(Sysbench.installed(), "sysbench is not installed (scripts/test.sh installs it)");
@@ -77,16 +95,13 @@ class KillSoakTest {
     }
     try (TcpProxy proxy = new TcpProxy("127.0.0.1", port)) {
       ServiceProcess master = new ServiceProcess(ServiceFiles.master(dir, "soak", source, port));
+      // "rotate": every start of the slave applies with the next layout of ROTATION
+      boolean rotate = scheduler.equals("rotate");
+      int[] turn = {0};
+      String uri = "thl://127.0.0.1:" + proxy.port();
       ServiceProcess slave =
           new ServiceProcess(
-              ServiceFiles.slave(
-                  dir,
-                  "soak_r",
-                  "thl://127.0.0.1:" + proxy.port(),
-                  replica,
-                  "apply.block-commit-events = 50",
-                  "apply.channels = " + channels,
-                  "apply.scheduler = " + scheduler));
+              slaveConfig(uri, replica, rotate ? ROTATION.get(0) : channels + ":" + scheduler));
       List<Process> load = new ArrayList<>();
       Map<String, Integer> done = new TreeMap<>();
       try {
@@ -117,6 +132,9 @@ class KillSoakTest {
             }
             case "slave" -> {
               slave.kill();
+              if (rotate) {
+                slaveConfig(uri, replica, ROTATION.get(++turn[0] % ROTATION.size()));
+              }
               Thread.sleep(random.nextInt(300));
               slave.start();
             }
@@ -159,8 +177,12 @@ class KillSoakTest {
         assertThat(ledgerRows.rows()).isEqualTo(ledger.transactions()).isGreaterThan(100);
         List<List<String>> rows =
             Sql.rows(replica, "SELECT task_id, seqno FROM ferry_soak_r.position ORDER BY task_id");
-        assertThat(rows).as("the slave's channel rows").hasSize(channels);
-        for (int ch = 0; ch < channels; ch++) {
+        int last =
+            rotate
+                ? Integer.parseInt(ROTATION.get(turn[0] % ROTATION.size()).split(":", -1)[0])
+                : channels;
+        assertThat(rows).as("the slave's channel rows").hasSize(last);
+        for (int ch = 0; ch < last; ch++) {
           assertThat(rows.get(ch).get(0)).isEqualTo(Integer.toString(ch));
         }
         master.checkAlive();
