@@ -40,12 +40,14 @@ import java.util.concurrent.TimeUnit;
  * block commit) copies it to another, both with their binlog on. When the workload ends and both
  * have caught up, it compares every table of the workload's schemas row by row (and their columns),
  * and the row changes each replica wrote to its own binlog, with the native replica as the oracle.
- * Not thread-safe.
+ * The Ferry service applies with one channel, or in parallel ({@code apply.channels} and {@code
+ * apply.scheduler}, as {@link #run}'s layout says). Not thread-safe.
  */
 final class DiffHarness {
   /** What a run did and found. */
   record Report(
       String format,
+      String layout,
       long seed,
       long transactions,
       long statements,
@@ -55,14 +57,16 @@ final class DiffHarness {
       long binlogRows,
       int kills,
       int failpointHalts,
+      int channelRows,
       List<String> differences) {
 
     String summary() {
       return String.format(
-          "differential %s (seed %d): %,d transactions, %,d statements (%,d refused by the"
+          "differential %s%s (seed %d): %,d transactions, %,d statements (%,d refused by the"
               + " source), compared %d tables and %,d rows%s; Ferry killed %d times, halted %d"
-              + " times at a failpoint: %s",
+              + " times at a failpoint; %d channel row(s) in its catalog: %s",
           format,
+          layout.equals("1") ? "" : ", " + layout.replace(":", " channels, scheduler "),
           seed,
           transactions,
           statements,
@@ -74,6 +78,7 @@ final class DiffHarness {
               : String.format(", and %,d row changes in the replicas' binlogs", binlogRows),
           kills,
           failpointHalts,
+          channelRows,
           differences.isEmpty() ? "no difference" : differences.size() + " difference(s)");
     }
   }
@@ -97,8 +102,23 @@ final class DiffHarness {
     this.dir = dir;
   }
 
-  Report run(String format, long seed, Duration duration, int kills) throws Exception {
-    String name = "diff_" + format.toLowerCase(java.util.Locale.ROOT) + "_" + seed;
+  /**
+   * One run.
+   *
+   * @param layout how Ferry applies: {@code 1} (one channel) or {@code channels:scheduler}, like
+   *     {@code 8:shard}
+   */
+  Report run(String format, String layout, long seed, Duration duration, int kills)
+      throws Exception {
+    String[] parts = layout.split(":", -1);
+    int channels = Integer.parseInt(parts[0]);
+    String scheduler = parts.length > 1 ? parts[1] : "shard";
+    String name =
+        "diff_"
+            + format.toLowerCase(java.util.Locale.ROOT)
+            + "_"
+            + seed
+            + (channels > 1 ? "_p" + channels + scheduler : "");
     String prefix = "dw_" + format.toLowerCase(java.util.Locale.ROOT) + seed + "_";
     sql(source, "SET GLOBAL binlog_format = '" + format + "'");
     BinlogPosition start = head(source);
@@ -111,12 +131,14 @@ final class DiffHarness {
     startNativeReplica(start);
     ServiceProcess ferry =
         new ServiceProcess(
-            config(name, start), List.of("-Dferry.failpoints=apply.after-implicit-commit:3"));
+            config(name, start, channels, scheduler),
+            List.of("-Dferry.failpoints=apply.after-implicit-commit:3"));
     ferry.start();
     List<Connection> sessions = new ArrayList<>();
     Random random = new Random(seed);
     int killed = 0;
     int halted = 0;
+    int channelRows;
     DiffWorkload workload;
     workloadLog = dir.resolve(name + "-workload.sql");
     Files.createDirectories(dir);
@@ -156,6 +178,9 @@ final class DiffHarness {
       BinlogPosition end1 = marker("end");
       waitNative(end1);
       waitFerry(ferry, "end");
+      channelRows =
+          Integer.parseInt(
+              value(ferryTarget, "SELECT COUNT(*) FROM `ferry_" + name + "`.position"));
     } finally {
       for (Connection c : sessions) {
         c.close();
@@ -203,6 +228,7 @@ final class DiffHarness {
     long binlogRows = compareBinlogs(nativeStart, ferryStart, workload.schemas(), compareLogs);
     return new Report(
         format,
+        layout,
         seed,
         workload.transactions(),
         workload.statements(),
@@ -212,6 +238,7 @@ final class DiffHarness {
         binlogRows,
         killed,
         halted,
+        channelRows,
         List.copyOf(differences));
   }
 
@@ -247,7 +274,8 @@ final class DiffHarness {
     sql(nativeReplica, "START SLAVE");
   }
 
-  private Path config(String name, BinlogPosition start) throws Exception {
+  private Path config(String name, BinlogPosition start, int channels, String scheduler)
+      throws Exception {
     List<String> lines = new ArrayList<>();
     lines.add("service.name = " + name);
     lines.add("service.role = direct");
@@ -263,6 +291,10 @@ final class DiffHarness {
     lines.add("target.log-to-binlog = true");
     lines.add("apply.block-commit-events = 50");
     lines.add("apply.block-commit-latency = 50ms");
+    if (channels > 1) {
+      lines.add("apply.channels = " + channels);
+      lines.add("apply.scheduler = " + scheduler);
+    }
     Files.createDirectories(dir);
     Path f = dir.resolve(name + ".conf");
     Files.write(f, lines);

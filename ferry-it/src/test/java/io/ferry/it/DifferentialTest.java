@@ -14,9 +14,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The differential tester ({@link DiffHarness}) in the suite, native replication as the oracle:
  * short runs of each binlog format. Every run halts Ferry once between a statement's implicit
  * commit and its block commit; one row-based run also kills it three times at random, and the other
- * also compares the row changes both replicas logged. {@code scripts/differential.sh} runs it long:
- * system properties {@code ferry.diff.seconds}, {@code ferry.diff.kills}, {@code ferry.diff.seed}
- * and {@code ferry.diff.formats} override the rows below.
+ * also compares the row changes both replicas logged. Two more row-based runs, killed three times
+ * too, apply with 8 channels, under the shard and the key scheduler. {@code
+ * scripts/differential.sh} runs it long: system properties {@code ferry.diff.seconds}, {@code
+ * ferry.diff.kills}, {@code ferry.diff.seed}, {@code ferry.diff.layout} ({@code 1} or {@code
+ * channels:scheduler}) and {@code ferry.diff.formats} override the rows below.
  */
 class DifferentialTest {
   @RegisterExtension static final SandboxExtension DB = SandboxExtension.mariadb(3);
@@ -25,10 +27,17 @@ class DifferentialTest {
 
   private static final java.util.Set<String> FIRST = new java.util.HashSet<>();
 
-  @ParameterizedTest(name = "{0} for {1} s, {3} kills")
-  @CsvSource({"ROW, 45, 11, 3", "ROW, 20, 14, 0", "MIXED, 30, 12, 0", "STATEMENT, 30, 13, 0"})
-  void nativeReplicationAndFerryHoldTheSameRows(String format, int seconds, long seed, int kills)
-      throws Exception {
+  @ParameterizedTest(name = "{0} for {1} s, {3} kills, channels {4}")
+  @CsvSource({
+    "ROW, 45, 11, 3, 1",
+    "ROW, 20, 14, 0, 1",
+    "MIXED, 30, 12, 0, 1",
+    "STATEMENT, 30, 13, 0, 1",
+    "ROW, 30, 15, 3, 8:shard",
+    "ROW, 30, 16, 3, 8:key"
+  })
+  void nativeReplicationAndFerryHoldTheSameRows(
+      String format, int seconds, long seed, int kills, String layout) throws Exception {
     String formats = System.getProperty("ferry.diff.formats", "ROW,MIXED,STATEMENT");
     if (!formats.contains(format)) {
       return;
@@ -39,13 +48,17 @@ class DifferentialTest {
     int duration = Integer.getInteger("ferry.diff.seconds", seconds);
     int k = Integer.getInteger("ferry.diff.kills", kills);
     long s = Long.getLong("ferry.diff.seed", seed);
+    String l = System.getProperty("ferry.diff.layout", layout);
     DiffHarness harness = new DiffHarness(DB.server(1), DB.server(2), DB.server(3), dir);
-    DiffHarness.Report report = harness.run(format, s, Duration.ofSeconds(duration), k);
+    DiffHarness.Report report = harness.run(format, l, s, Duration.ofSeconds(duration), k);
     System.out.println(report.summary());
     assertThat(report.differences()).as(report.summary()).isEmpty();
     assertThat(report.transactions()).isPositive();
     assertThat(report.kills()).as("Ferry killed as planned").isEqualTo(k);
     assertThat(report.failpointHalts()).as("halted after an implicit commit").isPositive();
     assertThat(report.rows()).isPositive();
+    assertThat(report.channelRows())
+        .as("the catalog's channel rows")
+        .isEqualTo(Integer.parseInt(l.split(":", -1)[0]));
   }
 }

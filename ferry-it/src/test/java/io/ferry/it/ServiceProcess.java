@@ -93,6 +93,24 @@ final class ServiceProcess {
     return log;
   }
 
+  /** How many lines of its log (all its starts) contain {@code text}. */
+  long count(String text) throws IOException {
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return lines.filter(l -> l.contains(text)).count();
+    }
+  }
+
+  /** Copies its log to {@code to} (a file), for a look after the test's directory is gone. */
+  void keepLog(Path to) throws IOException {
+    if (Files.exists(log)) {
+      Files.createDirectories(to.toAbsolutePath().getParent());
+      Files.copy(log, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   /** SIGTERM (a clean offline), then SIGKILL if it does not end in 30 s. */
   void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {

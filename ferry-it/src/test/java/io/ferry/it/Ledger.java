@@ -1,0 +1,245 @@
+package io.ferry.it;
+
+import io.ferry.sandbox.SandboxServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Test helper: an insert-only ledger that proves a replica holds every transaction exactly once.
+ * Clients on the source each commit one ledger row per transaction, numbered 1, 2, 3 … per client
+ * (the number only moves on after a commit succeeded, so the source's numbers have no gap), spread
+ * over the schemas' {@code ledger} tables by number; every seventh transaction also writes a row in
+ * the next schema's {@code ledger_xref}, so some transactions span two schemas. {@link #verify}
+ * compares a replica's rows with the source's: the same rows, and per client the numbers 1 to the
+ * last committed one, each once. Thread-safe.
+ */
+final class Ledger {
+  /**
+   * What a comparison found; {@code problems} is empty when the replica holds the ledger exactly.
+   */
+  record Result(long rows, Map<Integer, Long> lastByClient, List<String> problems) {}
+
+  private final SandboxServer source;
+  private final List<String> schemas;
+  private final AtomicLong[] committed;
+  private final List<Thread> threads = new ArrayList<>();
+  private final long pauseMillis;
+  private volatile boolean stop;
+  private volatile Throwable failure;
+
+  Ledger(SandboxServer source, List<String> schemas, int clients, long pauseMillis) {
+    this.source = source;
+    this.schemas = List.copyOf(schemas);
+    this.committed = new AtomicLong[clients];
+    for (int i = 0; i < clients; i++) {
+      committed[i] = new AtomicLong();
+    }
+    this.pauseMillis = pauseMillis;
+  }
+
+  /** Creates the ledger tables on the source. */
+  void create() throws Exception {
+    List<String> ddl = new ArrayList<>();
+    for (String s : schemas) {
+      ddl.add(
+          "CREATE TABLE `"
+              + s
+              + "`.ledger (client INT NOT NULL, seq BIGINT NOT NULL, at DATETIME(6) NOT NULL,"
+              + " PRIMARY KEY (client, seq)) ENGINE=InnoDB");
+      ddl.add(
+          "CREATE TABLE `"
+              + s
+              + "`.ledger_xref (client INT NOT NULL, seq BIGINT NOT NULL,"
+              + " PRIMARY KEY (client, seq)) ENGINE=InnoDB");
+    }
+    Sql.run(source, ddl.toArray(String[]::new));
+  }
+
+  /** Starts the clients. */
+  void start() {
+    for (int i = 0; i < committed.length; i++) {
+      int client = i;
+      Thread t = new Thread(() -> client(client), "ledger-client-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  private void client(int client) {
+    try (Connection c = source.connect(source.root(), "")) {
+      c.setAutoCommit(false);
+      while (!stop) {
+        long seq = committed[client].get() + 1;
+        int at = (int) ((seq + client) % schemas.size());
+        try (Statement st = c.createStatement()) {
+          st.executeUpdate(
+              "INSERT INTO `"
+                  + schemas.get(at)
+                  + "`.ledger VALUES ("
+                  + client
+                  + ", "
+                  + seq
+                  + ", NOW(6))");
+          if (seq % 7 == 0) {
+            st.executeUpdate(
+                "INSERT INTO `"
+                    + schemas.get((at + 1) % schemas.size())
+                    + "`.ledger_xref VALUES ("
+                    + client
+                    + ", "
+                    + seq
+                    + ")");
+          }
+        }
+        c.commit(); // the source is never killed: a failure here fails the soak
+        committed[client].set(seq);
+        if (pauseMillis > 0) {
+          Thread.sleep(pauseMillis);
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+  }
+
+  /** Stops the clients; fails if one of them failed. */
+  void stop() throws InterruptedException {
+    stop = true;
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    Throwable f = failure;
+    failure = null; // reported once
+    if (f != null) {
+      throw new AssertionError("a ledger client failed on the source", f);
+    }
+  }
+
+  /** Transactions the clients committed. */
+  long transactions() {
+    long n = 0;
+    for (AtomicLong a : committed) {
+      n += a.get();
+    }
+    return n;
+  }
+
+  /** Compares the replica's ledger with the source's and with what the clients committed. */
+  Result verify(SandboxServer replica) throws SQLException {
+    Map<Integer, Map<Long, List<String>>> want = read(source);
+    Map<Integer, Map<Long, List<String>>> got = read(replica);
+    List<String> problems = new ArrayList<>();
+    Map<Integer, Long> last = new TreeMap<>();
+    long rows = 0;
+    for (int client = 0; client < committed.length; client++) {
+      long expectedLast = committed[client].get();
+      last.put(client, expectedLast);
+      Map<Long, List<String>> src = want.getOrDefault(client, Map.of());
+      Map<Long, List<String>> rep = got.getOrDefault(client, Map.of());
+      rows += rep.values().stream().mapToLong(List::size).sum();
+      if (src.size() != expectedLast) {
+        problems.add(
+            "client "
+                + client
+                + " committed "
+                + expectedLast
+                + " ledger rows, but the source holds "
+                + src.size());
+      }
+      TreeSet<Long> missing = new TreeSet<>();
+      for (long seq = 1; seq <= expectedLast; seq++) {
+        if (!rep.containsKey(seq)) {
+          missing.add(seq);
+        }
+      }
+      if (!missing.isEmpty()) {
+        problems.add(
+            "client "
+                + client
+                + ": the replica misses "
+                + missing.size()
+                + " ledger number(s) (a gap): "
+                + shorten(missing));
+      }
+      List<String> twice = new ArrayList<>();
+      List<String> moved = new ArrayList<>();
+      TreeSet<Long> extra = new TreeSet<>();
+      rep.forEach(
+          (seq, where) -> {
+            if (where.size() > 1) {
+              twice.add(seq + " in " + where);
+            }
+            if (seq < 1 || seq > expectedLast) {
+              extra.add(seq);
+            } else if (src.containsKey(seq) && !src.get(seq).equals(where)) {
+              moved.add(seq + ": source " + src.get(seq) + ", replica " + where);
+            }
+          });
+      if (!twice.isEmpty()) {
+        problems.add("client " + client + ": duplicated ledger numbers: " + shorten(twice));
+      }
+      if (!extra.isEmpty()) {
+        problems.add(
+            "client " + client + ": ledger numbers the source never committed: " + shorten(extra));
+      }
+      if (!moved.isEmpty()) {
+        problems.add("client " + client + ": ledger rows in other tables: " + shorten(moved));
+      }
+      long min =
+          rep.isEmpty() ? 0 : rep.keySet().stream().mapToLong(Long::longValue).min().orElse(0);
+      long max =
+          rep.isEmpty() ? 0 : rep.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+      long count = rep.values().stream().mapToLong(List::size).sum();
+      if (count != (rep.isEmpty() ? 0 : max - min + 1) || count != src.size()) {
+        problems.add(
+            "client "
+                + client
+                + ": the replica holds "
+                + count
+                + " ledger rows numbered "
+                + min
+                + " to "
+                + max
+                + " (the source "
+                + src.size()
+                + ")");
+      }
+    }
+    return new Result(rows, last, List.copyOf(problems));
+  }
+
+  /** Every ledger row of a server: client → number → the tables it is in. */
+  private Map<Integer, Map<Long, List<String>>> read(SandboxServer server) throws SQLException {
+    Map<Integer, Map<Long, List<String>>> all = new TreeMap<>();
+    try (Connection c = server.connect(server.root(), "")) {
+      for (String s : schemas) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT client, seq FROM `" + s + "`.ledger");
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            all.computeIfAbsent(rs.getInt(1), k -> new TreeMap<>())
+                .computeIfAbsent(rs.getLong(2), k -> new ArrayList<>())
+                .add(s);
+          }
+        }
+      }
+    }
+    return all;
+  }
+
+  private static String shorten(java.util.Collection<?> items) {
+    List<?> list = new ArrayList<>(items);
+    return list.subList(0, Math.min(20, list.size()))
+        + (list.size() > 20 ? " and " + (list.size() - 20) + " more" : "");
+  }
+}
