@@ -58,13 +58,15 @@ final class DiffHarness {
       int kills,
       int failpointHalts,
       int channelRows,
+      long catchUpSeconds,
       List<String> differences) {
 
     String summary() {
       return String.format(
           "differential %s%s (seed %d): %,d transactions, %,d statements (%,d refused by the"
               + " source), compared %d tables and %,d rows%s; Ferry killed %d times, halted %d"
-              + " times at a failpoint; %d channel row(s) in its catalog: %s",
+              + " times at a failpoint; %d channel row(s) in its catalog; Ferry caught up %d s"
+              + " after the workload: %s",
           format,
           layout.equals("1") ? "" : ", " + layout.replace(":", " channels, scheduler "),
           seed,
@@ -79,6 +81,7 @@ final class DiffHarness {
           kills,
           failpointHalts,
           channelRows,
+          catchUpSeconds,
           differences.isEmpty() ? "no difference" : differences.size() + " difference(s)");
     }
   }
@@ -139,6 +142,7 @@ final class DiffHarness {
     int killed = 0;
     int halted = 0;
     int channelRows;
+    long catchUp;
     DiffWorkload workload;
     workloadLog = dir.resolve(name + "-workload.sql");
     Files.createDirectories(dir);
@@ -175,9 +179,11 @@ final class DiffHarness {
           ferry.start(List.of());
         }
       }
+      long workloadEnd = System.nanoTime();
       BinlogPosition end1 = marker("end");
       waitNative(end1);
       waitFerry(ferry, "end");
+      catchUp = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - workloadEnd);
       channelRows =
           Integer.parseInt(
               value(ferryTarget, "SELECT COUNT(*) FROM `ferry_" + name + "`.position"));
@@ -226,6 +232,13 @@ final class DiffHarness {
     // rows in another form). The tables, compared above, are the oracle in every case.
     boolean compareLogs = kills == 0 && format.equals("ROW");
     long binlogRows = compareBinlogs(nativeStart, ferryStart, workload.schemas(), compareLogs);
+    if (!differences.isEmpty()) {
+      // the statements behind a difference, after the run's directory is gone
+      Files.copy(
+          workloadLog,
+          Path.of("target", workloadLog.getFileName().toString()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     return new Report(
         format,
         layout,
@@ -239,6 +252,7 @@ final class DiffHarness {
         killed,
         halted,
         channelRows,
+        catchUp,
         List.copyOf(differences));
   }
 
@@ -435,7 +449,11 @@ final class DiffHarness {
               + "\n  Ferry:  "
               + ours.get(i)
               + "\n  before: "
-              + theirs.subList(Math.max(0, i - 3), i);
+              + theirs.subList(Math.max(0, i - 3), i)
+              + "\n  native next: "
+              + theirs.subList(i + 1, Math.min(theirs.size(), i + 4))
+              + "\n  Ferry next:  "
+              + ours.subList(i + 1, Math.min(ours.size(), i + 4));
         }
       }
       return "the replicas' binlogs agree for "
@@ -684,11 +702,17 @@ final class DiffHarness {
     if (!missing.isEmpty() || !extra.isEmpty()) {
       java.util.Collections.sort(missing);
       java.util.Collections.sort(extra);
+      // the first table concerned, change by change in each binlog's order
+      String first = (missing.isEmpty() ? extra : missing).get(0);
+      String table = first.substring(0, first.indexOf(' '));
+      int dot = table.indexOf('.');
       differ(
           "the replicas' binlogs differ: row changes only natively "
               + shorten(missing)
               + "; only through Ferry "
-              + shorten(extra));
+              + shorten(extra)
+              + "; "
+              + firstDifference(table.substring(0, dot), table.substring(dot + 1)));
     }
     return read;
   }

@@ -40,7 +40,11 @@ class ApplyRowsTest {
           "CREATE TABLE r.nokey (a INT, b VARCHAR(10))",
           "INSERT INTO r.pk VALUES (1, 'one', 1, 'blob one'), (2, 'two', 2, 'blob two')",
           "INSERT INTO r.uk VALUES ('x', 1), ('y', 2)",
-          "INSERT INTO r.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)");
+          "INSERT INTO r.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
+          // rows the table's collation finds equal: trailing spaces, case
+          "CREATE TABLE r.pad (n INT, c TEXT) DEFAULT CHARSET=utf8mb4"
+              + " COLLATE=utf8mb4_general_ci",
+          "INSERT INTO r.pad VALUES (1, ''), (1, '   '), (2, 'a'), (2, 'A')");
       try (Connection c = source.connect(source.root(), "");
           Statement st = c.createStatement()) {
         st.execute("SET SESSION binlog_row_image = 'MINIMAL'");
@@ -53,11 +57,17 @@ class ApplyRowsTest {
         // one of two identical rows, and a row with a NULL, located by the whole image
         st.execute("DELETE FROM r.nokey WHERE a = 1 LIMIT 1");
         st.execute("UPDATE r.nokey SET a = 3 WHERE b IS NULL");
+        // each row event names one of two rows the collation confuses: only that one changes
+        st.execute("UPDATE r.pad SET n = 10 WHERE c = BINARY '   '");
+        st.execute("UPDATE r.pad SET n = 20 WHERE c = BINARY 'A'");
+        st.execute("DELETE FROM r.pad WHERE c = BINARY ''");
       }
       direct.sync(source, target, Duration.ofSeconds(60));
-      assertThat(direct.applier.stats().keylessTables()).containsExactly("r.nokey");
+      assertThat(direct.applier.stats().keylessTables())
+          .containsExactlyInAnyOrder("r.nokey", "r.pad");
     }
     Compare.schema(source, target, "r");
+    assertThat(Compare.rows(target, "r", "pad")).containsExactlyInAnyOrder("10|   ", "2|a", "20|A");
     assertThat(Compare.rows(target, "r", "pk")).containsExactly("1|uno|10|blob one");
     // the target's binlog has nothing of it: only the catalog schema's creation may be there
     try (Connection c = target.connect(target.root(), "");

@@ -207,8 +207,9 @@ final class RowStatements {
 
   /**
    * Locates the row. By a key: {@code k = value}. By the whole image: {@code c <=> value} (NULL
-   * safe, and able to use an index), and for character data also {@code c = X'bytes'}, a binary
-   * comparison, so that a case-insensitive collation or trailing spaces cannot pick another row.
+   * safe, and able to use an index), and for character data also {@code c = BINARY X'bytes'}, a
+   * binary comparison, so that a case-insensitive collation or trailing spaces cannot pick another
+   * row (a plain {@code X'bytes'} would be compared in the column's collation).
    */
   private static void where(StringBuilder sb, Shape s, Row row) {
     sb.append(" WHERE ");
@@ -219,7 +220,7 @@ final class RowStatements {
       sb.append(k == 0 ? "" : " AND ").append(column).append(s.wholeImage() ? " <=> " : " = ");
       ExactLiterals.append(sb, v);
       if (s.wholeImage() && v instanceof Text t) {
-        sb.append(" AND ").append(column).append(" = ");
+        sb.append(" AND ").append(column).append(" = BINARY ");
         ExactLiterals.append(sb, t.unsafeBytes());
       }
     }
@@ -272,7 +273,7 @@ final class RowStatements {
       String column = quote(s.names().get(i));
       sb.append(k == 0 ? "" : " AND ").append(column).append(s.wholeImage() ? " <=> ?" : " = ?");
       if (s.wholeImage() && row != null && row.before(i) instanceof Text) {
-        sb.append(" AND ").append(column).append(" = ?");
+        sb.append(" AND ").append(column).append(" = BINARY ?");
       }
     }
   }
