@@ -188,10 +188,16 @@ class ParallelControlTest {
       f.ok("offline", "-service", "alpha");
       setSlave("apply.channels = 1");
       f.ok("replicator", "reload");
+      // the stage reads its position after the service went online: the refusal follows it
       ReplicatorFixture.Result refused = f.ferry("online", "-service", "alpha_slave");
-      String why =
-          refused.out() + refused.err() + f.ferry("status", "-service", "alpha_slave").out();
-      assertThat(why).contains("stopped without its channels agreeing", "apply.channels = 4");
+      String why = refused.out() + refused.err();
+      long until = System.currentTimeMillis() + 30_000;
+      while (!why.contains("OFFLINE:ERROR") && System.currentTimeMillis() < until) {
+        Thread.sleep(100);
+        why = refused.out() + refused.err() + f.ferry("status", "-service", "alpha_slave").out();
+      }
+      assertThat(why)
+          .contains("OFFLINE:ERROR", "stopped without its channels agreeing", "apply.channels = 4");
 
       // two channels: the four-channel run is finished first, then two apply
       setSlave("apply.channels = 2", "apply.scheduler = shard");
