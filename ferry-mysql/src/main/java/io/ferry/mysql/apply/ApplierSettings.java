@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param channel whether it is one channel of parallel apply (else the service's only applier,
  *     which first settles what an earlier parallel run left in the catalog)
  * @param lockWaitSeconds the session's {@code innodb_lock_wait_timeout} (0: the server's)
+ * @param conflicts conflict detection and resolution (multi-master)
  */
 public record ApplierSettings(
     String service,
@@ -22,7 +23,8 @@ public record ApplierSettings(
     int taskId,
     boolean triggersFire,
     boolean channel,
-    int lockWaitSeconds) {
+    int lockWaitSeconds,
+    ConflictPolicy conflicts) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
 
   public ApplierSettings {
@@ -32,26 +34,36 @@ public record ApplierSettings(
               + service
               + "' cannot name a catalog schema: use 1 to 56 letters, digits or underscores");
     }
+    if (conflicts == null) {
+      conflicts = ConflictPolicy.NONE;
+    }
     if (taskId < 0 || lockWaitSeconds < 0) {
       throw new IllegalArgumentException("negative apply task id or lock wait");
     }
   }
 
   public static ApplierSettings of(String service) {
-    return new ApplierSettings(service, false, 0, false, false, 0);
+    return new ApplierSettings(service, false, 0, false, false, 0, ConflictPolicy.NONE);
   }
 
   public ApplierSettings withLogToBinlog(boolean v) {
-    return new ApplierSettings(service, v, taskId, triggersFire, channel, lockWaitSeconds);
+    return new ApplierSettings(
+        service, v, taskId, triggersFire, channel, lockWaitSeconds, conflicts);
   }
 
   public ApplierSettings withTriggersFire(boolean v) {
-    return new ApplierSettings(service, logToBinlog, taskId, v, channel, lockWaitSeconds);
+    return new ApplierSettings(
+        service, logToBinlog, taskId, v, channel, lockWaitSeconds, conflicts);
   }
 
   /** The settings of parallel apply's channel {@code id}. */
   public ApplierSettings asChannel(int id, int lockWait) {
-    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait);
+    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait, conflicts);
+  }
+
+  public ApplierSettings withConflicts(ConflictPolicy v) {
+    return new ApplierSettings(
+        service, logToBinlog, taskId, triggersFire, channel, lockWaitSeconds, v);
   }
 
   /** The catalog schema: {@code ferry_<service>}. */

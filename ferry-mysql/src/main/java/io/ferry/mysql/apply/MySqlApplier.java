@@ -60,6 +60,7 @@ public final class MySqlApplier implements Applier {
   private final ApplierSettings settings;
   private final Clock clock;
   private final TargetCatalog catalog;
+  private final ConflictSession conflicts;
 
   private volatile Connection connection;
   private RowApplier rows;
@@ -81,6 +82,15 @@ public final class MySqlApplier implements Applier {
     this.settings = settings;
     this.clock = clock;
     this.catalog = new TargetCatalog(settings.catalogSchema(), settings.taskId());
+    this.conflicts =
+        settings.conflicts().enabled()
+            ? new ConflictSession(
+                settings.conflicts(),
+                settings.catalogSchema(),
+                settings.service(),
+                clock,
+                this::open)
+            : null;
   }
 
   public Stats stats() {
@@ -366,6 +376,9 @@ public final class MySqlApplier implements Applier {
     catalog.write(lastComplete, clock.millis());
     catalog.markInDoubt(tx.seqno());
     connection.commit();
+    if (conflicts != null) {
+      conflicts.committed();
+    }
     markedSeqno = tx.seqno();
     commitAfter = true;
   }
@@ -456,6 +469,9 @@ public final class MySqlApplier implements Applier {
       rows.flush();
       catalog.write(pending, clock.millis());
       connection.commit();
+      if (conflicts != null) {
+        conflicts.committed();
+      }
       if (pending.seqno() >= inDoubtSeqno) {
         inDoubtSeqno = -1;
       }
@@ -484,6 +500,9 @@ public final class MySqlApplier implements Applier {
     if (rows != null) {
       rows.discard();
     }
+    if (conflicts != null) {
+      conflicts.rolledBack();
+    }
     if (connection != null) {
       try {
         connection.rollback();
@@ -503,29 +522,7 @@ public final class MySqlApplier implements Applier {
     if (connection != null) {
       return;
     }
-    Properties props = new Properties();
-    props.setProperty("user", target.user());
-    props.setProperty("password", target.password());
-    Connection c;
-    try {
-      c = target.tls().connect(target.jdbcUrl(), props);
-    } catch (SQLException e) {
-      String tls = io.ferry.mysql.DbTls.refusal(e);
-      if (tls != null) {
-        // 2026 (SSL connection error): a server error code, so it is not retried as a network one
-        throw new SQLException(
-            target.tls().explain("target", target.address(), tls), "HY000", 2026, e);
-      }
-      String why =
-          e.getErrorCode() == 1045
-              ? "access denied for user '" + target.user() + "': check the target's password"
-              : e.getMessage();
-      throw new SQLException(
-          "cannot connect to the target at " + target.address() + ": " + why,
-          e.getSQLState(),
-          e.getErrorCode(),
-          e);
-    }
+    Connection c = open();
     try {
       c.setAutoCommit(false);
       StatementApplier st =
@@ -555,7 +552,11 @@ public final class MySqlApplier implements Applier {
       connection = c;
       statements = st;
       rows = new RowApplier(c, !settings.triggersFire());
+      if (conflicts != null) {
+        conflicts.attach(c, rows);
+      }
     } catch (SQLException | RuntimeException e) {
+      connection = null;
       try {
         c.close();
       } catch (SQLException ignored) {
@@ -563,6 +564,34 @@ public final class MySqlApplier implements Applier {
       }
       throw e;
     }
+  }
+
+  /** A new connection to the target, or an error that says why not. */
+  private Connection open() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", target.user());
+    props.setProperty("password", target.password());
+    Connection c;
+    try {
+      c = target.tls().connect(target.jdbcUrl(), props);
+    } catch (SQLException e) {
+      String tls = io.ferry.mysql.DbTls.refusal(e);
+      if (tls != null) {
+        // 2026 (SSL connection error): a server error code, so it is not retried as a network one
+        throw new SQLException(
+            target.tls().explain("target", target.address(), tls), "HY000", 2026, e);
+      }
+      String why =
+          e.getErrorCode() == 1045
+              ? "access denied for user '" + target.user() + "': check the target's password"
+              : e.getMessage();
+      throw new SQLException(
+          "cannot connect to the target at " + target.address() + ": " + why,
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
+    return c;
   }
 
   /** Breaks a statement in flight from another thread: the connection is aborted. */
@@ -579,6 +608,9 @@ public final class MySqlApplier implements Applier {
   }
 
   private void disconnect() {
+    if (conflicts != null) {
+      conflicts.close();
+    }
     if (rows != null) {
       rows.close();
       rows = null;

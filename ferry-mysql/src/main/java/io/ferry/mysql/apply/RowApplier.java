@@ -3,6 +3,7 @@ package io.ferry.mysql.apply;
 import io.ferry.core.event.Action;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.RowChanges;
+import io.ferry.mysql.apply.ConflictPolicy.Rule;
 import io.ferry.mysql.apply.RowStatements.Shape;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,8 +35,12 @@ final class RowApplier {
   private static final int MAX_CHARS = 512 * 1024;
   private static final long MAX_TEXT_ROW = 2L << 20;
 
-  /** A row's statement, waiting to be sent. */
-  private record Pending(String sql, Shape shape, Row row, Object owner) {}
+  /**
+   * A row's statement, waiting to be sent; {@code rule} is its conflict rule (null: none), with the
+   * table's locating key as indexes into the change's columns.
+   */
+  private record Pending(
+      String sql, Shape shape, Row row, Object owner, Rule rule, List<Integer> key) {}
 
   private final Connection connection;
   private final boolean refuseUnguardedTriggers;
@@ -47,6 +52,8 @@ final class RowApplier {
   private Statement text;
   private long rowsApplied;
   private boolean precise;
+  private ConflictResolver conflicts;
+  private final Map<String, Rule> rules = new HashMap<>();
 
   /**
    * @param refuseUnguardedTriggers whether rows for a table with a trigger that does not test
@@ -55,6 +62,12 @@ final class RowApplier {
   RowApplier(Connection connection, boolean refuseUnguardedTriggers) {
     this.connection = connection;
     this.refuseUnguardedTriggers = refuseUnguardedTriggers;
+  }
+
+  /** Detects and resolves conflicts from now on (multi-master). */
+  void detectConflicts(ConflictResolver resolver) {
+    this.conflicts = resolver;
+    rules.clear();
   }
 
   /** Tables whose rows are located by their whole before image (no usable key). */
@@ -117,19 +130,63 @@ final class RowApplier {
     if (shape.action() == Action.UPDATE && shape.setColumns().isEmpty()) {
       return; // only generated columns changed: the target computes them
     }
+    Rule rule = idempotent ? null : ruleOf(t, shape);
+    List<Integer> image = List.of();
+    List<Integer> key = null;
+    if (rule != null) {
+      image =
+          rc.action() == Action.INSERT
+              ? List.of()
+              : RowStatements.written(rc.beforeColumns(), shape.names(), t, rc);
+      key = rc.action() == Action.INSERT ? keyOf(t, shape) : shape.whereColumns();
+    }
     for (Row row : rc.rows()) {
-      if (RowStatements.textLength(shape, row) > MAX_TEXT_ROW) {
+      Shape rowShape =
+          rule == null ? shape : shape.withChecks(ConflictResolver.checks(rule, shape, row, image));
+      if (RowStatements.textLength(rowShape, row) > MAX_TEXT_ROW) {
         flush();
-        prepared(shape, row, owner);
+        prepared(rowShape, row, owner, rule, key);
         continue;
       }
-      String sql = RowStatements.render(shape, row);
-      pending.add(new Pending(sql, shape, row, owner));
+      String sql = RowStatements.render(rowShape, row);
+      pending.add(new Pending(sql, rowShape, row, owner, rule, key));
       pendingChars += sql.length();
       if (precise || pending.size() >= MAX_STATEMENTS || pendingChars >= MAX_CHARS) {
         flush();
       }
     }
+  }
+
+  /** The conflict rule of a table, or null when it detects none. */
+  private Rule ruleOf(TargetTable t, Shape shape) {
+    if (conflicts == null) {
+      return null;
+    }
+    Rule rule =
+        rules.computeIfAbsent(
+            t.qualifiedName(), n -> conflicts.policy().ruleFor(t.schema(), t.name()));
+    if (!rule.detects()) {
+      return null;
+    }
+    String why = ConflictResolver.unusable(rule, shape, t);
+    if (why != null) {
+      throw new RowApplyException(null, t.schema(), t.name(), null, null, why);
+    }
+    return rule;
+  }
+
+  /** The table's locating key as indexes into a change's columns. */
+  private static List<Integer> keyOf(TargetTable t, Shape shape) {
+    List<Integer> key = new ArrayList<>();
+    for (String k : t.locatingKey()) {
+      for (int i = 0; i < shape.names().size(); i++) {
+        if (shape.names().get(i).equalsIgnoreCase(k)) {
+          key.add(i);
+          break;
+        }
+      }
+    }
+    return key;
   }
 
   private void checkTriggers(TargetTable t, RowChanges rc) {
@@ -196,9 +253,12 @@ final class RowApplier {
         try {
           count = text.executeUpdate(p.sql());
         } catch (SQLException e) {
+          if (conflictOnInsert(e, p)) {
+            continue;
+          }
           throw failure(e, p);
         }
-        check(p, count);
+        check(p, count, false);
       }
       return;
     }
@@ -221,8 +281,20 @@ final class RowApplier {
           "the target answered " + batch.size() + " statements with " + counts.size() + " results");
     }
     for (int i = 0; i < batch.size(); i++) {
-      check(batch.get(i), counts.get(i));
+      check(batch.get(i), counts.get(i), true);
     }
+  }
+
+  /** An insert's duplicate key under a conflict rule: resolved; else false. */
+  private boolean conflictOnInsert(SQLException e, Pending p) throws SQLException {
+    if (p.rule() == null || e.getErrorCode() != 1062) {
+      return false;
+    }
+    if (!conflicts.resolve(p.shape(), p.key(), p.row(), p.rule(), p.owner())) {
+      return false; // the duplicate is another unique key's: a drift, not this row's conflict
+    }
+    rowsApplied++;
+    return true;
   }
 
   private static int pendingCharsOf(List<Pending> batch) {
@@ -233,9 +305,22 @@ final class RowApplier {
     return n;
   }
 
-  private void check(Pending p, int count) {
+  private void check(Pending p, int count, boolean inBatch) throws SQLException {
     rowsApplied++;
     Shape s = p.shape();
+    if (count == 0 && p.rule() != null && s.action() != Action.INSERT) {
+      if (inBatch) {
+        // later statements of the round trip ran already: resolve it with the block applied again,
+        // one statement at a time
+        throw new AmbiguousBatchException(
+            new SQLException(
+                "a conflict on `" + s.schema() + "`.`" + s.table() + "` (" + s.action() + ")"),
+            1,
+            p.owner());
+      }
+      conflicts.resolve(s, p.key(), p.row(), p.rule(), p.owner());
+      return;
+    }
     if (count == 0 && s.action() != Action.INSERT && !s.idempotent()) {
       throw new RowApplyException(
               null,
@@ -260,20 +345,25 @@ final class RowApplier {
   }
 
   /** A row with values too big for a text statement: binary parameters, one round trip. */
-  private void prepared(Shape s, Row row, Object owner) throws SQLException {
+  private void prepared(Shape s, Row row, Object owner, Rule rule, List<Integer> key)
+      throws SQLException {
     String sql = RowStatements.parameterized(s, row);
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int p = 1;
       for (Object v : RowStatements.parameters(s, row)) {
         ValueBinder.bind(ps, p++, v);
       }
+      Pending pend = new Pending(sql, s, row, owner, rule, key);
       int count;
       try {
         count = ps.executeUpdate();
       } catch (SQLException e) {
-        throw failure(e, new Pending(sql, s, row, owner));
+        if (conflictOnInsert(e, pend)) {
+          return;
+        }
+        throw failure(e, pend);
       }
-      check(new Pending(sql, s, row, owner), count);
+      check(pend, count, false);
     }
   }
 

@@ -21,7 +21,11 @@ final class RowStatements {
   /** MariaDB's hidden column for a long (hash-based) unique key: the server computes it. */
   private static final Pattern HIDDEN_HASH = Pattern.compile("DB_ROW_HASH_[0-9]+");
 
-  /** Everything that decides a statement's text, but the values. */
+  /**
+   * Everything that decides a statement's text, but the values. {@code checks} are before-image
+   * columns an update or delete also compares (NULL safe, byte for byte), so that it finds no row
+   * when the target's row is not the one the change saw: conflict detection.
+   */
   record Shape(
       String schema,
       String table,
@@ -30,7 +34,40 @@ final class RowStatements {
       List<Integer> whereColumns,
       boolean wholeImage,
       boolean idempotent,
-      List<String> names) {}
+      List<String> names,
+      List<Integer> checks) {
+    Shape(
+        String schema,
+        String table,
+        Action action,
+        List<Integer> setColumns,
+        List<Integer> whereColumns,
+        boolean wholeImage,
+        boolean idempotent,
+        List<String> names) {
+      this(
+          schema,
+          table,
+          action,
+          setColumns,
+          whereColumns,
+          wholeImage,
+          idempotent,
+          names,
+          List.of());
+    }
+
+    /** The same shape, comparing these before-image columns too. */
+    Shape withChecks(List<Integer> columns) {
+      return new Shape(
+          schema, table, action, setColumns, whereColumns, wholeImage, idempotent, names, columns);
+    }
+
+    /** The same table and columns as another statement kind, located by {@code where}. */
+    Shape as(Action kind, List<Integer> set, List<Integer> where) {
+      return new Shape(schema, table, kind, set, where, false, false, names, List.of());
+    }
+  }
 
   private RowStatements() {}
 
@@ -126,8 +163,7 @@ final class RowStatements {
   }
 
   /** The columns a mask covers that the target writes; a column the target lacks is an error. */
-  private static List<Integer> written(
-      ColumnMask mask, List<String> names, TargetTable t, RowChanges rc) {
+  static List<Integer> written(ColumnMask mask, List<String> names, TargetTable t, RowChanges rc) {
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       if (!mask.contains(i)) {
@@ -224,8 +260,26 @@ final class RowStatements {
         ExactLiterals.append(sb, t.unsafeBytes());
       }
     }
+    for (int i : s.checks()) {
+      sb.append(" AND ");
+      sameValue(sb, s.names().get(i), row.before(i));
+    }
     if (s.wholeImage()) {
       sb.append(" LIMIT 1");
+    }
+  }
+
+  /**
+   * {@code column <=> value}, and for character data also a binary comparison, so that a
+   * case-insensitive collation or trailing spaces cannot make another value equal.
+   */
+  static void sameValue(StringBuilder sb, String name, Object v) {
+    String column = quote(name);
+    sb.append(column).append(" <=> ");
+    ExactLiterals.append(sb, v);
+    if (v instanceof Text t) {
+      sb.append(" AND ").append(column).append(" = BINARY ");
+      ExactLiterals.append(sb, t.unsafeBytes());
     }
   }
 
@@ -276,6 +330,9 @@ final class RowStatements {
         sb.append(" AND ").append(column).append(" = BINARY ?");
       }
     }
+    for (int i : s.checks()) {
+      sb.append(" AND ").append(quote(s.names().get(i))).append(" <=> ?");
+    }
   }
 
   /** The parameters of {@link #parameterized(Shape, Row)}, in order. */
@@ -290,6 +347,9 @@ final class RowStatements {
       if (s.wholeImage() && v instanceof Text t) {
         values.add(t.unsafeBytes());
       }
+    }
+    for (int i : s.checks()) {
+      values.add(row.before(i));
     }
     return values;
   }

@@ -1,0 +1,237 @@
+package io.ferry.mysql.apply;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exceptions table of a service's catalog, {@code ferry_<service>.conflicts}: one row per
+ * conflict, written in the same target transaction as the resolution it records (a conflict that
+ * stops the service is written on its own, since its transaction is rolled back). Not thread-safe:
+ * one applier; {@link #list} is stateless.
+ */
+final class ConflictLog {
+  /**
+   * One conflict.
+   *
+   * @param seqno the incoming transaction's seqno
+   * @param origin its origin service
+   * @param detectedAt when it was detected (UTC)
+   * @param sourceCommitMicros when the origin committed it (epoch micros), or -1
+   * @param schema the table's schema
+   * @param table the table
+   * @param key the row's key, {@code col=value, ...}
+   * @param type insert-exists, update-missing, update-differs, delete-missing, delete-differs
+   * @param detection the rule that saw it
+   * @param before the change's before image (JSON-like text), or null
+   * @param incoming the change's after image, or null
+   * @param target the target's row when it was detected, or null if it had none
+   * @param resolution incoming, target, stopped
+   * @param realign pending, done, missed or null (none needed)
+   */
+  record Entry(
+      long seqno,
+      String origin,
+      Instant detectedAt,
+      long sourceCommitMicros,
+      String schema,
+      String table,
+      String key,
+      String type,
+      String detection,
+      String before,
+      String incoming,
+      String target,
+      String resolution,
+      String realign) {}
+
+  private final String schema;
+  private PreparedStatement insert;
+
+  ConflictLog(String schema) {
+    this.schema = schema;
+  }
+
+  /** Creates the table if missing (idempotent); commits if the connection is transactional. */
+  void install(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS `"
+              + schema
+              + "`.conflicts ("
+              + "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+              + " seqno BIGINT NOT NULL,"
+              + " origin VARCHAR(128) NULL,"
+              + " detected_at DATETIME(6) NOT NULL COMMENT 'UTC',"
+              + " source_commit_time DATETIME(6) NULL COMMENT 'UTC',"
+              + " schema_name VARCHAR(64) NOT NULL,"
+              + " table_name VARCHAR(64) NOT NULL,"
+              + " row_key TEXT NOT NULL,"
+              + " conflict_type VARCHAR(32) NOT NULL,"
+              + " detection VARCHAR(128) NOT NULL,"
+              + " before_image MEDIUMTEXT NULL,"
+              + " incoming_image MEDIUMTEXT NULL,"
+              + " target_row MEDIUMTEXT NULL,"
+              + " resolution VARCHAR(16) NOT NULL,"
+              + " realign VARCHAR(16) NULL,"
+              + " KEY by_time (detected_at), KEY by_table (schema_name, table_name),"
+              + " KEY by_realign (realign)"
+              + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: conflicts detected and how each was"
+              + " resolved'");
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+    insert = null;
+  }
+
+  /** Writes a conflict in the connection's open transaction; returns its id. */
+  long write(Connection c, Entry e) throws SQLException {
+    if (insert == null || insert.getConnection() != c) {
+      insert =
+          c.prepareStatement(
+              "INSERT INTO `"
+                  + schema
+                  + "`.conflicts (seqno, origin, detected_at, source_commit_time, schema_name,"
+                  + " table_name, row_key, conflict_type, detection, before_image,"
+                  + " incoming_image, target_row, resolution, realign)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              Statement.RETURN_GENERATED_KEYS);
+    }
+    PreparedStatement ps = insert;
+    ps.setLong(1, e.seqno());
+    ps.setString(2, e.origin());
+    ps.setTimestamp(3, utc(e.detectedAt()));
+    if (e.sourceCommitMicros() >= 0) {
+      ps.setTimestamp(
+          4,
+          utc(
+              Instant.ofEpochSecond(
+                  e.sourceCommitMicros() / 1_000_000,
+                  (e.sourceCommitMicros() % 1_000_000) * 1000)));
+    } else {
+      ps.setNull(4, Types.TIMESTAMP);
+    }
+    ps.setString(5, e.schema());
+    ps.setString(6, e.table());
+    ps.setString(7, e.key());
+    ps.setString(8, e.type());
+    ps.setString(9, e.detection());
+    ps.setString(10, e.before());
+    ps.setString(11, e.incoming());
+    ps.setString(12, e.target());
+    ps.setString(13, e.resolution());
+    ps.setString(14, e.realign());
+    ps.executeUpdate();
+    try (ResultSet rs = ps.getGeneratedKeys()) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+
+  /** Marks a realignment as emitted (or missed). */
+  void realigned(Connection c, long id, String state) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE `" + schema + "`.conflicts SET realign = ? WHERE id = ?")) {
+      ps.setString(1, state);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Ids and tables of realignments recorded but not emitted (after a crash). */
+  List<long[]> pendingIds(Connection c) throws SQLException {
+    List<long[]> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT id FROM `"
+                    + schema
+                    + "`.conflicts WHERE realign = 'pending' ORDER BY id")) {
+      while (rs.next()) {
+        out.add(new long[] {rs.getLong(1)});
+      }
+    }
+    return out;
+  }
+
+  private static Timestamp utc(Instant t) {
+    return Timestamp.valueOf(LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+  }
+
+  /**
+   * Reads conflicts, newest first.
+   *
+   * @param table {@code schema.table} or {@code table} to keep, or null for all
+   * @param since keep those detected at or after this instant, or null
+   * @param limit at most this many
+   */
+  static List<Entry> list(Connection c, String schema, String table, Instant since, int limit)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT seqno, origin, detected_at, source_commit_time, schema_name, table_name,"
+                + " row_key, conflict_type, detection, before_image, incoming_image, target_row,"
+                + " resolution, realign FROM `"
+                + schema
+                + "`.conflicts WHERE 1 = 1");
+    List<String> params = new ArrayList<>();
+    if (table != null) {
+      int dot = table.indexOf('.');
+      if (dot > 0) {
+        sql.append(" AND schema_name = ? AND table_name = ?");
+        params.add(table.substring(0, dot));
+        params.add(table.substring(dot + 1));
+      } else {
+        sql.append(" AND table_name = ?");
+        params.add(table);
+      }
+    }
+    if (since != null) {
+      sql.append(" AND detected_at >= ?");
+    }
+    sql.append(" ORDER BY id DESC LIMIT ").append(Math.max(1, limit));
+    List<Entry> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int p = 1;
+      for (String v : params) {
+        ps.setString(p++, v);
+      }
+      if (since != null) {
+        ps.setTimestamp(p, utc(since));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Timestamp commit = rs.getTimestamp(4);
+          out.add(
+              new Entry(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getTimestamp(3).toLocalDateTime().toInstant(ZoneOffset.UTC),
+                  commit == null
+                      ? -1
+                      : commit.toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli() * 1000,
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getString(8),
+                  rs.getString(9),
+                  rs.getString(10),
+                  rs.getString(11),
+                  rs.getString(12),
+                  rs.getString(13),
+                  rs.getString(14)));
+        }
+      }
+    }
+    return out;
+  }
+}
