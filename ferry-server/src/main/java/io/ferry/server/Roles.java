@@ -59,6 +59,7 @@ final class Roles {
     ThlServer server;
     MySqlApplier applier;
     ParallelApplier parallel;
+    io.ferry.mysql.apply.ConflictPolicy conflicts;
     RemoteThlExtractor remote;
     DummyApplier dummy;
     long epoch;
@@ -160,8 +161,9 @@ final class Roles {
           p.thl = Thl.open(thlSettings(c, dir, clock));
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
-          p.parallel = parallel(c, clock);
-          p.applier = p.parallel == null ? applier(c, clock) : null;
+          p.conflicts = c.conflictPolicy();
+          p.parallel = parallel(c, clock, p.conflicts);
+          p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
               startAt != null && p.thl.lastSeqno().isEmpty()
@@ -201,8 +203,9 @@ final class Roles {
           boolean direct = role.equals(ServiceSettings.DIRECT);
           Applier end;
           if (direct) {
-            p.parallel = parallel(c, clock);
-            p.applier = p.parallel == null ? applier(c, clock) : null;
+            p.conflicts = c.conflictPolicy();
+            p.parallel = parallel(c, clock, p.conflicts);
+            p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
             end = p.parallel != null ? p.parallel : p.applier;
           } else {
             p.dummy = new DummyApplier();
@@ -342,20 +345,28 @@ final class Roles {
   }
 
   static MySqlApplier applier(ServiceConfig c, Clock clock) {
-    TargetSettings target = targetSettings(c);
-    return new MySqlApplier(
-        target,
-        ApplierSettings.of(c.name())
-            .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
-            .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS))),
-        clock);
+    return applier(c, clock, io.ferry.mysql.apply.ConflictPolicy.NONE);
+  }
+
+  private static MySqlApplier applier(
+      ServiceConfig c, Clock clock, io.ferry.mysql.apply.ConflictPolicy conflicts) {
+    return new MySqlApplier(targetSettings(c), applierSettings(c, conflicts), clock);
+  }
+
+  private static ApplierSettings applierSettings(
+      ServiceConfig c, io.ferry.mysql.apply.ConflictPolicy conflicts) {
+    return ApplierSettings.of(c.name())
+        .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
+        .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS)))
+        .withConflicts(conflicts);
   }
 
   /**
    * Parallel apply when more than one channel is configured, else null. The channels commit by the
    * block settings; the stage's own commit (which waits for every channel) comes rarely.
    */
-  static ParallelApplier parallel(ServiceConfig c, Clock clock) {
+  static ParallelApplier parallel(
+      ServiceConfig c, Clock clock, io.ferry.mysql.apply.ConflictPolicy conflicts) {
     int channels = c.get(ServiceSettings.APPLY_CHANNELS);
     if (channels <= 1) {
       return null;
@@ -365,9 +376,7 @@ final class Roles {
     MySqlChannels target =
         new MySqlChannels(
             targetSettings(c),
-            ApplierSettings.of(c.name())
-                .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
-                .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS))),
+            applierSettings(c, conflicts),
             scheduler == Scheduler.KEY ? lockWait : 0,
             clock);
     ParallelSettings settings =

@@ -42,6 +42,7 @@ import java.util.List;
  * @param replicas replicas connected to a master
  * @param master a slave's view of its master, or null
  * @param applier what a MariaDB/MySQL applier has done, or null
+ * @param conflicts conflicts resolved since the service went online, when it detects any, or null
  */
 public record ServiceStatus(
     String name,
@@ -67,7 +68,8 @@ public record ServiceStatus(
     List<ShardTracker.Shard> shards,
     List<ThlServer.Replica> replicas,
     RemoteThlExtractor.Status master,
-    MySqlApplier.Stats applier) {
+    MySqlApplier.Stats applier,
+    io.ferry.mysql.apply.ConflictTally conflicts) {
 
   /**
    * A stage that keeps retrying: the service is online but not making progress.
@@ -143,7 +145,8 @@ public record ServiceStatus(
         shards == null ? List.of() : onChannels(shards.shards(), p, now),
         p == null || p.server == null ? List.of() : p.server.replicas(),
         p == null || p.remote == null ? null : p.remote.status(),
-        p == null || p.applier == null ? null : p.applier.stats());
+        p == null || p.applier == null ? null : p.applier.stats(),
+        p == null || p.conflicts == null || !p.conflicts.enabled() ? null : p.conflicts.tally());
   }
 
   /**

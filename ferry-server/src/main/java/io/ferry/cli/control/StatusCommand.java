@@ -132,6 +132,29 @@ public final class StatusCommand implements Callable<Integer> {
       rows.put("masterConnected", text(m, "connected"));
       rows.put("masterLastSeqno", text(m, "masterLastSeqno"));
     }
+    JsonNode cf = s.get("conflicts");
+    if (cf != null && !cf.isNull()) {
+      StringBuilder by = new StringBuilder(text(cf, "total"));
+      String sep = " (";
+      for (JsonNode e : cf.path("byTable")) {
+        by.append(sep)
+            .append(text(e, "table"))
+            .append(' ')
+            .append(text(e, "type"))
+            .append(' ')
+            .append(text(e, "resolution"))
+            .append(": ")
+            .append(text(e, "count"));
+        sep = ", ";
+      }
+      rows.put("conflicts", by.append(sep.equals(", ") ? ")" : "").toString());
+      rows.put(
+          "realigned",
+          text(cf, "realigned")
+              + (cf.path("realignMissed").asLong() > 0
+                  ? " (" + text(cf, "realignMissed") + " missed: see the log)"
+                  : ""));
+    }
     JsonNode a = s.get("applier");
     if (a != null && !a.isNull()) {
       list(a.get("tablesWithoutKey")).ifPresent(t -> rows.put("tablesWithoutKey", t));

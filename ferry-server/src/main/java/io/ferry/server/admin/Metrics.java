@@ -116,6 +116,16 @@ final class Metrics {
         "how far a shard's channel is behind the shard's last transaction (first "
             + SHARD_SERIES
             + " shards)");
+    header(
+        sb,
+        "ferry_conflicts_total",
+        "counter",
+        "conflicts resolved since the service went online, by table, type and resolution");
+    header(
+        sb,
+        "ferry_conflict_realignments_total",
+        "counter",
+        "resolved rows written again to the target's binlog for the other sites");
     long now = System.nanoTime();
     for (Service s : replicator.services()) {
       ServiceStatus st = s.status();
@@ -180,6 +190,25 @@ final class Metrics {
               svc + ",shard=\"" + escape(sh.id()) + "\",channel=\"" + sh.channel() + "\"",
               sh.lagMillis() / 1000.0);
         }
+      }
+      if (st.conflicts() != null) {
+        st.conflicts()
+            .counts()
+            .forEach(
+                (k, n) ->
+                    line(
+                        sb,
+                        "ferry_conflicts_total",
+                        svc
+                            + ",table=\""
+                            + escape(k.table())
+                            + "\",type=\""
+                            + k.type()
+                            + "\",resolution=\""
+                            + k.resolution()
+                            + "\"",
+                        n));
+        line(sb, "ferry_conflict_realignments_total", svc, st.conflicts().realigned());
       }
       long[] prev = lastScrape.put(st.name(), new long[] {now, events});
       double rate = 0;

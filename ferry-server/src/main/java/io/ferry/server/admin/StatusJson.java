@@ -99,6 +99,26 @@ public final class StatusJson {
       x.put("triggers", s.applier().triggers());
       m.put("applier", x);
     }
+    if (s.conflicts() != null) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("total", s.conflicts().total());
+      List<Object> by = new ArrayList<>();
+      s.conflicts()
+          .counts()
+          .forEach(
+              (k, n) -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("table", k.table());
+                e.put("type", k.type());
+                e.put("resolution", k.resolution());
+                e.put("count", n);
+                by.add(e);
+              });
+      x.put("byTable", by);
+      x.put("realigned", s.conflicts().realigned());
+      x.put("realignMissed", s.conflicts().realignMissed());
+      m.put("conflicts", x);
+    }
     return m;
   }
 

@@ -179,6 +179,7 @@ public final class ServiceConfig {
     ServiceConfig config = new ServiceConfig(file, registry, values, entries, filters);
     if (service) {
       config.shardMap(); // its problems, all at once, with file and line
+      config.conflictPolicy();
     }
     return config;
   }
@@ -241,6 +242,14 @@ public final class ServiceConfig {
       out.add(filters.instance(name));
     }
     return out;
+  }
+
+  /**
+   * Conflict detection and resolution (apply.conflicts*), with a new tally; every problem, with
+   * file and line, as a {@link ConfigException}.
+   */
+  public io.ferry.mysql.apply.ConflictPolicy conflictPolicy() {
+    return ConflictConfig.policy(this, key -> entries.containsKey(key) ? entries.get(key).line : 0);
   }
 
   /**

@@ -527,6 +527,78 @@ public final class ServiceSettings {
           "Key scheduler: how many lock waits in a row, without progress, are rolled back and run"
               + " again before the service goes OFFLINE:ERROR naming both transactions.");
 
+  // ---------------------------------------------------------------- conflicts
+
+  public static final Setting<String> APPLY_CONFLICTS =
+      add(
+          "apply.conflicts",
+          SettingType.STRING,
+          "none",
+          false,
+          APPLIES,
+          false,
+          "Multi-master conflict detection for tables apply.conflicts.tables does not name: none,"
+              + " key (insert of an existing key, update or delete of a missing row),"
+              + " before-image (also: the row differs from the change's before image),"
+              + " changed-columns (differs in a column the update changes), timestamp(COLUMN) or"
+              + " version(COLUMN) (that column differs); optionally followed by a resolution.");
+
+  public static final Setting<String> APPLY_CONFLICTS_RESOLVE =
+      add(
+          "apply.conflicts.resolve",
+          SettingType.oneOf("stop", "incoming", "target", "newer", "priority"),
+          "stop",
+          false,
+          APPLIES,
+          false,
+          "Who wins a conflict when the rule does not say: stop (OFFLINE:ERROR, nothing changes"
+              + " silently), incoming, target, newer (timestamp or version column) or priority"
+              + " (apply.conflicts.priority).");
+
+  public static final Setting<String> APPLY_CONFLICTS_TABLES =
+      add(
+          "apply.conflicts.tables",
+          SettingType.STRING,
+          "",
+          false,
+          APPLIES,
+          false,
+          "Rules per table, separated by commas, the first match wins: 'shop.orders ="
+              + " timestamp(updated_at) newer, shop.log_* = none' (wildcards * and ?).");
+
+  public static final Setting<String> APPLY_CONFLICTS_PRIORITY =
+      add(
+          "apply.conflicts.priority",
+          SettingType.STRING,
+          "",
+          false,
+          APPLIES,
+          false,
+          "Origin services by priority, the first wins (resolution priority; also breaks ties"
+              + " of newer): for example 'frankfurt, newyork, sanjose'.");
+
+  public static final Setting<String> APPLY_CONFLICTS_SITE =
+      add(
+          "apply.conflicts.site",
+          SettingType.STRING,
+          "",
+          false,
+          APPLIES,
+          false,
+          "The origin service whose database this service applies to (the local master's name):"
+              + " what the target's rows count as in priority and tie-breaks.");
+
+  public static final Setting<Boolean> APPLY_CONFLICTS_REALIGN =
+      add(
+          "apply.conflicts.realign",
+          SettingType.BOOLEAN,
+          true,
+          false,
+          APPLIES,
+          false,
+          "Whether a conflict resolved by newer or priority writes the resolved row again to"
+              + " the target's binlog, as a local change, so every other site converges.");
+
   // ---------------------------------------------------------------- filters
 
   /** A list of filter instance names, in order. */

@@ -1,0 +1,80 @@
+package io.ferry.server.config;
+
+import io.ferry.mysql.apply.ConflictPolicy;
+import io.ferry.mysql.apply.ConflictTally;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/** Reads a service's conflict detection and resolution settings. Stateless. */
+final class ConflictConfig {
+  private ConflictConfig() {}
+
+  /** The policy (with a new tally); every problem, with file and line, as a ConfigException. */
+  static ConflictPolicy policy(ServiceConfig c, ToIntFunction<String> lineOf) {
+    List<String> problems = new ArrayList<>();
+    ConflictPolicy.Resolution resolution =
+        ConflictPolicy.resolution(
+            c.get(ServiceSettings.APPLY_CONFLICTS_RESOLVE),
+            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_RESOLVE.key()),
+            problems);
+    if (resolution == null) {
+      resolution = ConflictPolicy.Resolution.STOP;
+    }
+    ConflictPolicy.Rule def =
+        ConflictPolicy.parseRule(
+            c.get(ServiceSettings.APPLY_CONFLICTS),
+            resolution,
+            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS.key()),
+            problems);
+    List<ConflictPolicy.TableRule> tables =
+        ConflictPolicy.parseTables(
+            c.get(ServiceSettings.APPLY_CONFLICTS_TABLES),
+            resolution,
+            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_TABLES.key()),
+            problems);
+    List<String> priority =
+        Arrays.stream(c.get(ServiceSettings.APPLY_CONFLICTS_PRIORITY).split(","))
+            .map(String::strip)
+            .filter(x -> !x.isEmpty())
+            .toList();
+    String site = c.get(ServiceSettings.APPLY_CONFLICTS_SITE).strip();
+    ConflictPolicy policy =
+        new ConflictPolicy(
+            def == null ? ConflictPolicy.Rule.NONE : def,
+            tables,
+            priority,
+            site.isEmpty() ? null : site,
+            c.get(ServiceSettings.APPLY_CONFLICTS_REALIGN),
+            new ConflictTally());
+    boolean defaultPriority =
+        policy.defaultRule().resolution() == ConflictPolicy.Resolution.PRIORITY
+            && policy.defaultRule().detects();
+    boolean usesPriority =
+        defaultPriority
+            || tables.stream()
+                .anyMatch(t -> t.rule().resolution() == ConflictPolicy.Resolution.PRIORITY);
+    if (usesPriority && (priority.isEmpty() || site.isEmpty())) {
+      problems.add(
+          c.file()
+              + ": resolution priority needs apply.conflicts.priority (the origins, first wins)"
+              + " and apply.conflicts.site (the origin this service's target is)");
+    } else if (usesPriority && !priority.contains(site)) {
+      problems.add(
+          where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_PRIORITY.key())
+              + ": the list does not name this site ("
+              + site
+              + ", apply.conflicts.site): add it where it ranks");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return policy;
+  }
+
+  private static String where(ServiceConfig c, ToIntFunction<String> lineOf, String key) {
+    int line = lineOf.applyAsInt(key);
+    return c.file() + (line > 0 ? ":" + line : "") + ": " + key;
+  }
+}
