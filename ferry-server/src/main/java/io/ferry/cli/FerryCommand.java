@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       ControlCommands.Setrole.class,
       ControlCommands.Reset.class,
       SetupCommand.class,
+      io.ferry.cli.conflicts.ConflictsCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
       ThlCommand.class,

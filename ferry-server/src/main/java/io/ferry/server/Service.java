@@ -153,6 +153,19 @@ public final class Service implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * The conflicts in the exceptions table of this service's target, newest first (see {@link
+   * io.ferry.mysql.apply.MySqlApplier#conflicts}).
+   */
+  public java.util.List<io.ferry.mysql.apply.ConflictLog.Entry> conflicts(
+      String table, Instant since, int limit) {
+    if (!role().equals(ServiceSettings.SLAVE) && !role().equals(ServiceSettings.DIRECT)) {
+      throw new IllegalArgumentException(
+          "service " + name() + " is a " + role() + ": only slave and direct services apply");
+    }
+    return Roles.applier(config, clock).conflicts(table, since, limit);
+  }
+
   public State state() {
     return state;
   }

@@ -19,7 +19,7 @@ import java.util.List;
  * stops the service is written on its own, since its transaction is rolled back). Not thread-safe:
  * one applier; {@link #list} is stateless.
  */
-final class ConflictLog {
+public final class ConflictLog {
   /**
    * One conflict.
    *
@@ -38,7 +38,7 @@ final class ConflictLog {
    * @param resolution incoming, target, stopped
    * @param realign pending, done, missed or null (none needed)
    */
-  record Entry(
+  public record Entry(
       long seqno,
       String origin,
       Instant detectedAt,

@@ -124,7 +124,8 @@ public final class AdminServer implements AutoCloseable {
         x.getResponseBody().write(body);
         return;
       }
-      Object answer = route(method, path, body(x));
+      Object answer =
+          route(method, path, method.equals("GET") ? query(x.getRequestURI()) : body(x));
       send(x, 200, answer);
     } catch (Replicator.NoSuchServiceException e) {
       send(x, 404, error(e.getMessage()));
@@ -140,6 +141,24 @@ public final class AdminServer implements AutoCloseable {
     } finally {
       x.close();
     }
+  }
+
+  /** A GET request's query parameters (decoded), as a body would give them. */
+  private static Map<String, Object> query(java.net.URI uri) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    String q = uri.getRawQuery();
+    if (q == null || q.isEmpty()) {
+      return m;
+    }
+    for (String pair : q.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      m.put(
+          java.net.URLDecoder.decode(k, StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return m;
   }
 
   private boolean authorized(HttpExchange x) {
@@ -184,6 +203,9 @@ public final class AdminServer implements AutoCloseable {
       Service s = replicator.service(p[3]);
       if (p.length == 4 && method.equals("GET")) {
         return StatusJson.full(s.status());
+      }
+      if (p.length == 5 && p[4].equals("conflicts") && method.equals("GET")) {
+        return ConflictsApi.list(s, body);
       }
       if (p.length == 5 && method.equals("POST")) {
         return Control.apply(replicator, s, p[4], body);
