@@ -32,8 +32,14 @@ import java.util.TreeMap;
  * {@link Realigner realignment}. Not thread-safe: one applier.
  */
 final class ConflictResolver {
-  /** A resolved conflict whose row must be sent to the other sites once its block commits. */
-  record Realign(long id, Shape keyShape, Row key, Row incoming) {}
+  /**
+   * A resolved conflict whose row must be sent to the other sites once its block commits.
+   *
+   * @param keyShape the table's columns, located by key
+   * @param key the row's key (in the before image)
+   * @param change the incoming change: its image stands for a row the target does not have
+   */
+  record Realign(long id, Shape keyShape, Row key, Row change) {}
 
   private final Connection connection;
   private final ConflictPolicy policy;
@@ -187,7 +193,7 @@ final class ConflictResolver {
                     "pending")
                 : entry);
     if (realign) {
-      realigns.add(new Realign(id, key, located, row.hasAfter() ? row : null));
+      realigns.add(new Realign(id, key, located, row));
     }
     uncommitted.merge(
         new ConflictTally.Key(s.schema() + "." + s.table(), type, entry.resolution()),

@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.StringJoiner;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends the rows of resolved conflicts to the other sites, as MySQL Cluster's realignment events
@@ -23,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * same row). Not thread-safe: one applier.
  */
 final class Realigner {
-  private static final Logger LOG = LoggerFactory.getLogger(Realigner.class);
-
   private final ConflictLog log;
   private final String service;
   private long sent;
@@ -94,15 +90,18 @@ final class Realigner {
       st.execute("DELETE FROM " + table + " WHERE " + where);
       st.execute("INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + tmp);
       st.execute("DROP TEMPORARY TABLE " + tmp);
-    } else if (r.incoming() != null) {
+    } else {
+      // the target has no row: one that appears and goes carries the delete to the other sites
       RowStatements.Shape s = r.keyShape();
+      io.ferry.core.event.Row c = r.change();
+      List<Object> image = c.hasAfter() ? c.afterImage() : c.beforeImage();
+      List<Integer> columns =
+          RowStatements.written(s.names(), tables.table(s.schema(), s.table()), image.size());
       st.execute(
           RowStatements.render(
-              s.as(Action.INSERT, s.setColumns(), List.of()),
-              io.ferry.core.event.Row.insert(r.incoming().afterImage().toArray())));
+              s.as(Action.INSERT, columns, List.of()),
+              io.ferry.core.event.Row.insert(image.toArray())));
       st.execute("DELETE FROM " + table + " WHERE " + where);
-    } else {
-      LOG.debug("nothing to realign for {} {}", table, where);
     }
   }
 

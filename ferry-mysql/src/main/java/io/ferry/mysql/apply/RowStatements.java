@@ -183,6 +183,21 @@ final class RowStatements {
     return idx;
   }
 
+  /**
+   * The columns of a whole image the target writes (not generated, not a hidden hash, present on
+   * the target).
+   */
+  static List<Integer> written(List<String> names, TargetTable t, int width) {
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < Math.min(width, names.size()); i++) {
+      String name = names.get(i);
+      if (t.hasColumn(name) && !t.isGenerated(name) && !HIDDEN_HASH.matcher(name).matches()) {
+        idx.add(i);
+      }
+    }
+    return idx;
+  }
+
   /** An error about a row change as a whole (not one row). */
   static RowApplyException tableError(RowChanges rc, String message) {
     return new RowApplyException(null, rc.schema(), rc.table(), null, null, message);
