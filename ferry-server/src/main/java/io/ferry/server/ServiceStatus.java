@@ -42,6 +42,8 @@ import java.util.List;
  * @param replicas replicas connected to a master
  * @param master a slave's view of its master, or null
  * @param applier what a MariaDB/MySQL applier has done, or null
+ * @param shardViolations shard home violations by kind (no-home, wrong-home, errant, local-dropped)
+ *     since the process started
  */
 public record ServiceStatus(
     String name,
@@ -67,7 +69,8 @@ public record ServiceStatus(
     List<ShardTracker.Shard> shards,
     List<ThlServer.Replica> replicas,
     RemoteThlExtractor.Status master,
-    MySqlApplier.Stats applier) {
+    MySqlApplier.Stats applier,
+    java.util.Map<String, Long> shardViolations) {
 
   /**
    * A stage that keeps retrying: the service is online but not making progress.
@@ -143,7 +146,8 @@ public record ServiceStatus(
         shards == null ? List.of() : onChannels(shards.shards(), p, now),
         p == null || p.server == null ? List.of() : p.server.replicas(),
         p == null || p.remote == null ? null : p.remote.status(),
-        p == null || p.applier == null ? null : p.applier.stats());
+        p == null || p.applier == null ? null : p.applier.stats(),
+        metrics.shardViolations.byLabel());
   }
 
   /**

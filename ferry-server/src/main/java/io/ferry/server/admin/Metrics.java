@@ -116,6 +116,12 @@ final class Metrics {
         "how far a shard's channel is behind the shard's last transaction (first "
             + SHARD_SERIES
             + " shards)");
+    header(
+        sb,
+        "ferry_shard_home_violations_total",
+        "counter",
+        "transactions that broke the shard home map, by kind (no-home, wrong-home, errant,"
+            + " local-dropped), since the process started");
     long now = System.nanoTime();
     for (Service s : replicator.services()) {
       ServiceStatus st = s.status();
@@ -181,6 +187,14 @@ final class Metrics {
               sh.lagMillis() / 1000.0);
         }
       }
+      st.shardViolations()
+          .forEach(
+              (kind, n) ->
+                  line(
+                      sb,
+                      "ferry_shard_home_violations_total",
+                      svc + ",kind=\"" + escape(kind) + "\"",
+                      n));
       long[] prev = lastScrape.put(st.name(), new long[] {now, events});
       double rate = 0;
       if (prev != null && now > prev[0] && events >= prev[1]) {

@@ -99,6 +99,7 @@ public final class StatusJson {
       x.put("triggers", s.applier().triggers());
       m.put("applier", x);
     }
+    m.put("shardHomeViolations", s.shardViolations());
     return m;
   }
 
