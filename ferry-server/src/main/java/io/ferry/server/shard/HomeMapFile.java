@@ -139,7 +139,9 @@ public final class HomeMapFile {
       if (w.isEmpty()) {
         continue;
       }
-      if (w.startsWith("#") && !w.equals(HomeMap.LOCAL) && !w.equals(Shards.GLOBAL)) {
+      if (w.startsWith("#")
+          && !w.equalsIgnoreCase(HomeMap.LOCAL)
+          && !w.equalsIgnoreCase(Shards.GLOBAL)) {
         break;
       }
       out.add(w);
