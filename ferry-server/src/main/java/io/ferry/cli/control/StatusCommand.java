@@ -124,7 +124,7 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     rows.put("pendingOffline", orNone(s, "pendingOffline"));
-    rows.put("shardHomeViolations", violations(s.path("shardHomeViolations")));
+    rows.put("shardViolations", violations(s.path("shardHomeViolations")));
     rows.put("uptime", seconds(s, "uptimeSeconds"));
     rows.put("timeInState", seconds(s, "timeInStateSeconds"));
     JsonNode m = s.get("master");

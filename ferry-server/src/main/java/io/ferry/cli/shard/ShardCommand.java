@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
       "  ferry shard set acme sjc                 acme is written on sjc's server only",
       "  ferry shard set rates nyc --critical     rates, homed at nyc, applied alone",
       "  ferry shard set scratch --local          scratch never leaves its server",
-      "  ferry shard set scratch '#LOCAL'         the same (quote #: the shell's comment)",
+      "  ferry shard set scratch '#LOCAL'         the same (quote the #)",
       "  ferry shard remove acme                  acme has no home any more",
       "  ferry shard load shards.map              replace the whole map from a file",
       "  ferry shard list --json                  the map as JSON"
