@@ -46,6 +46,7 @@ public final class Replicator implements AutoCloseable {
   // control stay answered while a reload or stop takes services offline.
   private final Map<String, Loaded> services = new ConcurrentSkipListMap<>();
   private volatile Map<Path, String> invalid = Map.of();
+  private final io.ferry.server.shard.ShardHomes homes;
 
   /** A service and the file content it was loaded from. */
   private record Loaded(Service service, Path file, String digest) {}
@@ -59,6 +60,25 @@ public final class Replicator implements AutoCloseable {
             ? ServiceConfig.loadReplicator(file)
             : ServiceConfig.loadReplicatorDefaults(file);
     this.started = clock.instant();
+    this.homes = openHomes(configDir.resolve(io.ferry.server.shard.ShardHomes.FILE_NAME));
+  }
+
+  /** The shard home map in the configuration directory; its problems are configuration errors. */
+  private static io.ferry.server.shard.ShardHomes openHomes(Path file) {
+    try {
+      return io.ferry.server.shard.ShardHomes.open(file);
+    } catch (io.ferry.server.shard.HomeMapFile.HomeMapException e) {
+      List<String> problems = new ArrayList<>(e.problems());
+      problems.add("fix or remove " + file + " (it is written by ferry shard set/remove/load)");
+      throw new ConfigException(problems);
+    } catch (IllegalStateException e) {
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+  }
+
+  /** The shard home map every service of this replicator enforces. */
+  public io.ferry.server.shard.ShardHomes shardHomes() {
+    return homes;
   }
 
   public Path configDir() {
@@ -120,7 +140,7 @@ public final class Replicator implements AutoCloseable {
       } else if (!digests.get(name).equals(l.digest())) {
         Service.State was = l.service().state();
         stopQuietly(l.service());
-        Service s = new Service(configs.get(name), clock);
+        Service s = new Service(configs.get(name), clock, homes);
         services.put(name, new Loaded(s, files.get(name), digests.get(name)));
         reloaded.add(name);
         // it comes back as it was: online if it was; a failed one gets another chance with
@@ -134,7 +154,7 @@ public final class Replicator implements AutoCloseable {
     }
     for (Map.Entry<String, ServiceConfig> e : configs.entrySet()) {
       if (!services.containsKey(e.getKey())) {
-        Service s = new Service(e.getValue(), clock);
+        Service s = new Service(e.getValue(), clock, homes);
         services.put(e.getKey(), new Loaded(s, files.get(e.getKey()), digests.get(e.getKey())));
         added.add(e.getKey());
         if (autoOnline()) {

@@ -102,7 +102,8 @@ final class Roles {
    * THL-to-target stage, the binlog stage of the other roles) starts instead of after its
    * checkpoint. That stage's filters are {@code first} (skipped seqnos), the configured extract
    * filters (roles that read a binlog), the configured apply filters (roles that apply), then
-   * {@code last} (the shard tracker).
+   * {@code last} (the shard home filter and the shard tracker). {@code critical}: shards the shard
+   * home map marks critical, which parallel apply runs alone (as of going online).
    */
   static Parts build(
       ServiceConfig c,
@@ -110,6 +111,7 @@ final class Roles {
       List<Filter> first,
       List<Filter> last,
       Checkpoint startAt,
+      java.util.Set<String> critical,
       Clock clock) {
     Parts p = new Parts();
     String role = c.role();
@@ -162,7 +164,7 @@ final class Roles {
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
           p.conflicts = c.conflictPolicy();
-          p.parallel = parallel(c, clock, p.conflicts);
+          p.parallel = parallel(c, critical, clock, p.conflicts);
           p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
@@ -204,7 +206,7 @@ final class Roles {
           Applier end;
           if (direct) {
             p.conflicts = c.conflictPolicy();
-            p.parallel = parallel(c, clock, p.conflicts);
+            p.parallel = parallel(c, critical, clock, p.conflicts);
             p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
             end = p.parallel != null ? p.parallel : p.applier;
           } else {
@@ -366,7 +368,10 @@ final class Roles {
    * block settings; the stage's own commit (which waits for every channel) comes rarely.
    */
   static ParallelApplier parallel(
-      ServiceConfig c, Clock clock, io.ferry.mysql.apply.ConflictPolicy conflicts) {
+      ServiceConfig c,
+      java.util.Set<String> critical,
+      Clock clock,
+      io.ferry.mysql.apply.ConflictPolicy conflicts) {
     int channels = c.get(ServiceSettings.APPLY_CHANNELS);
     if (channels <= 1) {
       return null;
@@ -390,8 +395,22 @@ final class Roles {
             c.get(ServiceSettings.APPLY_CHANNEL_QUEUE_BYTES),
             c.get(ServiceSettings.APPLY_KEYS_MAX),
             c.get(ServiceSettings.APPLY_LOCK_WAIT_RETRIES),
-            c.shardMap());
+            withCritical(c.shardMap(), critical));
     return new ParallelApplier(settings, target, clock);
+  }
+
+  /**
+   * The configured shard map with the shards the shard home map marks critical added (they run
+   * alone, like the map's own critical shards).
+   */
+  private static io.ferry.core.parallel.ShardMap withCritical(
+      io.ferry.core.parallel.ShardMap map, java.util.Set<String> critical) {
+    if (critical.isEmpty() || map.critical().containsAll(critical)) {
+      return map;
+    }
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(map.critical());
+    all.addAll(critical);
+    return new io.ferry.core.parallel.ShardMap(map.channels(), all, map.fallback());
   }
 
   /** The stage block of a parallel stage: its commit waits for every channel, so it is rare. */

@@ -119,10 +119,20 @@ public final class Service implements AutoCloseable {
   private volatile boolean retired;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
+  private final io.ferry.server.shard.ShardHomes homes;
 
   public Service(ServiceConfig config, Clock clock) {
+    this(
+        config,
+        clock,
+        io.ferry.server.shard.ShardHomes.inMemory(io.ferry.server.shard.HomeMap.EMPTY));
+  }
+
+  /** A service that enforces the shard home map {@code homes} (its replicator's). */
+  public Service(ServiceConfig config, Clock clock, io.ferry.server.shard.ShardHomes homes) {
     this.config = config;
     this.clock = clock;
+    this.homes = homes;
     this.stateSince = clock.instant();
     this.dir =
         config.isSet(ServiceSettings.DIR)
@@ -194,10 +204,16 @@ public final class Service implements AutoCloseable {
       first.add(options.skip());
     }
     ShardTracker tracker = new ShardTracker();
+    List<Filter> last = new ArrayList<>();
+    Filter homeFilter = ShardHomeFilters.of(config, homes, metrics.shardViolations, clock);
+    if (homeFilter != null) {
+      last.add(homeFilter);
+    }
+    last.add(tracker);
     Roles.Parts p;
     try {
       Files.createDirectories(dir);
-      p = Roles.build(config, dir, first, List.of(tracker), startAt, clock);
+      p = Roles.build(config, dir, first, last, startAt, homes.map().critical(), clock);
     } catch (IOException | RuntimeException | Error e) {
       // a filter's script may fail its top level with an Error (stack, heap, a class that cannot
       // load): the service must not stay GOING-ONLINE for it
@@ -540,6 +556,8 @@ public final class Service implements AutoCloseable {
   static final class Metrics {
     final java.util.concurrent.atomic.AtomicLong errors =
         new java.util.concurrent.atomic.AtomicLong();
+    final io.ferry.server.shard.ShardViolations shardViolations =
+        new io.ferry.server.shard.ShardViolations();
   }
 
   /**

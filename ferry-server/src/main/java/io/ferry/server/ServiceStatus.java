@@ -43,6 +43,8 @@ import java.util.List;
  * @param master a slave's view of its master, or null
  * @param applier what a MariaDB/MySQL applier has done, or null
  * @param conflicts conflicts resolved since the service went online, when it detects any, or null
+ * @param shardViolations shard home violations by kind (no-home, wrong-home, errant, local-dropped)
+ *     since the process started
  */
 public record ServiceStatus(
     String name,
@@ -69,7 +71,8 @@ public record ServiceStatus(
     List<ThlServer.Replica> replicas,
     RemoteThlExtractor.Status master,
     MySqlApplier.Stats applier,
-    io.ferry.mysql.apply.ConflictTally conflicts) {
+    io.ferry.mysql.apply.ConflictTally conflicts,
+    java.util.Map<String, Long> shardViolations) {
 
   /**
    * A stage that keeps retrying: the service is online but not making progress.
@@ -146,7 +149,8 @@ public record ServiceStatus(
         p == null || p.server == null ? List.of() : p.server.replicas(),
         p == null || p.remote == null ? null : p.remote.status(),
         p == null || p.applier == null ? null : p.applier.stats(),
-        p == null || p.conflicts == null || !p.conflicts.enabled() ? null : p.conflicts.tally());
+        p == null || p.conflicts == null || !p.conflicts.enabled() ? null : p.conflicts.tally(),
+        metrics.shardViolations.byLabel());
   }
 
   /**

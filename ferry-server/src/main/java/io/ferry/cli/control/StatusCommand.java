@@ -124,6 +124,7 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     rows.put("pendingOffline", orNone(s, "pendingOffline"));
+    rows.put("shardViolations", violations(s.path("shardHomeViolations")));
     rows.put("uptime", seconds(s, "uptimeSeconds"));
     rows.put("timeInState", seconds(s, "timeInStateSeconds"));
     JsonNode m = s.get("master");
@@ -171,6 +172,23 @@ public final class StatusCommand implements Callable<Integer> {
     }
     int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
     rows.forEach((k, v) -> out.println(k + " ".repeat(width - k.length()) + " : " + v));
+  }
+
+  /** Shard home violations by kind, as {@code no-home 3, errant 1}, or NONE. */
+  private static String violations(JsonNode counts) {
+    StringBuilder t = new StringBuilder();
+    counts
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getValue().asLong() > 0) {
+                t.append(t.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().asLong());
+              }
+            });
+    return t.length() == 0 ? "NONE" : t.toString();
   }
 
   /** A JSON array of strings as one comma-separated line; empty when there is none. */

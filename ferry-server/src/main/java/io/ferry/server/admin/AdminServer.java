@@ -194,6 +194,9 @@ public final class AdminServer implements AutoCloseable {
       t.start();
       return Map.of("stopping", true);
     }
+    if ((p.length == 3 || p.length == 4) && p[2].equals("shards")) {
+      return ShardApi.route(replicator, method, p.length == 4 ? p[3] : null, body);
+    }
     if (p.length == 3 && p[2].equals("services") && method.equals("GET")) {
       List<Object> list = new ArrayList<>();
       replicator.services().forEach(s -> list.add(StatusJson.summary(s.status())));

@@ -126,6 +126,12 @@ final class Metrics {
         "ferry_conflict_realignments_total",
         "counter",
         "resolved rows written again to the target's binlog for the other sites");
+    header(
+        sb,
+        "ferry_shard_home_violations_total",
+        "counter",
+        "transactions that broke the shard home map, by kind (no-home, wrong-home, errant,"
+            + " local-dropped), since the process started");
     long now = System.nanoTime();
     for (Service s : replicator.services()) {
       ServiceStatus st = s.status();
@@ -210,6 +216,14 @@ final class Metrics {
                         n));
         line(sb, "ferry_conflict_realignments_total", svc, st.conflicts().realigned());
       }
+      st.shardViolations()
+          .forEach(
+              (kind, n) ->
+                  line(
+                      sb,
+                      "ferry_shard_home_violations_total",
+                      svc + ",kind=\"" + escape(kind) + "\"",
+                      n));
       long[] prev = lastScrape.put(st.name(), new long[] {now, events});
       double rate = 0;
       if (prev != null && now > prev[0] && events >= prev[1]) {

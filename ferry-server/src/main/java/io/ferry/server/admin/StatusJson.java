@@ -119,6 +119,7 @@ public final class StatusJson {
       x.put("realignMissed", s.conflicts().realignMissed());
       m.put("conflicts", x);
     }
+    m.put("shardHomeViolations", s.shardViolations());
     return m;
   }
 

@@ -856,6 +856,44 @@ public final class ServiceSettings {
               + " than a batch (a transaction with a huge row). A longer frame is taken for a"
               + " damaged stream and fetched again.");
 
+  // ---------------------------------------------------------------- shard homes
+
+  public static final Setting<String> SHARD_NO_HOME =
+      add(
+          "shard.no-home",
+          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
+          "accept",
+          false,
+          Set.of(MASTER, SLAVE, DIRECT),
+          false,
+          "What to do with a transaction whose shard has no home in the replicator's shard home"
+              + " map (ferry shard list): accept (pass it, uncounted), drop (pass over it,"
+              + " counted), warn (pass it, counted and logged) or error (stop the service with the"
+              + " ferry shard set command that fixes it). See docs/multi-master.md.");
+
+  public static final Setting<String> SHARD_WRONG_HOME =
+      add(
+          "shard.wrong-home",
+          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
+          "warn",
+          false,
+          Set.of(SLAVE),
+          false,
+          "What a slave does with a transaction whose origin service is not its shard's home"
+              + " (the shard was written on the wrong server): accept, drop, warn or error.");
+
+  public static final Setting<String> SHARD_ERRANT_WRITES =
+      add(
+          "shard.errant-writes",
+          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
+          "warn",
+          false,
+          Set.of(MASTER, DIRECT),
+          false,
+          "What a service that reads a source does with a local write (its origin is this"
+              + " service) to a shard homed at another service: accept, drop (keep it out of"
+              + " replication), warn or error. Shards homed at #LOCAL are always kept out.");
+
   /** Every declared setting, in reference order. */
   public static List<Setting<?>> all() {
     return Collections.unmodifiableList(ALL);
