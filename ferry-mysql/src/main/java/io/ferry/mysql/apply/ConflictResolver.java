@@ -142,7 +142,7 @@ final class ConflictResolver {
     Transaction tx = owner instanceof Transaction t ? t : null;
     String origin = tx == null ? null : tx.header().originService();
     boolean incomingWins = incomingWins(rule, type, p, origin);
-    String keyText = RowStatements.describe(key, located);
+    String keyText = RowStatements.describe(s.as(Action.DELETE, List.of(), keyColumns), located);
     ConflictLog.Entry entry =
         new ConflictLog.Entry(
             tx == null ? -1 : tx.seqno(),

@@ -40,7 +40,7 @@ final class ConflictSession {
       ConflictPolicy policy, String catalogSchema, String service, Clock clock, Opener opener) {
     this.policy = policy;
     this.log = new ConflictLog(catalogSchema);
-    this.realigner = new Realigner(log, service);
+    this.realigner = new Realigner(log, service, catalogSchema);
     this.clock = clock;
     this.opener = opener;
   }

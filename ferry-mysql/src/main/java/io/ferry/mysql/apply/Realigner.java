@@ -23,11 +23,16 @@ import java.util.StringJoiner;
 final class Realigner {
   private final ConflictLog log;
   private final String service;
+  private final String scratch;
   private long sent;
 
-  Realigner(ConflictLog log, String service) {
+  /**
+   * @param catalogSchema the catalog, where the row's copy lives for a moment (a temporary table)
+   */
+  Realigner(ConflictLog log, String service, String catalogSchema) {
     this.log = log;
     this.service = service;
+    this.scratch = quote(catalogSchema) + ".`realign_copy`";
   }
 
   long sent() {
@@ -53,7 +58,7 @@ final class Realigner {
     }
   }
 
-  private static void emit(Statement st, RowApplier tables, Realign r) throws SQLException {
+  private void emit(Statement st, RowApplier tables, Realign r) throws SQLException {
     String table = RowStatements.quote(r.keyShape().schema()) + "." + quote(r.keyShape().table());
     StringBuilder where = new StringBuilder();
     for (int k = 0; k < r.keyShape().whereColumns().size(); k++) {
@@ -73,7 +78,7 @@ final class Realigner {
           cols.add(quote(col));
         }
       }
-      String tmp = "`ferry_realign`";
+      String tmp = scratch;
       st.execute("DROP TEMPORARY TABLE IF EXISTS " + tmp);
       st.execute("CREATE TEMPORARY TABLE " + tmp + " LIKE " + table);
       st.execute(
