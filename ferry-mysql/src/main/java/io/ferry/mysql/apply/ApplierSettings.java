@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * @param channel whether it is one channel of parallel apply (else the service's only applier,
  *     which first settles what an earlier parallel run left in the catalog)
  * @param lockWaitSeconds the session's {@code innodb_lock_wait_timeout} (0: the server's)
+ * @param logOrigin with {@code logToBinlog}: each transaction is applied under its origin's server
+ *     id and MariaDB GTID domain (see {@link OriginSession}), and the catalog records the origin's
+ *     service name for them (see {@link OriginCatalog})
  */
 public record ApplierSettings(
     String service,
@@ -22,7 +25,8 @@ public record ApplierSettings(
     int taskId,
     boolean triggersFire,
     boolean channel,
-    int lockWaitSeconds) {
+    int lockWaitSeconds,
+    boolean logOrigin) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
 
   public ApplierSettings {
@@ -38,20 +42,32 @@ public record ApplierSettings(
   }
 
   public static ApplierSettings of(String service) {
-    return new ApplierSettings(service, false, 0, false, false, 0);
+    return new ApplierSettings(service, false, 0, false, false, 0, true);
   }
 
   public ApplierSettings withLogToBinlog(boolean v) {
-    return new ApplierSettings(service, v, taskId, triggersFire, channel, lockWaitSeconds);
+    return new ApplierSettings(
+        service, v, taskId, triggersFire, channel, lockWaitSeconds, logOrigin);
   }
 
   public ApplierSettings withTriggersFire(boolean v) {
-    return new ApplierSettings(service, logToBinlog, taskId, v, channel, lockWaitSeconds);
+    return new ApplierSettings(
+        service, logToBinlog, taskId, v, channel, lockWaitSeconds, logOrigin);
+  }
+
+  public ApplierSettings withLogOrigin(boolean v) {
+    return new ApplierSettings(
+        service, logToBinlog, taskId, triggersFire, channel, lockWaitSeconds, v);
+  }
+
+  /** Whether transactions are applied under their origin's server id (see {@link #logOrigin}). */
+  public boolean tagsOrigin() {
+    return logToBinlog && logOrigin;
   }
 
   /** The settings of parallel apply's channel {@code id}. */
   public ApplierSettings asChannel(int id, int lockWait) {
-    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait);
+    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait, logOrigin);
   }
 
   /** The catalog schema: {@code ferry_<service>}. */
