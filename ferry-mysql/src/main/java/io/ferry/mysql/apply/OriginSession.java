@@ -47,9 +47,14 @@ final class OriginSession {
       }
       // the privilege is needed for every foreign origin: refused now rather than at the first one
       st.execute("SET SESSION server_id = " + serverId);
-      own = new Origin(serverId, domain);
-      current = own;
+      connectedAs(new Origin(serverId, domain));
     }
+  }
+
+  /** Starts from the target's own origin (a new session). */
+  void connectedAs(Origin target) {
+    own = target;
+    current = target;
   }
 
   /** The target's own origin, or null before the connection. */

@@ -42,7 +42,11 @@ public record RelayPolicy(String text, boolean all, Set<Long> serverIds, Set<Str
     Set<String> names = new LinkedHashSet<>();
     for (String item : t.split(",", -1)) {
       String o = item.strip();
-      if (ID.matcher(o).matches() && Long.parseLong(o) <= 0xFFFFFFFFL) {
+      if (o.chars().allMatch(Character::isDigit) && !o.isEmpty()) {
+        if (!ID.matcher(o).matches() || Long.parseLong(o) > 0xFFFFFFFFL || Long.parseLong(o) == 0) {
+          throw new IllegalArgumentException(
+              "'" + o + "' is not an origin: a server id is 1 to 4294967295");
+        }
         ids.add(Long.parseLong(o));
       } else if (NAME.matcher(o).matches()) {
         if (o.equalsIgnoreCase("all") || o.equalsIgnoreCase("local")) {
