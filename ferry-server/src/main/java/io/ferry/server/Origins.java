@@ -1,7 +1,5 @@
 package io.ferry.server;
 
-import io.ferry.core.filter.FilterContext;
-import io.ferry.core.filter.MeteredFilter;
 import io.ferry.core.pipeline.Filter;
 import io.ferry.mysql.apply.TargetIds;
 import io.ferry.mysql.origin.LocalOriginFilter;
@@ -15,8 +13,9 @@ import java.util.List;
  * The origin filters a role runs (docs/multi-master.md, "Origin tagging and loops"): before the THL
  * of a service that reads a binlog, the relay filter (names foreign origins, applies {@code
  * source.relay}); before the target of a service that applies, the local-origin filter ({@code
- * apply.skip-local-origin}, and the count of origins applied). Each is metered like a configured
- * filter, so the stage status lists it. Stateless.
+ * apply.skip-local-origin}, and the count of origins applied). They are not configured filters:
+ * their counts are in the service status ({@code origins}), not among the stage's filters; what
+ * they drop is recorded as a gap with their name. Stateless.
  */
 final class Origins {
   private Origins() {}
@@ -29,7 +28,7 @@ final class Origins {
     RelayFilter f =
         new RelayFilter(Roles.sourceSettings(c), c.get(ServiceSettings.SOURCE_RELAY), clock);
     p.relay = f;
-    return List.of(metered(c, f, "relay", FilterContext.Side.EXTRACT, clock));
+    return List.of(f);
   }
 
   /** The local-origin filter of a slave or direct service. */
@@ -39,12 +38,6 @@ final class Origins {
             c.get(ServiceSettings.APPLY_SKIP_LOCAL_ORIGIN),
             TargetIds.serverIdOf(Roles.targetSettings(c)));
     p.localOrigin = f;
-    return List.of(metered(c, f, "origin", FilterContext.Side.APPLY, clock));
-  }
-
-  private static Filter metered(
-      ServiceConfig c, Filter f, String type, FilterContext.Side side, Clock clock) {
-    return new MeteredFilter(
-        f, f.name(), type, new FilterContext(c.name(), c.role(), side, null, clock));
+    return List.of(f);
   }
 }
