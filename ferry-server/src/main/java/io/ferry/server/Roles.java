@@ -64,6 +64,11 @@ final class Roles {
     DummyApplier dummy;
     long epoch;
 
+    /** The origin filters of the roles that have them (see {@link Origins}), or null. */
+    io.ferry.mysql.origin.RelayFilter relay;
+
+    io.ferry.mysql.origin.LocalOriginFilter localOrigin;
+
     /** What the filters use besides themselves (schema views); closed with the service. */
     final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -125,10 +130,12 @@ final class Roles {
             Duration.ofMillis(500), Duration.ofSeconds(10), c.get(ServiceSettings.RETRY_FOR));
     try {
       if (!role.equals(ServiceSettings.SLAVE)) {
+        p.filters.addAll(Origins.relay(c, clock, p));
         p.filters.addAll(
             FilterChains.build(c, FilterContext.Side.EXTRACT, clock, p.resources, true));
       }
       if (role.equals(ServiceSettings.SLAVE) || role.equals(ServiceSettings.DIRECT)) {
+        p.filters.addAll(Origins.localOrigin(c, clock, p));
         p.filters.addAll(
             FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false));
       }
@@ -359,6 +366,7 @@ final class Roles {
       ServiceConfig c, io.ferry.mysql.apply.ConflictPolicy conflicts) {
     return ApplierSettings.of(c.name())
         .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
+        .withLogOrigin(c.get(ServiceSettings.TARGET_LOG_ORIGIN))
         .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS)))
         .withConflicts(conflicts);
   }

@@ -45,6 +45,8 @@ import java.util.List;
  * @param conflicts conflicts resolved since the service went online, when it detects any, or null
  * @param shardViolations shard home violations by kind (no-home, wrong-home, errant, local-dropped)
  *     since the process started
+ * @param origins who feeds the service and whom it feeds, and what its origin filters did (relay
+ *     policy, origins applied, own transactions passed over)
  */
 public record ServiceStatus(
     String name,
@@ -72,7 +74,52 @@ public record ServiceStatus(
     RemoteThlExtractor.Status master,
     MySqlApplier.Stats applier,
     io.ferry.mysql.apply.ConflictTally conflicts,
-    java.util.Map<String, Long> shardViolations) {
+    java.util.Map<String, Long> shardViolations,
+    Origins origins) {
+
+  /**
+   * Who feeds whom, and the multi-master facts of a running service.
+   *
+   * @param from where it reads: the source {@code host:port} (binlog readers) or the master's
+   *     {@code thl://} address(es) (slaves)
+   * @param to where it writes: the target {@code host:port} (appliers) or the THL port it serves
+   *     ({@code thl :PORT}, masters), or null (dummy)
+   * @param relay a master's (or direct service's) relay policy and what it passed on, or null when
+   *     it is not running or has none
+   * @param apply the origins a slave (or direct service) applied and the own ones it passed over,
+   *     or null when it is not running or applies nothing
+   */
+  public record Origins(
+      String from,
+      String to,
+      String relayPolicy,
+      io.ferry.mysql.origin.RelayFilter.Status relay,
+      io.ferry.mysql.origin.LocalOriginFilter.Status apply) {
+    static Origins of(Service s, Roles.Parts p) {
+      io.ferry.server.config.ServiceConfig c = s.config();
+      String role = c.role();
+      String from =
+          ServiceSettings.MASTER_URI.appliesTo(role)
+              ? c.text(ServiceSettings.MASTER_URI)
+              : c.get(ServiceSettings.SOURCE_HOST) + ":" + c.get(ServiceSettings.SOURCE_PORT);
+      String to =
+          ServiceSettings.TARGET_HOST.appliesTo(role)
+              ? c.get(ServiceSettings.TARGET_HOST) + ":" + c.get(ServiceSettings.TARGET_PORT)
+              : ServiceSettings.SERVE_PORT.appliesTo(role)
+                  ? "thl :" + c.get(ServiceSettings.SERVE_PORT)
+                  : null;
+      String policy =
+          ServiceSettings.SOURCE_RELAY.appliesTo(role)
+              ? c.get(ServiceSettings.SOURCE_RELAY).text()
+              : null;
+      return new Origins(
+          from,
+          to,
+          policy,
+          p == null || p.relay == null ? null : p.relay.status(),
+          p == null || p.localOrigin == null ? null : p.localOrigin.status());
+    }
+  }
 
   /**
    * A stage that keeps retrying: the service is online but not making progress.
@@ -150,7 +197,8 @@ public record ServiceStatus(
         p == null || p.remote == null ? null : p.remote.status(),
         p == null || p.applier == null ? null : p.applier.stats(),
         p == null || p.conflicts == null || !p.conflicts.enabled() ? null : p.conflicts.tally(),
-        metrics.shardViolations.byLabel());
+        metrics.shardViolations.byLabel(),
+        Origins.of(s, p));
   }
 
   /**

@@ -475,13 +475,15 @@ final class StageTask implements Runnable {
   /**
    * Whether the block must end before this event: a transaction that requires its own commit (DDL,
    * non-transactional tables) never shares a block with earlier ones, nor do transactions of
-   * different origin services.
+   * different origins: origin service or source id (a target that logs what it applies under each
+   * origin's server id can change it only between its transactions; a relay's transactions keep
+   * their first master's server id while several may carry one service name).
    */
   private boolean mustCommitBefore(ReplEvent next) {
     if (!(next instanceof Transaction t) || t.fragno() != 0 || selfCommitting) {
       return false; // (an applier that commits on its own puts such boundaries itself)
     }
-    String origin = t.header().originService();
+    String origin = t.header().originService() + "\u0000" + t.header().sourceId();
     boolean originChanged = lastOrigin != null && !lastOrigin.equals(origin);
     lastOrigin = origin;
     return blockEvents > 0 && (t.commitRequired() || originChanged);

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  *     which first settles what an earlier parallel run left in the catalog)
  * @param lockWaitSeconds the session's {@code innodb_lock_wait_timeout} (0: the server's)
  * @param conflicts conflict detection and resolution (multi-master)
+ * @param logOrigin with {@code logToBinlog}: each transaction is applied under its origin's server
+ *     id and MariaDB GTID domain (see {@link OriginSession}), and the catalog records the origin's
+ *     service name for them (see {@link OriginCatalog})
  */
 public record ApplierSettings(
     String service,
@@ -24,7 +27,8 @@ public record ApplierSettings(
     boolean triggersFire,
     boolean channel,
     int lockWaitSeconds,
-    ConflictPolicy conflicts) {
+    ConflictPolicy conflicts,
+    boolean logOrigin) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,56}");
 
   public ApplierSettings {
@@ -43,27 +47,38 @@ public record ApplierSettings(
   }
 
   public static ApplierSettings of(String service) {
-    return new ApplierSettings(service, false, 0, false, false, 0, ConflictPolicy.NONE);
+    return new ApplierSettings(service, false, 0, false, false, 0, ConflictPolicy.NONE, true);
   }
 
   public ApplierSettings withLogToBinlog(boolean v) {
     return new ApplierSettings(
-        service, v, taskId, triggersFire, channel, lockWaitSeconds, conflicts);
+        service, v, taskId, triggersFire, channel, lockWaitSeconds, conflicts, logOrigin);
   }
 
   public ApplierSettings withTriggersFire(boolean v) {
     return new ApplierSettings(
-        service, logToBinlog, taskId, v, channel, lockWaitSeconds, conflicts);
+        service, logToBinlog, taskId, v, channel, lockWaitSeconds, conflicts, logOrigin);
+  }
+
+  public ApplierSettings withLogOrigin(boolean v) {
+    return new ApplierSettings(
+        service, logToBinlog, taskId, triggersFire, channel, lockWaitSeconds, conflicts, v);
+  }
+
+  /** Whether transactions are applied under their origin's server id (see {@link #logOrigin}). */
+  public boolean tagsOrigin() {
+    return logToBinlog && logOrigin;
   }
 
   /** The settings of parallel apply's channel {@code id}. */
   public ApplierSettings asChannel(int id, int lockWait) {
-    return new ApplierSettings(service, logToBinlog, id, triggersFire, true, lockWait, conflicts);
+    return new ApplierSettings(
+        service, logToBinlog, id, triggersFire, true, lockWait, conflicts, logOrigin);
   }
 
   public ApplierSettings withConflicts(ConflictPolicy v) {
     return new ApplierSettings(
-        service, logToBinlog, taskId, triggersFire, channel, lockWaitSeconds, v);
+        service, logToBinlog, taskId, triggersFire, channel, lockWaitSeconds, v, logOrigin);
   }
 
   /** The catalog schema: {@code ferry_<service>}. */

@@ -61,6 +61,8 @@ public final class MySqlApplier implements Applier {
   private final Clock clock;
   private final TargetCatalog catalog;
   private final ConflictSession conflicts;
+  private final OriginSession origin;
+  private final OriginCatalog origins;
 
   private volatile Connection connection;
   private RowApplier rows;
@@ -75,6 +77,7 @@ public final class MySqlApplier implements Applier {
   private Map<String, String> rowOptions = Map.of();
   private Transaction current;
   private long transactions;
+  private boolean openWork; // something was applied since the last target commit
   private volatile Stats stats = new Stats(0, 0, 0, Set.of(), Set.of());
 
   public MySqlApplier(TargetSettings target, ApplierSettings settings, Clock clock) {
@@ -91,6 +94,14 @@ public final class MySqlApplier implements Applier {
                 clock,
                 this::open)
             : null;
+    this.origin = settings.tagsOrigin() ? new OriginSession() : null;
+    this.origins = settings.tagsOrigin() ? new OriginCatalog(settings.catalogSchema()) : null;
+  }
+
+  /** The target's own server id (read when it connected), or -1 before. */
+  public long targetServerId() {
+    OriginSession o = origin;
+    return o == null || o.own() == null ? -1 : o.own().serverId();
   }
 
   public Stats stats() {
@@ -106,6 +117,7 @@ public final class MySqlApplier implements Applier {
       }
       TargetCatalog.Position p = catalog.read(connection);
       connection.commit();
+      openWork = false;
       inDoubtSeqno = p.inDoubtSeqno();
       pending = p.checkpoint();
       lastComplete = pending;
@@ -334,6 +346,10 @@ public final class MySqlApplier implements Applier {
   }
 
   private void begin(Transaction tx) throws SQLException {
+    if (origin != null) {
+      applyUnderOrigin(tx);
+    }
+    openWork = true;
     idempotent = tx.seqno() == inDoubtSeqno;
     rows.precise(tx.seqno() <= preciseThroughSeqno);
     if (tx.commitRequired() || changesNonTransactionalTables(tx)) {
@@ -350,6 +366,38 @@ public final class MySqlApplier implements Applier {
       // it may end in ROLLBACK, which undoes only what it did itself
       rows.flush();
       statements.plain("SAVEPOINT " + GROUP_SAVEPOINT);
+    }
+  }
+
+  /**
+   * Puts the session under the transaction's origin (target.log-origin). The server stamps the GTID
+   * event with the server id the session has at commit and refuses to change the GTID domain inside
+   * a transaction, so what the target transaction holds is committed first, with its position (the
+   * stage ends its blocks where the origin changes; parallel channels rely on this). The origin's
+   * name goes to the catalog, in the transaction it is applied in.
+   */
+  private void applyUnderOrigin(Transaction tx) throws SQLException {
+    if (origin.needsSwitch(tx)) {
+      rows.flush();
+      if (openWork) {
+        catalog.write(lastComplete, clock.millis());
+      }
+      connection.commit();
+      if (conflicts != null) {
+        conflicts.committed();
+      }
+      openWork = false;
+      try {
+        origin.switchTo(connection, tx);
+      } catch (SQLException e) {
+        throw e.getErrorCode() == 1227
+            ? OriginSession.refused(e, target.user(), target.address())
+            : e;
+      }
+    }
+    if (!tx.changes().isEmpty()) {
+      OriginSession.Origin o = origin.current();
+      origins.record(o.serverId(), o.domain(), tx.header().originService(), tx.seqno());
     }
   }
 
@@ -412,6 +460,7 @@ public final class MySqlApplier implements Applier {
     if (conflicts != null) {
       conflicts.committed();
     }
+    openWork = false;
     markedSeqno = tx.seqno();
     commitAfter = true;
   }
@@ -505,6 +554,7 @@ public final class MySqlApplier implements Applier {
       if (conflicts != null) {
         conflicts.committed();
       }
+      openWork = false;
       if (pending.seqno() >= inDoubtSeqno) {
         inDoubtSeqno = -1;
       }
@@ -530,11 +580,15 @@ public final class MySqlApplier implements Applier {
     current = null;
     idempotent = false;
     commitAfter = false;
+    openWork = false;
     if (rows != null) {
       rows.discard();
     }
     if (conflicts != null) {
       conflicts.rolledBack();
+    }
+    if (origins != null) {
+      origins.forget(); // what the block recorded is gone with it
     }
     if (connection != null) {
       try {
@@ -582,6 +636,17 @@ public final class MySqlApplier implements Applier {
         }
       }
       catalog.install(c);
+      if (origin != null) {
+        try {
+          origin.connected(c);
+        } catch (SQLException e) {
+          throw e.getErrorCode() == 1227
+              ? OriginSession.refused(e, target.user(), target.address())
+              : e;
+        }
+        origins.install(c);
+      }
+      openWork = false;
       connection = c;
       statements = st;
       rows = new RowApplier(c, !settings.triggersFire());

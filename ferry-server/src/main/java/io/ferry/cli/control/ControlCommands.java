@@ -39,7 +39,12 @@ public final class ControlCommands {
       header = "List the replicator's services.",
       mixinStandardHelpOptions = true,
       usageHelpAutoWidth = true,
-      description = {"Name, role, state, last applied seqno and latency of every service.", ""})
+      description = {
+        "Name, role, state, last applied seqno and latency of every service, and who feeds whom:",
+        "FROM is the source server (or the master's THL, for a slave), TO the target server (or",
+        "the THL port a master serves), RELAY what a master passes on (source.relay).",
+        ""
+      })
   public static final class Services implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminOptions admin;
@@ -55,7 +60,17 @@ public final class ControlCommands {
         Json.print(out, list);
         return 0;
       }
-      Table t = new Table("SERVICE", "ROLE", "STATE", "APPLIED SEQNO", "LATENCY", "PENDING ERROR");
+      Table t =
+          new Table(
+              "SERVICE",
+              "ROLE",
+              "STATE",
+              "APPLIED SEQNO",
+              "LATENCY",
+              "FROM",
+              "TO",
+              "RELAY",
+              "PENDING ERROR");
       for (JsonNode s : list) {
         JsonNode lat = s.get("appliedLatencySeconds");
         t.row(
@@ -64,12 +79,19 @@ public final class ControlCommands {
             s.get("state").asText(),
             s.get("appliedLastSeqno").asText(),
             lat.isNull() ? "-" : String.format(java.util.Locale.ROOT, "%.3f s", lat.asDouble()),
+            orDash(s.path("from")),
+            orDash(s.path("to")),
+            orDash(s.path("relay")),
             problem(s));
       }
       t.print(out, 0);
       out.flush();
       return 0;
     }
+  }
+
+  private static String orDash(JsonNode n) {
+    return n.isMissingNode() || n.isNull() ? "-" : n.asText();
   }
 
   /**

@@ -170,6 +170,7 @@ public final class StatusCommand implements Callable<Integer> {
                                   + " service; see docs/applier.md"
                               : "")));
     }
+    origins(s.path("origins"), rows);
     int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
     rows.forEach((k, v) -> out.println(k + " ".repeat(width - k.length()) + " : " + v));
   }
@@ -189,6 +190,49 @@ public final class StatusCommand implements Callable<Integer> {
               }
             });
     return t.length() == 0 ? "NONE" : t.toString();
+  }
+
+  /** The multi-master lines: what a master relays, the origins applied, own ones passed over. */
+  private static void origins(JsonNode o, Map<String, String> rows) {
+    if (!o.isObject()) {
+      return;
+    }
+    if (o.has("relay")) {
+      rows.put(
+          "relay",
+          text(o, "relay")
+              + " (source server_id "
+              + (o.path("sourceServerId").isNull() ? "not read yet" : text(o, "sourceServerId"))
+              + "; other origins relayed "
+              + text(o, "relayedForeign")
+              + ", not relayed "
+              + text(o, "droppedForeign")
+              + ")");
+    }
+    if (o.has("skippedLocalOrigin")) {
+      StringBuilder applied = new StringBuilder();
+      o.path("applied")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  applied
+                      .append(applied.length() == 0 ? "" : ", ")
+                      .append(e.getKey())
+                      .append(": ")
+                      .append(e.getValue().asText()));
+      rows.put("originsApplied", applied.length() == 0 ? "NONE" : applied.toString());
+      rows.put(
+          "skippedLocalOrigin",
+          !o.path("skipLocalOrigin").asBoolean()
+              ? "OFF (apply.skip-local-origin = false)"
+              : text(o, "skippedLocalOrigin")
+                  + (o.path("firstSkippedSeqno").isNull()
+                      ? ""
+                      : " (first seqno " + text(o, "firstSkippedSeqno") + ")")
+                  + " (target server_id "
+                  + (o.path("targetServerId").isNull() ? "not read yet" : text(o, "targetServerId"))
+                  + ")");
+    }
   }
 
   /** A JSON array of strings as one comma-separated line; empty when there is none. */

@@ -41,6 +41,16 @@ final class Metrics {
     header(sb, "ferry_service_errors_total", "counter", "times the service went OFFLINE:ERROR");
     header(
         sb,
+        "ferry_service_skipped_local_origin_total",
+        "counter",
+        "transactions the target wrote itself, passed over (apply.skip-local-origin)");
+    header(
+        sb,
+        "ferry_service_relay_dropped_total",
+        "counter",
+        "transactions of other origins a master did not relay (source.relay)");
+    header(
+        sb,
         "ferry_service_retrying_seconds",
         "gauge",
         "how long an online service has been retrying without progress (0: it is not)");
@@ -155,6 +165,16 @@ final class Metrics {
         line(sb, "ferry_service_stored_last_seqno", svc, st.storedLastSeqno());
       }
       line(sb, "ferry_service_errors_total", svc, st.errors());
+      if (st.origins() != null && st.origins().apply() != null) {
+        line(
+            sb,
+            "ferry_service_skipped_local_origin_total",
+            svc,
+            st.origins().apply().skippedLocalOrigin());
+      }
+      if (st.origins() != null && st.origins().relay() != null) {
+        line(sb, "ferry_service_relay_dropped_total", svc, st.origins().relay().droppedForeign());
+      }
       line(
           sb,
           "ferry_service_retrying_seconds",

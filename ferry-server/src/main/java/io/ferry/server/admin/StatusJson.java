@@ -25,6 +25,11 @@ public final class StatusJson {
     m.put("relativeLatencySeconds", seconds(s.relativeLatencyMillis()));
     m.put("pendingError", s.error() == null ? null : s.error().message());
     m.put("retrying", retrying(s.retrying()));
+    if (s.origins() != null) {
+      m.put("from", s.origins().from());
+      m.put("to", s.origins().to());
+      m.put("relay", s.origins().relayPolicy());
+    }
     return m;
   }
 
@@ -120,7 +125,31 @@ public final class StatusJson {
       m.put("conflicts", x);
     }
     m.put("shardHomeViolations", s.shardViolations());
+    if (s.origins() != null && (s.origins().relay() != null || s.origins().apply() != null)) {
+      m.put("origins", origins(s.origins()));
+    }
     return m;
+  }
+
+  /** A running service's multi-master facts (docs/multi-master.md). */
+  private static Map<String, Object> origins(io.ferry.server.ServiceStatus.Origins o) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    if (o.relay() != null) {
+      x.put("relay", o.relay().policy());
+      x.put("sourceServerId", o.relay().sourceServerId() < 0 ? null : o.relay().sourceServerId());
+      x.put("relayedForeign", o.relay().relayedForeign());
+      x.put("droppedForeign", o.relay().droppedForeign());
+    }
+    if (o.apply() != null) {
+      x.put("skipLocalOrigin", o.apply().enabled());
+      x.put("targetServerId", o.apply().targetServerId() < 0 ? null : o.apply().targetServerId());
+      x.put("skippedLocalOrigin", o.apply().skippedLocalOrigin());
+      x.put(
+          "firstSkippedSeqno",
+          o.apply().firstSkippedSeqno() < 0 ? null : o.apply().firstSkippedSeqno());
+      x.put("applied", o.apply().applied());
+    }
+    return x;
   }
 
   static List<Object> stages(List<StageStatus> stages) {

@@ -272,6 +272,21 @@ public final class ServiceSettings {
           "What the schema history does with DDL it cannot parse: stop the service, or log a"
               + " warning and continue.");
 
+  public static final Setting<io.ferry.mysql.origin.RelayPolicy> SOURCE_RELAY =
+      add(
+          "source.relay",
+          SettingType.checked(
+              "all, local, or origins (service names or server ids) separated by commas",
+              io.ferry.mysql.origin.RelayPolicy::parse),
+          io.ferry.mysql.origin.RelayPolicy.ALL,
+          false,
+          Set.of(MASTER, DIRECT),
+          false,
+          "What is passed on from the source's binlog. all: every transaction. local: only what"
+              + " the source server wrote itself (binlog server_id = its @@server_id), not what"
+              + " Ferry or a native replica applied there. A list: the local transactions and those"
+              + " of these origins. See docs/multi-master.md.");
+
   // ---------------------------------------------------------------- target
 
   public static final Setting<String> TARGET_HOST =
@@ -361,6 +376,30 @@ public final class ServiceSettings {
           false,
           "Whether applied changes go to the target's own binlog (for targets that are sources"
               + " of further replicas).");
+
+  public static final Setting<Boolean> TARGET_LOG_ORIGIN =
+      add(
+          "target.log-origin",
+          SettingType.BOOLEAN,
+          true,
+          false,
+          APPLIES,
+          false,
+          "With target.log-to-binlog: each transaction is applied under its origin's server id"
+              + " (and MariaDB GTID domain), so the target's binlog says where every row, DDL and"
+              + " statement came from; the account needs BINLOG REPLAY (or SUPER).");
+
+  public static final Setting<Boolean> APPLY_SKIP_LOCAL_ORIGIN =
+      add(
+          "apply.skip-local-origin",
+          SettingType.BOOLEAN,
+          true,
+          false,
+          APPLIES,
+          false,
+          "Never apply a transaction the target server wrote itself (its source id is the"
+              + " target's @@server_id): it came back round a topology. It is passed over like a"
+              + " filtered one and counted in status (skippedLocalOrigin). Heartbeats always pass.");
 
   public static final Setting<String> TARGET_TRIGGERS =
       add(
