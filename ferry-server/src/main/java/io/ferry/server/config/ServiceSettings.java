@@ -272,6 +272,17 @@ public final class ServiceSettings {
           "What the schema history does with DDL it cannot parse: stop the service, or log a"
               + " warning and continue.");
 
+  public static final Setting<String> SOURCE_RELAY =
+      add(
+          "source.relay",
+          SettingType.STRING,
+          "all",
+          false,
+          READS_BINLOG,
+          false,
+          "Which origins' transactions the service passes on: all; local (only what the source"
+              + " server itself wrote); or a comma list of origins relayed beside the local ones.");
+
   // ---------------------------------------------------------------- target
 
   public static final Setting<String> TARGET_HOST =
@@ -361,6 +372,27 @@ public final class ServiceSettings {
           false,
           "Whether applied changes go to the target's own binlog (for targets that are sources"
               + " of further replicas).");
+
+  public static final Setting<Boolean> TARGET_LOG_ORIGIN =
+      add(
+          "target.log-origin",
+          SettingType.BOOLEAN,
+          true,
+          false,
+          APPLIES,
+          false,
+          "With target.log-to-binlog, each transaction is applied under its origin's server id"
+              + " (and GTID domain), so the target's binlog says where a change came from.");
+
+  public static final Setting<Boolean> APPLY_SKIP_LOCAL_ORIGIN =
+      add(
+          "apply.skip-local-origin",
+          SettingType.BOOLEAN,
+          true,
+          false,
+          APPLIES,
+          false,
+          "Pass over (never apply) a transaction that the target server itself wrote.");
 
   public static final Setting<String> TARGET_TRIGGERS =
       add(
