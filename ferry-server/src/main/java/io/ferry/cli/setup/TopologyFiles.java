@@ -105,7 +105,8 @@ final class TopologyFiles {
                   + to.name()
                   + "'s binlog: nothing reads them there");
       lines.add("target.log-to-binlog = " + log);
-      lines.add("# applied under the origin's server id and GTID domain, so loops are cut");
+      lines.add(
+          "# with log-to-binlog: applied under the origin's server id and GTID domain (cuts loops)");
       lines.add("target.log-origin = true");
       lines.add("apply.skip-local-origin = true");
       files.add(new ServiceFile(to, l.service(), lines));

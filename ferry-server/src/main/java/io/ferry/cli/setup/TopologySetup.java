@@ -327,7 +327,10 @@ final class TopologySetup {
                   + ")");
         }
       }
-      out.println("then: ferry services --config-dir DIR shows every service and its state");
+      out.println(
+          "then: ferry services --config-dir "
+              + (replicators.size() == 1 ? replicators.iterator().next() : "DIR")
+              + " shows every service and its state");
       out.flush();
       return 0;
     }
