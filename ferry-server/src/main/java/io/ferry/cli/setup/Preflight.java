@@ -182,7 +182,22 @@ final class Preflight {
 
   private void triggers(Site s, ServerFacts f) {
     for (Trigger t : f.triggers()) {
-      if (!t.guarded()) {
+      if (!t.readable()) {
+        blocking(
+            s,
+            "trigger",
+            "trigger "
+                + t.schema()
+                + "."
+                + t.name()
+                + " on "
+                + t.table()
+                + ": "
+                + s.db().user()
+                + " cannot read its body, so Ferry cannot tell whether it tests @ferry_service and"
+                + " stops before applying to that table",
+            "GRANT TRIGGER ON *.* TO <" + s.db().user() + "'s account>; then check again");
+      } else if (!t.guarded()) {
         blocking(
             s,
             "trigger",

@@ -65,8 +65,10 @@ record ServerFacts(
    * @param table the table it is on
    * @param name its name
    * @param guarded whether its body tests {@code @ferry_service}
+   * @param readable whether the account may read its body (TRIGGER privilege); the applier takes a
+   *     trigger it cannot read as unguarded
    */
-  record Trigger(String schema, String table, String name, boolean guarded) {}
+  record Trigger(String schema, String table, String name, boolean guarded, boolean readable) {}
 
   static final String USER_SCHEMAS =
       " NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
@@ -118,7 +120,8 @@ record ServerFacts(
                   rs.getString(1),
                   rs.getString(2),
                   rs.getString(3),
-                  body != null && body.toLowerCase(Locale.ROOT).contains("@ferry_service")));
+                  body != null && body.toLowerCase(Locale.ROOT).contains("@ferry_service"),
+                  body != null));
         }
       }
       List<String> grants = new ArrayList<>();
