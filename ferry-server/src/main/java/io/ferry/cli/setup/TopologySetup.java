@@ -48,7 +48,7 @@ final class TopologySetup {
     }
     Topology t = topology(kind, dbs, o);
     if (o.check) {
-      Preflight.Report report =
+      PreflightReport report =
           new Preflight(t, Set.copyOf(o.nativeReplicas), Clock.systemUTC()).run();
       if (o.json) {
         io.ferry.cli.Json.print(out, report.json());
