@@ -46,6 +46,17 @@ public record SandboxServer(
     return node.logFile();
   }
 
+  /**
+   * The server's configuration file, read at every start: {@code my.cnf} (MariaDB) or {@code
+   * data/ferry-sandbox.conf} (PostgreSQL). Settings appended to it last until the sandbox is
+   * recreated.
+   */
+  public Path configFile() {
+    return flavor == Flavor.MARIADB
+        ? MariaDbDriver.configFile(node)
+        : node.dataDir().resolve("ferry-sandbox.conf");
+  }
+
   /** The unix socket: a file for MariaDB, the socket directory for PostgreSQL. */
   public Path socket() {
     return flavor == Flavor.MARIADB ? MariaDbDriver.socket(node) : node.path();

@@ -2,6 +2,7 @@ package io.ferry.cli.setup;
 
 import io.ferry.cli.Cli;
 import io.ferry.cli.CliException;
+import io.ferry.mysql.DbTls;
 import io.ferry.sandbox.Binaries;
 import io.ferry.sandbox.Sandbox;
 import io.ferry.sandbox.SandboxServer;
@@ -20,8 +21,12 @@ import java.nio.file.Path;
  * @param port the port
  * @param user the account
  * @param password its password
+ * @param sandbox the sandbox server it is, or null for a URL
  */
-record Endpoint(String host, int port, String user, String password) {
+record Endpoint(String host, int port, String user, String password, SandboxServer sandbox) {
+  Endpoint(String host, int port, String user, String password) {
+    this(host, port, user, password, null);
+  }
 
   static Endpoint parse(String text, Path sandboxHome) {
     String t = text.trim();
@@ -84,7 +89,7 @@ record Endpoint(String host, int port, String user, String password) {
           Cli.EXIT_USAGE);
     }
     SandboxServer s = sandbox.server(index);
-    return new Endpoint(s.host(), s.port(), s.replicator().user(), s.replicator().password());
+    return new Endpoint(s.host(), s.port(), s.replicator().user(), s.replicator().password(), s);
   }
 
   /** Percent-decoding as in a URL's user info: a '+' is a plus, not a space. */
@@ -107,5 +112,18 @@ record Endpoint(String host, int port, String user, String password) {
 
   String address() {
     return host + ":" + port;
+  }
+
+  /**
+   * Opens a connection with the endpoint's own account, with TLS as the services' default
+   * (preferred), giving up on an unreachable server after 10 seconds.
+   */
+  java.sql.Connection connect() throws java.sql.SQLException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("connectTimeout", "10000");
+    return new DbTls(DbTls.Mode.PREFERRED, null, null, null)
+        .connect("jdbc:mariadb://" + host + ":" + port + "/", p);
   }
 }

@@ -33,13 +33,20 @@ import picocli.CommandLine.Spec;
     description = {
       "Each topology becomes service files in the replicator's configuration directory"
           + " (DIR/services/NAME.conf, readable by their owner only: they hold passwords)."
-          + " Databases are sandbox servers (NAME:N) or mysql://user:password@host:port.",
+          + " Databases are sandbox servers (NAME:N) or mysql://user:password@host:port."
+          + " master-slave and direct connect two databases; all-masters, star, fan-in and"
+          + " fan-out are multi-site topologies (one site per server), and take --check for a"
+          + " pre-flight of their servers.",
       ""
     },
     commandListHeading = "%nCommands:%n",
     subcommands = {
       SetupCommand.MasterSlave.class,
       SetupCommand.Direct.class,
+      TopologyCommands.AllMasters.class,
+      TopologyCommands.Star.class,
+      TopologyCommands.FanIn.class,
+      TopologyCommands.FanOut.class,
       CommandLine.HelpCommand.class
     })
 public final class SetupCommand implements Runnable {
@@ -211,7 +218,7 @@ public final class SetupCommand implements Runnable {
    * "current" means now, when the topology is set up: the binlog's end at this moment is written
    * down, so what is committed after setup is replicated however late the services start.
    */
-  private static String resolve(Endpoint e, String start) {
+  static String resolve(Endpoint e, String start) {
     if (!start.equalsIgnoreCase("current")) {
       return start;
     }
@@ -224,7 +231,7 @@ public final class SetupCommand implements Runnable {
     }
   }
 
-  private static void target(List<String> lines, Endpoint e) {
+  static void target(List<String> lines, Endpoint e) {
     lines.add("target.host = " + e.host());
     lines.add("target.port = " + e.port());
     lines.add("target.user = " + e.user());
@@ -284,7 +291,7 @@ public final class SetupCommand implements Runnable {
     return 0;
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
