@@ -26,6 +26,7 @@ import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Charsets;
 import io.ferry.core.value.Text;
+import io.ferry.mysql.apply.CatalogTables;
 import io.ferry.mysql.sql.DdlScope;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
@@ -364,6 +365,9 @@ public final class TransactionAssembler {
       heartbeat(rc);
       return null;
     }
+    if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
+      return null; // another service's catalog, written by its applier on this server
+    }
     schemas.add(rc.schema());
     add(rc);
     return bytes > fragmentBytes ? fragment(h) : null;
@@ -450,8 +454,10 @@ public final class TransactionAssembler {
     if (q.unknownStatusVariable) {
       options.put("statement.context_incomplete", "true");
     }
-    if (!(scope != null && scope.equals(Set.of(String.valueOf(heartbeatSchema))))) {
-      add(statement); // DDL of the service's own heartbeat table is not replicated
+    if (!(scope != null && scope.equals(Set.of(String.valueOf(heartbeatSchema))))
+        && !(ddlText != null && CatalogTables.createsCatalogTable(ddlText))) {
+      add(statement); // DDL of the service's own heartbeat table, or of a catalog, is not
+      // replicated
     }
     if (kind.needsOwnBlock()) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");

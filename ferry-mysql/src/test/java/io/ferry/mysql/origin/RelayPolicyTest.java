@@ -75,7 +75,7 @@ class RelayPolicyTest {
   }
 
   @Test
-  void namesAreLookedUpOnAMissAtMostOncePerRefresh() {
+  void aNewServerIdIsLookedUpAtOnceThenAtMostOncePerRefresh() {
     Map<Long, String> recorded = new HashMap<>();
     AtomicInteger lookups = new AtomicInteger();
     TestClock clock = new TestClock();
@@ -87,13 +87,18 @@ class RelayPolicyTest {
             },
             clock,
             5000);
-    assertThat(names.of(10)).isNull();
+    assertThat(names.of(10)).isNull(); // a new server id: asked three times
+    assertThat(lookups.get()).isEqualTo(3);
     assertThat(names.of(10)).isNull(); // a miss within the refresh time asks nothing
-    assertThat(lookups.get()).isEqualTo(1);
+    assertThat(lookups.get()).isEqualTo(3);
     recorded.put(10L, "fra");
     clock.millis += 5000;
     assertThat(names.of(10)).isEqualTo("fra");
     assertThat(names.of(10)).isEqualTo("fra"); // a hit never asks
-    assertThat(lookups.get()).isEqualTo(2);
+    assertThat(lookups.get()).isEqualTo(4);
+    // another new server id is looked up at once, though the last lookup was just now
+    recorded.put(11L, "nyc");
+    assertThat(names.of(11)).isEqualTo("nyc");
+    assertThat(lookups.get()).isEqualTo(5);
   }
 }

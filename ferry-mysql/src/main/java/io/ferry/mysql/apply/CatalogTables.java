@@ -1,0 +1,40 @@
+package io.ferry.mysql.apply;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which tables are Ferry's own catalog ({@code ferry_<service>.position} and the like). A target
+ * that logs what Ferry applies (a hub, a relay) logs its catalog writes too, in the same
+ * transactions as the data; a binlog reader passes over them, so that one service's catalog never
+ * travels to another site's target (where it would collide with that site's own rows). Stateless.
+ */
+public final class CatalogTables {
+  private CatalogTables() {}
+
+  /** The catalog's table names, in every {@code ferry_<service>} schema. */
+  public static final Set<String> NAMES =
+      Set.of("position", "heartbeat", "channels", "shard", "conflicts", "origins");
+
+  private static final Pattern CREATE =
+      Pattern.compile(
+          "\\s*CREATE\\s+TABLE\\s+IF\\s+NOT\\s+EXISTS\\s+`(ferry_[^`]+)`\\s*\\.\\s*`?([A-Za-z_]+)`?"
+              + "\\s*\\(.*",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /** Whether a table is a catalog table. */
+  public static boolean isCatalog(String schema, String table) {
+    return schema != null
+        && table != null
+        && schema.startsWith("ferry_")
+        && NAMES.contains(table.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether a DDL statement is the creation of a catalog table, as the applier writes it. */
+  public static boolean createsCatalogTable(String ddl) {
+    Matcher m = CREATE.matcher(ddl);
+    return m.matches() && isCatalog(m.group(1), m.group(2));
+  }
+}
