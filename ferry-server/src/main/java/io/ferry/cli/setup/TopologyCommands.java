@@ -116,7 +116,7 @@ public final class TopologyCommands {
           + " server must be reachable. Ports are chosen free on this machine. For sandbox"
           + " servers, auto_increment_increment/offset and gtid_domain_id are set (SET GLOBAL"
           + " and the sandbox's my.cnf); for others the statements are printed. --check reports"
-          + " what would hurt the topology instead (docs/multi-master-topologies.md).";
+          + " what would hurt the topology instead (docs/multi-master.md).";
 
   /** {@code ferry setup all-masters}. */
   @Command(

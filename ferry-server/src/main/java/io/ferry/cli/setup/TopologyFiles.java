@@ -109,6 +109,11 @@ final class TopologyFiles {
           "# with log-to-binlog: applied under the origin's server id and GTID domain (cuts loops)");
       lines.add("target.log-origin = true");
       lines.add("apply.skip-local-origin = true");
+      lines.add(
+          "# conflicts: off until you choose a rule (docs/multi-master.md); this is the site it"
+              + " applies to");
+      lines.add("apply.conflicts = none");
+      lines.add("apply.conflicts.site = " + to.name());
       files.add(new ServiceFile(to, l.service(), lines));
     }
     return files;
