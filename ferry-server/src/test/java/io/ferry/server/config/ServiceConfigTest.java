@@ -160,4 +160,64 @@ class ServiceConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("/nonexistent/x.conf: no such file");
   }
+
+  @Test
+  void conflictSettingsAreCheckedWithTheServiceFile() {
+    String[] slave = {
+      "service.name = b_to_a",
+      "service.role = slave",
+      "master.uri = thl://127.0.0.1:2112",
+      "target.host = 127.0.0.1",
+      "target.user = ferry",
+    };
+    List<String> bad =
+        problems(
+            concat(
+                slave,
+                "apply.conflicts = timestamp",
+                "apply.conflicts.tables = shop.orders = version(v) whoever"));
+    assertThat(bad)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("/etc/ferry/alpha.conf:6: apply.conflicts: ")
+                    .contains("timestamp needs its column"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("/etc/ferry/alpha.conf:7: apply.conflicts.tables: ")
+                    .contains("'whoever' is not a resolution"));
+    assertThat(problems(concat(slave, "apply.conflicts = key priority")))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("priority needs apply.conflicts.priority", "apply.conflicts.site"));
+    assertThat(
+            problems(
+                concat(
+                    slave,
+                    "apply.conflicts = key priority",
+                    "apply.conflicts.priority = fra, nyc",
+                    "apply.conflicts.site = sjc")))
+        .anySatisfy(l -> assertThat(l).contains("does not name this site (sjc"));
+    ServiceConfig ok =
+        parse(
+            concat(
+                slave,
+                "apply.conflicts = before-image",
+                "apply.conflicts.resolve = priority",
+                "apply.conflicts.priority = fra, nyc",
+                "apply.conflicts.site = nyc",
+                "apply.conflicts.tables = shop.orders = timestamp(ts) newer"));
+    assertThat(ok.conflictPolicy().ruleFor("shop", "orders").toString())
+        .isEqualTo("timestamp(ts) newer");
+    assertThat(ok.conflictPolicy().ruleFor("shop", "items").toString())
+        .isEqualTo("before-image priority");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
