@@ -139,6 +139,10 @@ final class RowApplier {
               ? List.of()
               : RowStatements.written(rc.beforeColumns(), shape.names(), t, rc);
       key = rc.action() == Action.INSERT ? keyOf(t, shape) : shape.whereColumns();
+      String lacking = lacking(rule, shape, image, key, t);
+      if (lacking != null) {
+        throw RowStatements.tableError(rc, lacking);
+      }
     }
     for (Row row : rc.rows()) {
       Shape rowShape =
@@ -173,6 +177,25 @@ final class RowApplier {
       throw new RowApplyException(null, t.schema(), t.name(), null, null, why);
     }
     return rule;
+  }
+
+  /** What a change lacks for its conflict rule (the key, or the rule's column), or null. */
+  private static String lacking(
+      Rule rule, Shape shape, List<Integer> image, List<Integer> key, TargetTable t) {
+    if (key.size() != t.locatingKey().size()) {
+      return "conflict detection needs the target's key "
+          + t.locatingKey()
+          + " in every change, and this insert lacks some of it";
+    }
+    int col = ConflictResolver.columnOf(rule, shape.names());
+    if (col >= 0 && shape.action() != Action.INSERT && !image.contains(col)) {
+      return "conflict detection "
+          + rule
+          + " needs column `"
+          + rule.column()
+          + "` in the change's before image, which lacks it: extract with binlog_row_image=FULL";
+    }
+    return null;
   }
 
   /** The table's locating key as indexes into a change's columns. */
