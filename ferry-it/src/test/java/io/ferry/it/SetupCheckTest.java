@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.sandbox.SandboxServer;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import io.ferry.testkit.SandboxExtension;
@@ -221,7 +222,7 @@ class SetupCheckTest {
               .isEqualTo("thl://127.0.0.1:" + origin.get(ServiceSettings.SERVE_PORT));
           assertThat(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
         } else {
-          assertThat(c.get(ServiceSettings.SOURCE_RELAY)).isEqualTo("local");
+          assertThat(c.get(MultiMasterSettings.SOURCE_RELAY)).isEqualTo("local");
         }
       }
       assertThat(services)

@@ -4,8 +4,8 @@ import io.ferry.core.pipeline.Filter;
 import io.ferry.mysql.apply.TargetIds;
 import io.ferry.mysql.origin.LocalOriginFilter;
 import io.ferry.mysql.origin.RelayFilter;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
-import io.ferry.server.config.ServiceSettings;
 import java.time.Clock;
 import java.util.List;
 
@@ -22,11 +22,11 @@ final class Origins {
 
   /** The relay filter of a master or direct service (none for a dummy). */
   static List<Filter> relay(ServiceConfig c, Clock clock, Roles.Parts p) {
-    if (!ServiceSettings.SOURCE_RELAY.appliesTo(c.role())) {
+    if (!MultiMasterSettings.SOURCE_RELAY.appliesTo(c.role())) {
       return List.of();
     }
     RelayFilter f =
-        new RelayFilter(Roles.sourceSettings(c), c.get(ServiceSettings.SOURCE_RELAY), clock);
+        new RelayFilter(Roles.sourceSettings(c), c.get(MultiMasterSettings.SOURCE_RELAY), clock);
     p.relay = f;
     return List.of(f);
   }
@@ -35,7 +35,7 @@ final class Origins {
   static List<Filter> localOrigin(ServiceConfig c, Clock clock, Roles.Parts p) {
     LocalOriginFilter f =
         new LocalOriginFilter(
-            c.get(ServiceSettings.APPLY_SKIP_LOCAL_ORIGIN),
+            c.get(MultiMasterSettings.APPLY_SKIP_LOCAL_ORIGIN),
             TargetIds.serverIdOf(Roles.targetSettings(c)));
     p.localOrigin = f;
     return List.of(f);

@@ -33,6 +33,7 @@ import io.ferry.mysql.apply.MySqlChannels;
 import io.ferry.mysql.apply.TargetSettings;
 import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import java.nio.file.Path;
@@ -366,7 +367,7 @@ final class Roles {
       ServiceConfig c, io.ferry.mysql.apply.ConflictPolicy conflicts) {
     return ApplierSettings.of(c.name())
         .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
-        .withLogOrigin(c.get(ServiceSettings.TARGET_LOG_ORIGIN))
+        .withLogOrigin(c.get(MultiMasterSettings.TARGET_LOG_ORIGIN))
         .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS)))
         .withConflicts(conflicts);
   }

@@ -6,6 +6,7 @@ import io.ferry.core.net.ThlServer;
 import io.ferry.core.pipeline.StageStatus;
 import io.ferry.core.thl.Thl;
 import io.ferry.mysql.apply.MySqlApplier;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +110,8 @@ public record ServiceStatus(
                   ? "thl :" + c.get(ServiceSettings.SERVE_PORT)
                   : null;
       String policy =
-          ServiceSettings.SOURCE_RELAY.appliesTo(role)
-              ? c.get(ServiceSettings.SOURCE_RELAY).text()
+          MultiMasterSettings.SOURCE_RELAY.appliesTo(role)
+              ? c.get(MultiMasterSettings.SOURCE_RELAY).text()
               : null;
       return new Origins(
           from,

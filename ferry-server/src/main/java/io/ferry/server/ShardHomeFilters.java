@@ -1,6 +1,7 @@
 package io.ferry.server;
 
 import io.ferry.core.pipeline.Filter;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import io.ferry.server.shard.ShardHomeFilter;
@@ -29,9 +30,9 @@ final class ShardHomeFilters {
     }
     ShardPolicy.Actions actions =
         new ShardPolicy.Actions(
-            action(c, ServiceSettings.SHARD_NO_HOME),
-            action(c, ServiceSettings.SHARD_WRONG_HOME),
-            action(c, ServiceSettings.SHARD_ERRANT_WRITES));
+            action(c, MultiMasterSettings.SHARD_NO_HOME),
+            action(c, MultiMasterSettings.SHARD_WRONG_HOME),
+            action(c, MultiMasterSettings.SHARD_ERRANT_WRITES));
     return new ShardHomeFilter(side, c.name(), homes, actions, counts, clock);
   }
 

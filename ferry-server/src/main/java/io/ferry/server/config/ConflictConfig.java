@@ -16,37 +16,37 @@ final class ConflictConfig {
     List<String> problems = new ArrayList<>();
     ConflictPolicy.Resolution resolution =
         ConflictPolicy.resolution(
-            c.get(ServiceSettings.APPLY_CONFLICTS_RESOLVE),
-            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_RESOLVE.key()),
+            c.get(MultiMasterSettings.APPLY_CONFLICTS_RESOLVE),
+            where(c, lineOf, MultiMasterSettings.APPLY_CONFLICTS_RESOLVE.key()),
             problems);
     if (resolution == null) {
       resolution = ConflictPolicy.Resolution.STOP;
     }
     ConflictPolicy.Rule def =
         ConflictPolicy.parseRule(
-            c.get(ServiceSettings.APPLY_CONFLICTS),
+            c.get(MultiMasterSettings.APPLY_CONFLICTS),
             resolution,
-            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS.key()),
+            where(c, lineOf, MultiMasterSettings.APPLY_CONFLICTS.key()),
             problems);
     List<ConflictPolicy.TableRule> tables =
         ConflictPolicy.parseTables(
-            c.get(ServiceSettings.APPLY_CONFLICTS_TABLES),
+            c.get(MultiMasterSettings.APPLY_CONFLICTS_TABLES),
             resolution,
-            where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_TABLES.key()),
+            where(c, lineOf, MultiMasterSettings.APPLY_CONFLICTS_TABLES.key()),
             problems);
     List<String> priority =
-        Arrays.stream(c.get(ServiceSettings.APPLY_CONFLICTS_PRIORITY).split(","))
+        Arrays.stream(c.get(MultiMasterSettings.APPLY_CONFLICTS_PRIORITY).split(","))
             .map(String::strip)
             .filter(x -> !x.isEmpty())
             .toList();
-    String site = c.get(ServiceSettings.APPLY_CONFLICTS_SITE).strip();
+    String site = c.get(MultiMasterSettings.APPLY_CONFLICTS_SITE).strip();
     ConflictPolicy policy =
         new ConflictPolicy(
             def == null ? ConflictPolicy.Rule.NONE : def,
             tables,
             priority,
             site.isEmpty() ? null : site,
-            c.get(ServiceSettings.APPLY_CONFLICTS_REALIGN),
+            c.get(MultiMasterSettings.APPLY_CONFLICTS_REALIGN),
             new ConflictTally());
     boolean defaultPriority =
         policy.defaultRule().resolution() == ConflictPolicy.Resolution.PRIORITY
@@ -62,7 +62,7 @@ final class ConflictConfig {
               + " and apply.conflicts.site (the origin this service's target is)");
     } else if (usesPriority && !priority.contains(site)) {
       problems.add(
-          where(c, lineOf, ServiceSettings.APPLY_CONFLICTS_PRIORITY.key())
+          where(c, lineOf, MultiMasterSettings.APPLY_CONFLICTS_PRIORITY.key())
               + ": the list does not name this site ("
               + site
               + ", apply.conflicts.site): add it where it ranks");

@@ -25,13 +25,13 @@ public final class ServiceSettings {
   public static final String DUMMY = "dummy";
 
   private static final Set<String> ALL_ROLES = Set.of();
-  private static final Set<String> READS_BINLOG = Set.of(MASTER, DIRECT, DUMMY);
-  private static final Set<String> APPLIES = Set.of(SLAVE, DIRECT);
+  static final Set<String> READS_BINLOG = Set.of(MASTER, DIRECT, DUMMY);
+  static final Set<String> APPLIES = Set.of(SLAVE, DIRECT);
   private static final Set<String> HAS_THL = Set.of(MASTER, SLAVE);
 
   private static final List<Setting<?>> ALL = new ArrayList<>();
 
-  private static <T> Setting<T> add(
+  static <T> Setting<T> add(
       String key,
       SettingType<T> type,
       T def,
@@ -272,21 +272,6 @@ public final class ServiceSettings {
           "What the schema history does with DDL it cannot parse: stop the service, or log a"
               + " warning and continue.");
 
-  public static final Setting<io.ferry.mysql.origin.RelayPolicy> SOURCE_RELAY =
-      add(
-          "source.relay",
-          SettingType.checked(
-              "all, local, or origins (service names or server ids) separated by commas",
-              io.ferry.mysql.origin.RelayPolicy::parse),
-          io.ferry.mysql.origin.RelayPolicy.ALL,
-          false,
-          Set.of(MASTER, DIRECT),
-          false,
-          "What is passed on from the source's binlog. all: every transaction. local: only what"
-              + " the source server wrote itself (binlog server_id = its @@server_id), not what"
-              + " Ferry or a native replica applied there. A list: the local transactions and those"
-              + " of these origins. See docs/multi-master.md.");
-
   // ---------------------------------------------------------------- target
 
   public static final Setting<String> TARGET_HOST =
@@ -376,30 +361,6 @@ public final class ServiceSettings {
           false,
           "Whether applied changes go to the target's own binlog (for targets that are sources"
               + " of further replicas).");
-
-  public static final Setting<Boolean> TARGET_LOG_ORIGIN =
-      add(
-          "target.log-origin",
-          SettingType.BOOLEAN,
-          true,
-          false,
-          APPLIES,
-          false,
-          "With target.log-to-binlog: each transaction is applied under its origin's server id"
-              + " (and MariaDB GTID domain), so the target's binlog says where every row, DDL and"
-              + " statement came from; the account needs BINLOG REPLAY (or SUPER).");
-
-  public static final Setting<Boolean> APPLY_SKIP_LOCAL_ORIGIN =
-      add(
-          "apply.skip-local-origin",
-          SettingType.BOOLEAN,
-          true,
-          false,
-          APPLIES,
-          false,
-          "Never apply a transaction the target server wrote itself (its source id is the"
-              + " target's @@server_id): it came back round a topology. It is passed over like a"
-              + " filtered one and counted in status (skippedLocalOrigin). Heartbeats always pass.");
 
   public static final Setting<String> TARGET_TRIGGERS =
       add(
@@ -565,78 +526,6 @@ public final class ServiceSettings {
           false,
           "Key scheduler: how many lock waits in a row, without progress, are rolled back and run"
               + " again before the service goes OFFLINE:ERROR naming both transactions.");
-
-  // ---------------------------------------------------------------- conflicts
-
-  public static final Setting<String> APPLY_CONFLICTS =
-      add(
-          "apply.conflicts",
-          SettingType.STRING,
-          "none",
-          false,
-          APPLIES,
-          false,
-          "Multi-master conflict detection for tables apply.conflicts.tables does not name: none,"
-              + " key (insert of an existing key, update or delete of a missing row),"
-              + " before-image (also: the row differs from the change's before image),"
-              + " changed-columns (differs in a column the update changes), timestamp(COLUMN) or"
-              + " version(COLUMN) (that column differs); optionally followed by a resolution.");
-
-  public static final Setting<String> APPLY_CONFLICTS_RESOLVE =
-      add(
-          "apply.conflicts.resolve",
-          SettingType.oneOf("stop", "incoming", "target", "newer", "priority"),
-          "stop",
-          false,
-          APPLIES,
-          false,
-          "Who wins a conflict when the rule does not say: stop (OFFLINE:ERROR, nothing changes"
-              + " silently), incoming, target, newer (timestamp or version column) or priority"
-              + " (apply.conflicts.priority).");
-
-  public static final Setting<String> APPLY_CONFLICTS_TABLES =
-      add(
-          "apply.conflicts.tables",
-          SettingType.STRING,
-          "",
-          false,
-          APPLIES,
-          false,
-          "Rules per table, separated by commas, the first match wins: 'shop.orders ="
-              + " timestamp(updated_at) newer, shop.log_* = none' (wildcards * and ?).");
-
-  public static final Setting<String> APPLY_CONFLICTS_PRIORITY =
-      add(
-          "apply.conflicts.priority",
-          SettingType.STRING,
-          "",
-          false,
-          APPLIES,
-          false,
-          "Origin services by priority, the first wins (resolution priority; also breaks ties"
-              + " of newer): for example 'frankfurt, newyork, sanjose'.");
-
-  public static final Setting<String> APPLY_CONFLICTS_SITE =
-      add(
-          "apply.conflicts.site",
-          SettingType.STRING,
-          "",
-          false,
-          APPLIES,
-          false,
-          "The origin service whose database this service applies to (the local master's name):"
-              + " what the target's rows count as in priority and tie-breaks.");
-
-  public static final Setting<Boolean> APPLY_CONFLICTS_REALIGN =
-      add(
-          "apply.conflicts.realign",
-          SettingType.BOOLEAN,
-          true,
-          false,
-          APPLIES,
-          false,
-          "Whether a conflict resolved by newer or priority writes the resolved row again to"
-              + " the target's binlog, as a local change, so every other site converges.");
 
   // ---------------------------------------------------------------- filters
 
@@ -895,43 +784,9 @@ public final class ServiceSettings {
               + " than a batch (a transaction with a huge row). A longer frame is taken for a"
               + " damaged stream and fetched again.");
 
-  // ---------------------------------------------------------------- shard homes
-
-  public static final Setting<String> SHARD_NO_HOME =
-      add(
-          "shard.no-home",
-          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
-          "accept",
-          false,
-          Set.of(MASTER, SLAVE, DIRECT),
-          false,
-          "What to do with a transaction whose shard has no home in the replicator's shard home"
-              + " map (ferry shard list): accept (pass it, uncounted), drop (pass over it,"
-              + " counted), warn (pass it, counted and logged) or error (stop the service with the"
-              + " ferry shard set command that fixes it). See docs/multi-master.md.");
-
-  public static final Setting<String> SHARD_WRONG_HOME =
-      add(
-          "shard.wrong-home",
-          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
-          "warn",
-          false,
-          Set.of(SLAVE),
-          false,
-          "What a slave does with a transaction whose origin service is not its shard's home"
-              + " (the shard was written on the wrong server): accept, drop, warn or error.");
-
-  public static final Setting<String> SHARD_ERRANT_WRITES =
-      add(
-          "shard.errant-writes",
-          SettingType.oneOf(io.ferry.server.shard.ShardPolicy.Action.words()),
-          "warn",
-          false,
-          Set.of(MASTER, DIRECT),
-          false,
-          "What a service that reads a source does with a local write (its origin is this"
-              + " service) to a shard homed at another service: accept, drop (keep it out of"
-              + " replication), warn or error. Shards homed at #LOCAL are always kept out.");
+  static {
+    MultiMasterSettings.register(); // declared there, listed after the others
+  }
 
   /** Every declared setting, in reference order. */
   public static List<Setting<?>> all() {

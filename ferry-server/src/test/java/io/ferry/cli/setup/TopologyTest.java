@@ -8,6 +8,7 @@ import io.ferry.cli.CliException;
 import io.ferry.cli.setup.Topology.Kind;
 import io.ferry.cli.setup.Topology.Site;
 import io.ferry.cli.setup.TopologyFiles.ServiceFile;
+import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import java.io.PrintWriter;
@@ -75,7 +76,7 @@ class TopologyTest {
       int i = Integer.parseInt(site.substring(1));
       assertThat(m.role()).isEqualTo("master");
       assertThat(m.get(ServiceSettings.SOURCE_HOST)).isEqualTo("db" + i + ".example");
-      assertThat(m.get(ServiceSettings.SOURCE_RELAY).text()).isEqualTo("local");
+      assertThat(m.get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("local");
       assertThat(m.get(ServiceSettings.SERVE_PORT)).isEqualTo(4000 + i);
     }
     ServiceConfig s = files.get("s3_to_s1");
@@ -84,8 +85,8 @@ class TopologyTest {
     assertThat(s.get(ServiceSettings.TARGET_HOST)).isEqualTo("db1.example");
     assertThat(s.get(ServiceSettings.TARGET_PASSWORD)).isEqualTo("secret1");
     assertThat(s.get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
-    assertThat(s.get(ServiceSettings.TARGET_LOG_ORIGIN)).isTrue();
-    assertThat(s.get(ServiceSettings.APPLY_SKIP_LOCAL_ORIGIN)).isTrue();
+    assertThat(s.get(MultiMasterSettings.TARGET_LOG_ORIGIN)).isTrue();
+    assertThat(s.get(MultiMasterSettings.APPLY_SKIP_LOCAL_ORIGIN)).isTrue();
   }
 
   @Test
@@ -95,8 +96,8 @@ class TopologyTest {
     assertThat(files.keySet())
         .containsExactlyInAnyOrder(
             "hub", "ny", "sj", "ny_to_hub", "sj_to_hub", "hub_to_ny", "hub_to_sj");
-    assertThat(files.get("hub").get(ServiceSettings.SOURCE_RELAY).text()).isEqualTo("all");
-    assertThat(files.get("ny").get(ServiceSettings.SOURCE_RELAY).text()).isEqualTo("local");
+    assertThat(files.get("hub").get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("all");
+    assertThat(files.get("ny").get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("local");
     assertThat(files.get("ny_to_hub").get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isTrue();
     assertThat(files.get("hub_to_ny").get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
     // sj has native replicas of its own: what Ferry applies there reaches its binlog
@@ -122,7 +123,7 @@ class TopologyTest {
     Topology t = topology(Kind.FAN_OUT, 3);
     Map<String, ServiceConfig> files = files(t, Set.of());
     assertThat(files.keySet()).containsExactlyInAnyOrder("s1", "s1_to_s2", "s1_to_s3");
-    assertThat(files.get("s1").get(ServiceSettings.SOURCE_RELAY).text()).isEqualTo("all");
+    assertThat(files.get("s1").get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("all");
     assertThat(t.writers()).hasSize(1);
   }
 
