@@ -788,9 +788,19 @@ public final class ServiceSettings {
     MultiMasterSettings.register(); // declared there, listed after the others
   }
 
-  /** Every declared setting, in reference order. */
+  /**
+   * Every declared setting, in reference order: by section (the key's first word, sections in the
+   * order they first appear), then in declaration order.
+   */
   public static List<Setting<?>> all() {
-    return Collections.unmodifiableList(ALL);
+    java.util.Map<String, List<Setting<?>>> sections = new java.util.LinkedHashMap<>();
+    for (Setting<?> s : ALL) {
+      String section = s.key().substring(0, Math.max(0, s.key().indexOf('.')));
+      sections.computeIfAbsent(section, k -> new ArrayList<>()).add(s);
+    }
+    List<Setting<?>> out = new ArrayList<>(ALL.size());
+    sections.values().forEach(out::addAll);
+    return Collections.unmodifiableList(out);
   }
 
   public static Setting<?> byKey(String key) {
