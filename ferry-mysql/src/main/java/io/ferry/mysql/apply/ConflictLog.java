@@ -55,10 +55,16 @@ public final class ConflictLog {
       String realign) {}
 
   private final String schema;
+  private final int taskId;
   private PreparedStatement insert;
 
-  ConflictLog(String schema) {
+  /**
+   * @param taskId the apply task (parallel apply's channel) whose conflicts this log writes: its
+   *     pending realignments are its own to send
+   */
+  ConflictLog(String schema, int taskId) {
     this.schema = schema;
+    this.taskId = taskId;
   }
 
   /** Creates the table if missing (idempotent); commits if the connection is transactional. */
@@ -83,6 +89,7 @@ public final class ConflictLog {
               + " target_row MEDIUMTEXT NULL,"
               + " resolution VARCHAR(16) NOT NULL,"
               + " realign VARCHAR(16) NULL,"
+              + " task_id INT NOT NULL DEFAULT 0,"
               + " KEY by_time (detected_at), KEY by_table (schema_name, table_name),"
               + " KEY by_realign (realign)"
               + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: conflicts detected and how each was"
@@ -103,8 +110,8 @@ public final class ConflictLog {
                   + schema
                   + "`.conflicts (seqno, origin, detected_at, source_commit_time, schema_name,"
                   + " table_name, row_key, conflict_type, detection, before_image,"
-                  + " incoming_image, target_row, resolution, realign)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + " incoming_image, target_row, resolution, realign, task_id)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               Statement.RETURN_GENERATED_KEYS);
     }
     PreparedStatement ps = insert;
@@ -131,6 +138,7 @@ public final class ConflictLog {
     ps.setString(12, e.target());
     ps.setString(13, e.resolution());
     ps.setString(14, e.realign());
+    ps.setInt(15, taskId);
     ps.executeUpdate();
     try (ResultSet rs = ps.getGeneratedKeys()) {
       return rs.next() ? rs.getLong(1) : -1;
@@ -147,7 +155,7 @@ public final class ConflictLog {
     }
   }
 
-  /** Ids and tables of realignments recorded but not emitted (after a crash). */
+  /** Ids of this task's realignments recorded but not sent (it stopped in between). */
   List<long[]> pendingIds(Connection c) throws SQLException {
     List<long[]> out = new ArrayList<>();
     try (Statement st = c.createStatement();

@@ -27,6 +27,7 @@ final class ConflictSession {
 
   private final ConflictPolicy policy;
   private final ConflictLog log;
+  private final String catalogSchema;
   private final Realigner realigner;
   private final Clock clock;
   private final Opener opener;
@@ -37,9 +38,15 @@ final class ConflictSession {
   private boolean checkedPending;
 
   ConflictSession(
-      ConflictPolicy policy, String catalogSchema, String service, Clock clock, Opener opener) {
+      ConflictPolicy policy,
+      String catalogSchema,
+      int taskId,
+      String service,
+      Clock clock,
+      Opener opener) {
     this.policy = policy;
-    this.log = new ConflictLog(catalogSchema);
+    this.log = new ConflictLog(catalogSchema, taskId);
+    this.catalogSchema = catalogSchema;
     this.realigner = new Realigner(log, service, catalogSchema);
     this.clock = clock;
     this.opener = opener;
@@ -66,7 +73,7 @@ final class ConflictSession {
                 + " (conflicts with realign = 'missed' in {}.conflicts): compare those rows across"
                 + " the sites and copy the winning version by hand",
             pending.size(),
-            "the catalog");
+            catalogSchema);
       }
     }
   }

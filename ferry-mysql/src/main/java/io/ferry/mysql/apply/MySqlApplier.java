@@ -90,6 +90,7 @@ public final class MySqlApplier implements Applier {
             ? new ConflictSession(
                 settings.conflicts(),
                 settings.catalogSchema(),
+                settings.taskId(),
                 settings.service(),
                 clock,
                 this::open)
