@@ -253,6 +253,19 @@ class ConflictResolutionTest {
   }
 
   @Test
+  void parallelChannelsDetectAndRealignToo() throws Exception {
+    try (ReplicatorFixture f =
+        lab(
+            "apply.conflicts = before-image",
+            "apply.conflicts.resolve = priority",
+            "apply.conflicts.priority = s1, s2, s3",
+            "apply.channels = 4",
+            "apply.scheduler = key")) {
+      converges(f, 1, false);
+    }
+  }
+
+  @Test
   void versionNewerAndChangedColumnsPerTable() throws Exception {
     try (ReplicatorFixture f =
         lab(
