@@ -36,7 +36,7 @@ public final class ConflictLog {
    * @param incoming the change's after image, or null
    * @param target the target's row when it was detected, or null if it had none
    * @param resolution incoming, target, stopped
-   * @param realign pending, done, missed or null (none needed)
+   * @param realign pending, done or null (none needed)
    */
   public record Entry(
       long seqno,
@@ -90,6 +90,8 @@ public final class ConflictLog {
               + " resolution VARCHAR(16) NOT NULL,"
               + " realign VARCHAR(16) NULL,"
               + " task_id INT NOT NULL DEFAULT 0,"
+              + " realign_where MEDIUMTEXT NULL COMMENT 'the row, exactly, for realignment',"
+              + " realign_insert LONGTEXT NULL COMMENT 'the image, for a row the target lacks',"
               + " KEY by_time (detected_at), KEY by_table (schema_name, table_name),"
               + " KEY by_realign (realign)"
               + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: conflicts detected and how each was"
@@ -101,8 +103,28 @@ public final class ConflictLog {
     insert = null;
   }
 
+  /** A realignment recorded and not sent yet. */
+  record PendingRealign(long id, String schema, String table, String where, String insert) {}
+
+  /** The most of an image or row text kept in the table (MEDIUMTEXT holds 16 MB). */
+  private static final int MAX_TEXT = 64 * 1024;
+
+  private static String clip(String text) {
+    return text == null || text.length() <= MAX_TEXT
+        ? text
+        : text.substring(0, MAX_TEXT) + "... (" + text.length() + " characters)";
+  }
+
   /** Writes a conflict in the connection's open transaction; returns its id. */
   long write(Connection c, Entry e) throws SQLException {
+    return write(c, e, null, null);
+  }
+
+  /**
+   * Writes a conflict in the connection's open transaction, with what its realignment needs (the
+   * row's key as a SQL condition, and the INSERT of the change's image), or nulls; returns its id.
+   */
+  long write(Connection c, Entry e, String realignWhere, String realignInsert) throws SQLException {
     if (insert == null || insert.getConnection() != c) {
       insert =
           c.prepareStatement(
@@ -110,8 +132,8 @@ public final class ConflictLog {
                   + schema
                   + "`.conflicts (seqno, origin, detected_at, source_commit_time, schema_name,"
                   + " table_name, row_key, conflict_type, detection, before_image,"
-                  + " incoming_image, target_row, resolution, realign, task_id)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + " incoming_image, target_row, resolution, realign, task_id, realign_where,"
+                  + " realign_insert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               Statement.RETURN_GENERATED_KEYS);
     }
     PreparedStatement ps = insert;
@@ -130,22 +152,24 @@ public final class ConflictLog {
     }
     ps.setString(5, e.schema());
     ps.setString(6, e.table());
-    ps.setString(7, e.key());
     ps.setString(8, e.type());
     ps.setString(9, e.detection());
-    ps.setString(10, e.before());
-    ps.setString(11, e.incoming());
-    ps.setString(12, e.target());
+    ps.setString(7, clip(e.key()));
+    ps.setString(10, clip(e.before()));
+    ps.setString(11, clip(e.incoming()));
+    ps.setString(12, clip(e.target()));
     ps.setString(13, e.resolution());
     ps.setString(14, e.realign());
     ps.setInt(15, taskId);
+    ps.setString(16, realignWhere);
+    ps.setString(17, realignInsert);
     ps.executeUpdate();
     try (ResultSet rs = ps.getGeneratedKeys()) {
       return rs.next() ? rs.getLong(1) : -1;
     }
   }
 
-  /** Marks a realignment as emitted (or missed). */
+  /** Marks a realignment as sent. */
   void realigned(Connection c, long id, String state) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE `" + schema + "`.conflicts SET realign = ? WHERE id = ?")) {
@@ -155,17 +179,25 @@ public final class ConflictLog {
     }
   }
 
-  /** Ids of this task's realignments recorded but not sent (it stopped in between). */
-  List<long[]> pendingIds(Connection c) throws SQLException {
-    List<long[]> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT id FROM `"
-                    + schema
-                    + "`.conflicts WHERE realign = 'pending' ORDER BY id")) {
-      while (rs.next()) {
-        out.add(new long[] {rs.getLong(1)});
+  /** This task's realignments recorded and not sent yet, oldest first. */
+  List<PendingRealign> pending(Connection c) throws SQLException {
+    List<PendingRealign> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, schema_name, table_name, realign_where, realign_insert FROM `"
+                + schema
+                + "`.conflicts WHERE realign = 'pending' AND task_id = ? ORDER BY id")) {
+      ps.setInt(1, taskId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new PendingRealign(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5)));
+        }
       }
     }
     return out;

@@ -32,14 +32,8 @@ import java.util.TreeMap;
  * {@link Realigner realignment}. Not thread-safe: one applier.
  */
 final class ConflictResolver {
-  /**
-   * A resolved conflict whose row must be sent to the other sites once its block commits.
-   *
-   * @param keyShape the table's columns, located by key
-   * @param key the row's key (in the before image)
-   * @param change the incoming change: its image stands for a row the target does not have
-   */
-  record Realign(long id, Shape keyShape, Row key, Row change) {}
+  /** A resolved conflict whose row is sent to the other sites once its block commits. */
+  record Realign(long id) {}
 
   private final Connection connection;
   private final ConflictPolicy policy;
@@ -121,11 +115,38 @@ final class ConflictResolver {
    * @return false for an insert whose key the target does not have (its duplicate is another unique
    *     key's: a drift, not a conflict on this row)
    */
-  boolean resolve(Shape s, List<Integer> keyColumns, Row row, Rule rule, Object owner)
+  boolean resolve(
+      Shape s, List<Integer> keyColumns, List<Integer> image, Row row, Rule rule, Object owner)
+      throws SQLException {
+    try {
+      return resolveRow(s, keyColumns, image, row, rule, owner);
+    } catch (SQLException e) {
+      throw new RowApplyException(
+              e,
+              s.schema(),
+              s.table(),
+              RowStatements.parameterized(s),
+              RowStatements.describe(s.as(Action.DELETE, List.of(), keyColumns), keyRow(s, row)),
+              "while resolving a conflict (rule " + rule + "): " + e.getMessage())
+          .owner(owner);
+    }
+  }
+
+  private static Row keyRow(Shape s, Row row) {
+    return s.action() == Action.INSERT
+        ? Row.of(row.afterImage().toArray(), row.afterImage().toArray())
+        : row;
+  }
+
+  /**
+   * @param image the before-image columns the target writes (for a delete's image)
+   */
+  private boolean resolveRow(
+      Shape s, List<Integer> keyColumns, List<Integer> image, Row row, Rule rule, Object owner)
       throws SQLException {
     boolean insert = s.action() == Action.INSERT;
     Shape key = s.as(s.action(), s.setColumns(), keyColumns);
-    Row located = insert ? Row.of(row.afterImage().toArray(), row.afterImage().toArray()) : row;
+    Row located = keyRow(s, row);
     Probe p = probe(key, located, s, row, rule);
     if (insert && !p.exists) {
       return false;
@@ -172,6 +193,22 @@ final class ConflictResolver {
             && rule.resolution().agreesEverywhere()
             && !type.equals("delete-missing")
             && (!incomingWins || p.exists);
+    String where = null;
+    String insertImage = null;
+    if (realign) {
+      StringBuilder w = new StringBuilder();
+      for (int k = 0; k < keyColumns.size(); k++) {
+        int i = keyColumns.get(k);
+        w.append(k == 0 ? "" : " AND ").append(RowStatements.quote(s.names().get(i))).append(" = ");
+        ExactLiterals.append(w, located.before(i));
+      }
+      where = w.toString();
+      boolean after = row.hasAfter();
+      insertImage =
+          RowStatements.render(
+              s.as(Action.INSERT, after ? s.setColumns() : image, List.of()),
+              Row.insert((after ? row.afterImage() : row.beforeImage()).toArray()));
+    }
     long id =
         log.write(
             connection,
@@ -191,9 +228,11 @@ final class ConflictResolver {
                     entry.target(),
                     entry.resolution(),
                     "pending")
-                : entry);
+                : entry,
+            where,
+            insertImage);
     if (realign) {
-      realigns.add(new Realign(id, key, located, row));
+      realigns.add(new Realign(id));
     }
     uncommitted.merge(
         new ConflictTally.Key(s.schema() + "." + s.table(), type, entry.resolution()),

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * An applier's conflict handling across its connections: the resolver on the apply connection, the
  * exceptions table, and a second connection, logging to the binlog under the target's own server
  * id, for realignments and for conflicts that stop the service (their transaction is rolled back).
- * Realignments that could not be sent are sent after the next commit; any still pending in the
- * table at start (the service stopped between its commit and their sending) are counted as missed
- * and named in the log. Not thread-safe: one applier.
+ * Realignments are read back from the exceptions table and sent after each commit that resolved
+ * some; those that could not be sent, and those a stop left pending, are sent after the next
+ * commit. Not thread-safe: one applier.
  */
 final class ConflictSession {
   private static final Logger LOG = LoggerFactory.getLogger(ConflictSession.class);
@@ -31,11 +30,11 @@ final class ConflictSession {
   private final Realigner realigner;
   private final Clock clock;
   private final Opener opener;
-  private final List<ConflictResolver.Realign> unsent = new ArrayList<>();
   private ConflictResolver resolver;
   private RowApplier rows;
   private Connection side;
-  private boolean checkedPending;
+  private final String service;
+  private boolean sendPending;
 
   ConflictSession(
       ConflictPolicy policy,
@@ -47,35 +46,23 @@ final class ConflictSession {
     this.policy = policy;
     this.log = new ConflictLog(catalogSchema, taskId);
     this.catalogSchema = catalogSchema;
+    this.service = service;
     this.realigner = new Realigner(log, service, catalogSchema);
     this.clock = clock;
     this.opener = opener;
   }
 
-  /** A new apply connection: the exceptions table is installed, the rows applier told. */
+  /**
+   * A new apply connection: the exceptions table is installed, the rows applier told; this task's
+   * realignments still pending (its last run stopped before sending them) go out after the next
+   * commit.
+   */
   void attach(Connection c, RowApplier applier) throws SQLException {
     log.install(c);
     resolver = new ConflictResolver(c, policy, log, clock, this::writeAlone);
     rows = applier;
     applier.detectConflicts(resolver);
-    unsent.clear();
-    if (!checkedPending) {
-      checkedPending = true;
-      List<long[]> pending = log.pendingIds(c);
-      if (!pending.isEmpty()) {
-        for (long[] id : pending) {
-          log.realigned(c, id[0], "missed");
-        }
-        c.commit();
-        policy.tally().realignMissed(pending.size());
-        LOG.warn(
-            "{} realignment(s) resolved before the last stop were not sent to the other sites"
-                + " (conflicts with realign = 'missed' in {}.conflicts): compare those rows across"
-                + " the sites and copy the winning version by hand",
-            pending.size(),
-            catalogSchema);
-      }
-    }
+    sendPending = true;
   }
 
   /** The block committed: its conflicts count, its realignments go out. */
@@ -83,23 +70,27 @@ final class ConflictSession {
     if (resolver == null) {
       return;
     }
-    List<ConflictResolver.Realign> out = new ArrayList<>(unsent);
-    out.addAll(resolver.takeRealigns());
+    boolean fresh = !resolver.takeRealigns().isEmpty();
     resolver.committed();
-    unsent.clear();
-    if (out.isEmpty()) {
+    if (!fresh && !sendPending) {
       return;
     }
     try {
-      realigner.send(side(), rows, out);
+      Connection c = side();
+      List<ConflictLog.PendingRealign> out = log.pending(c);
+      c.commit();
+      realigner.send(c, rows, out);
       policy.tally().realigned(out.size());
+      sendPending = false;
     } catch (SQLException | RuntimeException e) {
-      unsent.addAll(out);
+      sendPending = true;
       closeSide();
       LOG.warn(
-          "{} realignment(s) could not be sent yet ({}); they are sent after the next commit",
-          out.size(),
-          e.getMessage());
+          "service {}: realignments of resolved conflicts could not be sent yet ({}); they stay"
+              + " pending in {}.conflicts and are sent after the next commit",
+          service,
+          e.getMessage(),
+          catalogSchema);
     }
   }
 
@@ -134,8 +125,14 @@ final class ConflictSession {
   private Connection side() throws SQLException {
     if (side == null) {
       Connection c = opener.open();
-      c.setAutoCommit(false);
-      new StatementApplier(c, null).initRowSession(true);
+      try {
+        c.setAutoCommit(false);
+        new StatementApplier(c, null).initRowSession(true);
+        Realigner.prepare(c);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
       side = c;
     }
     return side;

@@ -22,7 +22,6 @@ public final class ConflictTally {
 
   private final Map<Key, AtomicLong> counts = new ConcurrentHashMap<>();
   private final AtomicLong realigned = new AtomicLong();
-  private final AtomicLong realignMissed = new AtomicLong();
 
   void add(Key k, long n) {
     counts.computeIfAbsent(k, x -> new AtomicLong()).addAndGet(n);
@@ -30,10 +29,6 @@ public final class ConflictTally {
 
   void realigned(long n) {
     realigned.addAndGet(n);
-  }
-
-  void realignMissed(long n) {
-    realignMissed.addAndGet(n);
   }
 
   /** The counts, sorted. */
@@ -54,10 +49,5 @@ public final class ConflictTally {
   /** Realignments sent to the other sites. */
   public long realigned() {
     return realigned.get();
-  }
-
-  /** Realignments recorded but not sent (the service stopped between); see the log. */
-  public long realignMissed() {
-    return realignMissed.get();
   }
 }

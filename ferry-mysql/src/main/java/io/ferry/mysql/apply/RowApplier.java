@@ -40,7 +40,13 @@ final class RowApplier {
    * table's locating key as indexes into the change's columns.
    */
   private record Pending(
-      String sql, Shape shape, Row row, Object owner, Rule rule, List<Integer> key) {}
+      String sql,
+      Shape shape,
+      Row row,
+      Object owner,
+      Rule rule,
+      List<Integer> key,
+      List<Integer> image) {}
 
   private final Connection connection;
   private final boolean refuseUnguardedTriggers;
@@ -130,7 +136,12 @@ final class RowApplier {
     if (shape.action() == Action.UPDATE && shape.setColumns().isEmpty()) {
       return; // only generated columns changed: the target computes them
     }
-    Rule rule = idempotent ? null : ruleOf(t, shape);
+    Rule rule = ruleOf(t, shape);
+    if (rule != null && idempotent) {
+      // a transaction applied again after a crash: its rows meet what it did already, which the
+      // resolver passes over as no conflict, and anything else is a conflict as the first time
+      shape = RowStatements.forTarget(rc, t, RowStatements.names(rc), false);
+    }
     List<Integer> image = List.of();
     List<Integer> key = null;
     if (rule != null) {
@@ -139,7 +150,7 @@ final class RowApplier {
               ? List.of()
               : RowStatements.written(rc.beforeColumns(), shape.names(), t, rc);
       key = rc.action() == Action.INSERT ? keyOf(t, shape) : shape.whereColumns();
-      String lacking = lacking(rule, shape, image, key, t);
+      String lacking = lacking(rule, rc, shape, image, key, t);
       if (lacking != null) {
         throw RowStatements.tableError(rc, lacking);
       }
@@ -149,11 +160,11 @@ final class RowApplier {
           rule == null ? shape : shape.withChecks(ConflictResolver.checks(rule, shape, row, image));
       if (RowStatements.textLength(rowShape, row) > MAX_TEXT_ROW) {
         flush();
-        prepared(rowShape, row, owner, rule, key);
+        prepared(rowShape, row, owner, rule, key, image);
         continue;
       }
       String sql = RowStatements.render(rowShape, row);
-      pending.add(new Pending(sql, rowShape, row, owner, rule, key));
+      pending.add(new Pending(sql, rowShape, row, owner, rule, key, image));
       pendingChars += sql.length();
       if (precise || pending.size() >= MAX_STATEMENTS || pendingChars >= MAX_CHARS) {
         flush();
@@ -181,7 +192,21 @@ final class RowApplier {
 
   /** What a change lacks for its conflict rule (the key, or the rule's column), or null. */
   private static String lacking(
-      Rule rule, Shape shape, List<Integer> image, List<Integer> key, TargetTable t) {
+      Rule rule,
+      RowChanges rc,
+      Shape shape,
+      List<Integer> image,
+      List<Integer> key,
+      TargetTable t) {
+    if (rc.action() != Action.INSERT
+        && (!rc.beforeColumns().isAll()
+            || (rc.action() == Action.UPDATE && !rc.afterColumns().isAll()))) {
+      return "conflict detection ("
+          + rule
+          + ") needs whole row images, and this change has "
+          + rc.image()
+          + " ones: extract with binlog_row_image=FULL on the source";
+    }
     if (key.size() != t.locatingKey().size()) {
       return "conflict detection needs the target's key "
           + t.locatingKey()
@@ -310,10 +335,10 @@ final class RowApplier {
 
   /** An insert's duplicate key under a conflict rule: resolved; else false. */
   private boolean conflictOnInsert(SQLException e, Pending p) throws SQLException {
-    if (p.rule() == null || e.getErrorCode() != 1062) {
-      return false;
+    if (p.rule() == null || e.getErrorCode() != 1062 || p.shape().action() != Action.INSERT) {
+      return false; // an update onto another row's unique key is a drift, not this row's conflict
     }
-    if (!conflicts.resolve(p.shape(), p.key(), p.row(), p.rule(), p.owner())) {
+    if (!conflicts.resolve(p.shape(), p.key(), p.image(), p.row(), p.rule(), p.owner())) {
       return false; // the duplicate is another unique key's: a drift, not this row's conflict
     }
     rowsApplied++;
@@ -341,7 +366,7 @@ final class RowApplier {
             1,
             p.owner());
       }
-      conflicts.resolve(s, p.key(), p.row(), p.rule(), p.owner());
+      conflicts.resolve(s, p.key(), p.image(), p.row(), p.rule(), p.owner());
       return;
     }
     if (count == 0 && s.action() != Action.INSERT && !s.idempotent()) {
@@ -368,7 +393,8 @@ final class RowApplier {
   }
 
   /** A row with values too big for a text statement: binary parameters, one round trip. */
-  private void prepared(Shape s, Row row, Object owner, Rule rule, List<Integer> key)
+  private void prepared(
+      Shape s, Row row, Object owner, Rule rule, List<Integer> key, List<Integer> image)
       throws SQLException {
     String sql = RowStatements.parameterized(s, row);
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -376,7 +402,7 @@ final class RowApplier {
       for (Object v : RowStatements.parameters(s, row)) {
         ValueBinder.bind(ps, p++, v);
       }
-      Pending pend = new Pending(sql, s, row, owner, rule, key);
+      Pending pend = new Pending(sql, s, row, owner, rule, key, image);
       int count;
       try {
         count = ps.executeUpdate();

@@ -221,6 +221,9 @@ final class RowStatements {
     for (int i : s.whereColumns()) {
       n += ExactLiterals.estimatedLength(row.before(i)) * (s.wholeImage() ? 2 : 1);
     }
+    for (int i : s.checks()) {
+      n += ExactLiterals.estimatedLength(row.before(i)) * 2;
+    }
     return n;
   }
 
@@ -346,7 +349,11 @@ final class RowStatements {
       }
     }
     for (int i : s.checks()) {
-      sb.append(" AND ").append(quote(s.names().get(i))).append(" <=> ?");
+      String column = quote(s.names().get(i));
+      sb.append(" AND ").append(column).append(" <=> ?");
+      if (row != null && row.before(i) instanceof Text) {
+        sb.append(" AND ").append(column).append(" = BINARY ?");
+      }
     }
   }
 
@@ -364,7 +371,11 @@ final class RowStatements {
       }
     }
     for (int i : s.checks()) {
-      values.add(row.before(i));
+      Object v = row.before(i);
+      values.add(v);
+      if (v instanceof Text t) {
+        values.add(t.unsafeBytes());
+      }
     }
     return values;
   }

@@ -149,12 +149,7 @@ public final class StatusCommand implements Callable<Integer> {
         sep = ", ";
       }
       rows.put("conflicts", by.append(sep.equals(", ") ? ")" : "").toString());
-      rows.put(
-          "realigned",
-          text(cf, "realigned")
-              + (cf.path("realignMissed").asLong() > 0
-                  ? " (" + text(cf, "realignMissed") + " missed: see the log)"
-                  : ""));
+      rows.put("realigned", text(cf, "realigned"));
     }
     JsonNode a = s.get("applier");
     if (a != null && !a.isNull()) {

@@ -121,7 +121,6 @@ public final class StatusJson {
               });
       x.put("byTable", by);
       x.put("realigned", s.conflicts().realigned());
-      x.put("realignMissed", s.conflicts().realignMissed());
       m.put("conflicts", x);
     }
     m.put("shardHomeViolations", s.shardViolations());
