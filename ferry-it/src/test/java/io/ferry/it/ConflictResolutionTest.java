@@ -222,6 +222,22 @@ class ConflictResolutionTest {
       assertThat(values(s)).as("site on port " + s.port()).isEqualTo(want);
     }
     provokedConflictsRecorded(f, winner);
+    // the winning versions were realigned, and none is left behind
+    long done = 0;
+    for (int site = 1; site <= 3; site++) {
+      for (int from = 1; from <= 3; from++) {
+        if (from != site) {
+          String t = "ferry_s" + from + "_to_s" + site + ".conflicts";
+          SandboxServer s = servers().get(site - 1);
+          assertThat(Sql.value(s, "SELECT COUNT(*) FROM " + t + " WHERE realign = 'pending'"))
+              .as(t + " pending realignments")
+              .isEqualTo("0");
+          done +=
+              Long.parseLong(Sql.value(s, "SELECT COUNT(*) FROM " + t + " WHERE realign = 'done'"));
+        }
+      }
+    }
+    assertThat(done).as("realignments sent").isPositive();
   }
 
   @Test

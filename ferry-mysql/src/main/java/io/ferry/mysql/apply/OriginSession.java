@@ -74,8 +74,8 @@ final class OriginSession {
    * Ferry's catalog).
    */
   Origin originOf(Transaction tx) {
-    if (tx.changes().isEmpty()) {
-      return current;
+    if (tx.changes().isEmpty() && (tx.heartbeat() != null || tx.lastFrag())) {
+      return current; // nothing of it is logged (an emptied fragment 0 of a longer one is)
     }
     long serverId = OriginIds.serverId(tx.header().sourceId());
     if (serverId < 0) {

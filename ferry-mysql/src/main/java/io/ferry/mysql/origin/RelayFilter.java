@@ -51,6 +51,10 @@ public final class RelayFilter implements Filter {
   private final AtomicLong relayed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private boolean lookupFailed;
+  private long decidedSeqno = -1;
+  private boolean decidedDrop;
+  private String decidedName;
+  private final java.util.Set<Long> unnamed = new java.util.HashSet<>();
 
   public RelayFilter(SourceSettings source, RelayPolicy policy, Clock clock) {
     this.source = source;
@@ -72,12 +76,32 @@ public final class RelayFilter implements Filter {
     if (tx.heartbeat() != null) {
       return tx; // Ferry wrote it on the source for this very service
     }
+    if (tx.fragno() > 0 && tx.seqno() == decidedSeqno) {
+      // the later fragments of a transaction go the way its first went
+      return decidedDrop ? null : named(tx, decidedName);
+    }
     long serverId = OriginIds.serverId(tx.header().sourceId());
+    decidedSeqno = tx.seqno();
+    decidedDrop = false;
+    decidedName = null;
     if (serverId < 0 || serverId == localServerId()) {
       return tx;
     }
     String service = names.of(serverId);
+    decidedName = service;
+    if (service == null
+        && !policy.relays(serverId, sourceServerId, null)
+        && unnamed.add(serverId)) {
+      LOG.warn(
+          "transactions of source server_id {} are not relayed: no Ferry applier on {} recorded"
+              + " its origin's name (ferry_<service>.origins), and source.relay = {} lists names."
+              + " List the server id in source.relay, or check the service that applies it there",
+          serverId,
+          source.address(),
+          policy.text());
+    }
     if (!policy.relays(serverId, sourceServerId, service)) {
+      decidedDrop = true;
       if (tx.lastFrag()) {
         dropped.incrementAndGet();
       }
@@ -86,6 +110,10 @@ public final class RelayFilter implements Filter {
     if (tx.lastFrag()) {
       relayed.incrementAndGet();
     }
+    return named(tx, service);
+  }
+
+  private static Transaction named(Transaction tx, String service) {
     return service == null || service.equals(tx.header().originService())
         ? tx
         : tx.withHeader(tx.header().withOriginService(service));

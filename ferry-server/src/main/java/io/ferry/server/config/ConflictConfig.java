@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
 
-/** Reads a service's conflict detection and resolution settings. Stateless. */
+/**
+ * Reads a service's conflict detection and resolution settings, and checks the multi-master
+ * settings against the others. Stateless.
+ */
 final class ConflictConfig {
   private ConflictConfig() {}
 
@@ -66,6 +69,30 @@ final class ConflictConfig {
               + ": the list does not name this site ("
               + site
               + ", apply.conflicts.site): add it where it ranks");
+    }
+    boolean usesNewer =
+        (policy.defaultRule().resolution() == ConflictPolicy.Resolution.NEWER
+                && policy.defaultRule().detects())
+            || tables.stream()
+                .anyMatch(t -> t.rule().resolution() == ConflictPolicy.Resolution.NEWER);
+    if (usesNewer && site.isEmpty()) {
+      problems.add(
+          c.file()
+              + ": resolution newer needs apply.conflicts.site (the origin this service's target"
+              + " is), so that equal versions are broken the same way on every site (with"
+              + " apply.conflicts.priority, else by origin name)");
+    }
+    if (ServiceSettings.APPLY_SCHEDULER.appliesTo(c.role())
+        && c.get(ServiceSettings.APPLY_CHANNELS) > 1
+        && c.get(ServiceSettings.APPLY_SCHEDULER).equals("key")
+        && c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)
+        && c.get(MultiMasterSettings.TARGET_LOG_ORIGIN)) {
+      problems.add(
+          c.file()
+              + ": apply.scheduler = key cannot apply under each origin's server id"
+              + " (target.log-to-binlog and target.log-origin): a channel commits where the origin"
+              + " changes, outside its turn in seqno order. Use apply.scheduler = shard, or one"
+              + " channel, on a service that logs what it applies with its origin");
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
