@@ -105,8 +105,35 @@ class ConflictResolutionTest {
     }
   }
 
-  /** Waits until all sites hold the same rows, and keep holding them (realignments settle). */
-  private void awaitConverged() throws Exception {
+  /** Whether every slave applied all its master has stored. */
+  private static boolean caughtUp(ReplicatorFixture f) throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      long stored =
+          Json.mapper()
+              .readTree(f.ok("status", "-service", "s" + i, "--json"))
+              .path("storedLastSeqno")
+              .asLong(-1);
+      for (int j = 1; j <= 3; j++) {
+        if (j != i) {
+          long applied =
+              Json.mapper()
+                  .readTree(f.ok("status", "-service", "s" + i + "_to_s" + j, "--json"))
+                  .path("appliedLastSeqno")
+                  .asLong(-1);
+          if (applied < stored) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Waits until every slave applied all its master stored and all sites hold the same rows, and
+   * keep holding them (realignments settle).
+   */
+  private void awaitConverged(ReplicatorFixture f) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
     int stable = 0;
     String last = null;
@@ -119,7 +146,7 @@ class ConflictResolutionTest {
       for (SandboxServer s : servers()) {
         all.add(String.valueOf(Checksums.of(s, List.of("mm"))));
       }
-      boolean equal = all.stream().distinct().count() == 1;
+      boolean equal = all.stream().distinct().count() == 1 && caughtUp(f);
       stable = equal && all.get(0).equals(last) ? stable + 1 : 0;
       last = equal ? all.get(0) : null;
     }
@@ -216,7 +243,7 @@ class ConflictResolutionTest {
   private void converges(ReplicatorFixture f, int winner, boolean updateBeatsDelete)
       throws Exception {
     provoke(f, servers());
-    awaitConverged();
+    awaitConverged(f);
     Map<Integer, Integer> want = expected(winner, updateBeatsDelete);
     for (SandboxServer s : servers()) {
       assertThat(values(s)).as("site on port " + s.port()).isEqualTo(want);
@@ -339,7 +366,7 @@ class ConflictResolutionTest {
       for (String slave : MultiMasterLab.slaves(3)) {
         f.ok("online", "-service", slave);
       }
-      awaitConverged();
+      awaitConverged(f);
       for (SandboxServer s : servers()) {
         assertThat(values(s).get(7)).as("row 7 on port " + s.port()).isEqualTo(999);
       }
