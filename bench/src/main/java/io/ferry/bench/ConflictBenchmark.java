@@ -253,9 +253,9 @@ public final class ConflictBenchmark {
     }
 
     List<String> run() throws Exception {
-      int replicas = modes.size() * o.rounds;
+      int replicas = modes.size() * o.rounds + 1; // the first warms the JVM up
       System.out.printf(
-          "== throughput: a source and %d replicas; sysbench %s, %d tables x %,d rows, %d clients,"
+          "== throughput: a source and %d replicas (one for a warm-up run); sysbench %s, %d tables x %,d rows, %d clients,"
               + " %d s; blocks of %d transactions; %d rounds of %s%n",
           replicas,
           o.test,
@@ -299,7 +299,7 @@ public final class ConflictBenchmark {
         n.forget();
         n.close();
       }
-      String[] rowCounters = {"Innodb_rows_inserted", "Innodb_rows_updated", "Innodb_rows_deleted"};
+      String[] rowCounters = {"Handler_write", "Handler_update", "Handler_delete"};
       Map<String, Long> before = status(source, rowCounters);
       List<Process> load = new ArrayList<>();
       load.add(sysbench.run(source, SCHEMA, o.seconds, 0, null));
@@ -343,7 +343,11 @@ public final class ConflictBenchmark {
         List<SandboxServer> all = new ArrayList<>(reps.servers());
         all.add(source);
         ParallelApplyBenchmark.quiesce(all);
-        int next = 1;
+        // the JVM compiles the apply path during its first run: a run that is not counted
+        System.out.print("warm-up (not counted): ");
+        apply(modes.get(1), 0, reps.server(1), port, end, transactions, sourceSum);
+        ParallelApplyBenchmark.quiesce(List.of(reps.server(1), source));
+        int next = 2;
         for (int round = 1; round <= o.rounds; round++) {
           for (Mode m : modes) {
             SandboxServer r = reps.server(next++);
@@ -466,6 +470,11 @@ public final class ConflictBenchmark {
                 rate * rows / tx,
                 (int) t[1]);
         if (!m.id().equals("off")) {
+          List<String> perRound = new ArrayList<>();
+          for (int round = 1; round <= o.rounds; round++) {
+            perRound.add(String.format(Locale.ROOT, "%.2f", roundRatio(runs, m, round)));
+          }
+          line += " (per round " + String.join(" ", perRound) + ")";
           double ratio = rate / offRate;
           line +=
               String.format(
@@ -481,6 +490,22 @@ public final class ConflictBenchmark {
       }
       System.out.println();
       return out;
+    }
+
+    /** A mode's rate over detection off's in the same round (NaN when either failed). */
+    private static double roundRatio(List<Run> runs, Mode m, int round) {
+      double on = Double.NaN;
+      double off = Double.NaN;
+      for (Run r : runs) {
+        if (r.round() == round && r.failure() == null) {
+          if (r.mode().id().equals("off")) {
+            off = r.seconds();
+          } else if (r.mode().equals(m)) {
+            on = r.seconds();
+          }
+        }
+      }
+      return off / on;
     }
 
     private void await(Service s, BinlogPosition end) throws Exception {

@@ -93,7 +93,7 @@ final class ConflictConvergence {
             "CREATE TABLE mm.t (id INT PRIMARY KEY, v INT NOT NULL, ts DATETIME(6) NOT NULL,"
                 + " note VARCHAR(20) NULL)");
         st.execute(
-            "INSERT INTO mm.t SELECT seq, seq, '2026-01-01 00:00:00', 'start' FROM seq_1_to_"
+            "INSERT INTO mm.t SELECT seq, seq, '2026-01-01 00:00:00', 'start' FROM mm.seq_1_to_"
                 + o.burst);
       }
     }
