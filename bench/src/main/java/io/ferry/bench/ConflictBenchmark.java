@@ -267,7 +267,15 @@ public final class ConflictBenchmark {
           o.rounds,
           modes.stream().map(Mode::id).toList());
       source = sandboxes.create(SandboxSpec.mariadb("cf-src", 1).withOptions(DURABLE)).server(1);
-      Sandbox reps = sandboxes.create(SandboxSpec.mariadb("cf-rep", replicas).withOptions(DURABLE));
+      List<SandboxServer> reps = new ArrayList<>();
+      for (int k = 0; k < replicas; k += 9) { // a sandbox holds nine servers at most
+        reps.addAll(
+            sandboxes
+                .create(
+                    SandboxSpec.mariadb("cf-rep" + (k / 9 + 1), Math.min(9, replicas - k))
+                        .withOptions(DURABLE))
+                .servers());
+      }
       BinlogPosition origin = head(source);
       Sysbench sysbench =
           new Sysbench(o.test, o.tables, o.rows, o.clients, List.of("--rand-type=uniform"));
@@ -288,7 +296,7 @@ public final class ConflictBenchmark {
       BinlogPosition start = head(source);
       System.out.println("every replica copies the tables by native replication ...");
       List<NativeReplica> copying = new ArrayList<>();
-      for (SandboxServer r : reps.servers()) {
+      for (SandboxServer r : reps) {
         NativeReplica n = new NativeReplica(r);
         n.pointAt(source, origin);
         n.start();
@@ -340,17 +348,17 @@ public final class ConflictBenchmark {
             Locale.ROOT,
             "the master service extracted it to the THL once, in %.1f s%n%n",
             (System.nanoTime() - t0) / 1e9);
-        List<SandboxServer> all = new ArrayList<>(reps.servers());
+        List<SandboxServer> all = new ArrayList<>(reps);
         all.add(source);
         ParallelApplyBenchmark.quiesce(all);
         // the JVM compiles the apply path during its first run: a run that is not counted
         System.out.print("warm-up (not counted): ");
-        apply(modes.get(1), 0, reps.server(1), port, end, transactions, sourceSum);
-        ParallelApplyBenchmark.quiesce(List.of(reps.server(1), source));
-        int next = 2;
+        apply(modes.get(1), 0, reps.get(0), port, end, transactions, sourceSum);
+        ParallelApplyBenchmark.quiesce(List.of(reps.get(0), source));
+        int next = 1;
         for (int round = 1; round <= o.rounds; round++) {
           for (Mode m : modes) {
-            SandboxServer r = reps.server(next++);
+            SandboxServer r = reps.get(next++);
             runs.add(apply(m, round, r, port, end, transactions, sourceSum));
             ParallelApplyBenchmark.quiesce(List.of(r, source));
           }
