@@ -10,11 +10,17 @@
 #                                   on 30 schemas in memory (A), I/O-bound (B), one schema (C)
 #                                   (apply --help lists the options)
 #   bench/run.sh filters [options]  built-in filter chains vs the bare pipeline; JavaScript and Lua filters
+#   bench/run.sh conflicts [--part throughput|convergence|all] [--seconds N] [--rounds N] [--burst N] ...
+#                                   multi-master conflict detection: apply throughput with detection
+#                                   off and on (no conflicts), and convergence of three all-to-all
+#                                   masters after a burst of conflicting updates (conflicts --help
+#                                   lists the options; needs sysbench, MariaDB)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 which=core
-if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ] || [ "$1" = filters ]; }; then
+if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ] || [ "$1" = filters ] \
+  || [ "$1" = conflicts ]; }; then
   which=$1
   shift
 fi
@@ -27,6 +33,9 @@ elif [ "$which" = filters ]; then
 elif [ "$which" = apply ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.ApplyBenchmark
+elif [ "$which" = conflicts ]; then
+  ensure_packages mariadb sysbench
+  main=io.ferry.bench.ConflictBenchmark
 fi
 mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am install
 exec java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \

@@ -87,7 +87,8 @@ public final class CoreBenchmark {
                   + " the same disk as a real THL\n"
                   + "  --seconds           length of each measurement (default 5)\n"
                   + "  --small-per-commit  small transactions per commit (default 100)\n"
-                  + "  --large-per-commit  large transactions per commit (default 16)");
+                  + "  --large-per-commit  large transactions per commit (default 16)\n"
+                  + "other benchmarks: bench/run.sh binlog|apply|filters|conflicts --help");
           return;
         }
         default ->

@@ -4,6 +4,7 @@ import io.ferry.core.event.Checkpoint;
 import io.ferry.core.parallel.ParallelStatus;
 import io.ferry.core.pipeline.StageStatus;
 import io.ferry.core.position.BinlogPosition;
+import io.ferry.sandbox.Account;
 import io.ferry.sandbox.SandboxServer;
 import io.ferry.server.Service;
 import io.ferry.server.config.ServiceConfig;
@@ -49,32 +50,14 @@ final class FerryPair implements AutoCloseable {
       List<String> slaveExtra)
       throws Exception {
     Files.createDirectories(dir);
-    List<String> m = new ArrayList<>();
-    m.add("service.name = " + name);
-    m.add("service.role = master");
-    m.add("service.dir = " + dir.resolve(name));
-    m.add("source.host = 127.0.0.1");
-    m.add("source.port = " + source.port());
-    m.add("source.user = " + source.replicator().user());
-    m.add("source.password = " + source.replicator().password());
-    m.add("source.start = " + from.file() + ":" + from.offset());
-    m.add("thl.serve.port = " + port);
-    m.add("thl.serve.heartbeat = 200ms");
+    List<String> m = masterLines(dir, name, source, source.replicator(), from, port);
     m.add("apply.block-commit-events = " + blockEvents);
     m.add("apply.block-commit-latency = " + blockLatency);
     Path mf = dir.resolve(name + ".conf");
     Files.write(mf, m);
-    List<String> s = new ArrayList<>();
-    s.add("service.name = " + name + "_r");
-    s.add("service.role = slave");
-    s.add("service.dir = " + dir.resolve(name + "_r"));
-    s.add("master.uri = thl://127.0.0.1:" + port);
-    s.add("target.host = 127.0.0.1");
-    s.add("target.port = " + replica.port());
-    s.add("target.user = " + replica.replicator().user());
-    s.add("target.password = " + replica.replicator().password());
-    s.add("apply.block-commit-events = " + blockEvents);
-    s.add("apply.block-commit-latency = " + blockLatency);
+    List<String> s =
+        slaveLines(
+            dir, name + "_r", port, replica, replica.replicator(), blockEvents, blockLatency);
     // The same durability as a native replica: what Ferry applies is written to the target's
     // binlog too (log-slave-updates), fsynced with it (sync_binlog=1).
     s.add("target.log-to-binlog = " + logToBinlog);
@@ -83,6 +66,68 @@ final class FerryPair implements AutoCloseable {
     Files.write(sf, s);
     master = new Service(ServiceConfig.load(mf), Clock.systemUTC());
     slave = new Service(ServiceConfig.load(sf), Clock.systemUTC());
+  }
+
+  /**
+   * A master service's settings: extracts {@code source}'s binlog from {@code from}, serves THL.
+   */
+  static List<String> masterLines(
+      Path dir, String name, SandboxServer source, Account account, BinlogPosition from, int port) {
+    List<String> m = new ArrayList<>();
+    m.add("service.name = " + name);
+    m.add("service.role = master");
+    m.add("service.dir = " + dir.resolve(name));
+    m.add("source.host = 127.0.0.1");
+    m.add("source.port = " + source.port());
+    m.add("source.user = " + account.user());
+    m.add("source.password = " + account.password());
+    m.add("source.start = " + from.file() + ":" + from.offset());
+    m.add("thl.serve.port = " + port);
+    m.add("thl.serve.heartbeat = 200ms");
+    return m;
+  }
+
+  /** A slave service's settings: the THL served on {@code port}, applied to {@code target}. */
+  static List<String> slaveLines(
+      Path dir,
+      String name,
+      int port,
+      SandboxServer target,
+      Account account,
+      int blockEvents,
+      String blockLatency) {
+    List<String> s = new ArrayList<>();
+    s.add("service.name = " + name);
+    s.add("service.role = slave");
+    s.add("service.dir = " + dir.resolve(name));
+    s.add("master.uri = thl://127.0.0.1:" + port);
+    s.add("target.host = 127.0.0.1");
+    s.add("target.port = " + target.port());
+    s.add("target.user = " + account.user());
+    s.add("target.password = " + account.password());
+    s.add("apply.block-commit-events = " + blockEvents);
+    s.add("apply.block-commit-latency = " + blockLatency);
+    return s;
+  }
+
+  /** A service from its settings, written to {@code dir/NAME.conf}. */
+  static Service service(Path dir, String name, List<String> lines) throws Exception {
+    Files.createDirectories(dir);
+    Path f = dir.resolve(name + ".conf");
+    Files.write(f, lines);
+    return new Service(ServiceConfig.load(f), Clock.systemUTC());
+  }
+
+  /** Whether a service has committed everything up to {@code target} of its source's binlog. */
+  static boolean reached(Service s, BinlogPosition target) {
+    if (s.state() == Service.State.OFFLINE_ERROR) {
+      throw new IllegalStateException(s.name() + " failed: " + s.failure().message());
+    }
+    if (!(s.applied().nativePosition() instanceof BinlogPosition p)) {
+      return false;
+    }
+    int cmp = p.file().compareTo(target.file());
+    return cmp > 0 || (cmp == 0 && p.offset() >= target.offset());
   }
 
   void online() {

@@ -639,7 +639,7 @@ final class ParallelApplyBenchmark {
    * minute), so the next catch-up does not share the disk and the CPU with the last one's page
    * flushing.
    */
-  private static void quiesce(List<SandboxServer> servers) throws Exception {
+  static void quiesce(List<SandboxServer> servers) throws Exception {
     Map<SandboxServer, Double> was = new HashMap<>();
     for (SandboxServer s : servers) {
       try (Connection c = s.connect(s.root(), "");
