@@ -8,4 +8,13 @@ package io.ferry.core.pipeline;
  */
 public interface Retriable {
   boolean isRetriable();
+
+  /**
+   * Whether the retry should start at once: the failure is known to pass when the block is applied
+   * again another way (one statement at a time, to find which of a round trip failed), not by
+   * waiting.
+   */
+  default boolean retryAtOnce() {
+    return false;
+  }
 }

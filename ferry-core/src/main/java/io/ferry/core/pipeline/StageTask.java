@@ -211,7 +211,8 @@ final class StageTask implements Runnable {
         if (retryingSince == 0) {
           retryingSince = clock.millis();
         }
-        java.time.Duration wait = policy.backoff(attempt);
+        java.time.Duration wait =
+            r.retryAtOnce() ? java.time.Duration.ZERO : policy.backoff(attempt);
         LOG.warn(
             "stage {}: {}; retrying from its last commit in {} ms (attempt {})",
             stage.name(),

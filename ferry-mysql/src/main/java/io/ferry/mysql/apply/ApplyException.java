@@ -89,4 +89,17 @@ public final class ApplyException extends RuntimeException
   public boolean isRetriable() {
     return retriable;
   }
+
+  private boolean atOnce;
+
+  /** Marks the retry as one that needs no wait (see {@link Retriable#retryAtOnce}). */
+  ApplyException atOnce() {
+    this.atOnce = true;
+    return this;
+  }
+
+  @Override
+  public boolean retryAtOnce() {
+    return atOnce;
+  }
 }

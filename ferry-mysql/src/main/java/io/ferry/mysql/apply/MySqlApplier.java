@@ -330,20 +330,21 @@ public final class MySqlApplier implements Applier {
         Math.max(
             preciseThroughSeqno, Math.max(pending.seqno(), current == null ? -1 : current.seqno()));
     return new ApplyException(
-        "one of "
-            + e.statements
-            + " statements sent together to "
-            + target.address()
-            + " failed ("
-            + cause.getMessage()
-            + "); applying the block again one statement at a time to find it",
-        -1,
-        null,
-        null,
-        null,
-        null,
-        cause,
-        true);
+            "one of "
+                + e.statements
+                + " statements sent together to "
+                + target.address()
+                + " failed ("
+                + cause.getMessage()
+                + "); applying the block again one statement at a time to find it",
+            -1,
+            null,
+            null,
+            null,
+            null,
+            cause,
+            true)
+        .atOnce();
   }
 
   private void begin(Transaction tx) throws SQLException {
