@@ -23,13 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The multi-master kill -9 soak (issue 13): three MariaDB sites all to all, the services written by
  * {@code ferry setup all-masters} (lab layout) and run by one replicator in its own JVM ({@code
  * ferry replicator run}), every site writing its own shards ({@link MultiMasterLoad}: sysbench and
- * a ledger client each). At random moments the replicator is killed with SIGKILL and restarted, and
- * a random site's mariadbd is SIGKILLed and restarted (its load pauses meanwhile; its ledger client
- * reconnects and asks the server whether its last commit survived). Conflict detection is off: each
- * site writes only its own shards, so a change applied twice or lost shows as a duplicate key or a
- * missing row, which stops a service (OFFLINE:ERROR, found in the replicator's log). Afterwards
- * every table has the same CHECKSUM on every site and every site's ledger is on every other site
- * with each number once.
+ * a ledger client each), and one site creates and alters a table halfway. At random moments the
+ * replicator is killed with SIGKILL and restarted, and a random site's mariadbd is SIGKILLed and
+ * restarted (its load pauses meanwhile; its ledger client reconnects and asks the server whether
+ * its last commit survived). Conflict detection is off: each site writes only its own shards, so a
+ * change applied twice or lost shows as a duplicate key or a missing row, which stops a service
+ * (OFFLINE:ERROR, found in the replicator's log). Afterwards every table has the same CHECKSUM on
+ * every site and every site's ledger is on every other site with each number once.
  *
  * <p>The suite runs a short form (3 kills of each kind); {@code scripts/mm-kill-soak.sh} the long
  * one, with system properties {@code ferry.mmsoak.kills} (of each kind) and {@code
@@ -102,7 +102,13 @@ class MultiMasterKillSoakTest {
       }
       Random random = new Random(seed);
       Collections.shuffle(victims, random);
-      for (String victim : victims) {
+      int ddlSite = random.nextInt(SITES.size());
+      String ddlSchema = SITES.get(ddlSite) + "_sb1";
+      for (int v = 0; v < victims.size(); v++) {
+        String victim = victims.get(v);
+        if (v == victims.size() / 2) { // DDL between the kills: it must land once everywhere
+          MultiMasterLoad.ddl(servers.get(ddlSite), ddlSchema);
+        }
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500 + random.nextInt(2500));
         while (System.nanoTime() < until) {
           healthy(replicator);
@@ -130,6 +136,7 @@ class MultiMasterKillSoakTest {
       assertThat(load.differences()).as("differences between the sites").isEmpty();
       assertThat(load.tables()).as("tables compared").isGreaterThan(9);
       assertThat(load.ledgerRows().values()).allMatch(n -> n > 50, "ledger rows of each site");
+      MultiMasterLoad.ddlOnceEverywhere(servers, servers.get(ddlSite), ddlSchema);
       healthy(replicator);
       System.out.printf(
           "mm kill soak done (seed %d): kills %s; ledger rows %s (clients reconnected %d"

@@ -1,5 +1,7 @@
 package io.ferry.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ferry.sandbox.SandboxServer;
 import io.ferry.testkit.Sysbench;
 import java.time.Duration;
@@ -235,6 +237,34 @@ final class MultiMasterLoad {
   /** Times ledger clients lost their server and reconnected, over all sites. */
   long ledgerReconnects() {
     return sites.values().stream().mapToLong(s -> s.ledger.reconnects()).sum();
+  }
+
+  /** DDL on a site's own schema during the load: a new table, a row, a new column, a row. */
+  static void ddl(SandboxServer s, String schema) throws Exception {
+    Sql.run(
+        s,
+        "CREATE TABLE `" + schema + "`.made_during (id INT PRIMARY KEY, v VARCHAR(20))",
+        "INSERT INTO `" + schema + "`.made_during VALUES (1, 'before')",
+        "ALTER TABLE `" + schema + "`.made_during ADD COLUMN extra INT NULL",
+        "INSERT INTO `" + schema + "`.made_during VALUES (2, 'after', 7)");
+  }
+
+  /** The DDL is in every server's binlog exactly once, under the writer's server id. */
+  static void ddlOnceEverywhere(List<SandboxServer> servers, SandboxServer writer, String s)
+      throws Exception {
+    for (String statement :
+        List.of("CREATE TABLE `" + s + "`.made_during", "`" + s + "`.made_during ADD COLUMN")) {
+      for (SandboxServer server : servers) {
+        assertThat(MultiMasterLoad.binlogStatements(server, statement))
+            .as(statement + " in the binlog of server " + server.serverId())
+            .containsExactly(writer.serverId());
+      }
+    }
+    for (SandboxServer server : servers) {
+      assertThat(Sql.rows(server, "SELECT id, v, extra FROM `" + s + "`.made_during ORDER BY id"))
+          .containsExactly(
+              java.util.Arrays.asList("1", "before", null), List.of("2", "after", "7"));
+    }
   }
 
   /**

@@ -64,34 +64,6 @@ class MultiMasterTest {
     return load;
   }
 
-  /** DDL on a site's own schema during the load: a new table, a row, a new column, a row. */
-  private static void ddl(SandboxServer s, String schema) throws Exception {
-    Sql.run(
-        s,
-        "CREATE TABLE `" + schema + "`.made_during (id INT PRIMARY KEY, v VARCHAR(20))",
-        "INSERT INTO `" + schema + "`.made_during VALUES (1, 'before')",
-        "ALTER TABLE `" + schema + "`.made_during ADD COLUMN extra INT NULL",
-        "INSERT INTO `" + schema + "`.made_during VALUES (2, 'after', 7)");
-  }
-
-  /** The DDL is in every server's binlog exactly once, under the writer's server id. */
-  private static void ddlOnceEverywhere(List<SandboxServer> servers, SandboxServer writer, String s)
-      throws Exception {
-    for (String statement :
-        List.of("CREATE TABLE `" + s + "`.made_during", "`" + s + "`.made_during ADD COLUMN")) {
-      for (SandboxServer server : servers) {
-        assertThat(MultiMasterLoad.binlogStatements(server, statement))
-            .as(statement + " in the binlog of server " + server.serverId())
-            .containsExactly(writer.serverId());
-      }
-    }
-    for (SandboxServer server : servers) {
-      assertThat(Sql.rows(server, "SELECT id, v, extra FROM `" + s + "`.made_during ORDER BY id"))
-          .containsExactly(
-              java.util.Arrays.asList("1", "before", null), List.of("2", "after", "7"));
-    }
-  }
-
   private static void converged(ReplicatorFixture f, MultiMasterLoad load) throws Exception {
     load.stop();
     load.sync(Duration.ofMinutes(2), () -> healthy(f));
@@ -130,7 +102,7 @@ class MultiMasterTest {
         load.prepare();
         load.start();
         run(f, load, 4000);
-        ddl(servers.get(0), "s1_sb1");
+        MultiMasterLoad.ddl(servers.get(0), "s1_sb1");
         run(f, load, 3000);
         // site 2's server goes down while the others keep writing, and comes back
         load.pause("s2");
@@ -143,7 +115,7 @@ class MultiMasterTest {
       } finally {
         load.close();
       }
-      ddlOnceEverywhere(servers, servers.get(0), "s1_sb1");
+      MultiMasterLoad.ddlOnceEverywhere(servers, servers.get(0), "s1_sb1");
       System.out.printf(
           "all-masters under load: ledger rows %s, %d tables equal on 3 sites, ledger"
               + " reconnects %d; %d s%n",
@@ -187,7 +159,7 @@ class MultiMasterTest {
         load.prepare();
         load.start();
         run(f, load, 4000);
-        ddl(servers.get(1), "ny_sb1");
+        MultiMasterLoad.ddl(servers.get(1), "ny_sb1");
         run(f, load, 3000);
         // the hub's master (the relay between the spokes) stops for a while, and comes back
         f.ok("offline", "-service", "hub");
@@ -198,7 +170,7 @@ class MultiMasterTest {
       } finally {
         load.close();
       }
-      ddlOnceEverywhere(servers, servers.get(1), "ny_sb1");
+      MultiMasterLoad.ddlOnceEverywhere(servers, servers.get(1), "ny_sb1");
       Map<String, Long> rows = load.ledgerRows();
       System.out.printf(
           "star under load: ledger rows %s, %d tables equal on the hub and 2 spokes; %d s%n",
