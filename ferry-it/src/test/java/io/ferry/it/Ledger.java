@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next schema's {@code ledger_xref}, so some transactions span two schemas. {@link #verify}
  * compares a replica's rows with the source's: the same rows, and per client the numbers 1 to the
  * last committed one, each once. Thread-safe.
+ *
+ * <p>A ledger whose source may itself be killed ({@link #surviveRestarts}) keeps its clients going:
+ * a client that loses its connection reconnects until the server is back, and then asks the server
+ * whether the transaction it was committing is there (crash recovery decides a commit whose answer
+ * was lost), so its numbers still have no gap and no duplicate.
  */
 final class Ledger {
   /**
@@ -35,6 +40,8 @@ final class Ledger {
   private final long pauseMillis;
   private volatile boolean stop;
   private volatile Throwable failure;
+  private volatile boolean surviveRestarts;
+  private final AtomicLong reconnects = new AtomicLong();
 
   Ledger(SandboxServer source, List<String> schemas, int clients, long pauseMillis) {
     this.source = source;
@@ -75,40 +82,103 @@ final class Ledger {
     }
   }
 
+  /** Clients reconnect when the source goes away (it is killed and restarted), from now on. */
+  Ledger surviveRestarts() {
+    surviveRestarts = true;
+    return this;
+  }
+
+  /** How many times clients lost their connection and reconnected. */
+  long reconnects() {
+    return reconnects.get();
+  }
+
+  private String table(int client, long seq) {
+    return "`" + schemas.get((int) ((seq + client) % schemas.size())) + "`.ledger";
+  }
+
   private void client(int client) {
-    try (Connection c = source.connect(source.root(), "")) {
-      c.setAutoCommit(false);
+    Connection c = null;
+    try {
       while (!stop) {
         long seq = committed[client].get() + 1;
         int at = (int) ((seq + client) % schemas.size());
-        try (Statement st = c.createStatement()) {
-          st.executeUpdate(
-              "INSERT INTO `"
-                  + schemas.get(at)
-                  + "`.ledger VALUES ("
-                  + client
-                  + ", "
-                  + seq
-                  + ", NOW(6))");
-          if (seq % 7 == 0) {
+        try {
+          if (c == null) {
+            c = source.connect(source.root(), "");
+            c.setAutoCommit(false);
+            if (committedBefore(c, client, seq)) {
+              committed[client].set(seq); // its commit reached the server before it went away
+              continue;
+            }
+          }
+          try (Statement st = c.createStatement()) {
             st.executeUpdate(
-                "INSERT INTO `"
-                    + schemas.get((at + 1) % schemas.size())
-                    + "`.ledger_xref VALUES ("
+                "INSERT INTO "
+                    + table(client, seq)
+                    + " VALUES ("
                     + client
                     + ", "
                     + seq
-                    + ")");
+                    + ", NOW(6))");
+            if (seq % 7 == 0) {
+              st.executeUpdate(
+                  "INSERT INTO `"
+                      + schemas.get((at + 1) % schemas.size())
+                      + "`.ledger_xref VALUES ("
+                      + client
+                      + ", "
+                      + seq
+                      + ")");
+            }
           }
+          c.commit(); // unless the source may be killed, a failure here fails the soak
+          committed[client].set(seq);
+        } catch (SQLException e) {
+          if (!surviveRestarts || stop) {
+            throw e;
+          }
+          closeQuietly(c);
+          c = null;
+          reconnects.incrementAndGet();
+          Thread.sleep(100);
+          continue;
         }
-        c.commit(); // the source is never killed: a failure here fails the soak
-        committed[client].set(seq);
         if (pauseMillis > 0) {
           Thread.sleep(pauseMillis);
         }
       }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  private boolean committedBefore(Connection c, int client, long seq) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM "
+                    + table(client, seq)
+                    + " WHERE client = "
+                    + client
+                    + " AND seq = "
+                    + seq)) {
+      rs.next();
+      boolean there = rs.getLong(1) > 0;
+      c.commit();
+      return there;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // it is gone already
+      }
     }
   }
 

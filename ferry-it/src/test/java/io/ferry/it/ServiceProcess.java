@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Test helper: a service run as its own JVM ({@code ferry service run --config FILE}), so it can be
+ * Test helper: a service run as its own JVM ({@code ferry service run --config FILE}), or a whole
+ * replicator ({@code ferry replicator run --config-dir DIR}, {@link #replicator}), so it can be
  * killed with SIGKILL like a real process. Output goes to a log file next to the configuration.
  */
 final class ServiceProcess {
   private final Path config;
   private final Path log;
   private final List<String> firstJvmOptions;
+  private final List<String> ferryArgs;
+  private final List<String> jvmOptions;
   private Process process;
   private int starts;
 
@@ -23,9 +26,38 @@ final class ServiceProcess {
 
   /** With JVM options for its first start only (a failpoint, say). */
   ServiceProcess(Path config, List<String> firstJvmOptions) {
+    this(
+        config,
+        config.resolveSibling(config.getFileName() + ".log"),
+        List.of("service", "run", "--config", config.toString()),
+        List.of("-Xmx256m"),
+        firstJvmOptions);
+  }
+
+  private ServiceProcess(
+      Path config,
+      Path log,
+      List<String> ferryArgs,
+      List<String> jvmOptions,
+      List<String> firstJvmOptions) {
     this.config = config;
-    this.log = config.resolveSibling(config.getFileName() + ".log");
+    this.log = log;
+    this.ferryArgs = List.copyOf(ferryArgs);
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.firstJvmOptions = List.copyOf(firstJvmOptions);
+  }
+
+  /**
+   * The replicator of configuration directory {@code dir} (every service file in {@code
+   * DIR/services}), logging to {@code DIR/replicator.log}.
+   */
+  static ServiceProcess replicator(Path dir) {
+    return new ServiceProcess(
+        dir,
+        dir.resolve("replicator.log"),
+        List.of("replicator", "run", "--config-dir", dir.toString()),
+        List.of("-Xmx512m"),
+        List.of());
   }
 
   void start() throws IOException {
@@ -35,17 +67,11 @@ final class ServiceProcess {
   void start(List<String> jvmOptions) throws IOException {
     List<String> cmd = new java.util.ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(this.jvmOptions);
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     cmd.addAll(jvmOptions);
-    cmd.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.ferry.cli.Main",
-            "service",
-            "run",
-            "--config",
-            config.toString()));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ferry.cli.Main"));
+    cmd.addAll(ferryArgs);
     process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
