@@ -296,10 +296,10 @@ class ConflictResolutionTest {
   }
 
   @Test
-  void parallelChannelsDetectAndRealignToo() throws Exception {
+  void changedColumnsOnParallelChannelsDetectAndRealignToo() throws Exception {
     try (ReplicatorFixture f =
         lab(
-            "apply.conflicts = before-image",
+            "apply.conflicts = changed-columns",
             "apply.conflicts.resolve = priority",
             "apply.conflicts.priority = s1, s2, s3",
             "apply.channels = 4",
