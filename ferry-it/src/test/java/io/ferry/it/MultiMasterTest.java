@@ -150,6 +150,14 @@ class MultiMasterTest {
           db.sandboxes().home().toString(),
           "--data-dir",
           dir.resolve("data").toString());
+      // the spokes receive the hub's and the other spoke's transactions and log them under their
+      // origins: on four channels of the key scheduler, whose runs must end where origins change
+      for (String spoke : List.of("hub_to_ny", "hub_to_sj")) {
+        java.nio.file.Files.write(
+            dir.resolve("conf").resolve("services").resolve(spoke + ".conf"),
+            List.of("apply.channels = 4", "apply.scheduler = key"),
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       f.start();
       for (String s :
           List.of("hub", "ny", "sj", "ny_to_hub", "sj_to_hub", "hub_to_ny", "hub_to_sj")) {

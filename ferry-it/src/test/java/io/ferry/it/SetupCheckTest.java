@@ -222,7 +222,7 @@ class SetupCheckTest {
               .isEqualTo("thl://127.0.0.1:" + origin.get(ServiceSettings.SERVE_PORT));
           assertThat(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
         } else {
-          assertThat(c.get(MultiMasterSettings.SOURCE_RELAY)).isEqualTo("local");
+          assertThat(c.get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("local");
         }
       }
       assertThat(services)

@@ -81,6 +81,7 @@ public final class ParallelApplier implements Applier {
   private long currentBlock = -1;
   private int currentChannel = -1;
   private int runLength;
+  private String runOrigin;
   private long runStart;
   private final Map<Long, Long> lastWriter = new HashMap<>();
   private long committedBlocks; // guarded by monitor: blocks 0..committedBlocks-1 have committed
@@ -375,9 +376,13 @@ public final class ParallelApplier implements Applier {
 
   private void dispatchKeyed(Transaction tx, long[] hashes) {
     long now = clock.millis();
+    // a run holds one origin: a channel that applies under each origin's server id commits
+    // where the origin changes, which must be where its run ends (its turn in seqno order)
+    String origin = tx.header().originService() + "/" + tx.header().sourceId();
     if (currentBlock < 0
         || runLength >= settings.block().maxEvents()
-        || now - runStart >= settings.block().maxLatency().toMillis()) {
+        || now - runStart >= settings.block().maxLatency().toMillis()
+        || !origin.equals(runOrigin)) {
       endBlock();
       currentChannel = (currentChannel + 1) % channels.length;
       currentBlock = nextBlock++;
@@ -400,6 +405,7 @@ public final class ParallelApplier implements Applier {
       }
     }
     runLength++;
+    runOrigin = origin;
     send(
         channels[currentChannel],
         new Channel.Work(Channel.Kind.EVENT, tx, currentBlock, waitFor, token()));

@@ -82,18 +82,6 @@ final class ConflictConfig {
               + " is), so that equal versions are broken the same way on every site (with"
               + " apply.conflicts.priority, else by origin name)");
     }
-    if (ServiceSettings.APPLY_SCHEDULER.appliesTo(c.role())
-        && c.get(ServiceSettings.APPLY_CHANNELS) > 1
-        && c.get(ServiceSettings.APPLY_SCHEDULER).equals("key")
-        && c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)
-        && c.get(MultiMasterSettings.TARGET_LOG_ORIGIN)) {
-      problems.add(
-          c.file()
-              + ": apply.scheduler = key cannot apply under each origin's server id"
-              + " (target.log-to-binlog and target.log-origin): a channel commits where the origin"
-              + " changes, outside its turn in seqno order. Use apply.scheduler = shard, or one"
-              + " channel, on a service that logs what it applies with its origin");
-    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

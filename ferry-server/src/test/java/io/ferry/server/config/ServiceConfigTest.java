@@ -202,14 +202,6 @@ class ServiceConfigTest {
         .anySatisfy(l -> assertThat(l).contains("does not name this site (sjc"));
     assertThat(problems(concat(slave, "apply.conflicts = version(v) newer")))
         .anySatisfy(l -> assertThat(l).contains("newer needs apply.conflicts.site"));
-    assertThat(
-            problems(
-                concat(
-                    slave,
-                    "apply.channels = 4",
-                    "apply.scheduler = key",
-                    "target.log-to-binlog = true")))
-        .anySatisfy(l -> assertThat(l).contains("apply.scheduler = key cannot apply under each"));
     ServiceConfig ok =
         parse(
             concat(
