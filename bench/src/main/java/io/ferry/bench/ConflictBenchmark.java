@@ -249,7 +249,8 @@ public final class ConflictBenchmark {
               new Mode(
                   "timestamp",
                   "timestamp(ts) newer",
-                  List.of("apply.conflicts = timestamp(ts) newer")));
+                  List.of(
+                      "apply.conflicts = timestamp(ts) newer", "apply.conflicts.site = replica")));
     }
 
     List<String> run() throws Exception {
