@@ -300,7 +300,37 @@ final class RowStatements {
       return;
     }
     sb.append(quote(name)).append(" = BINARY ");
-    ExactLiterals.append(sb, t.unsafeBytes());
+    byte[] bytes = t.unsafeBytes();
+    if (plainAscii(t.charset(), bytes)) {
+      // half as long as hex: printable ASCII without a quote or backslash is the same bytes in
+      // the session's charset as in an ASCII-compatible column's, and needs no escaping
+      sb.append('\'');
+      for (byte b : bytes) {
+        sb.append((char) b);
+      }
+      sb.append('\'');
+    } else {
+      ExactLiterals.append(sb, bytes);
+    }
+  }
+
+  /** Charsets whose code units are not single bytes for ASCII. */
+  private static final java.util.Set<String> WIDE =
+      java.util.Set.of("ucs2", "utf16", "utf16le", "utf32");
+
+  /**
+   * Whether text is printable ASCII without quotes or backslashes, in an ASCII-compatible charset.
+   */
+  static boolean plainAscii(String charset, byte[] bytes) {
+    if (charset == null || WIDE.contains(charset.toLowerCase(java.util.Locale.ROOT))) {
+      return false;
+    }
+    for (byte b : bytes) {
+      if (b < 0x20 || b > 0x7E || b == '\'' || b == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

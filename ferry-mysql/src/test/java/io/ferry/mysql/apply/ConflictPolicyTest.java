@@ -78,4 +78,30 @@ class ConflictPolicyTest {
     assertThat(Resolution.NEWER.agreesEverywhere()).isTrue();
     assertThat(Resolution.TARGET.agreesEverywhere()).isFalse();
   }
+
+  @Test
+  void checksCompareTextByItsBytesPlainWhenThatIsSafe() {
+    StringBuilder sb = new StringBuilder();
+    RowStatements.sameBytes(sb, "c", text("utf8mb4", "12-34 ab"));
+    assertThat(sb).hasToString("`c` = BINARY '12-34 ab'");
+    for (String[] hex :
+        new String[][] {
+          {"utf8mb4", "it's"}, {"utf8mb4", "a\\b"}, {"utf8mb4", "caf\u00e9"}, {"utf16", "ab"}
+        }) {
+      StringBuilder h = new StringBuilder();
+      RowStatements.sameBytes(h, "c", text(hex[0], hex[1]));
+      assertThat(h.toString()).startsWith("`c` = BINARY X'");
+    }
+    StringBuilder n = new StringBuilder();
+    RowStatements.sameBytes(n, "c", null);
+    assertThat(n).hasToString("`c` <=> NULL");
+  }
+
+  private static io.ferry.core.value.Text text(String charset, String s) {
+    java.nio.charset.Charset cs =
+        charset.equals("utf16")
+            ? java.nio.charset.StandardCharsets.UTF_16BE
+            : java.nio.charset.StandardCharsets.UTF_8;
+    return io.ferry.core.value.Text.wrap(s.getBytes(cs), charset);
+  }
 }
