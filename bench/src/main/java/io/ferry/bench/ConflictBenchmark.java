@@ -247,6 +247,14 @@ public final class ConflictBenchmark {
                       "apply.conflicts.priority = " + MASTER + ", replica",
                       "apply.conflicts.site = replica")),
               new Mode(
+                  "changed-columns",
+                  "changed-columns, priority",
+                  List.of(
+                      "apply.conflicts = changed-columns",
+                      "apply.conflicts.resolve = priority",
+                      "apply.conflicts.priority = " + MASTER + ", replica",
+                      "apply.conflicts.site = replica")),
+              new Mode(
                   "timestamp",
                   "timestamp(ts) newer",
                   List.of(
