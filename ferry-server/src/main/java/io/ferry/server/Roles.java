@@ -34,6 +34,7 @@ import io.ferry.mysql.apply.TargetSettings;
 import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.MultiMasterSettings;
+import io.ferry.server.config.ParallelApplySettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
 import java.nio.file.Path;
@@ -381,12 +382,12 @@ final class Roles {
       java.util.Set<String> critical,
       Clock clock,
       io.ferry.mysql.apply.ConflictPolicy conflicts) {
-    int channels = c.get(ServiceSettings.APPLY_CHANNELS);
+    int channels = c.get(ParallelApplySettings.APPLY_CHANNELS);
     if (channels <= 1) {
       return null;
     }
-    Scheduler scheduler = Scheduler.parse(c.get(ServiceSettings.APPLY_SCHEDULER));
-    int lockWait = (int) Math.max(1, c.get(ServiceSettings.APPLY_LOCK_WAIT).toSeconds());
+    Scheduler scheduler = Scheduler.parse(c.get(ParallelApplySettings.APPLY_SCHEDULER));
+    int lockWait = (int) Math.max(1, c.get(ParallelApplySettings.APPLY_LOCK_WAIT).toSeconds());
     MySqlChannels target =
         new MySqlChannels(
             targetSettings(c),
@@ -400,10 +401,10 @@ final class Roles {
             new BlockCommit(
                 c.get(ServiceSettings.BLOCK_COMMIT_EVENTS),
                 c.get(ServiceSettings.BLOCK_COMMIT_LATENCY)),
-            c.get(ServiceSettings.APPLY_CHANNEL_QUEUE),
-            c.get(ServiceSettings.APPLY_CHANNEL_QUEUE_BYTES),
-            c.get(ServiceSettings.APPLY_KEYS_MAX),
-            c.get(ServiceSettings.APPLY_LOCK_WAIT_RETRIES),
+            c.get(ParallelApplySettings.APPLY_CHANNEL_QUEUE),
+            c.get(ParallelApplySettings.APPLY_CHANNEL_QUEUE_BYTES),
+            c.get(ParallelApplySettings.APPLY_KEYS_MAX),
+            c.get(ParallelApplySettings.APPLY_LOCK_WAIT_RETRIES),
             withCritical(c.shardMap(), critical));
     return new ParallelApplier(settings, target, clock);
   }

@@ -18,8 +18,8 @@ final class ParallelConfig {
 
   /** The shard map; its problems (with file and line) as a {@link ConfigException}. */
   static ShardMap shardMap(ServiceConfig c, ToIntFunction<String> lineOf) {
-    boolean inFile = c.isSet(ServiceSettings.APPLY_SHARD_MAP);
-    boolean inline = !c.get(ServiceSettings.APPLY_SHARDS).isBlank();
+    boolean inFile = c.isSet(ParallelApplySettings.APPLY_SHARD_MAP);
+    boolean inline = !c.get(ParallelApplySettings.APPLY_SHARDS).isBlank();
     List<String> problems = new ArrayList<>();
     Map<String, String> entries = new LinkedHashMap<>();
     if (inFile && inline) {
@@ -28,7 +28,7 @@ final class ParallelConfig {
               + ": apply.shard-map and apply.shards are both set: keep one (the file, or the"
               + " entries in the configuration)");
     } else if (inFile) {
-      Path file = Setting.resolve(c.file(), c.get(ServiceSettings.APPLY_SHARD_MAP));
+      Path file = Setting.resolve(c.file(), c.get(ParallelApplySettings.APPLY_SHARD_MAP));
       try {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -41,7 +41,7 @@ final class ParallelConfig {
         problems.add(
             c.file()
                 + ":"
-                + lineOf.applyAsInt(ServiceSettings.APPLY_SHARD_MAP.key())
+                + lineOf.applyAsInt(ParallelApplySettings.APPLY_SHARD_MAP.key())
                 + ": apply.shard-map: cannot read "
                 + file
                 + " ("
@@ -49,8 +49,8 @@ final class ParallelConfig {
                 + ")");
       }
     } else if (inline) {
-      String where = c.file() + ":" + lineOf.applyAsInt(ServiceSettings.APPLY_SHARDS.key());
-      for (String item : c.get(ServiceSettings.APPLY_SHARDS).split(",", -1)) {
+      String where = c.file() + ":" + lineOf.applyAsInt(ParallelApplySettings.APPLY_SHARDS.key());
+      for (String item : c.get(ParallelApplySettings.APPLY_SHARDS).split(",", -1)) {
         if (!item.isBlank()) {
           entries.put(item.strip(), where + ": apply.shards");
         }
@@ -67,13 +67,13 @@ final class ParallelConfig {
             problems.add(where + ": shard '" + shard + "' is mapped already at " + first);
           }
         });
-    if ((inFile || inline) && c.get(ServiceSettings.APPLY_SCHEDULER).equals("key")) {
+    if ((inFile || inline) && c.get(ParallelApplySettings.APPLY_SCHEDULER).equals("key")) {
       problems.add(
           c.file()
               + ": a shard map is set but apply.scheduler = key, which does not use one: remove"
               + " it or set apply.scheduler = shard");
     }
-    int channels = c.get(ServiceSettings.APPLY_CHANNELS);
+    int channels = c.get(ParallelApplySettings.APPLY_CHANNELS);
     for (String p : map.beyond(channels)) {
       String place = c.file().toString();
       for (Map.Entry<String, String> e : seen.entrySet()) {
