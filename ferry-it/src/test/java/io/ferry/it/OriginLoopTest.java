@@ -85,25 +85,6 @@ class OriginLoopTest {
         "the marker from " + from.port() + " on " + to.port(), () -> Checksums.hasMark(to, token));
   }
 
-  /**
-   * Every statement of a server's binlogs whose text contains {@code text} (a Query event, or the
-   * Annotate_rows event of a statement logged as rows): its server ids.
-   */
-  private static List<Long> queryEvents(SandboxServer s, String text) throws Exception {
-    List<Long> ids = new ArrayList<>();
-    for (List<String> log : Sql.rows(s, "SHOW BINARY LOGS")) {
-      for (List<String> e : Sql.rows(s, "SHOW BINLOG EVENTS IN '" + log.get(0) + "'")) {
-        // Log_name, Pos, Event_type, Server_id, End_log_pos, Info
-        if ((e.get(2).equals("Query") || e.get(2).equals("Annotate_rows"))
-            && e.get(5) != null
-            && e.get(5).contains(text)) {
-          ids.add(Long.parseLong(e.get(3)));
-        }
-      }
-    }
-    return ids;
-  }
-
   private static ServiceStatus.Origins origins(Service s) {
     return s.status().origins();
   }
@@ -195,14 +176,18 @@ class OriginLoopTest {
 
       // DDL ran once on each server, logged under the server id of the site that wrote it
       for (String ddl : List.of("ADD COLUMN extra", "CREATE TABLE site_a.made_later")) {
-        assertThat(queryEvents(a, ddl)).hasSize(ddl.contains("extra") ? 2 : 1);
-        assertThat(queryEvents(b, ddl)).hasSize(ddl.contains("extra") ? 2 : 1);
+        assertThat(MultiMasterLoad.binlogStatements(a, ddl)).hasSize(ddl.contains("extra") ? 2 : 1);
+        assertThat(MultiMasterLoad.binlogStatements(b, ddl)).hasSize(ddl.contains("extra") ? 2 : 1);
       }
-      assertThat(queryEvents(b, "CREATE TABLE site_a.made_later")).containsExactly(a.serverId());
-      assertThat(queryEvents(a, "CREATE TABLE site_b.made_later")).containsExactly(b.serverId());
+      assertThat(MultiMasterLoad.binlogStatements(b, "CREATE TABLE site_a.made_later"))
+          .containsExactly(a.serverId());
+      assertThat(MultiMasterLoad.binlogStatements(a, "CREATE TABLE site_b.made_later"))
+          .containsExactly(b.serverId());
       // the statement-based transaction: B logs it as rows (binlog_format=ROW), annotated with it
-      assertThat(queryEvents(a, "UPDATE site_a.t SET v = 'stmt'")).containsExactly(a.serverId());
-      assertThat(queryEvents(b, "UPDATE site_a.t SET v = 'stmt'")).containsExactly(a.serverId());
+      assertThat(MultiMasterLoad.binlogStatements(a, "UPDATE site_a.t SET v = 'stmt'"))
+          .containsExactly(a.serverId());
+      assertThat(MultiMasterLoad.binlogStatements(b, "UPDATE site_a.t SET v = 'stmt'"))
+          .containsExactly(a.serverId());
       // rows too: B's GTID state has a transaction of A's server id, and A's of B's
       assertThat(Sql.value(b, "SELECT @@gtid_binlog_state")).contains("-" + a.serverId() + "-");
       assertThat(Sql.value(a, "SELECT @@gtid_binlog_state")).contains("-" + b.serverId() + "-");
@@ -263,8 +248,10 @@ class OriginLoopTest {
               .as(schema + " on " + s.port())
               .containsExactly("40", "40");
         }
-        assertThat(queryEvents(s, "CREATE TABLE site_a.made_later")).containsExactly(a.serverId());
-        assertThat(queryEvents(s, "CREATE TABLE site_b.made_later")).containsExactly(b.serverId());
+        assertThat(MultiMasterLoad.binlogStatements(s, "CREATE TABLE site_a.made_later"))
+            .containsExactly(a.serverId());
+        assertThat(MultiMasterLoad.binlogStatements(s, "CREATE TABLE site_b.made_later"))
+            .containsExactly(b.serverId());
       }
 
       // B applies A's transactions under A's origin name, which the hub's master found in a_to_h's

@@ -115,16 +115,16 @@ public final class ConflictLog {
         : text.substring(0, MAX_TEXT) + "... (" + text.length() + " characters)";
   }
 
-  /** Writes a conflict in the connection's open transaction; returns its id. */
-  long write(Connection c, Entry e) throws SQLException {
-    return write(c, e, null, null);
+  /** Writes a conflict in the connection's open transaction. */
+  void write(Connection c, Entry e) throws SQLException {
+    write(c, e, null, null);
   }
 
   /**
    * Writes a conflict in the connection's open transaction, with what its realignment needs (the
    * row's key as a SQL condition, and the INSERT of the change's image), or nulls; returns its id.
    */
-  long write(Connection c, Entry e, String realignWhere, String realignInsert) throws SQLException {
+  void write(Connection c, Entry e, String realignWhere, String realignInsert) throws SQLException {
     if (insert == null || insert.getConnection() != c) {
       insert =
           c.prepareStatement(
@@ -133,8 +133,7 @@ public final class ConflictLog {
                   + "`.conflicts (seqno, origin, detected_at, source_commit_time, schema_name,"
                   + " table_name, row_key, conflict_type, detection, before_image,"
                   + " incoming_image, target_row, resolution, realign, task_id, realign_where,"
-                  + " realign_insert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              Statement.RETURN_GENERATED_KEYS);
+                  + " realign_insert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
     PreparedStatement ps = insert;
     ps.setLong(1, e.seqno());
@@ -164,9 +163,6 @@ public final class ConflictLog {
     ps.setString(16, realignWhere);
     ps.setString(17, realignInsert);
     ps.executeUpdate();
-    try (ResultSet rs = ps.getGeneratedKeys()) {
-      return rs.next() ? rs.getLong(1) : -1;
-    }
   }
 
   /** Marks a realignment as sent. */

@@ -32,14 +32,11 @@ import java.util.TreeMap;
  * {@link Realigner realignment}. Not thread-safe: one applier.
  */
 final class ConflictResolver {
-  /** A resolved conflict whose row is sent to the other sites once its block commits. */
-  record Realign(long id) {}
-
   private final Connection connection;
   private final ConflictPolicy policy;
   private final ConflictLog log;
   private final Clock clock;
-  private final List<Realign> realigns = new ArrayList<>();
+  private boolean realignsQueued;
   private final Map<ConflictTally.Key, Long> uncommitted =
       new TreeMap<>(
           java.util.Comparator.comparing(ConflictTally.Key::table)
@@ -164,6 +161,13 @@ final class ConflictResolver {
     String origin = tx == null ? null : tx.header().originService();
     boolean incomingWins = incomingWins(rule, type, p, origin);
     String keyText = RowStatements.describe(s.as(Action.DELETE, List.of(), keyColumns), located);
+    boolean stop = rule.resolution() == Resolution.STOP;
+    boolean realign =
+        !stop
+            && policy.realign()
+            && rule.resolution().agreesEverywhere()
+            && !type.equals("delete-missing")
+            && (!incomingWins || p.exists);
     ConflictLog.Entry entry =
         new ConflictLog.Entry(
             tx == null ? -1 : tx.seqno(),
@@ -178,9 +182,9 @@ final class ConflictResolver {
             row.hasBefore() ? image(s.names(), row.beforeImage()) : null,
             row.hasAfter() ? image(s.names(), row.afterImage()) : null,
             p.target,
-            rule.resolution() == Resolution.STOP ? "stopped" : incomingWins ? "incoming" : "target",
-            null);
-    if (rule.resolution() == Resolution.STOP) {
+            stop ? "stopped" : incomingWins ? "incoming" : "target",
+            realign ? "pending" : null);
+    if (stop) {
       writeAlone.accept(entry);
       policy.tally().add(new ConflictTally.Key(s.schema() + "." + s.table(), type, "stopped"), 1);
       throw stop(entry, s);
@@ -188,51 +192,20 @@ final class ConflictResolver {
     if (incomingWins) {
       applyIncoming(s, key, row, p.exists);
     }
-    boolean realign =
-        policy.realign()
-            && rule.resolution().agreesEverywhere()
-            && !type.equals("delete-missing")
-            && (!incomingWins || p.exists);
-    String where = null;
-    String insertImage = null;
     if (realign) {
-      StringBuilder w = new StringBuilder();
-      for (int k = 0; k < keyColumns.size(); k++) {
-        int i = keyColumns.get(k);
-        w.append(k == 0 ? "" : " AND ").append(RowStatements.quote(s.names().get(i))).append(" = ");
-        ExactLiterals.append(w, located.before(i));
-      }
-      where = w.toString();
+      // what the realignment sends, exactly: the row's key, and the change's image for a row
+      // the target does not have
       boolean after = row.hasAfter();
-      insertImage =
+      log.write(
+          connection,
+          entry,
+          keyCondition(new StringBuilder(), s.names(), keyColumns, located).toString(),
           RowStatements.render(
               s.as(Action.INSERT, after ? s.setColumns() : image, List.of()),
-              Row.insert((after ? row.afterImage() : row.beforeImage()).toArray()));
-    }
-    long id =
-        log.write(
-            connection,
-            realign
-                ? new ConflictLog.Entry(
-                    entry.seqno(),
-                    entry.origin(),
-                    entry.detectedAt(),
-                    entry.sourceCommitMicros(),
-                    entry.schema(),
-                    entry.table(),
-                    entry.key(),
-                    entry.type(),
-                    entry.detection(),
-                    entry.before(),
-                    entry.incoming(),
-                    entry.target(),
-                    entry.resolution(),
-                    "pending")
-                : entry,
-            where,
-            insertImage);
-    if (realign) {
-      realigns.add(new Realign(id));
+              Row.insert((after ? row.afterImage() : row.beforeImage()).toArray())));
+      realignsQueued = true;
+    } else {
+      log.write(connection, entry);
     }
     uncommitted.merge(
         new ConflictTally.Key(s.schema() + "." + s.table(), type, entry.resolution()),
@@ -278,12 +251,7 @@ final class ConflictResolver {
         .append('.')
         .append(RowStatements.quote(s.table()))
         .append(" t WHERE ");
-    for (int k = 0; k < key.whereColumns().size(); k++) {
-      int i = key.whereColumns().get(k);
-      sql.append(k == 0 ? "" : " AND ").append(RowStatements.quote(s.names().get(i))).append(" = ");
-      ExactLiterals.append(sql, located.before(i));
-    }
-    sql.append(" FOR UPDATE");
+    keyCondition(sql, s.names(), key.whereColumns(), located).append(" FOR UPDATE");
     try (Statement st = connection.createStatement();
         ResultSet rs = st.executeQuery(sql.toString())) {
       if (!rs.next()) {
@@ -376,24 +344,33 @@ final class ConflictResolver {
             + " (apply.conflicts.resolve / apply.conflicts.tables, docs/multi-master.md)");
   }
 
-  /** Realignments of the block applied so far, to send once it commits; cleared. */
-  List<Realign> takeRealigns() {
-    List<Realign> out = List.copyOf(realigns);
-    realigns.clear();
-    return out;
+  /** {@code k1 = v1 AND ...}: the row's key, from its before image, with exact literals. */
+  private static StringBuilder keyCondition(
+      StringBuilder sb, List<String> names, List<Integer> key, Row located) {
+    for (int k = 0; k < key.size(); k++) {
+      int i = key.get(k);
+      sb.append(k == 0 ? "" : " AND ").append(RowStatements.quote(names.get(i))).append(" = ");
+      ExactLiterals.append(sb, located.before(i));
+    }
+    return sb;
+  }
+
+  /** Whether the block applied so far queued realignments (their rows are in the table). */
+  boolean realignsQueued() {
+    return realignsQueued;
   }
 
   /** The block committed: its conflicts count. */
   void committed() {
     uncommitted.forEach((k, v) -> policy.tally().add(k, v));
     uncommitted.clear();
-    realigns.clear();
+    realignsQueued = false;
   }
 
   /** The block rolled back: its conflicts were not resolved after all. */
   void rolledBack() {
     uncommitted.clear();
-    realigns.clear();
+    realignsQueued = false;
   }
 
   private static String image(List<String> names, List<Object> values) {

@@ -70,7 +70,7 @@ final class ConflictSession {
     if (resolver == null) {
       return;
     }
-    boolean fresh = !resolver.takeRealigns().isEmpty();
+    boolean fresh = resolver.realignsQueued();
     resolver.committed();
     if (!fresh && !sendPending) {
       return;
