@@ -82,6 +82,7 @@ public final class ParallelApplier implements Applier {
   private int currentChannel = -1;
   private int runLength;
   private String runOrigin;
+  private String runSource;
   private long runStart;
   private final Map<Long, Long> lastWriter = new HashMap<>();
   private long committedBlocks; // guarded by monitor: blocks 0..committedBlocks-1 have committed
@@ -378,11 +379,11 @@ public final class ParallelApplier implements Applier {
     long now = clock.millis();
     // a run holds one origin: a channel that applies under each origin's server id commits
     // where the origin changes, which must be where its run ends (its turn in seqno order)
-    String origin = tx.header().originService() + "/" + tx.header().sourceId();
     if (currentBlock < 0
         || runLength >= settings.block().maxEvents()
         || now - runStart >= settings.block().maxLatency().toMillis()
-        || !origin.equals(runOrigin)) {
+        || !java.util.Objects.equals(tx.header().originService(), runOrigin)
+        || !java.util.Objects.equals(tx.header().sourceId(), runSource)) {
       endBlock();
       currentChannel = (currentChannel + 1) % channels.length;
       currentBlock = nextBlock++;
@@ -405,7 +406,8 @@ public final class ParallelApplier implements Applier {
       }
     }
     runLength++;
-    runOrigin = origin;
+    runOrigin = tx.header().originService();
+    runSource = tx.header().sourceId();
     send(
         channels[currentChannel],
         new Channel.Work(Channel.Kind.EVENT, tx, currentBlock, waitFor, token()));
