@@ -101,7 +101,7 @@ public final class KafkaApplier implements Applier {
           settings.positionTopic(),
           committed);
       return committed;
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       throw failure(e, "cannot read the position from " + settings.positionTopic());
     }
   }
@@ -167,7 +167,7 @@ public final class KafkaApplier implements Applier {
           statement(tx, st);
         }
       }
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       throw failure(e, "cannot send the messages of seqno " + tx.seqno());
     }
     pending = tx.checkpoint();
@@ -181,7 +181,7 @@ public final class KafkaApplier implements Applier {
     if (!inKafkaTransaction) {
       try {
         producer.beginTransaction();
-      } catch (KafkaException e) {
+      } catch (KafkaException | IllegalStateException e) {
         throw failure(e, "cannot begin a Kafka transaction");
       }
       inKafkaTransaction = true;
@@ -295,7 +295,7 @@ public final class KafkaApplier implements Applier {
               envelope.position(settings.service(), pending, clock.millis())),
           onSent);
       producer.commitTransaction();
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       throw failure(e, "cannot commit the block up to seqno " + pending.seqno());
     }
     Exception failed = sendFailure.get();
@@ -392,6 +392,7 @@ public final class KafkaApplier implements Applier {
             && (e instanceof RetriableException
                 || e.getCause() instanceof RetriableException
                 || e instanceof org.apache.kafka.common.errors.TimeoutException
+                || e instanceof IllegalStateException // (a producer closed under it: abort)
                 || (e instanceof KafkaException
                     && !(e instanceof org.apache.kafka.common.errors.ApiException)));
     StringBuilder m = new StringBuilder("service ").append(settings.service()).append(": ");
