@@ -90,8 +90,8 @@ public final class KafkaTarget implements Target {
   }
 
   @Override
-  public Map<String, Object> stats() {
-    return stats.snapshot();
+  public Map<String, Map<String, Object>> stats() {
+    return Map.of("applier", stats.snapshot());
   }
 
   @Override

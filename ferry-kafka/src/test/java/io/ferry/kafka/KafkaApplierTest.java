@@ -131,7 +131,7 @@ class KafkaApplierTest {
       apply(b, list, 3, Integer.MAX_VALUE);
       b.commit();
       b.close();
-      assertThat(target.stats().get("transactions")).isEqualTo(lastSeqno(list) + 1);
+      assertThat(target.stats().get("applier").get("transactions")).isEqualTo(lastSeqno(list) + 1);
     }
     assertExactlyOnceInOrder("atom1");
   }
