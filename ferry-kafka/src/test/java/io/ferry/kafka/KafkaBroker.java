@@ -74,7 +74,7 @@ final class KafkaBroker {
       }
       c.assign(parts);
       c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> end = settled(c, parts, p);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -94,6 +94,30 @@ final class KafkaBroker {
       }
     }
     return out;
+  }
+
+  /**
+   * The read_committed end of each partition once no transaction is in flight there: a commit's
+   * markers are written after commitTransaction returns, so the end a read_committed consumer sees
+   * (the last stable offset) catches up with the log's end a moment later.
+   */
+  private static Map<TopicPartition, Long> settled(
+      KafkaConsumer<byte[], byte[]> committed, List<TopicPartition> parts, Properties p)
+      throws InterruptedException {
+    Properties all = new Properties();
+    all.putAll(p);
+    all.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> u = new KafkaConsumer<>(all)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        Map<TopicPartition, Long> stable = committed.endOffsets(parts, Duration.ofSeconds(30));
+        if (stable.equals(u.endOffsets(parts, Duration.ofSeconds(30)))
+            || System.nanoTime() > deadline) {
+          return stable;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   void stop() throws Exception {
