@@ -95,12 +95,24 @@ final class JsonValues {
       g.writeString(BASE64.encodeToString(t.unsafeBytes()));
       return;
     }
+    boolean json = column != null && column.type() == SqlType.JSON;
+    if (!json && isUtf8(t.charset())) {
+      byte[] b = t.unsafeBytes();
+      g.writeUTF8String(b, 0, b.length); // already UTF-8: escaped, not decoded and encoded again
+      return;
+    }
     String s = new String(t.unsafeBytes(), Charsets.forSqlName(t.charset()));
-    if (column != null && column.type() == SqlType.JSON) {
+    if (json) {
       json(g, s);
     } else {
       g.writeString(s);
     }
+  }
+
+  private static boolean isUtf8(String charset) {
+    return charset.equalsIgnoreCase("utf8mb4")
+        || charset.equalsIgnoreCase("utf8mb3")
+        || charset.equalsIgnoreCase("utf8");
   }
 
   /**

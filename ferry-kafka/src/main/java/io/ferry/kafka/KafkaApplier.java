@@ -66,6 +66,7 @@ public final class KafkaApplier implements Applier {
   private long blockMessages;
   private long blockRows;
   private long blockTransactions;
+  private long blockDdl;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final Callback onSent =
       (metadata, e) -> {
@@ -189,6 +190,7 @@ public final class KafkaApplier implements Applier {
       blockMessages = 0;
       blockRows = 0;
       blockTransactions = 0;
+      blockDdl = 0;
     }
   }
 
@@ -276,7 +278,7 @@ public final class KafkaApplier implements Applier {
             onSent);
         rowIndex++;
         blockMessages++;
-        stats.ddl.incrementAndGet();
+        blockDdl++;
       }
     }
   }
@@ -306,6 +308,7 @@ public final class KafkaApplier implements Applier {
     inKafkaTransaction = false;
     committed = pending;
     stats.committed(blockTransactions, blockRows, blockMessages);
+    stats.ddl.addAndGet(blockDdl);
   }
 
   @Override
