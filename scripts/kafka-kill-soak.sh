@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Kafka target's kill -9 soak, long form: a workload on a sandboxed MariaDB replicated by a
-# replicator process (direct service, target.type = kafka) into a KRaft broker in the test JVM,
-# the replicator SIGKILLed N times; a read_committed consumer must see every row change of the
+# replicator process (a direct service, and a slave service fed by a master process, each with
+# target.type = kafka) into a KRaft broker in the test JVM,
+# the applying replicator SIGKILLed N times; a read_committed consumer must see every row change of the
 # source's binlog exactly once, in order per key (ferry-it/src/test/java/io/ferry/it/KafkaKillTest.java).
 # The test suite runs a short form (3 kills).
 #   Usage: scripts/kafka-kill-soak.sh [kills (10)] [seed (7)]

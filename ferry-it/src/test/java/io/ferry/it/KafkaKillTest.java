@@ -38,18 +38,20 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kafka target, end to end: a workload on a sandboxed MariaDB (inserts, updates, deletes in
  * multi-statement transactions on two schemas) replicated by a real replicator process (a direct
- * service, target.type = kafka) into a KRaft broker running in the test JVM, while the replicator
- * is killed with SIGKILL several times. Afterwards a read_committed consumer must see every row
- * change of the source's binlog (the oracle, read back independently) exactly once, in the binlog's
- * order per key, and the last image of each key must be the source's row. The suite kills 3 times;
- * {@code scripts/kafka-kill-soak.sh} runs the long form ({@code ferry.kafka.kills}).
+ * service, or a slave service fed by a master process, with target.type = kafka) into a KRaft
+ * broker running in the test JVM, while the applying replicator is killed with SIGKILL several
+ * times. Afterwards a read_committed consumer must see every row change of the source's binlog (the
+ * oracle, read back independently) exactly once, in the binlog's order per key, and the last image
+ * of each key must be the source's row. The suite kills 3 times; {@code scripts/kafka-kill-soak.sh}
+ * runs the long form ({@code ferry.kafka.kills}).
  */
 class KafkaKillTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,13 +61,15 @@ class KafkaKillTest {
   @RegisterExtension final SandboxExtension db = SandboxExtension.mariadb(1);
   @TempDir Path dir;
 
-  @Test
-  void everyRowChangeExactlyOnceInOrderPerKeyAcrossKills() throws Exception {
+  @ParameterizedTest(name = "{0} service")
+  @ValueSource(strings = {"direct", "slave"})
+  void everyRowChangeExactlyOnceInOrderPerKeyAcrossKills(String role) throws Exception {
     int kills = Integer.getInteger("ferry.kafka.kills", 3);
     long seed = Long.getLong("ferry.kafka.seed", 7L);
     SandboxServer src = db.server(1);
     KafkaClusterTestKit broker = startBroker();
     ServiceProcess replicator = null;
+    ServiceProcess master = null;
     try {
       List<String> setup = new ArrayList<>();
       for (int s = 0; s < SCHEMAS; s++) {
@@ -78,10 +82,21 @@ class KafkaKillTest {
 
       List<String> lines = new ArrayList<>();
       lines.add("service.name = kk");
-      lines.add("service.role = direct");
+      lines.add("service.role = " + role);
       lines.add("service.dir = " + dir.resolve("kk"));
-      lines.addAll(ServiceFiles.source(src));
-      lines.add("source.start = beginning");
+      if (role.equals("direct")) {
+        lines.addAll(ServiceFiles.source(src));
+        lines.add("source.start = beginning");
+      } else {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+          port = free.getLocalPort();
+        }
+        master = new ServiceProcess(ServiceFiles.master(dir, "km", src, port));
+        master.start();
+        lines.add("master.uri = thl://127.0.0.1:" + port);
+        lines.add("master.silence-limit = 3s");
+      }
       lines.add("target.type = kafka");
       lines.add("target.kafka.bootstrap-servers = " + broker.bootstrapServers());
       lines.add("target.kafka.partitions = 3");
@@ -105,6 +120,9 @@ class KafkaKillTest {
       for (int k = 0; k < kills; k++) {
         Thread.sleep(1500 + killer.nextInt(2500));
         replicator.checkAlive();
+        if (master != null) {
+          master.checkAlive();
+        }
         replicator.kill();
         Thread.sleep(killer.nextInt(500));
         replicator.start();
@@ -163,13 +181,23 @@ class KafkaKillTest {
       // what the kills cost: messages of aborted blocks, visible only to read_uncommitted
       int uncommitted = read(broker.bootstrapServers(), "read_uncommitted").size();
       System.out.printf(
-          "kafka kill test: %d kills, %d source transactions, %d row changes, each seen once"
+          "kafka kill test ("
+              + role
+              + "): %d kills, %d source transactions, %d row changes, each seen once"
               + " (read_uncommitted sees %d messages: %d of aborted blocks)%n",
-          kills, committed.get(), seen.size(), uncommitted, uncommitted - seen.size());
+          kills,
+          committed.get(),
+          seen.size(),
+          uncommitted,
+          uncommitted - seen.size());
     } finally {
       if (replicator != null) {
         replicator.stop();
-        replicator.keepLog(Path.of("target", "kafka-kill-test.log"));
+        replicator.keepLog(Path.of("target", "kafka-kill-test-" + role + ".log"));
+      }
+      if (master != null) {
+        master.stop();
+        master.keepLog(Path.of("target", "kafka-kill-test-master.log"));
       }
       broker.close();
     }
