@@ -39,6 +39,36 @@ public final class KafkaTargetType implements TargetType {
     return KafkaSettings.check(config);
   }
 
+  /**
+   * {@code kafka://host:port[,host:port...]}: the brokers to start from (a port may be left out:
+   * 9092).
+   */
+  @Override
+  public List<String> endpoint(String address) {
+    if (!address.startsWith("kafka://")) {
+      return List.of();
+    }
+    String rest = address.substring("kafka://".length());
+    if (rest.endsWith("/")) {
+      rest = rest.substring(0, rest.length() - 1);
+    }
+    List<String> brokers = new java.util.ArrayList<>();
+    for (String b : rest.split(",", -1)) {
+      String h = b.strip();
+      if (!h.matches("[A-Za-z0-9._\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?")) {
+        throw new io.ferry.core.target.TargetException(
+            "'"
+                + address
+                + "' is not a Kafka address: write kafka://host:port[,host:port...], like"
+                + " kafka://kafka1:9092,kafka2:9092");
+      }
+      brokers.add(h.matches(".*:\\d{1,5}") ? h : h + ":9092");
+    }
+    return List.of(
+        "target.type = kafka",
+        KafkaSettings.BOOTSTRAP_SERVERS.key() + " = " + String.join(",", brokers));
+  }
+
   @Override
   public Target open(PluginConfig config, Clock clock) {
     return new KafkaTarget(KafkaSettings.of(config), clock);

@@ -138,6 +138,16 @@ class EnvelopeTest {
   }
 
   @Test
+  void setupAddressesAreRecognized() {
+    KafkaTargetType t = new KafkaTargetType();
+    assertThat(t.endpoint("kafka://k1:9093,k2"))
+        .containsExactly("target.type = kafka", "target.kafka.bootstrap-servers = k1:9093,k2:9092");
+    assertThat(t.endpoint("postgresql://x@h/db")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.endpoint("kafka://a b:1"))
+        .hasMessageContaining("kafka://host:port");
+  }
+
+  @Test
   void topicNamesKeepWhatKafkaAllowsAndReplaceTheRest() {
     assertThat(Topics.clean("my schema$1.x")).isEqualTo("my_schema_1.x");
     assertThat(Topics.clean(".hidden")).isEqualTo("_hidden");
