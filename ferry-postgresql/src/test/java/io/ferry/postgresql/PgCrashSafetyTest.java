@@ -93,8 +93,8 @@ class PgCrashSafetyTest {
   }
 
   /**
-   * The source's transactions since {@code start}, whole, numbered from 0: {@code count} of them, or
-   * all there are (count &lt; 0).
+   * The source's transactions since {@code start}, whole, numbered from 0: {@code count} of them,
+   * or all there are (count &lt; 0).
    */
   private static List<Transaction> extract(SandboxServer source, BinlogPosition start, int count)
       throws Exception {
