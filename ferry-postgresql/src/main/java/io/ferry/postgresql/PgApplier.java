@@ -247,6 +247,15 @@ public final class PgApplier implements Applier {
     if (CatalogTables.createsCatalogTable(text)) {
       return;
     }
+    if (PgDdl.definesNoTable(text)) {
+      ddlIgnored++;
+      LOG.info(
+          "service {}: seqno {}: passed over (it defines no table): {}",
+          target.service(),
+          tx.seqno(),
+          shorten(Secrets.redact(text), 200));
+      return;
+    }
     switch (target.ddl()) {
       case IGNORE -> {
         ddlIgnored++;

@@ -38,6 +38,49 @@ final class PgDdl {
     this.names = names;
   }
 
+  private static final java.util.Set<String> NOT_TABLES =
+      java.util.Set.of(
+          "USER", "ROLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "SERVER", "PACKAGE");
+
+  /**
+   * Whether a DDL statement defines no table nor schema, so that no row change depends on it:
+   * accounts and privileges (CREATE/ALTER/DROP USER or ROLE, GRANT, REVOKE, SET PASSWORD), views,
+   * routines, triggers (their effects arrive as rows) and events. Such statements are passed over
+   * (and counted) whatever target.ddl says.
+   */
+  static boolean definesNoTable(String sql) {
+    List<Token> head = SqlTokenizer.tokenize(sql, 12);
+    if (head.isEmpty()) {
+      return false;
+    }
+    String first = head.get(0).upper();
+    if (first.equals("GRANT") || first.equals("REVOKE")) {
+      return true;
+    }
+    if (first.equals("SET")
+        || (first.equals("RENAME") && head.size() > 1 && head.get(1).is("USER"))) {
+      return head.size() > 1 && (head.get(1).is("PASSWORD") || head.get(1).is("USER"));
+    }
+    if (!first.equals("CREATE") && !first.equals("ALTER") && !first.equals("DROP")) {
+      return false;
+    }
+    for (Token k : head.subList(1, head.size())) {
+      if (k.kind() == Kind.WORD && NOT_TABLES.contains(k.upper())) {
+        return true;
+      }
+      if (k.kind() == Kind.WORD
+          && (k.is("TABLE")
+              || k.is("TABLES")
+              || k.is("INDEX")
+              || k.is("DATABASE")
+              || k.is("SCHEMA")
+              || k.is("SEQUENCE"))) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** The PostgreSQL statements for a DDL statement (empty when it changes nothing there). */
   List<String> translate(String defaultSchema, String sql) {
     this.t = SqlTokenizer.tokenize(sql);
