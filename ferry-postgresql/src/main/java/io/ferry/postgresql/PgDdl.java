@@ -103,6 +103,7 @@ final class PgDdl {
       if (accept("DATABASE") || accept("SCHEMA")) {
         accept("IF", "NOT", "EXISTS");
         out.add(PgTableDdl.createSchema(names.schema(identifier())));
+        p = t.size(); // character set and collation: PostgreSQL's database has its own
       } else if (!unique && accept("TABLE")) {
         out.add(createTable(sql));
       } else if (accept("INDEX")) {
@@ -177,6 +178,11 @@ final class PgDdl {
     if (def == null) {
       throw new Untranslatable("CREATE TABLE ... LIKE or ... SELECT is not translated");
     }
+    List<ColumnSpec> columns = new ArrayList<>();
+    java.util.Map<String, String> declared = declaredTypes();
+    for (ColumnSpec c : def.columns()) {
+      columns.add(declared(c, declared.get(c.name())));
+    }
     List<String> pk = new ArrayList<>();
     for (ColumnSpec c : def.columns()) {
       if (c.key()) {
@@ -185,7 +191,7 @@ final class PgDdl {
     }
     p = t.size(); // the parser read it all
     return PgTableDdl.createTable(
-        names.schema(def.schema()), def.name(), def.columns(), pk, List.of(), ifNotExists);
+        names.schema(def.schema()), def.name(), columns, pk, List.of(), ifNotExists);
   }
 
   private List<String> alterTable() {
@@ -370,12 +376,67 @@ final class PgDdl {
     }
     def.append(')');
     List<Catalog.Op> ops = new DdlParser(new Catalog(), c -> null).apply("x", def.toString());
+    String type = null;
+    if (start + 3 < p && t.get(start + 1).isSymbol("(") && t.get(start + 2).kind() == Kind.NUMBER) {
+      type = t.get(start).text() + "(" + t.get(start + 2).text() + ")";
+    }
     for (Catalog.Op op : ops) {
       if (op instanceof Catalog.PutTable put && !put.table().columns().isEmpty()) {
-        return put.table().columns().get(0);
+        return declared(put.table().columns().get(0), type);
       }
     }
     throw new Untranslatable("cannot read the definition of column " + name + " of " + table[1]);
+  }
+
+  private static final java.util.Set<String> CHARACTER_TYPES =
+      java.util.Set.of("char", "character", "varchar", "varchar2", "nchar", "nvarchar");
+
+  /**
+   * Column name to its declared character type with its length ({@code varchar(40)}), read from the
+   * CREATE TABLE's tokens: the source's parser keeps the type's name only.
+   */
+  private java.util.Map<String, String> declaredTypes() {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    int depth = 0;
+    for (int i = 0; i < t.size(); i++) {
+      Token k = t.get(i);
+      if (k.isSymbol("(")) {
+        depth++;
+      } else if (k.isSymbol(")")) {
+        depth--;
+      } else if (depth == 1
+          && i >= 2
+          && i + 3 < t.size()
+          && k.kind() == Kind.WORD
+          && CHARACTER_TYPES.contains(k.text().toLowerCase(Locale.ROOT))
+          && (t.get(i - 1).kind() == Kind.WORD || t.get(i - 1).kind() == Kind.QUOTED)
+          && (t.get(i - 2).isSymbol("(") || t.get(i - 2).isSymbol(","))
+          && t.get(i + 1).isSymbol("(")
+          && t.get(i + 2).kind() == Kind.NUMBER) {
+        out.put(
+            t.get(i - 1).text(),
+            k.text().toLowerCase(Locale.ROOT) + "(" + t.get(i + 2).text() + ")");
+      }
+    }
+    return out;
+  }
+
+  /** The column with its declared type, when it is known and of the same family. */
+  private static ColumnSpec declared(ColumnSpec c, String type) {
+    if (type == null || !c.type().isCharacter()) {
+      return c;
+    }
+    return new ColumnSpec(
+        c.name(),
+        c.type(),
+        type,
+        c.unsigned(),
+        c.nullable(),
+        c.charset(),
+        c.key(),
+        c.length(),
+        c.scale(),
+        c.labels());
   }
 
   private static String render(Token k) {

@@ -542,7 +542,8 @@ final class PgRowWriter {
         }
         b.append(") VALUES (");
         for (int n = 0; n < values.size(); n++) {
-          b.append(n == 0 ? "" : ", ").append(PgTypes.placeholder(cols.get(values.get(n))));
+          b.append(n == 0 ? "" : ", ")
+              .append(placeholder(t, cols.get(values.get(n)), pgNames[values.get(n)]));
         }
         return b.append(')').toString();
       }
@@ -553,7 +554,7 @@ final class PgRowWriter {
           b.append(n == 0 ? "" : ", ")
               .append(PgSql.quote(pgNames[i]))
               .append(" = ")
-              .append(PgTypes.placeholder(cols.get(i)));
+              .append(placeholder(t, cols.get(i), pgNames[i]));
         }
       }
       case DELETE -> b.append("DELETE FROM ").append(t.qualified());
@@ -567,7 +568,7 @@ final class PgRowWriter {
       b.append(n == 0 ? "" : " AND ")
           .append(PgSql.quote(pgNames[i]))
           .append(whole ? " IS NOT DISTINCT FROM " : " = ")
-          .append(PgTypes.placeholder(cols.get(i)));
+          .append(placeholder(t, cols.get(i), pgNames[i]));
     }
     if (where.isEmpty()) {
       b.append("TRUE");
@@ -576,6 +577,11 @@ final class PgRowWriter {
       b.append(" LIMIT 1)");
     }
     return b.toString();
+  }
+
+  /** A parameter's SQL: values bound as text are cast to the PostgreSQL column's type. */
+  private static String placeholder(PgTable t, ColumnSpec c, String pgName) {
+    return PgTypes.bind(c) == PgTypes.Bind.STRING ? t.textParameter(pgName) : "?";
   }
 
   void close() {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param schema the PostgreSQL schema
  * @param name the table's name
  * @param columns column name to whether it is NOT NULL, in table order
+ * @param types column name to its type as PostgreSQL spells it ({@code character varying(40)})
  * @param generated columns PostgreSQL computes (never written)
  * @param locatingKey the columns rows are located by, or empty
  * @param otherUniqueKeys whether it has a unique key besides the locating one (row changes on
@@ -26,6 +27,7 @@ record PgTable(
     String schema,
     String name,
     Map<String, Boolean> columns,
+    Map<String, String> types,
     List<String> generated,
     List<String> locatingKey,
     boolean otherUniqueKeys) {
@@ -36,6 +38,24 @@ record PgTable(
 
   String display() {
     return schema + "." + name;
+  }
+
+  /**
+   * The SQL of a parameter bound as text for a column: plain for character columns, else cast to
+   * the column's type (jsonb, date, interval, bit(n), a user's uuid or enum ...), so that the text
+   * is read as a value of that type; a character column is never cast (a cast to varchar(n) would
+   * cut what does not fit, where an assignment refuses it).
+   */
+  String textParameter(String column) {
+    String type = types.get(column);
+    if (type == null
+        || type.equals("text")
+        || type.startsWith("character varying")
+        || type.startsWith("character(")
+        || type.equals("character")) {
+      return "?";
+    }
+    return "CAST(? AS " + type + ")";
   }
 
   /** The column's name as the table spells it (source names may differ in case), or null. */
@@ -54,11 +74,13 @@ record PgTable(
   /** The table as PostgreSQL defines it now, or null if there is none. */
   static PgTable load(Connection c, String schema, String name) throws SQLException {
     Map<String, Boolean> columns = new java.util.LinkedHashMap<>();
+    Map<String, String> types = new java.util.HashMap<>();
     List<String> generated = new ArrayList<>();
     String oid = null;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT a.attname, a.attnotnull, a.attgenerated <> '', c.oid::text"
+            "SELECT a.attname, a.attnotnull, a.attgenerated <> '', c.oid::text,"
+                + " format_type(a.atttypid, a.atttypmod)"
                 + " FROM pg_catalog.pg_class c"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
@@ -69,6 +91,7 @@ record PgTable(
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           columns.put(rs.getString(1), rs.getBoolean(2));
+          types.put(rs.getString(1), rs.getString(5));
           if (rs.getBoolean(3)) {
             generated.add(rs.getString(1));
           }
@@ -115,6 +138,7 @@ record PgTable(
         schema,
         name,
         java.util.Collections.unmodifiableMap(columns),
+        Map.copyOf(types),
         List.copyOf(generated),
         chosen,
         others);

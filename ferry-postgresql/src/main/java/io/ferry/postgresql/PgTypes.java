@@ -102,7 +102,8 @@ public final class PgTypes {
         int n = declaredLength(c);
         yield n > 0 ? "varchar(" + n + ")" : "text";
       }
-      case TEXT, ENUM, SET -> "text";
+      case TEXT -> "json".equalsIgnoreCase(c.typeName()) ? "jsonb" : "text";
+      case ENUM, SET -> "text";
       case JSON -> "jsonb";
       case BINARY, VARBINARY, BLOB, GEOMETRY, OTHER -> "bytea";
     };
@@ -122,19 +123,6 @@ public final class PgTypes {
     }
     Matcher m = LENGTH.matcher(c.typeName());
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  /** The SQL of a parameter for a column: {@code ?}, or {@code ?} with the cast its text needs. */
-  static String placeholder(ColumnSpec c) {
-    return switch (c.type()) {
-      case BIT -> "CAST(? AS bit varying)";
-      case DATE -> "CAST(? AS date)";
-      case TIME -> "CAST(? AS interval)";
-      case DATETIME -> "CAST(? AS timestamp)";
-      case TIMESTAMP -> "CAST(? AS timestamptz)";
-      case JSON -> "CAST(? AS jsonb)";
-      default -> "?";
-    };
   }
 
   /** How a column's values are bound. */

@@ -392,6 +392,47 @@ class PgTypeMatrixTest {
     return f;
   }
 
+  /** The documented PostgreSQL type of every column of the matrix (format_type's spelling). */
+  static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("ti", "smallint"),
+          Map.entry("t1", "smallint"),
+          Map.entry("tiu", "smallint"),
+          Map.entry("si", "smallint"),
+          Map.entry("siu", "integer"),
+          Map.entry("mi", "integer"),
+          Map.entry("miu", "integer"),
+          Map.entry("i", "integer"),
+          Map.entry("iu", "bigint"),
+          Map.entry("bi", "bigint"),
+          Map.entry("biu", "numeric(20,0)"),
+          Map.entry("y", "smallint"),
+          Map.entry("d65", "numeric(65,30)"),
+          Map.entry("d102", "numeric(10,2)"),
+          Map.entry("d50u", "numeric(5,0)"),
+          Map.entry("f", "real"),
+          Map.entry("dbl", "double precision"),
+          Map.entry("b1", "bit(1)"),
+          Map.entry("b7", "bit(7)"),
+          Map.entry("b64", "bit(64)"),
+          Map.entry("d", "date"),
+          Map.entry("dt6", "timestamp(6) without time zone"),
+          Map.entry("dt0", "timestamp(0) without time zone"),
+          Map.entry("ts6", "timestamp(6) with time zone"),
+          Map.entry("tm6", "interval"),
+          Map.entry("tm0", "interval"),
+          Map.entry("emoji", "character varying(20)"),
+          Map.entry("lat", "character varying(20)"),
+          Map.entry("ch", "character varying(10)"),
+          Map.entry("tx", "text"),
+          Map.entry("bn", "bytea"),
+          Map.entry("vb", "bytea"),
+          Map.entry("bl", "bytea"),
+          Map.entry("e", "text"),
+          Map.entry("s", "text"),
+          Map.entry("j", "jsonb"),
+          Map.entry("g", "bytea"));
+
   @Test
   void everyValueArrivesAsTheDocumentedMapping() throws Exception {
     SandboxServer source = MARIADB.server(1);
@@ -408,6 +449,20 @@ class PgTypeMatrixTest {
       assertThat(direct.applier.stats().ddl()).isGreaterThanOrEqualTo(families().size());
     }
     compare(source, pg);
+    Map<String, String> types = new TreeMap<>();
+    try (Connection p = pg.connect();
+        Statement ps = p.createStatement();
+        ResultSet rs =
+            ps.executeQuery(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                    + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname = 'pgmatrix' AND a.attnum > 0"
+                    + " AND c.relkind = 'r' AND a.attname NOT IN ('id', 'a', 'b', 'c')")) {
+      while (rs.next()) {
+        types.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    assertThat(types).isEqualTo(new TreeMap<>(TYPES));
   }
 
   /** Creates, inserts, updates (every row, to the update values) and deletes, on the source. */
