@@ -73,6 +73,49 @@ public final class PostgresTargetType implements TargetType {
     return problems;
   }
 
+  /**
+   * {@code postgresql://user:password@host:port/database} (or {@code postgres://}; user and
+   * password URL-encoded; port 5432 and database postgres by default) as service-file lines.
+   */
+  @Override
+  public List<String> endpoint(String address) {
+    if (!address.startsWith("postgresql://") && !address.startsWith("postgres://")) {
+      return List.of();
+    }
+    String form = "postgresql://user:password@host:port/database";
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(address);
+    } catch (java.net.URISyntaxException e) {
+      throw new TargetException(
+          "cannot read the PostgreSQL address (" + e.getReason() + "): write " + form);
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() == null) {
+      throw new TargetException("a PostgreSQL address needs a user and a host: write " + form);
+    }
+    String info = uri.getRawUserInfo();
+    int colon = info.indexOf(':');
+    String user = decode(colon < 0 ? info : info.substring(0, colon));
+    String password = colon < 0 ? "" : decode(info.substring(colon + 1));
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    List<String> lines = new ArrayList<>();
+    lines.add("target.type = " + NAME);
+    lines.add("target.host = " + uri.getHost());
+    if (uri.getPort() > 0) {
+      lines.add("target.port = " + uri.getPort());
+    }
+    lines.add("target.user = " + user);
+    lines.add("target.password = " + password);
+    if (!path.isEmpty()) {
+      lines.add("target.database = " + path);
+    }
+    return lines;
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Override
   public List<SchemaTranslator> translators() {
     return List.of(new PgSchemaTranslator());

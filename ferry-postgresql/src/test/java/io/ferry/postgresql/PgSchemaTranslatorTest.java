@@ -74,4 +74,20 @@ class PgSchemaTranslatorTest {
     assertThat(TargetTypes.all().get("postgresql").translators().get(0).dialect())
         .isEqualTo("postgresql");
   }
+
+  @Test
+  void addressesOfItsKindBecomeServiceLines() {
+    PostgresTargetType type = new PostgresTargetType();
+    assertThat(type.endpoint("postgresql://ferry:p%40ss@10.0.0.9:5433/analytics"))
+        .containsExactly(
+            "target.type = postgresql",
+            "target.host = 10.0.0.9",
+            "target.port = 5433",
+            "target.user = ferry",
+            "target.password = p@ss",
+            "target.database = analytics");
+    assertThat(type.endpoint("kafka://h:9092")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> type.endpoint("postgresql://host/db"))
+        .hasMessageContaining("postgresql://user:password@host:port/database");
+  }
 }
