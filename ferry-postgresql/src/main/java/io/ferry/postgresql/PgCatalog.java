@@ -47,10 +47,6 @@ final class PgCatalog {
               + " native_kind text, native_position text, source_commit_time timestamptz,"
               + " apply_time timestamptz NOT NULL)");
       st.execute(
-          "COMMENT ON TABLE "
-              + s
-              + ".position IS 'Ferry catalog v1: the last transaction applied, per task'");
-      st.execute(
           "CREATE TABLE IF NOT EXISTS "
               + s
               + ".heartbeat (name text PRIMARY KEY, seqno bigint NOT NULL,"

@@ -118,6 +118,12 @@ final class PgDdl {
     } else if (accept("DROP")) {
       if (accept("DATABASE") || accept("SCHEMA")) {
         boolean ifExists = accept("IF", "EXISTS");
+        if (names.intoSchema() != null) {
+          throw new Untranslatable(
+              "DROP DATABASE with every table in the one schema "
+                  + names.intoSchema()
+                  + " (target.postgresql.schema) would drop the tables of every source schema");
+        }
         out.add(
             "DROP SCHEMA "
                 + (ifExists ? "IF EXISTS " : "")
