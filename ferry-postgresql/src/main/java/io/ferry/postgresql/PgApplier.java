@@ -47,12 +47,13 @@ public final class PgApplier implements Applier {
   private static final String GROUP_SAVEPOINT = "ferry_group";
 
   /**
-   * What the applier has done since it started. Immutable snapshot.
+   * What the applier has committed since it started (a block rolled back counts for nothing).
+   * Immutable snapshot.
    *
    * @param transactions transactions applied
    * @param rows row changes applied
    * @param ddl DDL statements translated and applied
-   * @param ddlIgnored DDL statements passed over (target.ddl = ignore, or untranslatable there)
+   * @param ddlIgnored DDL statements passed over (target.ddl = ignore, or defining no table)
    * @param keylessTables tables whose rows are located by their whole before image
    */
   public record Stats(
@@ -69,9 +70,15 @@ public final class PgApplier implements Applier {
   private Checkpoint committed; // null: read it from the catalog
   private Transaction current;
   private long preciseThroughSeqno = -1;
+  // counts of what committed, and of what the open block holds
   private long transactions;
   private long ddlApplied;
   private long ddlIgnored;
+  private long rowsCommitted;
+  private long blockTransactions;
+  private long blockDdl;
+  private long blockIgnored;
+  private long rowsAtBlockStart;
   private volatile Stats stats = new Stats(0, 0, 0, 0, Set.of());
 
   public PgApplier(PgTargetSettings target, Clock clock) {
@@ -173,7 +180,7 @@ public final class PgApplier implements Applier {
           rows.flush();
           plain("ROLLBACK TO SAVEPOINT " + GROUP_SAVEPOINT);
         }
-        transactions++;
+        blockTransactions++;
         current = null;
       }
     } catch (PgRowWriter.RowFailure e) {
@@ -248,7 +255,7 @@ public final class PgApplier implements Applier {
       return;
     }
     if (PgDdl.definesNoTable(text)) {
-      ddlIgnored++;
+      blockIgnored++;
       LOG.info(
           "service {}: seqno {}: passed over (it defines no table): {}",
           target.service(),
@@ -258,7 +265,7 @@ public final class PgApplier implements Applier {
     }
     switch (target.ddl()) {
       case IGNORE -> {
-        ddlIgnored++;
+        blockIgnored++;
         LOG.warn(
             "service {}: seqno {}: DDL passed over (target.ddl = ignore): {}",
             target.service(),
@@ -292,7 +299,7 @@ public final class PgApplier implements Applier {
           plain(sql);
         }
         rows.forgetTables();
-        ddlApplied++;
+        blockDdl++;
       }
     }
   }
@@ -305,8 +312,12 @@ public final class PgApplier implements Applier {
       catalog.write(pending, clock.millis());
       connection.commit();
       committed = pending;
-      stats =
-          new Stats(transactions, rows.rowsApplied(), ddlApplied, ddlIgnored, rows.keylessTables());
+      transactions += blockTransactions;
+      ddlApplied += blockDdl;
+      ddlIgnored += blockIgnored;
+      rowsCommitted += rows.rowsApplied() - rowsAtBlockStart;
+      startBlock();
+      stats = new Stats(transactions, rowsCommitted, ddlApplied, ddlIgnored, rows.keylessTables());
     } catch (PgRowWriter.RowFailure e) {
       throw rowFailure(e);
     } catch (SQLException e) {
@@ -338,10 +349,19 @@ public final class PgApplier implements Applier {
     }
   }
 
+  /** The counts of a new block start from nothing. */
+  private void startBlock() {
+    blockTransactions = 0;
+    blockDdl = 0;
+    blockIgnored = 0;
+    rowsAtBlockStart = rows == null ? 0 : rows.rowsApplied();
+  }
+
   @Override
   public void rollback() {
     current = null;
     committed = null;
+    startBlock();
     if (rows != null) {
       rows.discard();
     }
@@ -397,6 +417,7 @@ public final class PgApplier implements Applier {
       catalog.install(c);
       rows = new PgRowWriter(c, target.names(), target.invalidText());
       connection = c;
+      startBlock();
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();

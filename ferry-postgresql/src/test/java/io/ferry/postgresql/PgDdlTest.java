@@ -66,7 +66,8 @@ class PgDdlTest {
         .containsExactly("TRUNCATE TABLE \"mdb_shop\".\"t\"");
     assertThat(new PgDdl(new PgNames("all", "")).translate("shop", "DROP TABLE t"))
         .containsExactly("DROP TABLE \"all\".\"t\"");
-    assertThatThrownBy(() -> new PgDdl(new PgNames("all", "")).translate(null, "DROP DATABASE shop"))
+    assertThatThrownBy(
+            () -> new PgDdl(new PgNames("all", "")).translate(null, "DROP DATABASE shop"))
         .hasMessageContaining("would drop the tables of every source schema");
     assertThat(ddl.translate(null, "DROP DATABASE IF EXISTS shop"))
         .containsExactly("DROP SCHEMA IF EXISTS \"shop\" CASCADE");
