@@ -24,9 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -384,20 +382,13 @@ public final class KafkaApplier implements Applier {
     needsRead = true;
     Transaction tx = current;
     boolean fenced =
-        e instanceof ProducerFencedException
-            || e instanceof InvalidProducerEpochException
-            || e.getCause() instanceof ProducerFencedException;
+        e instanceof ProducerFencedException || e.getCause() instanceof ProducerFencedException;
     boolean denied =
         e instanceof AuthorizationException || e instanceof TransactionalIdAuthorizationException;
-    boolean retriable =
-        !fenced
-            && !denied
-            && (e instanceof RetriableException
-                || e.getCause() instanceof RetriableException
-                || e instanceof org.apache.kafka.common.errors.TimeoutException
-                || e instanceof IllegalStateException // (a producer closed under it: abort)
-                || (e instanceof KafkaException
-                    && !(e instanceof org.apache.kafka.common.errors.ApiException)));
+    // Anything else is tried again: the block is rolled back, a new producer fences this one and
+    // the position is read back, so a retry can neither lose nor repeat a message. (Brokers answer
+    // a commit that raced the abort of a killed replicator's transaction with InvalidTxnState.)
+    boolean retriable = !fenced && !denied && !permanent(e);
     StringBuilder m = new StringBuilder("service ").append(settings.service()).append(": ");
     m.append(what);
     if (tx != null) {
@@ -419,6 +410,16 @@ public final class KafkaApplier implements Applier {
           .append(settings.transactionalId())
           .append(" and READ on ")
           .append(settings.positionTopic());
+    } else if (e instanceof org.apache.kafka.common.errors.InvalidProducerEpochException
+        || e.getCause() instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+      m.append(". The broker aborted this block's transaction: it outlived")
+          .append(" target.kafka.transaction-timeout, or another producer with transactional.id ")
+          .append(settings.transactionalId())
+          .append(
+              " took over (a second replicator running this service: stop it). The service"
+                  + " retries from its last commit in ")
+          .append(settings.positionTopic())
+          .append('.');
     } else if (retriable) {
       m.append(". This may pass; the service retries from its last commit.");
     }
@@ -428,6 +429,17 @@ public final class KafkaApplier implements Applier {
         retriable,
         tx == null ? -1 : tx.seqno(),
         tx == null ? null : tx.header().nativePosition());
+  }
+
+  /** Errors that come back however often the block is tried again. */
+  private static boolean permanent(Exception e) {
+    Throwable c = e instanceof KafkaException && e.getCause() != null ? e.getCause() : e;
+    return c instanceof org.apache.kafka.common.errors.RecordTooLargeException
+        || c instanceof org.apache.kafka.common.errors.InvalidTopicException
+        || c instanceof org.apache.kafka.common.errors.UnsupportedVersionException
+        || c instanceof org.apache.kafka.common.errors.InvalidConfigurationException
+        || c instanceof org.apache.kafka.common.errors.SerializationException
+        || c instanceof AuthorizationException;
   }
 
   private static String position(Transaction tx) {
