@@ -1,0 +1,52 @@
+package io.ferry.mongodb;
+
+import io.ferry.core.config.PluginConfig;
+import io.ferry.core.config.Setting;
+import io.ferry.core.target.Target;
+import io.ferry.core.target.TargetType;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code target.type = mongodb}: a collection per table, typed documents with their {@code _id}
+ * from the primary key, idempotent writes, the position after the data (in a transaction where the
+ * server has them). See docs/targets/mongodb.md. Stateless and thread-safe.
+ */
+public final class MongoTargetType implements TargetType {
+  @Override
+  public String name() {
+    return "mongodb";
+  }
+
+  @Override
+  public String description() {
+    return "MongoDB (official Java driver): a collection per table, documents with real BSON"
+        + " types, _id from the primary key, upserts and deletes by _id, the position in"
+        + " ferry_<service>.position after the data (in one transaction on replica sets)";
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return MongoSettings.own();
+  }
+
+  @Override
+  public List<Setting<?>> sharedSettings() {
+    return MongoSettings.shared();
+  }
+
+  @Override
+  public List<String> check(PluginConfig config) {
+    return MongoSettings.check(config);
+  }
+
+  @Override
+  public Target open(PluginConfig config, Clock clock) {
+    return new MongoTarget(MongoSettings.of(config), clock);
+  }
+
+  /** A target from settings made in code (tests, the benchmark). */
+  public static Target open(MongoSettings settings, Clock clock) {
+    return new MongoTarget(settings, clock);
+  }
+}
