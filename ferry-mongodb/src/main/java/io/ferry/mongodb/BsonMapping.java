@@ -202,8 +202,40 @@ public final class BsonMapping {
   }
 
   private static BsonValue text(Text t, boolean json) {
-    String s = new String(t.unsafeBytes(), Charsets.forSqlName(t.charset()));
+    String s =
+        t.charset().equalsIgnoreCase("latin1")
+            ? latin1(t.unsafeBytes())
+            : new String(t.unsafeBytes(), Charsets.forSqlName(t.charset()));
     return json ? json(s) : new BsonString(s);
+  }
+
+  /** MariaDB's latin1: Windows-1252, whose five unassigned bytes are the C1 controls there. */
+  private static final char[] LATIN1 = latin1Table();
+
+  private static char[] latin1Table() {
+    char[] table = new char[256];
+    String decoded = new String(allBytes(), Charsets.forSqlName("latin1"));
+    for (int b = 0; b < 256; b++) {
+      char c = decoded.charAt(b);
+      table[b] = c == '\uFFFD' ? (char) b : c;
+    }
+    return table;
+  }
+
+  private static byte[] allBytes() {
+    byte[] b = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      b[i] = (byte) i;
+    }
+    return b;
+  }
+
+  static String latin1(byte[] bytes) {
+    char[] out = new char[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      out[i] = LATIN1[bytes[i] & 0xFF];
+    }
+    return new String(out);
   }
 
   /** BINARY(n): the binlog drops trailing zero bytes, which the column holds. */

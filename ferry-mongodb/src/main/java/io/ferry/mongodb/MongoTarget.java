@@ -85,13 +85,24 @@ final class MongoTarget implements Target {
 
   /** What the server can do, asked once per client (hello). */
   Capabilities capabilities(MongoClient client) {
-    BsonDocument hello =
-        client
-            .getDatabase("admin")
-            .runCommand(new BsonDocument("hello", new BsonInt32(1)), BsonDocument.class);
+    BsonDocument hello;
+    try {
+      hello = command(client, "hello");
+    } catch (MongoCommandException e) {
+      if (e.getErrorCode() != 59) { // CommandNotFound: a server older than 4.4 (or a test server)
+        throw e;
+      }
+      hello = command(client, "isMaster");
+    }
     Capabilities c = Capabilities.decide(hello, settings.transactions(), describe());
     capabilities = c;
     return c;
+  }
+
+  private static BsonDocument command(MongoClient client, String name) {
+    return client
+        .getDatabase("admin")
+        .runCommand(new BsonDocument(name, new BsonInt32(1)), BsonDocument.class);
   }
 
   WriteConcern writeConcern() {
