@@ -285,7 +285,7 @@ final class MongoTarget implements Target {
   }
 
   @Override
-  public Map<String, Object> stats() {
+  public Map<String, Map<String, Object>> stats() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("transactions", transactions.get());
     m.put("rows", rows.get());
@@ -297,6 +297,6 @@ final class MongoTarget implements Target {
       m.put("wireVersion", c.maxWireVersion());
       m.put("transactional", c.transactional());
     }
-    return m;
+    return Map.of("applier", m);
   }
 }

@@ -488,7 +488,7 @@ class MongoTypeMatrixTest {
         }
         applier.commit();
         assertThat(applier.lastCommitted().seqno()).isEqualTo(txs.size() - 1);
-        assertThat(target.stats()).containsEntry("transactional", false);
+        assertThat(target.stats().get("applier")).containsEntry("transactional", false);
       }
       try (Connection c = source.connect(source.root(), "");
           Statement st = c.createStatement()) {
