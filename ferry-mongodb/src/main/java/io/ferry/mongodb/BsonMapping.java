@@ -71,10 +71,22 @@ public final class BsonMapping {
    * @param json whether a character column holds JSON (target.mongodb.json-columns)
    */
   public static void put(BsonDocument doc, ColumnSpec c, String name, Object v, boolean json) {
-    doc.put(name, value(c, v, json));
+    putNew(doc, name, value(c, v, json));
     if (hasMicrosField(c)) {
-      doc.put(name + MICROS_SUFFIX, micros(v));
+      putNew(doc, name + MICROS_SUFFIX, micros(v));
     }
+  }
+
+  private static void putNew(BsonDocument doc, String field, BsonValue value) {
+    if (doc.containsKey(field)) {
+      throw new IllegalArgumentException(
+          "two values for the field '"
+              + field
+              + "' (a column of that name, and the microseconds field of a DATETIME/TIMESTAMP"
+              + " column with more than 3 fractional digits): rename one of the columns with a"
+              + " filter");
+    }
+    doc.put(field, value);
   }
 
   private static BsonValue micros(Object v) {

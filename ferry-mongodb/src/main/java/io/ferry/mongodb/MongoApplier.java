@@ -60,7 +60,7 @@ final class MongoApplier implements Applier {
   private final Clock clock;
   private final MongoCatalog catalog;
 
-  private MongoClient client;
+  private volatile MongoClient client;
   private Capabilities capabilities;
   private ClientSession session; // the open transaction of the block, transactional path only
   private final Map<Namespace, List<WriteModel<BsonDocument>>> queued = new LinkedHashMap<>();
@@ -486,8 +486,7 @@ final class MongoApplier implements Applier {
   public void abort() {
     MongoClient c = client;
     if (c != null) {
-      client = null;
-      c.close(); // breaks a write in flight; a new client is made on the next use
+      c.close(); // breaks a write in flight: the task ends, its open block abandoned
     }
   }
 
