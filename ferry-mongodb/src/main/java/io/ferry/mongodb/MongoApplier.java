@@ -81,7 +81,7 @@ final class MongoApplier implements Applier {
     this.target = target;
     this.settings = settings;
     this.clock = clock;
-    this.catalog = new MongoCatalog(settings.catalogDatabase());
+    this.catalog = new MongoCatalog(settings.catalogDatabase(), target.writeConcern());
   }
 
   @Override
@@ -277,15 +277,11 @@ final class MongoApplier implements Applier {
     if (list.isEmpty()) {
       return;
     }
-    var coll =
-        client
-            .getDatabase(ns.database())
-            .getCollection(ns.collection(), BsonDocument.class)
-            .withWriteConcern(target.writeConcern());
+    var coll = client.getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class);
     if (capabilities.transactional()) {
-      coll.bulkWrite(session(), list, ORDERED);
+      coll.bulkWrite(session(), list, ORDERED); // durable with the transaction's write concern
     } else {
-      coll.bulkWrite(list, ORDERED);
+      coll.withWriteConcern(target.writeConcern()).bulkWrite(list, ORDERED);
     }
     queuedWrites -= list.size();
     list.clear();

@@ -1,5 +1,6 @@
 package io.ferry.mongodb;
 
+import com.mongodb.WriteConcern;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -28,9 +29,14 @@ final class MongoCatalog {
   private static final BsonInt32 TASK = new BsonInt32(0);
 
   private final String database;
+  private final WriteConcern writeConcern;
 
-  MongoCatalog(String database) {
+  /**
+   * @param writeConcern for writes outside a transaction (inside one, the transaction's applies)
+   */
+  MongoCatalog(String database, WriteConcern writeConcern) {
     this.database = database;
+    this.writeConcern = writeConcern;
   }
 
   String database() {
@@ -103,7 +109,7 @@ final class MongoCatalog {
     if (session != null) {
       c.replaceOne(session, Filters.eq("_id", d.get("_id")), d, upsert);
     } else {
-      c.replaceOne(Filters.eq("_id", d.get("_id")), d, upsert);
+      c.withWriteConcern(writeConcern).replaceOne(Filters.eq("_id", d.get("_id")), d, upsert);
     }
   }
 

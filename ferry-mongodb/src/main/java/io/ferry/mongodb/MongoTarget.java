@@ -251,7 +251,7 @@ final class MongoTarget implements Target {
   @Override
   public void initializePosition(Checkpoint position) {
     try (MongoClient client = newClient()) {
-      MongoCatalog catalog = new MongoCatalog(settings.catalogDatabase());
+      MongoCatalog catalog = new MongoCatalog(settings.catalogDatabase(), writeConcern());
       Checkpoint now = catalog.read(client);
       if (now.isNone() || now.seqno() < position.seqno()) {
         catalog.write(client, null, position, clock.millis());
@@ -271,7 +271,7 @@ final class MongoTarget implements Target {
   @Override
   public void dropCatalog() {
     try (MongoClient client = newClient()) {
-      new MongoCatalog(settings.catalogDatabase()).drop(client);
+      new MongoCatalog(settings.catalogDatabase(), writeConcern()).drop(client);
     } catch (MongoException e) {
       throw new TargetException(
           "cannot drop the catalog database "
