@@ -1,8 +1,10 @@
 package io.ferry.mongodb;
 
+import com.mongodb.ConnectionString;
 import io.ferry.core.config.PluginConfig;
 import io.ferry.core.config.Setting;
 import io.ferry.core.target.Target;
+import io.ferry.core.target.TargetException;
 import io.ferry.core.target.TargetType;
 import java.time.Clock;
 import java.util.List;
@@ -38,6 +40,28 @@ public final class MongoTargetType implements TargetType {
   @Override
   public List<String> check(PluginConfig config) {
     return MongoSettings.check(config);
+  }
+
+  /**
+   * {@code mongodb://…} and {@code mongodb+srv://…} connection strings: the service's {@code
+   * target.mongodb.uri}.
+   */
+  @Override
+  public List<String> endpoint(String address) {
+    if (!address.startsWith("mongodb://") && !address.startsWith("mongodb+srv://")) {
+      return List.of();
+    }
+    try {
+      new ConnectionString(address);
+    } catch (IllegalArgumentException e) {
+      throw new TargetException(
+          "'"
+              + address.replaceAll("//[^@/]*@", "//***@")
+              + "' is not a MongoDB connection string ("
+              + e.getMessage()
+              + "): write mongodb://[user:password@]host[:port][,host2...]/[?replicaSet=NAME]");
+    }
+    return List.of("target.type = mongodb", "target.mongodb.uri = " + address);
   }
 
   @Override
