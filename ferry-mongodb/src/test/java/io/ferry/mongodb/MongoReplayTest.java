@@ -206,4 +206,56 @@ class MongoReplayTest {
           .satisfies(e -> assertThat(((MongoApplyException) e).isRetriable()).isFalse());
     }
   }
+
+  @Test
+  void ddlPolicyAndOneDatabaseLayout() throws Exception {
+    SandboxServer source = DB.server(1);
+    BinlogPosition start = Binlog.head(source);
+    try (Connection c = source.connect(source.root(), "");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE dp");
+      st.execute("CREATE TABLE dp.t (id INT PRIMARY KEY, v VARCHAR(10))");
+      st.execute("INSERT INTO dp.t VALUES (1, 'a'), (2, 'b')");
+      st.execute("CREATE TABLE dp.done (id INT PRIMARY KEY)");
+      st.execute("INSERT INTO dp.done VALUES (1)");
+    }
+    List<Transaction> txs = Binlog.until(source, start, "dp");
+    try (InJvmMongo mongo = new InJvmMongo();
+        MongoClient client = MongoClients.create(mongo.uri)) {
+      MongoSettings base = MongoSettings.of("dp", mongo.uri).withLayout(false, "all");
+      try (Target target = MongoTargetType.open(base.withDdl("stop"), Clock.systemUTC());
+          Applier applier = target.applier()) {
+        applier.lastCommitted();
+        assertThatThrownBy(
+                () -> {
+                  for (Transaction tx : txs) {
+                    applier.apply(tx);
+                  }
+                })
+            .isInstanceOf(MongoApplyException.class)
+            .hasMessageContaining("is DDL that is not applied")
+            .hasMessageContaining("target.ddl = stop")
+            .hasMessageContaining("CREATE DATABASE dp");
+      }
+      try (Target target = MongoTargetType.open(base.withDdl("ignore"), Clock.systemUTC());
+          Applier applier = target.applier()) {
+        applier.lastCommitted();
+        for (Transaction tx : txs) {
+          applier.apply(tx);
+          applier.commit();
+        }
+        assertThat(target.stats().get("applier")).containsEntry("ddlIgnored", 3L);
+      }
+      assertThat(SourceOracle.list(client.listDatabaseNames())).doesNotContain("dp");
+      try (Connection c = source.connect(source.root(), "");
+          Statement st = c.createStatement()) {
+        SourceOracle.assertSame(
+            "all.dp.t",
+            SourceOracle.documents(
+                st, "dp.t", List.of(new SourceOracle.Col("v", SourceOracle.Kind.TEXT, 0))),
+            SourceOracle.list(
+                client.getDatabase("all").getCollection("dp.t", BsonDocument.class).find()));
+      }
+    }
+  }
 }
