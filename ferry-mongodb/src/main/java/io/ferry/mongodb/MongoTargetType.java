@@ -3,6 +3,7 @@ package io.ferry.mongodb;
 import com.mongodb.ConnectionString;
 import io.ferry.core.config.PluginConfig;
 import io.ferry.core.config.Setting;
+import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.Target;
 import io.ferry.core.target.TargetException;
 import io.ferry.core.target.TargetType;
@@ -40,6 +41,11 @@ public final class MongoTargetType implements TargetType {
   @Override
   public List<String> check(PluginConfig config) {
     return MongoSettings.check(config);
+  }
+
+  @Override
+  public List<SchemaTranslator> translators() {
+    return List.of(new MongoShellTranslator());
   }
 
   /**

@@ -31,4 +31,28 @@ class MongoTargetTypeTest {
         .hasMessageContaining("write mongodb://");
     assertThat(List.copyOf(t.settings())).isEqualTo(MongoSettings.own());
   }
+
+  @Test
+  void translatesTablesToAMongoshScript() {
+    var t =
+        new io.ferry.core.target.SourceTable(
+            "shop",
+            "orders",
+            List.of(
+                io.ferry.core.event.ColumnSpec.of("id", io.ferry.core.event.SqlType.INT).asKey(),
+                io.ferry.core.event.ColumnSpec.of("email", io.ferry.core.event.SqlType.VARCHAR),
+                io.ferry.core.event.ColumnSpec.of("at", io.ferry.core.event.SqlType.DATETIME)
+                    .withLength(0, 6)),
+            List.of("id"),
+            List.of(List.of("email"), List.of("at", "email")));
+    assertThat(new MongoTargetType().translators()).hasSize(1);
+    assertThat(new MongoShellTranslator().createTable(t))
+        .containsExactly(
+            "// at: a date to the millisecond, the microseconds in the field at_micros\n"
+                + "db.getSiblingDB(\"shop\").createCollection(\"orders\")",
+            "db.getSiblingDB(\"shop\").getCollection(\"orders\").createIndex({\"email\": 1},"
+                + " {name: \"ferry_uk_email\"})",
+            "db.getSiblingDB(\"shop\").getCollection(\"orders\").createIndex({\"at\": 1,"
+                + " \"email\": 1}, {name: \"ferry_uk_at_email\"})");
+  }
 }
