@@ -2,7 +2,8 @@
 # The MongoDB target's kill -9 soak, long: sysbench read-write on 3 schemas of a sandboxed MariaDB,
 # replicated by a direct service with target.type = mongodb (a real replicator process) into the
 # in-JVM MongoDB server (mongo-java-server: no transactions, so the apply-then-position path and
-# its idempotent replay), while the replicator is SIGKILLed at random moments; then every table's
+# its idempotent replay), while the replicator is SIGKILLed at random moments and (half as often)
+# its connections to MongoDB are cut; then every table's
 # rows are compared field by field with the collection's documents
 # (ferry-it/src/test/java/io/ferry/it/MongoKillTest.java; the suite runs it with 4 kills).
 #   Usage: scripts/mongo-kill-soak.sh [kills (10)] [seed (14)]
