@@ -237,6 +237,15 @@ final class MongoApplier implements Applier {
 
   /** The _id of a row image: the key's value, or an embedded document of the key columns. */
   private BsonValue id(RowChanges rc, int[] key, Row row, boolean before) {
+    try {
+      return idOf(rc, key, row, before);
+    } catch (IllegalArgumentException e) {
+      throw new MongoApplyException(
+          where(rc) + ", its key: " + e.getMessage(), seqno(), position(), false, e);
+    }
+  }
+
+  private static BsonValue idOf(RowChanges rc, int[] key, Row row, boolean before) {
     List<ColumnSpec> cols = rc.columns();
     if (key.length == 1) {
       int i = key[0];
