@@ -1,0 +1,24 @@
+package io.ferry.core.target;
+
+import java.util.List;
+
+/**
+ * Writes a target dialect's DDL for source tables, by the documented type mapping
+ * (docs/type-mapping.md). Stateless and thread-safe.
+ */
+public interface SchemaTranslator {
+  /** The dialect's name, as {@code ferry ddl translate --to} takes it. */
+  String dialect();
+
+  /**
+   * The statements that create the table (and its keys) on the target, in order; each a complete
+   * statement without a trailing semicolon. Columns whose type converts with a loss say so in a
+   * {@code COMMENT}/{@code --} line where the dialect has one.
+   */
+  List<String> createTable(SourceTable table);
+
+  /** The statement that creates a schema (namespace) the tables go into, or null if none. */
+  default String createSchema(String schema) {
+    return null;
+  }
+}
