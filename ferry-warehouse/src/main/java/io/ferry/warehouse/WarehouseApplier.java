@@ -247,6 +247,7 @@ final class WarehouseApplier implements Applier {
       }
     }
     Files.createDirectories(settings.stagingDir());
+    int number = files++;
     s =
         new StagedTable(
             rc.schema(),
@@ -254,7 +255,7 @@ final class WarehouseApplier implements Applier {
             rc.columns(),
             cols,
             dialect,
-            settings.stagingDir().resolve("batch-" + (files++) + ".csv"));
+            settings.stagingDir().resolve("batch-" + number + ".csv"));
     open.put(k, s);
     staged.add(s);
     return s;

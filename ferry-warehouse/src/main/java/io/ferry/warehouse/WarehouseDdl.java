@@ -310,11 +310,7 @@ final class WarehouseDdl {
                   "WAIT",
                   "NOWAIT")
               .contains(peek().upper())) {
-        if (peek().is("CONVERT")) {
-          skipClause(); // CONVERT TO CHARACTER SET: the values arrive decoded all the same
-        } else {
-          skipClause();
-        }
+        skipClause(); // (CONVERT TO CHARACTER SET too: values arrive decoded all the same)
       } else if (atEnd()) {
         break;
       } else {
