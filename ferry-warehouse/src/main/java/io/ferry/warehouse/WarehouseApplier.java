@@ -577,11 +577,15 @@ final class WarehouseApplier implements Applier {
     return sb.append(", store ").append(dialect.describe()).toString();
   }
 
-  /** A store error: retriable when the connection was lost (PostgreSQL state class 08). */
+  /** A store error, retriable when trying again from the last merged batch can pass. */
   private WarehouseException failure(SQLException e, String what) {
     Transaction tx = current;
     String state = e.getSQLState();
-    boolean retriable = state != null && (state.startsWith("08") || state.startsWith("40"));
+    // lost connection (08), serialization failure or deadlock (40), a server shut down or its
+    // session ended by an administrator (57P)
+    boolean retriable =
+        state != null
+            && (state.startsWith("08") || state.startsWith("40") || state.startsWith("57P"));
     if (retriable) {
       disconnect();
     }
