@@ -117,4 +117,29 @@ class LayeringTest {
         .resideInAnyPackage("io.ferry.filters..", "io.ferry.scripting..")
         .check(ferry);
   }
+
+  @Test
+  void theServerFindsTargetTypesThroughTheRegistry() {
+    // a target type is a plug-in (target.type): the replicator names none; the CLI's tools that
+    // show MariaDB SQL (thl list --sql) may use the MariaDB statement writer
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.ferry.server..", "io.ferry.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.ferry.mysql.target..",
+            "io.ferry.postgresql..",
+            "io.ferry.warehouse..",
+            "io.ferry.kafka..",
+            "io.ferry.mongodb..")
+        .check(ferry);
+    noClasses()
+        .that()
+        .resideInAPackage("io.ferry.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.ferry.mysql.apply..")
+        .check(ferry);
+  }
 }

@@ -220,7 +220,8 @@ class SetupCheckTest {
           ServiceConfig origin = configs.get(c.name().substring(0, c.name().indexOf("_to_")));
           assertThat(c.text(ServiceSettings.MASTER_URI))
               .isEqualTo("thl://127.0.0.1:" + origin.get(ServiceSettings.SERVE_PORT));
-          assertThat(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
+          assertThat(c.get(io.ferry.mysql.target.MySqlTargetSettings.TARGET_LOG_TO_BINLOG))
+              .isFalse();
         } else {
           assertThat(c.get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("local");
         }

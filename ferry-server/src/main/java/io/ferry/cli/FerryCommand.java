@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       io.ferry.cli.conflicts.ConflictsCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
+      io.ferry.cli.ddl.DdlCommand.class,
       ThlCommand.class,
       io.ferry.cli.filter.FilterCommand.class,
       SandboxCommand.class,

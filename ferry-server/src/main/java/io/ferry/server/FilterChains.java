@@ -8,15 +8,12 @@ import io.ferry.core.filter.FilterSettings;
 import io.ferry.core.filter.MeteredFilter;
 import io.ferry.core.filter.SchemaView;
 import io.ferry.core.pipeline.Filter;
-import io.ferry.mysql.apply.TargetSettings;
 import io.ferry.mysql.schema.JdbcSchemaView;
 import io.ferry.mysql.source.SourceProbe;
 import io.ferry.server.config.ServiceConfig;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Makes a service's configured filters: each instance created by its type's factory (configure),
@@ -47,8 +44,13 @@ public final class FilterChains {
     List<Filter> out = new ArrayList<>();
     try {
       if (extractView == null) {
-        out.addAll(build(c, FilterContext.Side.EXTRACT, clock, resources, true));
-        out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false));
+        out.addAll(build(c, FilterContext.Side.EXTRACT, clock, resources, true, null));
+        io.ferry.core.target.Target target = null;
+        if (!c.filters(FilterContext.Side.APPLY).isEmpty()) {
+          target = Roles.target(c, clock);
+          resources.add(target);
+        }
+        out.addAll(build(c, FilterContext.Side.APPLY, clock, resources, false, target));
       } else if (!c.filters(FilterContext.Side.EXTRACT).isEmpty()
           || !c.filters(FilterContext.Side.APPLY).isEmpty()) {
         // the transactions come from elsewhere (a sandbox): both sides ask that server
@@ -119,17 +121,22 @@ public final class FilterChains {
     return new Outcome(cur, null, steps);
   }
 
-  /** One side's filters, prepared, in configured order; empty when the side has none. */
+  /**
+   * One side's filters, prepared, in configured order; empty when the side has none. {@code
+   * target}: the service's target, whose tables the apply side's filters see (null for the extract
+   * side).
+   */
   public static List<Filter> build(
       ServiceConfig c,
       FilterContext.Side side,
       Clock clock,
       List<AutoCloseable> resources,
-      boolean readsSource) {
+      boolean readsSource,
+      io.ferry.core.target.Target target) {
     if (c.filters(side).isEmpty()) {
       return List.of();
     }
-    return build(c, side, clock, schemaView(c, side, resources, readsSource));
+    return build(c, side, clock, schemaView(c, side, resources, readsSource, target));
   }
 
   private static List<Filter> build(
@@ -165,34 +172,26 @@ public final class FilterChains {
   }
 
   private static SchemaView schemaView(
-      ServiceConfig c, FilterContext.Side side, List<AutoCloseable> resources, boolean source) {
-    JdbcSchemaView view;
+      ServiceConfig c,
+      FilterContext.Side side,
+      List<AutoCloseable> resources,
+      boolean source,
+      io.ferry.core.target.Target target) {
+    SchemaView view;
     if (side == FilterContext.Side.EXTRACT && source) {
       var settings = Roles.sourceSettings(c);
       view =
           new JdbcSchemaView(
               "source " + settings.host() + ":" + settings.port(),
               () -> SourceProbe.connect(settings));
-    } else if (side == FilterContext.Side.APPLY) {
-      TargetSettings t = Roles.targetSettings(c);
-      view = new JdbcSchemaView("target " + t.address(), () -> connectTarget(t));
+    } else if (side == FilterContext.Side.APPLY && target != null) {
+      view = target.schemaView();
     } else {
       return SchemaView.NONE;
     }
-    resources.add(view);
-    return view;
-  }
-
-  private static java.sql.Connection connectTarget(TargetSettings t) {
-    Properties props = new Properties();
-    props.setProperty("user", t.user());
-    props.setProperty("password", t.password());
-    try {
-      return t.tls().connect(t.jdbcUrl(), props);
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot connect to the target " + t.address() + " as " + t.user() + ": " + e.getMessage(),
-          e);
+    if (view instanceof AutoCloseable closeable) {
+      resources.add(closeable);
     }
+    return view;
   }
 }

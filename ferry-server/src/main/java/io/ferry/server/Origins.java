@@ -1,7 +1,6 @@
 package io.ferry.server;
 
 import io.ferry.core.pipeline.Filter;
-import io.ferry.mysql.apply.TargetIds;
 import io.ferry.mysql.origin.LocalOriginFilter;
 import io.ferry.mysql.origin.RelayFilter;
 import io.ferry.server.config.MultiMasterSettings;
@@ -32,11 +31,10 @@ final class Origins {
   }
 
   /** The local-origin filter of a slave or direct service. */
-  static List<Filter> localOrigin(ServiceConfig c, Clock clock, Roles.Parts p) {
+  static List<Filter> localOrigin(ServiceConfig c, Roles.Parts p) {
     LocalOriginFilter f =
         new LocalOriginFilter(
-            c.get(MultiMasterSettings.APPLY_SKIP_LOCAL_ORIGIN),
-            TargetIds.serverIdOf(Roles.targetSettings(c)));
+            c.get(MultiMasterSettings.APPLY_SKIP_LOCAL_ORIGIN), p.target.localServerId());
     p.localOrigin = f;
     return List.of(f);
   }

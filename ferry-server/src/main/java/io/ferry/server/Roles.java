@@ -22,18 +22,14 @@ import io.ferry.core.pipeline.RetryPolicy;
 import io.ferry.core.pipeline.Stage;
 import io.ferry.core.pipeline.Store;
 import io.ferry.core.pipeline.ThlStore;
+import io.ferry.core.target.Target;
 import io.ferry.core.thl.Thl;
 import io.ferry.core.thl.ThlSettings;
 import io.ferry.mysql.BinlogExtractor;
 import io.ferry.mysql.DbTls;
 import io.ferry.mysql.ExtractorSettings;
-import io.ferry.mysql.apply.ApplierSettings;
-import io.ferry.mysql.apply.MySqlApplier;
-import io.ferry.mysql.apply.MySqlChannels;
-import io.ferry.mysql.apply.TargetSettings;
 import io.ferry.mysql.schema.SchemaHistory;
 import io.ferry.mysql.source.SourceSettings;
-import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ParallelApplySettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
@@ -59,9 +55,11 @@ final class Roles {
     Thl thl;
     Pipeline pipeline;
     ThlServer server;
-    MySqlApplier applier;
+
+    /** The target of a role that applies (its type's plug-in). */
+    Target target;
+
     ParallelApplier parallel;
-    io.ferry.mysql.apply.ConflictPolicy conflicts;
     RemoteThlExtractor remote;
     DummyApplier dummy;
     long epoch;
@@ -134,12 +132,14 @@ final class Roles {
       if (!role.equals(ServiceSettings.SLAVE)) {
         p.filters.addAll(Origins.relay(c, clock, p));
         p.filters.addAll(
-            FilterChains.build(c, FilterContext.Side.EXTRACT, clock, p.resources, true));
+            FilterChains.build(c, FilterContext.Side.EXTRACT, clock, p.resources, true, null));
       }
       if (role.equals(ServiceSettings.SLAVE) || role.equals(ServiceSettings.DIRECT)) {
-        p.filters.addAll(Origins.localOrigin(c, clock, p));
+        p.target = target(c, clock);
+        p.resources.add(p.target);
+        p.filters.addAll(Origins.localOrigin(c, p));
         p.filters.addAll(
-            FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false));
+            FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false, p.target));
       }
       List<Filter> applyFilters = new ArrayList<>(first);
       applyFilters.addAll(p.filters);
@@ -172,9 +172,7 @@ final class Roles {
           p.thl = Thl.open(thlSettings(c, dir, clock));
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
-          p.conflicts = c.conflictPolicy();
-          p.parallel = parallel(c, critical, clock, p.conflicts);
-          p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
+          p.parallel = parallel(c, critical, clock, p.target);
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
               startAt != null && p.thl.lastSeqno().isEmpty()
@@ -200,8 +198,8 @@ final class Roles {
               stage(
                   "thl-to-target",
                   store.extractor(),
-                  p.parallel != null ? p.parallel : p.applier,
-                  p.parallel != null ? parallelBlock(block) : block,
+                  p.parallel != null ? p.parallel : p.target.applier(),
+                  p.parallel != null ? parallelBlock(block) : p.target.blockCommit(block),
                   retry,
                   0,
                   name,
@@ -214,10 +212,9 @@ final class Roles {
           boolean direct = role.equals(ServiceSettings.DIRECT);
           Applier end;
           if (direct) {
-            p.conflicts = c.conflictPolicy();
-            p.parallel = parallel(c, critical, clock, p.conflicts);
-            p.applier = p.parallel == null ? applier(c, clock, p.conflicts) : null;
-            end = p.parallel != null ? p.parallel : p.applier;
+            p.parallel = parallel(c, critical, clock, p.target);
+            end = p.parallel != null ? p.parallel : p.target.applier();
+            block = p.parallel != null ? block : p.target.blockCommit(block);
           } else {
             p.dummy = new DummyApplier();
             end = p.dummy;
@@ -326,7 +323,7 @@ final class Roles {
             ServiceSettings.SOURCE_TLS_KEYSTORE_PASSWORD));
   }
 
-  /** TLS towards a source or a target, from its four settings. */
+  /** TLS towards the source, from its four settings. */
   private static DbTls tls(
       ServiceConfig c,
       Setting<String> mode,
@@ -340,37 +337,12 @@ final class Roles {
         c.get(password));
   }
 
-  static TargetSettings targetSettings(ServiceConfig c) {
-    return new TargetSettings(
-        c.get(ServiceSettings.TARGET_HOST),
-        c.get(ServiceSettings.TARGET_PORT),
-        c.get(ServiceSettings.TARGET_USER),
-        c.get(ServiceSettings.TARGET_PASSWORD),
-        null,
-        tls(
-            c,
-            ServiceSettings.TARGET_TLS,
-            ServiceSettings.TARGET_TLS_CA,
-            ServiceSettings.TARGET_TLS_KEYSTORE,
-            ServiceSettings.TARGET_TLS_KEYSTORE_PASSWORD));
-  }
-
-  static MySqlApplier applier(ServiceConfig c, Clock clock) {
-    return applier(c, clock, io.ferry.mysql.apply.ConflictPolicy.NONE);
-  }
-
-  private static MySqlApplier applier(
-      ServiceConfig c, Clock clock, io.ferry.mysql.apply.ConflictPolicy conflicts) {
-    return new MySqlApplier(targetSettings(c), applierSettings(c, conflicts), clock);
-  }
-
-  private static ApplierSettings applierSettings(
-      ServiceConfig c, io.ferry.mysql.apply.ConflictPolicy conflicts) {
-    return ApplierSettings.of(c.name())
-        .withLogToBinlog(c.get(ServiceSettings.TARGET_LOG_TO_BINLOG))
-        .withLogOrigin(c.get(MultiMasterSettings.TARGET_LOG_ORIGIN))
-        .withTriggersFire("fire".equals(c.get(ServiceSettings.TARGET_TRIGGERS)))
-        .withConflicts(conflicts);
+  /**
+   * The target of a service that applies, from its type's plug-in (not connected yet); what cannot
+   * work is a {@link io.ferry.core.target.TargetException}.
+   */
+  static Target target(ServiceConfig c, Clock clock) {
+    return c.targetType().open(c, clock);
   }
 
   /**
@@ -378,22 +350,15 @@ final class Roles {
    * block settings; the stage's own commit (which waits for every channel) comes rarely.
    */
   static ParallelApplier parallel(
-      ServiceConfig c,
-      java.util.Set<String> critical,
-      Clock clock,
-      io.ferry.mysql.apply.ConflictPolicy conflicts) {
+      ServiceConfig c, java.util.Set<String> critical, Clock clock, Target t) {
     int channels = c.get(ParallelApplySettings.APPLY_CHANNELS);
     if (channels <= 1) {
       return null;
     }
     Scheduler scheduler = Scheduler.parse(c.get(ParallelApplySettings.APPLY_SCHEDULER));
     int lockWait = (int) Math.max(1, c.get(ParallelApplySettings.APPLY_LOCK_WAIT).toSeconds());
-    MySqlChannels target =
-        new MySqlChannels(
-            targetSettings(c),
-            applierSettings(c, conflicts),
-            scheduler == Scheduler.KEY ? lockWait : 0,
-            clock);
+    io.ferry.core.parallel.ChannelTarget target =
+        t.channels(scheduler == Scheduler.KEY ? lockWait : 0);
     ParallelSettings settings =
         new ParallelSettings(
             c.name(),

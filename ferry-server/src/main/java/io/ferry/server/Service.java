@@ -134,17 +134,7 @@ public final class Service implements AutoCloseable {
     this.clock = clock;
     this.homes = homes;
     this.stateSince = clock.instant();
-    this.dir =
-        config.isSet(ServiceSettings.DIR)
-            ? config.path(ServiceSettings.DIR)
-            : defaultDir(config.name());
-  }
-
-  static Path defaultDir(String name) {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    return root
-        ? Path.of("/var/lib/ferry/services", name)
-        : Path.of(System.getProperty("user.home"), ".local/share/ferry/services", name);
+    this.dir = config.serviceDir();
   }
 
   public String name() {
@@ -165,15 +155,17 @@ public final class Service implements AutoCloseable {
 
   /**
    * The conflicts in the exceptions table of this service's target, newest first (see {@link
-   * io.ferry.mysql.apply.MySqlApplier#conflicts}).
+   * io.ferry.core.target.Target#conflicts}).
    */
-  public java.util.List<io.ferry.mysql.apply.ConflictLog.Entry> conflicts(
+  public java.util.List<java.util.Map<String, Object>> conflicts(
       String table, Instant since, int limit) {
     if (!role().equals(ServiceSettings.SLAVE) && !role().equals(ServiceSettings.DIRECT)) {
       throw new IllegalArgumentException(
           "service " + name() + " is a " + role() + ": only slave and direct services apply");
     }
-    return Roles.applier(config, clock).conflicts(table, since, limit);
+    try (io.ferry.core.target.Target t = Roles.target(config, clock)) {
+      return t.conflicts(table, since, limit);
+    }
   }
 
   public State state() {

@@ -5,7 +5,6 @@ import io.ferry.core.net.RemoteThlExtractor;
 import io.ferry.core.net.ThlServer;
 import io.ferry.core.pipeline.StageStatus;
 import io.ferry.core.thl.Thl;
-import io.ferry.mysql.apply.MySqlApplier;
 import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceSettings;
 import java.nio.file.Files;
@@ -42,8 +41,9 @@ import java.util.List;
  * @param shards per-shard progress of the applying stage
  * @param replicas replicas connected to a master
  * @param master a slave's view of its master, or null
- * @param applier what a MariaDB/MySQL applier has done, or null
- * @param conflicts conflicts resolved since the service went online, when it detects any, or null
+ * @param target what the target's appliers have done, by status section ({@code applier}, {@code
+ *     conflicts} where the target detects them; see {@link io.ferry.core.target.Target#stats}),
+ *     empty when the service applies nothing or is not running
  * @param shardViolations shard home violations by kind (no-home, wrong-home, errant, local-dropped)
  *     since the process started
  * @param origins who feeds the service and whom it feeds, and what its origin filters did (relay
@@ -73,8 +73,7 @@ public record ServiceStatus(
     List<ShardTracker.Shard> shards,
     List<ThlServer.Replica> replicas,
     RemoteThlExtractor.Status master,
-    MySqlApplier.Stats applier,
-    io.ferry.mysql.apply.ConflictTally conflicts,
+    java.util.Map<String, java.util.Map<String, Object>> target,
     java.util.Map<String, Long> shardViolations,
     Origins origins) {
 
@@ -196,8 +195,7 @@ public record ServiceStatus(
         shards == null ? List.of() : onChannels(shards.shards(), p, now),
         p == null || p.server == null ? List.of() : p.server.replicas(),
         p == null || p.remote == null ? null : p.remote.status(),
-        p == null || p.applier == null ? null : p.applier.stats(),
-        p == null || p.conflicts == null || !p.conflicts.enabled() ? null : p.conflicts.tally(),
+        p == null || p.target == null ? java.util.Map.of() : p.target.stats(),
         metrics.shardViolations.byLabel(),
         Origins.of(s, p));
   }

@@ -76,7 +76,9 @@ final class Switchover {
     if (role.equals(ServiceSettings.SLAVE) && current.equals(ServiceSettings.MASTER)) {
       Checkpoint last = lastOf(next, service);
       if (!last.isNone()) {
-        Roles.applier(next, Clock.systemUTC()).initializePosition(last);
+        try (io.ferry.core.target.Target t = Roles.target(next, Clock.systemUTC())) {
+          t.initializePosition(last);
+        }
       }
     }
     try {
@@ -185,7 +187,9 @@ final class Switchover {
     }
     if (catalog
         && (c.role().equals(ServiceSettings.SLAVE) || c.role().equals(ServiceSettings.DIRECT))) {
-      Roles.applier(c, Clock.systemUTC()).dropCatalog();
+      try (io.ferry.core.target.Target t = Roles.target(c, Clock.systemUTC())) {
+        t.dropCatalog();
+      }
     }
   }
 

@@ -83,8 +83,8 @@ public final class WarehouseTarget implements Target {
   }
 
   @Override
-  public Map<String, Object> stats() {
-    return stats.snapshot();
+  public Map<String, Map<String, Object>> stats() {
+    return Map.of("applier", stats.snapshot());
   }
 
   @Override

@@ -90,6 +90,63 @@ public final class WarehouseTargetType implements TargetType {
     return List.of(new DuckDbTranslator());
   }
 
+  /**
+   * {@code duckdb:PATH} (the duckdb dialect), or {@code warehouse+postgresql://user:password@host:
+   * port/database} (the postgresql dialect; a plain {@code postgresql://} address is the postgresql
+   * target's).
+   */
+  @Override
+  public List<String> endpoint(String address) {
+    if (address.startsWith("duckdb:")) {
+      String path = address.substring("duckdb:".length());
+      if (path.isBlank()) {
+        throw new TargetException(
+            "'"
+                + address
+                + "' names no file: write duckdb:PATH, like duckdb:/var/lib/ferry/a.duckdb");
+      }
+      return List.of(
+          "target.type = warehouse",
+          "target.warehouse.dialect = duckdb",
+          "target.warehouse.path = " + path);
+    }
+    String prefix = "warehouse+postgresql://";
+    if (!address.startsWith(prefix)) {
+      return List.of();
+    }
+    java.net.URI u;
+    try {
+      u = new java.net.URI("postgresql://" + address.substring(prefix.length()));
+    } catch (java.net.URISyntaxException e) {
+      u = null;
+    }
+    if (u == null || u.getHost() == null || u.getRawUserInfo() == null) {
+      throw new TargetException(
+          "cannot read '"
+              + address.replaceAll(":[^:@/]*@", ":***@")
+              + "': write warehouse+postgresql://user:password@host:port/database");
+    }
+    String[] userInfo = u.getRawUserInfo().split(":", 2);
+    List<String> lines = new ArrayList<>();
+    lines.add("target.type = warehouse");
+    lines.add("target.warehouse.dialect = postgresql");
+    lines.add("target.host = " + u.getHost());
+    lines.add("target.port = " + (u.getPort() < 0 ? 5432 : u.getPort()));
+    lines.add("target.user = " + decode(userInfo[0]));
+    if (userInfo.length > 1) {
+      lines.add("target.password = " + decode(userInfo[1]));
+    }
+    String db = u.getPath() == null ? "" : u.getPath().replaceFirst("^/", "");
+    if (!db.isEmpty()) {
+      lines.add("target.database = " + db);
+    }
+    return lines;
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Override
   public Target open(PluginConfig c, Clock clock) {
     WarehouseSettings s = WarehouseSettings.of(c);

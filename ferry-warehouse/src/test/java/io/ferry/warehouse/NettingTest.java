@@ -125,8 +125,8 @@ class NettingTest {
       Harness.applyAll(a, first);
       Harness.applyAll(a, batch); // the whole workload is one batch
       a.close();
-      assertThat(target.stats().get("batches")).isEqualTo(2L);
-      assertThat(target.stats().get("transactions"))
+      assertThat(target.stats().get("applier").get("batches")).isEqualTo(2L);
+      assertThat(target.stats().get("applier").get("transactions"))
           .isEqualTo((long) (first.size() + batch.size()));
       try (Stream<Path> left = Files.list(dir.resolve("warehouse-staging"))) {
         assertThat(left).isEmpty();

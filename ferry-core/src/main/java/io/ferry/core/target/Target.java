@@ -57,10 +57,29 @@ public interface Target extends AutoCloseable {
   void dropCatalog();
 
   /**
-   * What its appliers did since the service started, for status and metrics: an ordered map of
-   * plain values (numbers, strings, lists, maps). At least {@code transactions} and {@code rows}.
+   * What its appliers did since the service started, for status and metrics: status sections by
+   * name, each an ordered map of plain values (numbers, strings, lists, maps). At least {@code
+   * applier} with {@code transactions} and {@code rows}; {@code conflicts} where it detects them
+   * (with {@code total}, {@code realigned} and {@code byTable}).
    */
-  Map<String, Object> stats();
+  Map<String, Map<String, Object>> stats();
+
+  /**
+   * The server id the target's own writes carry in a binlog that may come back to this service
+   * round a topology (multi-master), looked up when first called; -1 when the target has none.
+   */
+  default java.util.function.LongSupplier localServerId() {
+    return () -> -1;
+  }
+
+  /**
+   * A view of the target's tables for the filters on the apply side ({@link
+   * io.ferry.core.filter.SchemaView#NONE} where the target has no tables to show); closed by the
+   * caller when it is {@link AutoCloseable}.
+   */
+  default io.ferry.core.filter.SchemaView schemaView() {
+    return io.ferry.core.filter.SchemaView.NONE;
+  }
 
   /**
    * Conflicts the target recorded (multi-master), newest first, each an ordered map of plain

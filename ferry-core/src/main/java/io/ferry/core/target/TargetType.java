@@ -48,6 +48,17 @@ public interface TargetType {
   }
 
   /**
+   * The service-file lines ({@code key = value}, with {@code target.type}) that point a service at
+   * {@code address} when it is written the way this type recognizes (like {@code
+   * postgresql://user:password@host:port/db}, {@code kafka://host:port}, {@code duckdb:PATH}), for
+   * {@code ferry setup direct --target}; empty when the address is not of its kind. A malformed
+   * address of its kind is a {@link TargetException} that shows the expected form.
+   */
+  default List<String> endpoint(String address) {
+    return List.of();
+  }
+
+  /**
    * The target of one service, not yet connected: connections are made when its appliers first need
    * them. Throws {@link TargetException} for what cannot work (a missing driver, a bad file).
    */

@@ -52,7 +52,26 @@ public final class ConflictLog {
       String incoming,
       String target,
       String resolution,
-      String realign) {}
+      String realign) {
+
+    /** As the conflicts API shows it (GET /api/v1/services/NAME/conflicts). */
+    public java.util.Map<String, Object> toMap() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("seqno", seqno);
+      m.put("origin", origin);
+      m.put("detectedAt", detectedAt.toString());
+      m.put("table", schema + "." + table);
+      m.put("key", key);
+      m.put("type", type);
+      m.put("detection", detection);
+      m.put("resolution", resolution);
+      m.put("realign", realign);
+      m.put("before", before);
+      m.put("incoming", incoming);
+      m.put("target", target);
+      return m;
+    }
+  }
 
   private final String schema;
   private final int taskId;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ConfigCheckCommand.class,
       ConfigShowCommand.class,
+      ConfigTargetsCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class ConfigCommand implements Runnable {

@@ -23,12 +23,12 @@ import java.nio.file.Path;
  * @param password its password
  * @param sandbox the sandbox server it is, or null for a URL
  */
-record Endpoint(String host, int port, String user, String password, SandboxServer sandbox) {
+public record Endpoint(String host, int port, String user, String password, SandboxServer sandbox) {
   Endpoint(String host, int port, String user, String password) {
     this(host, port, user, password, null);
   }
 
-  static Endpoint parse(String text, Path sandboxHome) {
+  public static Endpoint parse(String text, Path sandboxHome) {
     String t = text.trim();
     if (t.startsWith("mysql://") || t.startsWith("mariadb://")) {
       URI u;
@@ -98,7 +98,7 @@ record Endpoint(String host, int port, String user, String password, SandboxServ
   }
 
   /** A URL as it may be shown: a password between "user:" and the last "@" becomes *****. */
-  static String masked(String url) {
+  public static String masked(String url) {
     int scheme = url.indexOf("://");
     int at = url.lastIndexOf('@');
     if (scheme < 0 || at < scheme) {
@@ -110,7 +110,7 @@ record Endpoint(String host, int port, String user, String password, SandboxServ
         : url.substring(0, colon + 1) + "*****" + url.substring(at);
   }
 
-  String address() {
+  public String address() {
     return host + ":" + port;
   }
 
@@ -118,7 +118,7 @@ record Endpoint(String host, int port, String user, String password, SandboxServ
    * Opens a connection with the endpoint's own account, with TLS as the services' default
    * (preferred), giving up on an unreachable server after 10 seconds.
    */
-  java.sql.Connection connect() throws java.sql.SQLException {
+  public java.sql.Connection connect() throws java.sql.SQLException {
     java.util.Properties p = new java.util.Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);

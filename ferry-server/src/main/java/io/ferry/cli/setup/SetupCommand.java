@@ -171,26 +171,32 @@ public final class SetupCommand implements Runnable {
     @Mixin Common common;
 
     @Option(
-        names = "--source",
+        names = {"--source", "--master"},
         required = true,
         paramLabel = "DB",
-        description = "The database read.")
+        description =
+            "The MariaDB/MySQL database read: a sandbox server (NAME:N) or"
+                + " mysql://user:password@host:port.")
     String source;
 
     @Option(
         names = "--target",
         required = true,
         paramLabel = "DB",
-        description = "The database written.")
+        description =
+            "The database written: a sandbox server (MariaDB or PostgreSQL),"
+                + " mysql://user:password@host:port, postgresql://user:password@host:port/database,"
+                + " warehouse+postgresql://..., duckdb:PATH, kafka://host:port or mongodb://host:port"
+                + " (ferry config targets lists the target types).")
     String target;
 
     @Override
     public Integer call() throws Exception {
       Endpoint src = Endpoint.parse(source, common.sandboxHome);
-      Endpoint dst = Endpoint.parse(target, common.sandboxHome);
+      TargetAddress dst = TargetAddress.parse(target, common.sandboxHome);
       List<String> lines = header(common.service, "direct", common);
       source(lines, src, common.startAt);
-      target(lines, dst);
+      lines.addAll(dst.lines());
       return write(spec, common, List.of(common.service), List.of(lines));
     }
   }

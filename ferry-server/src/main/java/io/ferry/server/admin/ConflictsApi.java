@@ -1,11 +1,9 @@
 package io.ferry.server.admin;
 
-import io.ferry.mysql.apply.ConflictLog;
 import io.ferry.server.Service;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,25 +38,7 @@ final class ConflictsApi {
         throw new IllegalArgumentException("limit: between 1 and 100000");
       }
     }
-    List<ConflictLog.Entry> entries = s.conflicts(table, since, limit);
-    List<Object> out = new ArrayList<>();
-    for (ConflictLog.Entry e : entries) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("seqno", e.seqno());
-      m.put("origin", e.origin());
-      m.put("detectedAt", e.detectedAt().toString());
-      m.put("table", e.schema() + "." + e.table());
-      m.put("key", e.key());
-      m.put("type", e.type());
-      m.put("detection", e.detection());
-      m.put("resolution", e.resolution());
-      m.put("realign", e.realign());
-      m.put("before", e.before());
-      m.put("incoming", e.incoming());
-      m.put("target", e.target());
-      out.add(m);
-    }
-    return out;
+    return new ArrayList<Object>(s.conflicts(table, since, limit));
   }
 
   private static String text(Object o) {

@@ -217,24 +217,28 @@ final class Metrics {
               sh.lagMillis() / 1000.0);
         }
       }
-      if (st.conflicts() != null) {
-        st.conflicts()
-            .counts()
-            .forEach(
-                (k, n) ->
-                    line(
-                        sb,
-                        "ferry_conflicts_total",
-                        svc
-                            + ",table=\""
-                            + escape(k.table())
-                            + "\",type=\""
-                            + k.type()
-                            + "\",resolution=\""
-                            + k.resolution()
-                            + "\"",
-                        n));
-        line(sb, "ferry_conflict_realignments_total", svc, st.conflicts().realigned());
+      java.util.Map<String, Object> conflicts = st.target().get("conflicts");
+      if (conflicts != null) {
+        for (Object o : (List<?>) conflicts.getOrDefault("byTable", List.of())) {
+          java.util.Map<?, ?> k = (java.util.Map<?, ?>) o;
+          line(
+              sb,
+              "ferry_conflicts_total",
+              svc
+                  + ",table=\""
+                  + escape(String.valueOf(k.get("table")))
+                  + "\",type=\""
+                  + k.get("type")
+                  + "\",resolution=\""
+                  + k.get("resolution")
+                  + "\"",
+              ((Number) k.get("count")).longValue());
+        }
+        line(
+            sb,
+            "ferry_conflict_realignments_total",
+            svc,
+            ((Number) conflicts.getOrDefault("realigned", 0L)).longValue());
       }
       st.shardViolations()
           .forEach(

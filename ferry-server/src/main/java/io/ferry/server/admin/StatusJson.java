@@ -95,34 +95,7 @@ public final class StatusJson {
       x.put("queuedBytes", s.master().queuedBytes());
       m.put("master", x);
     }
-    if (s.applier() != null) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("transactions", s.applier().transactions());
-      x.put("rows", s.applier().rows());
-      x.put("statements", s.applier().statements());
-      x.put("tablesWithoutKey", s.applier().keylessTables());
-      x.put("triggers", s.applier().triggers());
-      m.put("applier", x);
-    }
-    if (s.conflicts() != null) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("total", s.conflicts().total());
-      List<Object> by = new ArrayList<>();
-      s.conflicts()
-          .counts()
-          .forEach(
-              (k, n) -> {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("table", k.table());
-                e.put("type", k.type());
-                e.put("resolution", k.resolution());
-                e.put("count", n);
-                by.add(e);
-              });
-      x.put("byTable", by);
-      x.put("realigned", s.conflicts().realigned());
-      m.put("conflicts", x);
-    }
+    s.target().forEach(m::put); // applier, conflicts: the target type's sections
     m.put("shardHomeViolations", s.shardViolations());
     if (s.origins() != null && (s.origins().relay() != null || s.origins().apply() != null)) {
       m.put("origins", origins(s.origins()));

@@ -95,8 +95,18 @@ public final class ConfigReference {
           .append(" | ")
           .append(escape(s.description()))
           .append(s.secret() ? " *Secret: masked in output.*" : "")
+          .append(targetTypes(s))
           .append(" |\n");
     }
+  }
+
+  /** Which target types read a target key, when not all of them do. */
+  private static String targetTypes(io.ferry.core.config.Setting<?> s) {
+    java.util.Set<String> owners = TargetSettingsRegistry.owners(s);
+    if (owners.isEmpty()) {
+      return "";
+    }
+    return " *target.type: " + String.join(", ", owners) + ".*";
   }
 
   private static List<String> sorted(java.util.Set<String> roles) {

@@ -29,18 +29,6 @@ public final class MultiMasterSettings {
               + " Ferry or a native replica applied there. A list: the local transactions and those"
               + " of these origins. See docs/multi-master.md.");
 
-  public static final Setting<Boolean> TARGET_LOG_ORIGIN =
-      ServiceSettings.add(
-          "target.log-origin",
-          SettingType.BOOLEAN,
-          true,
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "With target.log-to-binlog: each transaction is applied under its origin's server id"
-              + " (and MariaDB GTID domain), so the target's binlog says where every row, DDL and"
-              + " statement came from; the account needs BINLOG REPLAY (or SUPER).");
-
   public static final Setting<Boolean> APPLY_SKIP_LOCAL_ORIGIN =
       ServiceSettings.add(
           "apply.skip-local-origin",
@@ -52,78 +40,6 @@ public final class MultiMasterSettings {
           "Never apply a transaction the target server wrote itself (its source id is the"
               + " target's @@server_id): it came back round a topology. It is passed over like a"
               + " filtered one and counted in status (skippedLocalOrigin). Heartbeats always pass.");
-
-  // ---------------------------------------------------------------- conflicts
-
-  public static final Setting<String> APPLY_CONFLICTS =
-      ServiceSettings.add(
-          "apply.conflicts",
-          SettingType.STRING,
-          "none",
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "Multi-master conflict detection for tables apply.conflicts.tables does not name: none,"
-              + " key (insert of an existing key, update or delete of a missing row),"
-              + " before-image (also: the row differs from the change's before image),"
-              + " changed-columns (differs in a column the update changes), timestamp(COLUMN) or"
-              + " version(COLUMN) (that column differs); optionally followed by a resolution.");
-
-  public static final Setting<String> APPLY_CONFLICTS_RESOLVE =
-      ServiceSettings.add(
-          "apply.conflicts.resolve",
-          SettingType.oneOf("stop", "incoming", "target", "newer", "priority"),
-          "stop",
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "Who wins a conflict when the rule does not say: stop (OFFLINE:ERROR, nothing changes"
-              + " silently), incoming, target, newer (timestamp or version column) or priority"
-              + " (apply.conflicts.priority).");
-
-  public static final Setting<String> APPLY_CONFLICTS_TABLES =
-      ServiceSettings.add(
-          "apply.conflicts.tables",
-          SettingType.STRING,
-          "",
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "Rules per table, separated by commas, the first match wins: 'shop.orders ="
-              + " timestamp(updated_at) newer, shop.log_* = none' (wildcards * and ?).");
-
-  public static final Setting<String> APPLY_CONFLICTS_PRIORITY =
-      ServiceSettings.add(
-          "apply.conflicts.priority",
-          SettingType.STRING,
-          "",
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "Origin services by priority, the first wins (resolution priority; also breaks ties"
-              + " of newer): for example 'frankfurt, newyork, sanjose'.");
-
-  public static final Setting<String> APPLY_CONFLICTS_SITE =
-      ServiceSettings.add(
-          "apply.conflicts.site",
-          SettingType.STRING,
-          "",
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "The origin service whose database this service applies to (the local master's name):"
-              + " what the target's rows count as in priority and tie-breaks.");
-
-  public static final Setting<Boolean> APPLY_CONFLICTS_REALIGN =
-      ServiceSettings.add(
-          "apply.conflicts.realign",
-          SettingType.BOOLEAN,
-          true,
-          false,
-          ServiceSettings.APPLIES,
-          false,
-          "Whether a conflict resolved by newer or priority writes the resolved row again to"
-              + " the target's binlog, as a local change, so every other site converges.");
 
   // ---------------------------------------------------------------- shard homes
 

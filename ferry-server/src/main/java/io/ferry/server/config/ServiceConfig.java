@@ -20,7 +20,7 @@ import java.util.Map;
  * unknown or repeated key, a bad value, a required key missing for the role) is collected and
  * reported at once, each with the file, line and key. Immutable once loaded.
  */
-public final class ServiceConfig {
+public final class ServiceConfig implements io.ferry.core.config.PluginConfig {
   /** A key's value as written, and where. */
   private record Entry(String text, int line) {}
 
@@ -173,13 +173,15 @@ public final class ServiceConfig {
     }
     FilterConfig filters =
         service ? readFilters(file, entries, values, filterLines, problems) : null;
+    ServiceConfig config = new ServiceConfig(file, registry, values, entries, filters);
+    if (service && role != null) {
+      problems.addAll(config.targetProblems());
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    ServiceConfig config = new ServiceConfig(file, registry, values, entries, filters);
     if (service) {
       config.shardMap(); // its problems, all at once, with file and line
-      config.conflictPolicy();
     }
     return config;
   }
@@ -245,11 +247,66 @@ public final class ServiceConfig {
   }
 
   /**
-   * Conflict detection and resolution (apply.conflicts*), with a new tally; every problem, with
-   * file and line, as a {@link ConfigException}.
+   * The target type of a service that applies, or null for the roles that do not; an unknown type
+   * is a {@link ConfigException} that lists the registered ones.
    */
-  public io.ferry.mysql.apply.ConflictPolicy conflictPolicy() {
-    return ConflictConfig.policy(this, key -> entries.containsKey(key) ? entries.get(key).line : 0);
+  public io.ferry.core.target.TargetType targetType() {
+    if (!ServiceSettings.TARGET_TYPE.appliesTo(role())) {
+      return null;
+    }
+    try {
+      return io.ferry.core.target.TargetTypes.named(
+          get(ServiceSettings.TARGET_TYPE), where(ServiceSettings.TARGET_TYPE));
+    } catch (io.ferry.core.target.TargetException e) {
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * The target type's keys: another type's keys are refused, parallel apply needs a type that has
+   * it, and the type checks its own settings; every problem, with file and line.
+   */
+  private List<String> targetProblems() {
+    io.ferry.core.target.TargetType type;
+    try {
+      type = targetType();
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    if (type == null) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      Setting<?> s = byKey(registry, e.getKey());
+      if (s != null && !TargetSettingsRegistry.readBy(s, type.name())) {
+        java.util.Set<String> owners = TargetSettingsRegistry.owners(s);
+        problems.add(
+            where(s)
+                + ": does not apply to target.type = "
+                + type.name()
+                + (owners.isEmpty()
+                    ? ""
+                    : " (it is read by target.type " + String.join(", ", owners) + ")")
+                + "; remove it, or set target.type to the type it belongs to");
+      }
+    }
+    int channels = get(ParallelApplySettings.APPLY_CHANNELS);
+    if (channels > 1 && !type.parallel()) {
+      problems.add(
+          where(ParallelApplySettings.APPLY_CHANNELS)
+              + ": target.type = "
+              + type.name()
+              + " applies on one channel; remove apply.channels (parallel apply is for"
+              + " target types that support it: "
+              + io.ferry.core.target.TargetTypes.all().values().stream()
+                  .filter(io.ferry.core.target.TargetType::parallel)
+                  .map(io.ferry.core.target.TargetType::name)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ")");
+    }
+    problems.addAll(type.check(this));
+    return problems;
   }
 
   /**
@@ -355,21 +412,25 @@ public final class ServiceConfig {
   }
 
   /** The value: as set in the file, else the default (null when neither). */
+  @Override
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> s) {
     Object v = values.get(s.key());
     return v != null ? (T) v : s.defaultValue();
   }
 
+  @Override
   public boolean isSet(Setting<?> s) {
     return values.containsKey(s.key());
   }
 
   /** A path setting resolved against the file's directory; null when unset without default. */
+  @Override
   public Path path(Setting<Path> s) {
     return Setting.resolve(file, get(s));
   }
 
+  @Override
   public String role() {
     return get(ServiceSettings.ROLE);
   }
@@ -378,11 +439,46 @@ public final class ServiceConfig {
     return get(ServiceSettings.NAME);
   }
 
+  @Override
+  public String service() {
+    return name();
+  }
+
+  @Override
+  public String where(Setting<?> s) {
+    Entry e = entries.get(s.key());
+    return file + (e == null ? "" : ":" + e.line) + ": " + s.key();
+  }
+
+  /** Where the service keeps its files: service.dir, or the default for its name. */
+  @Override
+  public Path serviceDir() {
+    return isSet(ServiceSettings.DIR) ? path(ServiceSettings.DIR) : defaultDir(name());
+  }
+
+  /** The default service directory of a service of that name. */
+  public static Path defaultDir(String name) {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return root
+        ? Path.of("/var/lib/ferry/services", name)
+        : Path.of(System.getProperty("user.home"), ".local/share/ferry/services", name);
+  }
+
+  /** Whether a setting means something for this service: its role, and its target type. */
+  private boolean applies(Setting<?> s) {
+    if (!s.appliesTo(role())) {
+      return false;
+    }
+    Object type =
+        ServiceSettings.TARGET_TYPE.appliesTo(role()) ? get(ServiceSettings.TARGET_TYPE) : null;
+    return type == null || TargetSettingsRegistry.readBy(s, (String) type);
+  }
+
   /** One line per setting that applies to the role: key, value (secrets masked), origin. */
   public List<String[]> effective() {
     List<String[]> rows = new ArrayList<>();
     for (Setting<?> s : registry) {
-      if (!s.appliesTo(role())) {
+      if (!applies(s)) {
         continue;
       }
       rows.add(

@@ -3,6 +3,7 @@ package io.ferry.server.config;
 import io.ferry.core.config.Setting;
 import io.ferry.core.config.SettingType;
 import io.ferry.core.net.MasterAddress;
+import io.ferry.core.target.TargetKeys;
 import io.ferry.core.thl.FsyncPolicy;
 import io.ferry.mysql.StartPosition;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ public final class ServiceSettings {
   private static final Set<String> HAS_THL = Set.of(MASTER, SLAVE);
 
   private static final List<Setting<?>> ALL = new ArrayList<>();
+
+  /** Lists a setting declared elsewhere (the shared target keys). */
+  private static <T> Setting<T> adopt(Setting<T> s) {
+    ALL.add(s);
+    return s;
+  }
 
   static <T> Setting<T> add(
       String key,
@@ -274,106 +281,18 @@ public final class ServiceSettings {
 
   // ---------------------------------------------------------------- target
 
-  public static final Setting<String> TARGET_HOST =
-      add(
-          "target.host",
-          SettingType.STRING,
-          null,
-          true,
-          APPLIES,
-          false,
-          "The MariaDB/MySQL server transactions are applied to.");
-
-  public static final Setting<Integer> TARGET_PORT =
-      add("target.port", SettingType.PORT, 3306, false, APPLIES, false, "Its port.");
-
-  public static final Setting<String> TARGET_USER =
-      add(
-          "target.user",
-          SettingType.STRING,
-          null,
-          true,
-          APPLIES,
-          false,
-          "The applier account: all privileges on the replicated schemas and on ferry_<name>;"
-              + " BINLOG ADMIN or SUPER unless target.log-to-binlog is true.");
-
-  public static final Setting<String> TARGET_PASSWORD =
-      add(
-          "target.password",
-          SettingType.STRING,
-          "",
-          false,
-          APPLIES,
-          true,
-          "That account's password.");
-
-  public static final Setting<String> TARGET_TLS =
-      add(
-          "target.tls",
-          SettingType.oneOf("off", "preferred", "required", "verify-ca", "verify-full"),
-          "preferred",
-          false,
-          APPLIES,
-          false,
-          "TLS towards the target (SQL and, for a source, the binlog stream): off; preferred (when"
-              + " the server offers it, unverified); required (unverified); verify-ca (signed by"
-              + " target.tls.ca); verify-full (and the certificate names target.host).");
-
-  public static final Setting<Path> TARGET_TLS_CA =
-      add(
-          "target.tls.ca",
-          SettingType.PATH,
-          null,
-          false,
-          APPLIES,
-          false,
-          "The PEM certificate of the CA that signed the target's (default: the JVM's trusted CAs).");
-
-  public static final Setting<Path> TARGET_TLS_KEYSTORE =
-      add(
-          "target.tls.keystore",
-          SettingType.PATH,
-          null,
-          false,
-          APPLIES,
-          false,
-          "A PKCS12 (or .jks) key store with Ferry's client certificate, for a target that requires"
-              + " one.");
-
+  public static final Setting<String> TARGET_TYPE = adopt(TargetKeys.TYPE);
+  public static final Setting<String> TARGET_HOST = adopt(TargetKeys.HOST);
+  public static final Setting<Integer> TARGET_PORT = adopt(TargetKeys.PORT);
+  public static final Setting<String> TARGET_USER = adopt(TargetKeys.USER);
+  public static final Setting<String> TARGET_PASSWORD = adopt(TargetKeys.PASSWORD);
+  public static final Setting<String> TARGET_DATABASE = adopt(TargetKeys.DATABASE);
+  public static final Setting<String> TARGET_TLS = adopt(TargetKeys.TLS);
+  public static final Setting<Path> TARGET_TLS_CA = adopt(TargetKeys.TLS_CA);
+  public static final Setting<Path> TARGET_TLS_KEYSTORE = adopt(TargetKeys.TLS_KEYSTORE);
   public static final Setting<String> TARGET_TLS_KEYSTORE_PASSWORD =
-      add(
-          "target.tls.keystore-password",
-          SettingType.STRING,
-          "",
-          false,
-          APPLIES,
-          true,
-          "The key store's password.");
-
-  public static final Setting<Boolean> TARGET_LOG_TO_BINLOG =
-      add(
-          "target.log-to-binlog",
-          SettingType.BOOLEAN,
-          false,
-          false,
-          APPLIES,
-          false,
-          "Whether applied changes go to the target's own binlog (for targets that are sources"
-              + " of further replicas).");
-
-  public static final Setting<String> TARGET_TRIGGERS =
-      add(
-          "apply.triggers",
-          SettingType.oneOf("skip", "fire"),
-          "skip",
-          false,
-          APPLIES,
-          false,
-          "Whether the target's triggers fire for the rows Ferry applies. skip: as on a native"
-              + " replica, they must not; Ferry sets @ferry_service in its session and refuses rows"
-              + " for a table whose triggers do not test it (docs/applier.md shows how). fire:"
-              + " triggers fire for every applied row.");
+      adopt(TargetKeys.TLS_KEYSTORE_PASSWORD);
+  public static final Setting<String> TARGET_DDL = adopt(TargetKeys.DDL);
 
   // ---------------------------------------------------------------- apply
 
@@ -680,6 +599,7 @@ public final class ServiceSettings {
   static {
     ParallelApplySettings.register(); // declared there, listed after the others
     MultiMasterSettings.register();
+    TargetSettingsRegistry.register(ALL);
   }
 
   /**

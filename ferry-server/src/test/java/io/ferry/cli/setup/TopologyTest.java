@@ -8,6 +8,7 @@ import io.ferry.cli.CliException;
 import io.ferry.cli.setup.Topology.Kind;
 import io.ferry.cli.setup.Topology.Site;
 import io.ferry.cli.setup.TopologyFiles.ServiceFile;
+import io.ferry.mysql.target.MySqlTargetSettings;
 import io.ferry.server.config.MultiMasterSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.config.ServiceSettings;
@@ -84,8 +85,8 @@ class TopologyTest {
     assertThat(s.text(ServiceSettings.MASTER_URI)).isEqualTo("thl://thl3.example:4003");
     assertThat(s.get(ServiceSettings.TARGET_HOST)).isEqualTo("db1.example");
     assertThat(s.get(ServiceSettings.TARGET_PASSWORD)).isEqualTo("secret1");
-    assertThat(s.get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
-    assertThat(s.get(MultiMasterSettings.TARGET_LOG_ORIGIN)).isTrue();
+    assertThat(s.get(MySqlTargetSettings.TARGET_LOG_TO_BINLOG)).isFalse();
+    assertThat(s.get(MySqlTargetSettings.TARGET_LOG_ORIGIN)).isTrue();
     assertThat(s.get(MultiMasterSettings.APPLY_SKIP_LOCAL_ORIGIN)).isTrue();
   }
 
@@ -98,10 +99,10 @@ class TopologyTest {
             "hub", "ny", "sj", "ny_to_hub", "sj_to_hub", "hub_to_ny", "hub_to_sj");
     assertThat(files.get("hub").get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("all");
     assertThat(files.get("ny").get(MultiMasterSettings.SOURCE_RELAY).text()).isEqualTo("local");
-    assertThat(files.get("ny_to_hub").get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isTrue();
-    assertThat(files.get("hub_to_ny").get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isFalse();
+    assertThat(files.get("ny_to_hub").get(MySqlTargetSettings.TARGET_LOG_TO_BINLOG)).isTrue();
+    assertThat(files.get("hub_to_ny").get(MySqlTargetSettings.TARGET_LOG_TO_BINLOG)).isFalse();
     // sj has native replicas of its own: what Ferry applies there reaches its binlog
-    assertThat(files.get("hub_to_sj").get(ServiceSettings.TARGET_LOG_TO_BINLOG)).isTrue();
+    assertThat(files.get("hub_to_sj").get(MySqlTargetSettings.TARGET_LOG_TO_BINLOG)).isTrue();
     assertThat(files.get("hub_to_sj").text(ServiceSettings.MASTER_URI))
         .isEqualTo("thl://thl1.example:4001");
     assertThat(t.writers()).hasSize(3);

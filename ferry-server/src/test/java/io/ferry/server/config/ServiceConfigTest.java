@@ -144,14 +144,37 @@ class ServiceConfigTest {
     assertThat(problems("service.name = a", "service.role = slave"))
         .hasSize(3)
         .anySatisfy(l -> assertThat(l).contains("master.uri is required for a slave service"))
-        .anySatisfy(l -> assertThat(l).contains("target.host is required for a slave service"))
-        .anySatisfy(l -> assertThat(l).contains("target.user is required for a slave service"));
+        .anySatisfy(l -> assertThat(l).contains("target.host is required for target.type = mysql"))
+        .anySatisfy(l -> assertThat(l).contains("target.user is required for target.type = mysql"));
     assertThat(problems("service.name = a", "service.role = replicant"))
         .anySatisfy(
             l ->
                 assertThat(l)
                     .contains(
                         "service.role: 'replicant' is not one of master, slave, direct, dummy"));
+  }
+
+  @Test
+  void theTargetTypeChoosesWhichTargetKeysMeanSomething() {
+    String[] slave = {
+      "service.name = a",
+      "service.role = slave",
+      "master.uri = thl://127.0.0.1:2112",
+      "target.host = 127.0.0.1",
+      "target.user = ferry",
+    };
+    assertThat(problems(concat(slave, "target.type = oracle")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("alpha.conf:6: target.type: unknown target type 'oracle'; registered: ")
+        .contains("mysql");
+    // target.ddl is for the types that are not MariaDB/MySQL (none of which this module has)
+    assertThat(problems(concat(slave, "target.ddl = stop")))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("alpha.conf:6: target.ddl: does not apply to target.type = mysql");
+    ServiceConfig ok = parse(concat(slave, "target.type = mysql", "apply.triggers = fire"));
+    assertThat(ok.targetType().name()).isEqualTo("mysql");
+    assertThat(ok.effective()).noneMatch(r -> r[0].equals("target.ddl"));
+    assertThat(ok.effective()).anyMatch(r -> r[0].equals("apply.triggers") && r[1].equals("fire"));
   }
 
   @Test
@@ -211,9 +234,9 @@ class ServiceConfigTest {
                 "apply.conflicts.priority = fra, nyc",
                 "apply.conflicts.site = nyc",
                 "apply.conflicts.tables = shop.orders = timestamp(ts) newer"));
-    assertThat(ok.conflictPolicy().ruleFor("shop", "orders").toString())
+    assertThat(io.ferry.mysql.target.ConflictConfig.policy(ok).ruleFor("shop", "orders").toString())
         .isEqualTo("timestamp(ts) newer");
-    assertThat(ok.conflictPolicy().ruleFor("shop", "items").toString())
+    assertThat(io.ferry.mysql.target.ConflictConfig.policy(ok).ruleFor("shop", "items").toString())
         .isEqualTo("before-image priority");
   }
 
