@@ -14,7 +14,7 @@ seed=${2:-7}
 # shellcheck disable=SC2206 # extra mvn arguments, one a word
 extra=(${FERRY_MVN_ARGS:-})
 
-ensure_packages build mariadb sysbench
+ensure_packages build mariadb postgresql sysbench
 say "building (mvn install, no tests)"
 mvn -B -ntp -q "${extra[@]}" install -DskipTests
 
