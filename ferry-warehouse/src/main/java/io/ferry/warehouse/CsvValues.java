@@ -88,7 +88,12 @@ final class CsvValues {
       return Float.toString(f);
     }
     if (value instanceof Text t) {
-      return clean(t.toString(), column, dialect);
+      String cs = t.charset();
+      String decoded =
+          cs.equals("utf8mb4") || cs.equals("utf8mb3") || cs.equals("utf8")
+              ? new String(t.unsafeBytes(), StandardCharsets.UTF_8)
+              : t.toString();
+      return clean(decoded, column, dialect);
     }
     if (value instanceof String s) {
       return clean(s, column, dialect);

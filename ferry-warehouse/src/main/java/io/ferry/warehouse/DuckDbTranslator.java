@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * MariaDB/MySQL tables as DuckDB tables, by the mapping of docs/type-mapping/warehouse.md. Keys
- * become the table's PRIMARY KEY. Stateless and thread-safe.
+ * MariaDB/MySQL tables as DuckDB tables, by the mapping of docs/type-mapping/warehouse.md. The
+ * primary key is not declared (an index slows every merge several times; the warehouse applier's
+ * merge keeps keys unique): a table comment names it, and its columns are NOT NULL. Stateless and
+ * thread-safe.
  */
 public final class DuckDbTranslator implements SchemaTranslator {
   /** DuckDB's largest DECIMAL precision. */
@@ -51,16 +53,21 @@ public final class DuckDbTranslator implements SchemaTranslator {
                 + "'");
       }
     }
-    if (!table.primaryKey().isEmpty()) {
-      sb.append(",\n  PRIMARY KEY (");
-      for (int i = 0; i < table.primaryKey().size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append(quote(table.primaryKey().get(i)));
-      }
-      sb.append(')');
-    }
     sb.append("\n)");
     List<String> out = new ArrayList<>();
     out.add(sb.toString());
+    if (!table.primaryKey().isEmpty()) {
+      // Not declared: DuckDB would keep an index for it, which makes every batch merge several
+      // times slower and blocks some ALTER TABLEs; the merge keeps keys unique by itself.
+      out.add(
+          "COMMENT ON TABLE "
+              + quote(table.schema())
+              + "."
+              + quote(table.name())
+              + " IS 'primary key on the source: ("
+              + String.join(", ", table.primaryKey()).replace("'", "''")
+              + "), kept unique by Ferry''s merge (not declared: DuckDB would index it)'");
+    }
     out.addAll(notes);
     return out;
   }

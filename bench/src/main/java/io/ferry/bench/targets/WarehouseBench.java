@@ -81,13 +81,14 @@ public final class WarehouseBench {
         rows, block, table);
     try {
       if (!dialect.equals("postgresql")) {
-        run("duckdb", home, null, rows, block, table);
+        run("duckdb", false, home, null, rows, block, table);
+        run("duckdb", true, home, null, rows, block, table);
       }
       if (!dialect.equals("duckdb")) {
         Sandboxes sandboxes = new Sandboxes(home, new Binaries(Binaries.defaultCacheDir()));
         try {
           Sandbox sandbox = sandboxes.create(SandboxSpec.postgresql("whbench", 1));
-          run("postgresql", home, sandbox.server(1), rows, block, table);
+          run("postgresql", true, home, sandbox.server(1), rows, block, table);
         } finally {
           for (Sandbox s : sandboxes.list()) {
             sandboxes.destroy(s.name());
@@ -100,33 +101,42 @@ public final class WarehouseBench {
   }
 
   private static void run(
-      String dialect, Path home, SandboxServer pg, int rows, int block, int table)
+      String dialect, boolean keyed, Path home, SandboxServer pg, int rows, int block, int table)
       throws Exception {
+    String variant = dialect + (keyed ? "-keyed" : "");
     List<Transaction> txs = workload(rows, table);
     // the warehouse applier
-    Path dirA = Files.createDirectories(home.resolve(dialect + "-batch"));
+    Path dirA = Files.createDirectories(home.resolve(variant + "-batch"));
     double batch;
     try (WarehouseTarget t = target(dialect, dirA, pg, "wb")) {
-      prepare(t, table);
+      prepare(t, table, keyed);
       Applier a = t.applier();
       a.lastCommitted();
       long start = System.nanoTime();
       int n = 0;
+      long merging = 0;
       for (Transaction tx : txs) {
         a.apply(tx);
         if (++n % block == 0) {
+          long m = System.nanoTime();
           a.commit();
+          merging += System.nanoTime() - m;
         }
       }
+      long m = System.nanoTime();
       a.commit();
+      merging += System.nanoTime() - m;
+      System.out.printf(
+          "  (%s: %.0f ms staging, %.0f ms merging)%n",
+          variant, (System.nanoTime() - start - merging) / 1e6, merging / 1e6);
       batch = rows / ((System.nanoTime() - start) / 1e9);
       a.close();
     }
     // row by row into the same store, same blocks, position in the same transaction
-    Path dirB = Files.createDirectories(home.resolve(dialect + "-rows"));
+    Path dirB = Files.createDirectories(home.resolve(variant + "-rows"));
     double rowByRow;
     try (WarehouseTarget t = target(dialect, dirB, pg, "wr")) {
-      prepare(t, table);
+      prepare(t, table, keyed);
       try (Connection c = t.dialect().connect()) {
         long start = System.nanoTime();
         RowByRow r = new RowByRow(c);
@@ -142,9 +152,9 @@ public final class WarehouseBench {
       }
     }
     System.out.printf(
-        "%-10s batch merge %,12.0f row changes/s   row by row %,10.0f row changes/s   ratio %.1fx"
+        "%-17s batch merge %,10.0f row changes/s   row by row %,8.0f row changes/s   ratio %.1fx"
             + " (target >= 100x)%n",
-        dialect, batch, rowByRow, batch / rowByRow);
+        variant, batch, rowByRow, batch / rowByRow);
   }
 
   private static WarehouseTarget target(String dialect, Path dir, SandboxServer pg, String name)
@@ -177,15 +187,18 @@ public final class WarehouseBench {
   }
 
   /** The table, filled with its first rows, the same way on both sides. */
-  private static void prepare(WarehouseTarget t, int table) throws SQLException {
+  private static void prepare(WarehouseTarget t, int table, boolean keyed) throws SQLException {
     try (Connection c = t.dialect().connect();
         Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS sb CASCADE");
       st.execute("CREATE SCHEMA sb");
       st.execute(
-          "CREATE TABLE sb.sbtest1 (id INTEGER NOT NULL PRIMARY KEY, k INTEGER NOT NULL, c"
-              + " VARCHAR(120) NOT NULL, pad VARCHAR(60) NOT NULL)");
-      st.execute("CREATE INDEX k_1 ON sb.sbtest1 (k)");
+          "CREATE TABLE sb.sbtest1 (id INTEGER NOT NULL"
+              + (keyed ? " PRIMARY KEY" : "")
+              + ", k INTEGER NOT NULL, c VARCHAR(120) NOT NULL, pad VARCHAR(60) NOT NULL)");
+      if (keyed) {
+        st.execute("CREATE INDEX k_1 ON sb.sbtest1 (k)");
+      }
       st.execute(
           "INSERT INTO sb.sbtest1 SELECT i, i % 1000, repeat('c', 119), repeat('p', 59) FROM"
               + " generate_series(1, "
