@@ -187,6 +187,10 @@ public final class PostgresDialect implements WarehouseDialect {
               in,
               1 << 16);
     }
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "ANALYZE " + staging); // a temp table has no statistics: the merge's plan needs them
+    }
   }
 
   /** The postgresql target's translator, found among the registered target types. */
