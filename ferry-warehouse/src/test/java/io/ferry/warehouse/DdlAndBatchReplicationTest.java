@@ -99,6 +99,63 @@ class DdlAndBatchReplicationTest {
   }
 
   @Test
+  void aStatementLoggedChangeStopsWithAdviceAndAKeylessTableIsRefused() throws Exception {
+    SandboxServer src = MARIADB.server(1);
+    BinlogPosition start = Harness.head(src);
+    Harness.sql(
+        src,
+        "DROP DATABASE IF EXISTS stmt",
+        "CREATE DATABASE stmt",
+        "CREATE TABLE stmt.t (id INT PRIMARY KEY, v INT)",
+        "CREATE TABLE stmt.nokey (v INT)",
+        "INSERT INTO stmt.t VALUES (1, 1)",
+        "SET SESSION binlog_format = 'STATEMENT'",
+        "UPDATE stmt.t SET v = 2 WHERE id = 1",
+        "SET SESSION binlog_format = 'ROW'",
+        "INSERT INTO stmt.nokey VALUES (1)");
+    Harness.marker(src);
+    List<Transaction> txs = Harness.read(src, start, 1);
+    try (WarehouseTarget target = Harness.open(Harness.duckdb("stmt", dir))) {
+      io.ferry.core.pipeline.Applier a = target.applier();
+      a.lastCommitted();
+      Transaction update =
+          txs.stream()
+              .filter(
+                  t ->
+                      t.changes().stream()
+                          .anyMatch(
+                              c ->
+                                  c instanceof io.ferry.core.event.SqlStatement st
+                                      && st.text().startsWith("UPDATE")))
+              .findFirst()
+              .orElseThrow();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                for (Transaction t : txs) {
+                  a.apply(t);
+                }
+              })
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("seqno " + update.seqno())
+          .hasMessageContaining("binlog_format = ROW");
+      a.rollback();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                for (Transaction t : txs) {
+                  if (t.seqno() != update.seqno()) {
+                    a.apply(t);
+                  }
+                }
+              })
+          .isInstanceOf(WarehouseException.class)
+          .hasMessageContaining("stmt.nokey")
+          .hasMessageContaining("no primary key");
+      a.rollback();
+      a.close();
+    }
+  }
+
+  @Test
   void batchReplicationMergesUpToTheSeqnoAndNoFurther() throws Exception {
     SandboxServer src = MARIADB.server(1);
     BinlogPosition start = Harness.head(src);
