@@ -37,7 +37,6 @@ public final class WarehouseTargetType implements TargetType {
   @Override
   public List<Setting<?>> sharedSettings() {
     return List.of(
-        TargetKeys.TYPE,
         TargetKeys.HOST,
         TargetKeys.PORT,
         TargetKeys.USER,
