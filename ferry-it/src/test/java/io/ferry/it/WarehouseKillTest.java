@@ -26,11 +26,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The warehouse target under kill -9: sysbench read-write on 4 schemas of a sandboxed MariaDB, a
  * direct service (a real replicator process) applying into the warehouse in batches, SIGKILLed at
- * random moments during the load; afterwards every table in the warehouse equals the source's row
- * by row (by the documented mapping: sysbench's INT and CHAR columns arrive as they are). DuckDB
- * allows one process per file, so its tables are read after the service stops; PostgreSQL's while
- * it runs. The suite runs a short form; {@code scripts/warehouse-kill-soak.sh} the long one (system
- * property {@code ferry.warehouse.kills}, {@code ferry.warehouse.seed}).
+ * random moments during the load (and, for PostgreSQL, its server too); afterwards every table in
+ * the warehouse equals the source's row by row (by the documented mapping: sysbench's INT and CHAR
+ * columns arrive as they are). DuckDB allows one process per file, so its tables are read after the
+ * service stops; PostgreSQL's while it runs. The suite runs a short form; {@code
+ * scripts/warehouse-kill-soak.sh} the long one (system property {@code ferry.warehouse.kills},
+ * {@code ferry.warehouse.seed}).
  */
 class WarehouseKillTest {
   private static final int SCHEMAS = 4;
@@ -105,12 +106,28 @@ class WarehouseKillTest {
       for (String schema : schemas) {
         load.add(sysbench.run(source, schema, 0, 20, null));
       }
+      // the replicator, and for PostgreSQL its server too, each killed `kills` times
+      List<String> victims = new ArrayList<>();
       for (int i = 0; i < kills; i++) {
-        Thread.sleep(1500 + random.nextInt(2500));
+        victims.add("replicator");
+        if (!duck) {
+          victims.add("store");
+        }
+      }
+      java.util.Collections.shuffle(victims, random);
+      for (String victim : victims) {
+        // (long enough that a restarted replicator is applying again before the next kill)
+        Thread.sleep(duck ? 2500 + random.nextInt(2500) : 1200 + random.nextInt(2000));
         service.checkAlive();
-        service.kill();
-        Thread.sleep(random.nextInt(500));
-        service.start();
+        if (victim.equals("replicator")) {
+          service.kill();
+          Thread.sleep(random.nextInt(500));
+          service.start();
+        } else {
+          pg.sandboxes().killServer(pg.sandbox().name(), 1);
+          Thread.sleep(random.nextInt(500));
+          pg.sandboxes().startServer(pg.sandbox().name(), 1);
+        }
       }
       Thread.sleep(1000);
       for (Process p : load) {
