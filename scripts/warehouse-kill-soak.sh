@@ -2,8 +2,8 @@
 # The warehouse target's kill -9 soak, long: sysbench read-write on 4 schemas of a sandboxed
 # MariaDB, a direct service applying into the warehouse in batches (DuckDB file, and PostgreSQL),
 # SIGKILLed at random moments during the load (and PostgreSQL's server too); then every table is
-# compared row by row with the
-# source (ferry-it/src/test/java/io/ferry/it/WarehouseKillTest.java; the suite runs a short form).
+# compared row by row with the source (ferry-it/src/test/java/io/ferry/it/WarehouseKillTest.java;
+# the suite runs a short form).
 #   Usage: scripts/warehouse-kill-soak.sh [kills (12)] [seed (7)]
 # Extra arguments for mvn may be given in FERRY_MVN_ARGS (e.g. "-o -Dmaven.repo.local=DIR").
 set -euo pipefail
