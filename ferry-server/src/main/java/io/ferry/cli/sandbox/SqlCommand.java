@@ -63,6 +63,13 @@ final class SqlCommand implements Callable<Integer> {
   String execute;
 
   @Option(
+      names = "--batch",
+      description =
+          "With -e: rows as tab-separated values without headers, the same on MariaDB"
+              + " and PostgreSQL (for scripts that compare them).")
+  boolean batch;
+
+  @Option(
       names = {"-d", "--database"},
       paramLabel = "DB",
       description = "Default database (PostgreSQL default: app).")
@@ -92,7 +99,7 @@ final class SqlCommand implements Callable<Integer> {
       command.add("--protocol=TCP");
       command.add("--user=" + login.user());
       if (execute != null) {
-        command.add("--table");
+        command.addAll(batch ? List.of("--batch", "--skip-column-names") : List.of("--table"));
         command.add("--execute=" + execute);
       }
       if (database != null) {
@@ -106,6 +113,9 @@ final class SqlCommand implements Callable<Integer> {
       command.add("--username=" + login.user());
       command.add("--dbname=" + (database != null ? database : s.defaultDatabase()));
       if (execute != null) {
+        if (batch) {
+          command.addAll(List.of("--no-align", "--tuples-only", "--field-separator=\t"));
+        }
         command.add("--command=" + execute);
       }
       pb.environment().put("PGPASSWORD", login.password());
