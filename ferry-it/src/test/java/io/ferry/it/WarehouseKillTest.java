@@ -77,26 +77,8 @@ class WarehouseKillTest {
       lines.add("target.user = " + p.root().user());
       lines.add("target.password = " + p.root().password());
       lines.add("target.database = " + p.defaultDatabase());
-      // no postgresql translator in this module's class path: the tables are made here, and
-      // the log's DDL passed over
-      lines.add("target.ddl = ignore");
-      try (Connection c = p.connect(p.root(), p.defaultDatabase());
-          Statement st = c.createStatement()) {
-        for (String s : schemas) {
-          st.execute("CREATE SCHEMA " + s);
-          for (int t = 1; t <= TABLES; t++) {
-            st.execute(
-                "CREATE TABLE "
-                    + s
-                    + ".sbtest"
-                    + t
-                    + " (id integer PRIMARY KEY, k integer NOT NULL, c varchar(120) NOT NULL,"
-                    + " pad varchar(60) NOT NULL)");
-          }
-        }
-        st.execute("CREATE SCHEMA wh_sync");
-        st.execute("CREATE TABLE wh_sync.mark (id integer PRIMARY KEY, token varchar(64))");
-      }
+      // the tables come from the log's CREATE TABLEs, translated by the postgresql target's
+      // translator (ferry-postgresql is on this module's class path)
     }
     Path config = directFile(source, lines);
     ServiceProcess service = new ServiceProcess(config);
