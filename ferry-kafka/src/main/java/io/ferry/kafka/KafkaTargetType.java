@@ -31,7 +31,7 @@ public final class KafkaTargetType implements TargetType {
 
   @Override
   public List<Setting<?>> sharedSettings() {
-    return List.of(TargetKeys.TYPE, TargetKeys.DDL);
+    return List.of(TargetKeys.DDL);
   }
 
   @Override
