@@ -99,6 +99,27 @@ public final class BsonMapping {
     return BsonNull.VALUE;
   }
 
+  /**
+   * The BSON value of a key column's value, for {@code _id}: as {@link #value}, except that a
+   * DATETIME or TIMESTAMP with more than 3 fractional digits becomes its exact text ({@code
+   * 2024-05-01 12:34:56.000100}, TIMESTAMP in UTC, always {@code fsp} digits): a BSON date holds
+   * milliseconds, and two keys that differ below them would be one document.
+   */
+  public static BsonValue keyValue(ColumnSpec c, Object v) {
+    if (c.scale() > 3 && v instanceof SqlDateTime dt) {
+      return new BsonString(fraction(dt.toString(), dt.micros(), c.scale()));
+    }
+    if (c.scale() > 3 && v instanceof SqlTimestamp ts && !ts.isZero()) {
+      return new BsonString(fraction(ts.utcText(), ts.micros(), c.scale()));
+    }
+    return value(c, v, false);
+  }
+
+  private static String fraction(String text, int micros, int fsp) {
+    String base = micros == 0 ? text : text.substring(0, text.length() - 7);
+    return base + "." + String.format("%06d", micros).substring(0, Math.min(6, fsp));
+  }
+
   /** The BSON value of one column value, by the documented mapping. */
   public static BsonValue value(ColumnSpec c, Object v, boolean json) {
     if (v == null) {

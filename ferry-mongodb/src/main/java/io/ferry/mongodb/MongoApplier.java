@@ -9,12 +9,10 @@ import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
+import io.ferry.core.event.Action;
 import io.ferry.core.event.Change;
 import io.ferry.core.event.Checkpoint;
-import io.ferry.core.event.ColumnMask;
 import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.event.Gap;
 import io.ferry.core.event.ReplEvent;
@@ -52,7 +50,6 @@ import org.slf4j.LoggerFactory;
 final class MongoApplier implements Applier {
   private static final Logger LOG = LoggerFactory.getLogger(MongoApplier.class);
   private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
-  private static final UpdateOptions UPDATE_UPSERT = new UpdateOptions().upsert(true);
   private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
 
   private final MongoTarget target;
@@ -73,6 +70,7 @@ final class MongoApplier implements Applier {
   private long heartbeatSeqno;
   private long heartbeatMicros;
   private boolean commitAfter;
+  private boolean outsideTransaction; // the block outgrew transaction-max-rows
   private long blockRows;
   private long blockTransactions;
   private long blockStatements;
@@ -108,6 +106,14 @@ final class MongoApplier implements Applier {
       }
       Transaction tx = (Transaction) event;
       current = tx;
+      if ("true".equals(tx.header().option(io.ferry.core.event.TransactionOptions.ROLLBACK))) {
+        // only a transaction's last fragment carries the option: earlier ones are in this block
+        throw rolledBack(
+            tx,
+            "the source ended this transaction with ROLLBACK after it changed non-transactional"
+                + " tables; which of its row changes remained on the source cannot be told from"
+                + " the log");
+      }
       if (tx.fragno() == 0 && (tx.commitRequired() || hasStatements(tx))) {
         commitBefore(); // DDL is a block of its own: what came before is committed first
       }
@@ -155,6 +161,22 @@ final class MongoApplier implements Applier {
     if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
       return; // Ferry's own catalog on the source: not user data
     }
+    if (rc.action() != Action.DELETE && !rc.afterColumns().isAll()) {
+      throw new MongoApplyException(
+          where(rc)
+              + ": the source logged only some columns of the rows ("
+              + rc.image()
+              + " row image); a document is written whole from the after image, and a partial"
+              + " one holds neither every field nor, when the key did not change, the key. Set"
+              + " binlog_row_image = FULL on the source (and restart the writers' sessions), then"
+              + " apply this transaction's changes by hand and skip it (online with skip seqno "
+              + seqno()
+              + ")",
+          seqno(),
+          position(),
+          false,
+          null);
+    }
     List<ColumnSpec> cols = rc.columns();
     int[] key = keyColumns(rc);
     Namespace ns = Namespace.of(settings, rc.schema(), rc.table());
@@ -178,21 +200,47 @@ final class MongoApplier implements Applier {
         }
       }
       blockRows++;
+      if (blockRows > settings.transactionMaxRows() && !outsideTransaction) {
+        leaveTransaction();
+      }
     }
   }
 
-  /** The write of an after image: the whole document, or only its columns when the image is not. */
+  /**
+   * The block has outgrown one MongoDB transaction (target.mongodb.transaction-max-rows): its
+   * writes so far commit without the position, the rest go outside a transaction and the position
+   * after them, as on the non-transactional path (a crash replays the block; every write is
+   * idempotent).
+   */
+  private void leaveTransaction() {
+    outsideTransaction = true;
+    if (!capabilities.transactional()) {
+      return;
+    }
+    LOG.info(
+        "seqno {}: more than {} row changes in the block; writing it outside a MongoDB"
+            + " transaction (target.mongodb.transaction-max-rows)",
+        seqno(),
+        settings.transactionMaxRows());
+    flushAll();
+    ClientSession s = session;
+    session = null;
+    if (s != null) {
+      s.commitTransaction();
+      s.close();
+    }
+  }
+
+  private boolean transactional() {
+    return capabilities.transactional() && !outsideTransaction;
+  }
+
+  /** The write of an after image (a whole one: partial images are refused in rows()). */
   private WriteModel<BsonDocument> replace(
       RowChanges rc, List<ColumnSpec> cols, int[] key, boolean[] json, Row row) {
     BsonValue id = id(rc, key, row, false);
     BsonDocument doc = new BsonDocument("_id", id);
-    ColumnMask mask = rc.afterColumns();
-    boolean whole = true;
     for (int i = 0; i < cols.size(); i++) {
-      if (!mask.contains(i)) {
-        whole = false;
-        continue;
-      }
       String name = cols.get(i).displayName(i);
       try {
         BsonMapping.put(doc, cols.get(i), name, row.after(i), json[i]);
@@ -201,12 +249,7 @@ final class MongoApplier implements Applier {
             where(rc) + ", column " + name + ": " + e.getMessage(), seqno(), position(), false, e);
       }
     }
-    if (whole) {
-      return new ReplaceOneModel<>(Filters.eq("_id", id), doc, UPSERT);
-    }
-    doc.remove("_id"); // a partial image (binlog_row_image = MINIMAL or NOBLOB): set what it has
-    return new UpdateOneModel<>(
-        Filters.eq("_id", id), new BsonDocument("$set", doc), UPDATE_UPSERT);
+    return new ReplaceOneModel<>(Filters.eq("_id", id), doc, UPSERT);
   }
 
   private int[] keyColumns(RowChanges rc) {
@@ -219,7 +262,7 @@ final class MongoApplier implements Applier {
       throw new MongoApplyException(
           where(rc)
               + " has no primary key, and a document needs an _id that follows the row: add a"
-              + " primary key (or a NOT NULL unique key) to the source table, or leave the table"
+              + " primary key to the source table, or leave the table"
               + " out with a filter (filters.*), then bring the service online again",
           seqno(),
           position(),
@@ -249,13 +292,13 @@ final class MongoApplier implements Applier {
     List<ColumnSpec> cols = rc.columns();
     if (key.length == 1) {
       int i = key[0];
-      return BsonMapping.value(cols.get(i), before ? row.before(i) : row.after(i), false);
+      return BsonMapping.keyValue(cols.get(i), before ? row.before(i) : row.after(i));
     }
     BsonDocument id = new BsonDocument();
     for (int i : key) {
       id.put(
           cols.get(i).displayName(i),
-          BsonMapping.value(cols.get(i), before ? row.before(i) : row.after(i), false));
+          BsonMapping.keyValue(cols.get(i), before ? row.before(i) : row.after(i)));
     }
     return id;
   }
@@ -287,7 +330,7 @@ final class MongoApplier implements Applier {
       return;
     }
     var coll = client.getDatabase(ns.database()).getCollection(ns.collection(), BsonDocument.class);
-    if (capabilities.transactional()) {
+    if (transactional()) {
       coll.bulkWrite(session(), list, ORDERED); // durable with the transaction's write concern
     } else {
       coll.withWriteConcern(target.writeConcern()).bulkWrite(list, ORDERED);
@@ -356,10 +399,45 @@ final class MongoApplier implements Applier {
               tx.header().nativePosition(),
               false,
               null);
+      case ROLLBACK, ROLLBACK_TO_SAVEPOINT ->
+          throw rolledBack(
+              tx,
+              "the source rolled back part of this transaction ("
+                  + shorten(st.text())
+                  + ") after it changed non-transactional tables; which of its row changes"
+                  + " remained on the source cannot be told from the log");
       default -> {
         // transaction boundaries, savepoints, table maintenance, temporary tables: nothing here
       }
     }
+  }
+
+  /**
+   * A transaction the source undid in part: stops before its rows are applied. Earlier fragments of
+   * it are in the open block, which the stage rolls back (on the transactional path nothing of it
+   * stays; otherwise written fragments' documents may).
+   */
+  private MongoApplyException rolledBack(Transaction tx, String why) {
+    return new MongoApplyException(
+        "service "
+            + settings.service()
+            + ": cannot apply seqno "
+            + tx.seqno()
+            + " to "
+            + target.describe()
+            + ": "
+            + why
+            + (tx.fragno() > 0 && !transactional()
+                ? "; documents of its first fragments may already be written"
+                : "")
+            + ". Make the documents of the tables it touched match the source by hand, then skip"
+            + " it (online with skip seqno "
+            + tx.seqno()
+            + ")",
+        tx.seqno(),
+        tx.header().nativePosition(),
+        false,
+        null);
   }
 
   private void ddl(Transaction tx, SqlStatement st) {
@@ -382,12 +460,31 @@ final class MongoApplier implements Applier {
       throw ddlStop(tx, sql, e.getMessage());
     }
     flushAll();
-    for (MongoDdl.Op op : ops) {
-      if (!touchesCatalog(op)) {
-        target.runDdl(client, op);
-        ensured.clear();
+    ops = ops.stream().filter(op -> !touchesCatalog(op)).toList();
+    if (MongoDdl.chained(ops)) {
+      if (catalog.ddlMarked(client, tx.seqno(), sql)) {
+        throw new MongoApplyException(
+            "seqno "
+                + tx.seqno()
+                + " ("
+                + shorten(sql)
+                + ") renames in a chain or a swap, and it was running on "
+                + target.describe()
+                + " when the service stopped before its position was written: it may have run"
+                + " in full, in part or not at all, and running it again could undo it. Compare"
+                + " the collections and fields it names with the source's tables after the"
+                + " statement, finish the renames by hand, then skip it (online with skip seqno "
+                + tx.seqno()
+                + ")",
+            tx.seqno(),
+            tx.header().nativePosition(),
+            false,
+            null);
       }
+      catalog.markDdl(client, tx.seqno(), sql, clock.millis());
     }
+    target.runDdl(client, ops);
+    ensured.clear();
     blockStatements++;
   }
 
@@ -440,7 +537,7 @@ final class MongoApplier implements Applier {
   /** The block's writes, then its position (in the transaction, where there is one). */
   private void writeBlock(Checkpoint position) {
     flushAll();
-    ClientSession s = capabilities.transactional() ? session() : null;
+    ClientSession s = transactional() ? session() : null;
     if (heartbeat != null) {
       catalog.heartbeat(client, s, heartbeat, heartbeatSeqno, heartbeatMicros, clock.millis());
     }
@@ -451,6 +548,7 @@ final class MongoApplier implements Applier {
       session = null;
     }
     heartbeat = null;
+    outsideTransaction = false;
     target.committed(blockTransactions, blockRows, blockStatements);
     blockTransactions = 0;
     blockRows = 0;
@@ -469,6 +567,7 @@ final class MongoApplier implements Applier {
     current = null;
     heartbeat = null;
     commitAfter = false;
+    outsideTransaction = false;
     blockTransactions = 0;
     blockRows = 0;
     blockStatements = 0;

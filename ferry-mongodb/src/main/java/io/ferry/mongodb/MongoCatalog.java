@@ -21,11 +21,13 @@ import org.bson.BsonValue;
  * Ferry's catalog in MongoDB: the database {@code ferry_<service>} (or target.mongodb.catalog-
  * database) with the collections {@code position} (one document, {@code _id: 0}: the last committed
  * seqno, epoch, fragment, native position and source commit time) and {@code heartbeat} (one
- * document per heartbeat name). Used by one applier thread.
+ * document per heartbeat name) and {@code ddl} (the last renaming DDL statement started, {@code
+ * _id: 0}). Used by one applier thread.
  */
 final class MongoCatalog {
   static final String POSITION = "position";
   static final String HEARTBEAT = "heartbeat";
+  static final String DDL = "ddl";
   private static final BsonInt32 TASK = new BsonInt32(0);
 
   private final String database;
@@ -111,6 +113,27 @@ final class MongoCatalog {
     } else {
       c.withWriteConcern(writeConcern).replaceOne(Filters.eq("_id", d.get("_id")), d, upsert);
     }
+  }
+
+  /**
+   * Marks a DDL statement as running (outside any transaction, before it runs): if the position
+   * after it never arrives, a restart finds the mark and knows the statement may have run.
+   */
+  void markDdl(MongoClient client, long seqno, String sql, long nowMillis) {
+    BsonDocument d =
+        new BsonDocument("_id", TASK)
+            .append("seqno", new BsonInt64(seqno))
+            .append("statement", new BsonString(sql))
+            .append("started", new BsonDateTime(nowMillis));
+    replace(client, null, DDL, d);
+  }
+
+  /** Whether the DDL at {@code seqno} with this text was marked as running. */
+  boolean ddlMarked(MongoClient client, long seqno, String sql) {
+    BsonDocument d = collection(client, DDL).find(Filters.eq("_id", TASK)).first();
+    return d != null
+        && d.getInt64("seqno").getValue() == seqno
+        && d.getString("statement").getValue().equals(sql);
   }
 
   /** Drops the catalog database. */

@@ -38,6 +38,33 @@ final class MongoDdl {
 
   record DropSchema(String schema) implements Op {}
 
+  /**
+   * Whether running the operations a second time can end elsewhere than running them once: renames
+   * that chain or swap (a later one's source is an earlier one's target), of tables or of one
+   * table's fields. A crash after they ran, before their position was written, cannot replay them.
+   */
+  static boolean chained(List<Op> ops) {
+    Set<List<String>> targets = new java.util.HashSet<>();
+    for (Op op : ops) {
+      List<String> from;
+      List<String> to;
+      if (op instanceof Rename r) {
+        from = List.of(r.schema(), r.table());
+        to = List.of(r.toSchema(), r.toTable());
+      } else if (op instanceof RenameField f) {
+        from = List.of(f.schema(), f.table(), f.from());
+        to = List.of(f.schema(), f.table(), f.to());
+      } else {
+        continue;
+      }
+      if (targets.contains(from)) {
+        return true;
+      }
+      targets.add(to);
+    }
+    return false;
+  }
+
   /** A DDL statement whose meaning for MongoDB cannot be told. */
   static final class Untranslatable extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -72,6 +99,9 @@ final class MongoDdl {
           "RESOURCE",
           "ONLINE",
           "OFFLINE");
+
+  private static final Set<String> PARTITION_VERBS =
+      Set.of("DROP", "TRUNCATE", "EXCHANGE", "REORGANIZE", "COALESCE", "CONVERT");
 
   /** The operations of one statement run with {@code defaultSchema} (may be null). */
   static List<Op> parse(String defaultSchema, String sql) {
@@ -299,6 +329,7 @@ final class MongoDdl {
       String table = n[1];
       while (!atEnd()) {
         int start = p;
+        rowsMovedByPartitions(schema, table);
         if (accept("RENAME")) {
           if (accept("COLUMN")) {
             String from = name();
@@ -337,6 +368,29 @@ final class MongoDdl {
         accept(",");
       }
       return ops;
+    }
+
+    /**
+     * DROP/TRUNCATE/EXCHANGE/REORGANIZE/COALESCE/CONVERT PARTITION: the source deletes or moves
+     * rows without logging them as row changes, so the documents would silently differ.
+     */
+    private void rowsMovedByPartitions(String schema, String table) {
+      Token verb = peek();
+      if (!PARTITION_VERBS.contains(verb.upper()) || p + 1 >= t.size()) {
+        return;
+      }
+      Token next = t.get(p + 1);
+      if (next.is("PARTITION") || (next.is("TABLE") && verb.is("CONVERT"))) {
+        throw new Untranslatable(
+            verb.upper()
+                + " "
+                + next.upper()
+                + " on "
+                + schema
+                + "."
+                + table
+                + " deletes or moves rows on the source without logging them as row changes");
+      }
     }
 
     private boolean isNonColumnDrop() {

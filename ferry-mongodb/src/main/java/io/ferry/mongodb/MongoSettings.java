@@ -22,6 +22,7 @@ import java.util.List;
  * @param writeConcern majority, journaled or acknowledged
  * @param transactions auto, on or off
  * @param batchSize the most writes in one bulk request
+ * @param transactionMaxRows the most row changes a block writes in one MongoDB transaction
  * @param ddl translate, stop or ignore
  * @param jsonColumns {@code schema.table.column} patterns of text columns that hold JSON
  */
@@ -34,6 +35,7 @@ public record MongoSettings(
     String writeConcern,
     String transactions,
     int batchSize,
+    int transactionMaxRows,
     String ddl,
     List<String> jsonColumns) {
 
@@ -111,6 +113,21 @@ public record MongoSettings(
           false,
           "The most document writes sent in one ordered bulk write.");
 
+  public static final Setting<Integer> TRANSACTION_MAX_ROWS =
+      new Setting<>(
+          "target.mongodb.transaction-max-rows",
+          SettingType.integer(1, 10_000_000),
+          10_000,
+          false,
+          TargetKeys.APPLIES,
+          false,
+          "On the transactional path, the most row changes one block writes inside a MongoDB"
+              + " transaction. A block (a source transaction) with more commits the transaction"
+              + " with the writes so far and writes the rest and its position outside one, as"
+              + " when transactions are off (a crash replays the block, idempotently): MongoDB"
+              + " aborts transactions that live longer than transactionLifetimeLimitSeconds (60 s"
+              + " by default) or grow too large, and such a block would be retried for ever.");
+
   public static final Setting<String> JSON_COLUMNS =
       new Setting<>(
           "target.mongodb.json-columns",
@@ -133,6 +150,7 @@ public record MongoSettings(
         WRITE_CONCERN,
         TRANSACTIONS,
         BATCH_SIZE,
+        TRANSACTION_MAX_ROWS,
         JSON_COLUMNS);
   }
 
@@ -208,6 +226,7 @@ public record MongoSettings(
         c.get(WRITE_CONCERN),
         c.get(TRANSACTIONS),
         c.get(BATCH_SIZE),
+        c.get(TRANSACTION_MAX_ROWS),
         c.get(TargetKeys.DDL),
         Arrays.stream(c.get(JSON_COLUMNS).split(","))
             .map(String::trim)
@@ -226,6 +245,7 @@ public record MongoSettings(
         "majority",
         "auto",
         1000,
+        10_000,
         "translate",
         List.of());
   }
@@ -240,6 +260,22 @@ public record MongoSettings(
         newWriteConcern,
         newTransactions,
         batchSize,
+        transactionMaxRows,
+        ddl,
+        jsonColumns);
+  }
+
+  public MongoSettings withTransactionMaxRows(int rows) {
+    return new MongoSettings(
+        service,
+        uri,
+        databasePerSchema,
+        database,
+        catalogDatabase,
+        writeConcern,
+        transactions,
+        batchSize,
+        rows,
         ddl,
         jsonColumns);
   }
@@ -254,6 +290,7 @@ public record MongoSettings(
         writeConcern,
         transactions,
         batchSize,
+        transactionMaxRows,
         ddl,
         jsonColumns);
   }
@@ -268,6 +305,7 @@ public record MongoSettings(
         writeConcern,
         transactions,
         batchSize,
+        transactionMaxRows,
         newDdl,
         jsonColumns);
   }
@@ -282,6 +320,7 @@ public record MongoSettings(
         writeConcern,
         transactions,
         batchSize,
+        transactionMaxRows,
         ddl,
         List.copyOf(patterns));
   }

@@ -142,8 +142,87 @@ final class MongoTarget implements Target {
     }
   }
 
+  /**
+   * Runs the translated operations of one statement. Renames of one table's fields that follow each
+   * other run together, as MariaDB runs them (at once: a swap swaps).
+   */
+  void runDdl(MongoClient client, List<MongoDdl.Op> ops) {
+    for (int i = 0; i < ops.size(); ) {
+      if (ops.get(i) instanceof MongoDdl.RenameField first) {
+        List<MongoDdl.RenameField> group = new ArrayList<>();
+        while (i < ops.size()
+            && ops.get(i) instanceof MongoDdl.RenameField f
+            && f.schema().equals(first.schema())
+            && f.table().equals(first.table())) {
+          group.add(f);
+          i++;
+        }
+        renameFields(client, group);
+      } else {
+        runDdl(client, ops.get(i++));
+      }
+    }
+  }
+
+  /**
+   * Renames fields of one collection. A rename whose new name a document already has (besides the
+   * old one) is refused: $rename would overwrite it. When one rename's target is another's source
+   * (a swap), the fields go through temporary names first.
+   */
+  private void renameFields(MongoClient client, List<MongoDdl.RenameField> group) {
+    MongoDdl.RenameField first = group.get(0);
+    MongoCollection<BsonDocument> coll =
+        collection(client, Namespace.of(settings, first.schema(), first.table()));
+    List<String> froms = group.stream().map(MongoDdl.RenameField::from).toList();
+    for (MongoDdl.RenameField f : group) {
+      if (froms.contains(f.to())) {
+        continue; // freed by another rename of the group first
+      }
+      BsonDocument both =
+          new BsonDocument(f.from(), new BsonDocument("$exists", BsonBoolean.TRUE))
+              .append(f.to(), new BsonDocument("$exists", BsonBoolean.TRUE));
+      if (coll.find(both).first() != null) {
+        throw new TargetException(
+            "RENAME COLUMN "
+                + f.from()
+                + " TO "
+                + f.to()
+                + " of "
+                + f.schema()
+                + "."
+                + f.table()
+                + ": documents of "
+                + coll.getNamespace()
+                + " on "
+                + describe()
+                + " have both fields, and renaming would overwrite "
+                + f.to()
+                + "; make the documents match the source's rows by hand (unset the field that"
+                + " should not be there), then bring the service online again");
+      }
+    }
+    boolean swap = group.stream().anyMatch(f -> froms.contains(f.to()));
+    List<String[]> steps = new ArrayList<>();
+    if (swap) {
+      for (int k = 0; k < group.size(); k++) {
+        String tmp = "__ferry_rename_" + k;
+        steps.add(new String[] {group.get(k).from(), tmp});
+      }
+      for (int k = 0; k < group.size(); k++) {
+        steps.add(new String[] {"__ferry_rename_" + k, group.get(k).to()});
+      }
+    } else {
+      group.forEach(f -> steps.add(new String[] {f.from(), f.to()}));
+    }
+    for (String[] s : steps) {
+      coll.updateMany(
+          new BsonDocument(s[0], new BsonDocument("$exists", BsonBoolean.TRUE)),
+          new BsonDocument("$rename", new BsonDocument(s[0], new BsonString(s[1]))));
+    }
+  }
+
   /** Runs one translated DDL operation; each is idempotent, for replay after a crash. */
-  void runDdl(MongoClient client, MongoDdl.Op op) {
+  private void runDdl(MongoClient client, MongoDdl.Op op) {
     if (op instanceof MongoDdl.Create c) {
       Namespace ns = Namespace.of(settings, c.schema(), c.table());
       if (c.replace()) {
@@ -163,10 +242,7 @@ final class MongoTarget implements Target {
               new BsonDocument(),
               new BsonDocument("$unset", new BsonDocument(f.field(), new BsonInt32(1))));
     } else if (op instanceof MongoDdl.RenameField f) {
-      collection(client, Namespace.of(settings, f.schema(), f.table()))
-          .updateMany(
-              new BsonDocument(f.from(), new BsonDocument("$exists", BsonBoolean.TRUE)),
-              new BsonDocument("$rename", new BsonDocument(f.from(), new BsonString(f.to()))));
+      renameFields(client, List.of(f));
     } else if (op instanceof MongoDdl.DropSchema d) {
       if (settings.databasePerSchema()) {
         client.getDatabase(d.schema()).drop();

@@ -79,4 +79,42 @@ class MongoDdlTest {
         .isInstanceOf(MongoDdl.Untranslatable.class)
         .hasMessageContaining("no default schema");
   }
+
+  @Test
+  void partitionMaintenanceThatDropsOrMovesRowsIsUntranslatable() {
+    for (String clause :
+        List.of(
+            "DROP PARTITION p0",
+            "TRUNCATE PARTITION p0, p1",
+            "TRUNCATE PARTITION ALL",
+            "EXCHANGE PARTITION p0 WITH TABLE s.u",
+            "REORGANIZE PARTITION p0 INTO (PARTITION p2 VALUES LESS THAN (5))",
+            "COALESCE PARTITION 2",
+            "CONVERT PARTITION p0 TO TABLE s.u",
+            "CONVERT TABLE s.u TO PARTITION p9 VALUES LESS THAN (100)")) {
+      assertThatThrownBy(() -> MongoDdl.parse("s", "ALTER TABLE t " + clause))
+          .as(clause)
+          .isInstanceOf(MongoDdl.Untranslatable.class)
+          .hasMessageContaining("on s.t");
+    }
+    // partitioning that keeps every row needs nothing
+    assertThat(
+            MongoDdl.parse("s", "ALTER TABLE t ADD PARTITION (PARTITION p9 VALUES LESS THAN (9))"))
+        .isEmpty();
+    assertThat(MongoDdl.parse("s", "ALTER TABLE t REMOVE PARTITIONING")).isEmpty();
+  }
+
+  @Test
+  void renamesThatChainOrSwapCannotBeReplayed() {
+    assertThat(MongoDdl.chained(MongoDdl.parse("s", "RENAME TABLE a TO b, c TO d"))).isFalse();
+    assertThat(MongoDdl.chained(MongoDdl.parse("s", "RENAME TABLE a TO t, b TO a, t TO b")))
+        .isTrue();
+    assertThat(MongoDdl.chained(MongoDdl.parse("s", "RENAME TABLE a TO b, b TO c"))).isTrue();
+    assertThat(
+            MongoDdl.chained(
+                MongoDdl.parse("s", "ALTER TABLE t RENAME COLUMN x TO y, RENAME COLUMN y TO x")))
+        .isTrue();
+    assertThat(MongoDdl.chained(MongoDdl.parse("s", "ALTER TABLE t CHANGE x y INT, DROP z")))
+        .isFalse();
+  }
 }
