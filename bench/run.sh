@@ -15,12 +15,17 @@
 #                                   off and on (no conflicts), and convergence of three all-to-all
 #                                   masters after a burst of conflicting updates (conflicts --help
 #                                   lists the options; needs sysbench, MariaDB)
+#   bench/run.sh targets [--part postgresql|warehouse|kafka|mongodb|all] [options]
+#                                   heterogeneous targets: row changes/s into PostgreSQL (target
+#                                   10,000), the warehouse applier vs row-by-row into DuckDB and
+#                                   PostgreSQL (target 100x), Kafka (a broker in the JVM) and
+#                                   MongoDB (mongo-java-server in the JVM) row changes/s
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 which=core
 if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ] || [ "$1" = filters ] \
-  || [ "$1" = conflicts ]; }; then
+  || [ "$1" = conflicts ] || [ "$1" = targets ]; }; then
   which=$1
   shift
 fi
@@ -36,6 +41,9 @@ elif [ "$which" = apply ]; then
 elif [ "$which" = conflicts ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.ConflictBenchmark
+elif [ "$which" = targets ]; then
+  ensure_packages mariadb postgresql sysbench
+  main=io.ferry.bench.targets.TargetBenchmark
 fi
 mvn -B -q -DskipTests -Dspotless.check.skip=true -pl bench -am install
 exec java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "bench/target/ferry-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \

@@ -84,10 +84,10 @@ say "part 2: the same rows in PostgreSQL (the direct service translated the CREA
 ./ferry wait -service quickstart_pg -applied 4 -limit 60
 ./ferry status -service quickstart_pg
 q="SELECT id, item, qty, to_char(placed, 'YYYY-MM-DD HH24:MI:SS.US') AS placed FROM shop.orders ORDER BY id"
-./ferry sandbox sql quickstart_pg --account app -e "$q"
+./ferry sandbox sql quickstart_pg -e "$q"
 maria=$(./ferry sandbox sql quickstart --server 1 --account app --batch \
   -e "SELECT id, item, qty, DATE_FORMAT(placed, '%Y-%m-%d %H:%i:%s.%f') FROM shop.orders ORDER BY id")
-pg=$(./ferry sandbox sql quickstart_pg --account app --batch -e "$q")
+pg=$(./ferry sandbox sql quickstart_pg --batch -e "$q")
 if [ "$maria" != "$pg" ]; then
   printf 'quickstart: shop.orders differs between MariaDB and PostgreSQL:\n%s\n---\n%s\n' "$maria" "$pg" >&2
   exit 1

@@ -54,7 +54,12 @@ class TargetSetupTest {
               "postgresql",
               "--sandbox-home",
               home);
-      assertThat(printed).contains("CREATE TABLE").contains("\"orders\"").contains("PRIMARY KEY");
+      assertThat(printed)
+          .contains("CREATE TABLE")
+          .contains("\"orders\"")
+          .contains("PRIMARY KEY")
+          .contains("varchar(40)")
+          .contains("numeric(10,2)");
       ReplicatorFixture.Result bad =
           ReplicatorFixture.raw(
               "ddl",

@@ -290,7 +290,8 @@ final class StageTask implements Runnable {
         return;
       }
       boolean blockOpen = blockEvents > 0 || pendingGap != null;
-      long wait = blockOpen && atBoundary && !selfCommitting ? 0 : POLL_MILLIS;
+      boolean idleCommits = stage.blockCommit().commitWhenIdle();
+      long wait = blockOpen && atBoundary && !selfCommitting && idleCommits ? 0 : POLL_MILLIS;
       ReplEvent event;
       try {
         event = stage.extractor().next(wait, TimeUnit.MILLISECONDS);
@@ -307,8 +308,8 @@ final class StageTask implements Runnable {
             stage.applier().idle(); // it commits what it holds soon, without our waiting
           }
           observeCommits();
-        } else if (blockOpen && atBoundary) {
-          commitBlock(); // the source is idle: make what we have durable now
+        } else if (blockOpen && atBoundary && (idleCommits || blockDue())) {
+          commitBlock(); // the source is idle: make what we have durable now (or at its bounds)
         } else if (!blockOpen) {
           retryingSince = 0; // connected, and nothing is waiting: whatever failed has passed
         }
@@ -490,15 +491,18 @@ final class StageTask implements Runnable {
     return blockEvents > 0 && (t.commitRequired() || originChanged);
   }
 
+  /** Whether the open block has reached a bound (its events or its age). */
+  private boolean blockDue() {
+    return blockEvents >= stage.blockCommit().maxEvents()
+        || clock.millis() - blockStartMillis >= stage.blockCommit().maxLatency().toMillis()
+        || stage.applier().needsCommit();
+  }
+
   private boolean mustCommit(ReplEvent last) {
     if (selfCommitting) {
       return stopRequested;
     }
-    return blockEvents >= stage.blockCommit().maxEvents()
-        || clock.millis() - blockStartMillis >= stage.blockCommit().maxLatency().toMillis()
-        || (last instanceof Transaction t && t.commitRequired())
-        || stage.applier().needsCommit()
-        || stopRequested;
+    return blockDue() || (last instanceof Transaction t && t.commitRequired()) || stopRequested;
   }
 
   /**

@@ -80,6 +80,34 @@ class PipelineTest {
   }
 
   @Test
+  void aBlockThatCommitsOnlyAtItsBoundsWaitsThroughAQuietSource() throws Exception {
+    // a batch target: the source goes quiet after 20 transactions, the block stays open until
+    // its latency bound, and the 20 transactions commit as one block
+    DummyApplier dummy = new DummyApplier();
+    GeneratorExtractor gen = new GeneratorExtractor(20, 1, 10, 4, CLOCK);
+    Pipeline p =
+        new Pipeline(
+            "t",
+            List.of(
+                Stage.builder("batch")
+                    .extractor(gen)
+                    .applier(dummy)
+                    .blockCommit(new BlockCommit(1000, Duration.ofMillis(800)).onlyAtBounds())
+                    .build()),
+            List.of(),
+            CLOCK);
+    long start = System.nanoTime();
+    p.start();
+    await(() -> dummy.events() == 20);
+    assertThat(dummy.commits()).isZero();
+    await(() -> dummy.commits() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(700));
+    assertThat(dummy.lastCommitted().seqno()).isEqualTo(19);
+    assertThat(p.stop(Duration.ofSeconds(10))).isTrue();
+    assertThat(dummy.commits()).isEqualTo(1);
+  }
+
+  @Test
   void twoStagesThroughTheThlRestartWithoutGapOrDuplicate() throws Exception {
     ThlSettings settings = ThlSettings.defaults(dir).withSegmentBytes(64 << 10);
     List<ReplEvent> seen = Collections.synchronizedList(new ArrayList<>());

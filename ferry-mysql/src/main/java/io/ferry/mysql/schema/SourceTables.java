@@ -1,5 +1,6 @@
 package io.ferry.mysql.schema;
 
+import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.target.SourceTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -92,10 +93,72 @@ public final class SourceTables {
               unique.add(cols);
             }
           });
-      out.add(new SourceTable(schema, t, def.columns(), primary, unique));
+      out.add(new SourceTable(schema, t, declared(c, schema, t, def.columns()), primary, unique));
     }
     return out;
   }
+
+  /**
+   * The columns with their declared types as {@code information_schema} spells them ({@code
+   * varchar(40)}, {@code decimal(10,2) unsigned}; {@code json} for MariaDB's JSON, a longtext with
+   * a json_valid check), which carry lengths the parsed type does not.
+   */
+  private static List<ColumnSpec> declared(
+      Connection c, String schema, String table, List<ColumnSpec> columns) throws SQLException {
+    Map<String, String> types = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          types.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS"
+                + " WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          java.util.regex.Matcher m = JSON_VALID.matcher(rs.getString(1));
+          if (m.matches()) {
+            types.put(m.group(1).replace("``", "`").toLowerCase(java.util.Locale.ROOT), "json");
+          }
+        }
+      }
+    } catch (SQLException e) {
+      // a server without CHECK_CONSTRAINTS (MySQL before 8.0.16): JSON is its own type there
+    }
+    List<ColumnSpec> out = new ArrayList<>(columns.size());
+    for (ColumnSpec col : columns) {
+      String declared =
+          col.name() == null ? null : types.get(col.name().toLowerCase(java.util.Locale.ROOT));
+      out.add(
+          declared == null
+              ? col
+              : new ColumnSpec(
+                  col.name(),
+                  col.type(),
+                  declared,
+                  col.unsigned(),
+                  col.nullable(),
+                  col.charset(),
+                  col.key(),
+                  col.length(),
+                  col.scale(),
+                  col.labels()));
+    }
+    return out;
+  }
+
+  private static final java.util.regex.Pattern JSON_VALID =
+      java.util.regex.Pattern.compile("(?i)json_valid\\(`((?:[^`]|``)+)`\\)");
 
   /** The unique indexes of a table (PRIMARY among them), each its columns in order. */
   private static Map<String, List<String>> keys(Connection c, String schema, String table)

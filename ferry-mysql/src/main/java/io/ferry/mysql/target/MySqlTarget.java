@@ -63,13 +63,20 @@ final class MySqlTarget implements Target {
 
   @Override
   public void initializePosition(Checkpoint position) {
-    new MySqlApplier(target, ApplierSettings.of(settings.service()), clock)
-        .initializePosition(position);
+    new MySqlApplier(target, catalogSettings(), clock).initializePosition(position);
   }
 
   @Override
   public void dropCatalog() {
-    new MySqlApplier(target, ApplierSettings.of(settings.service()), clock).dropCatalog();
+    new MySqlApplier(target, catalogSettings(), clock).dropCatalog();
+  }
+
+  /**
+   * The service's settings for catalog work outside a pipeline: its binlog logging as configured
+   * (an account allowed to log may be refused sql_log_bin = 0), without conflict handling.
+   */
+  private ApplierSettings catalogSettings() {
+    return settings.withConflicts(ConflictPolicy.NONE);
   }
 
   @Override
@@ -113,8 +120,7 @@ final class MySqlTarget implements Target {
   public List<Map<String, Object>> conflicts(String table, Instant since, int limit) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ConflictLog.Entry e :
-        new MySqlApplier(target, ApplierSettings.of(settings.service()), clock)
-            .conflicts(table, since, limit)) {
+        new MySqlApplier(target, catalogSettings(), clock).conflicts(table, since, limit)) {
       out.add(e.toMap());
     }
     return out;

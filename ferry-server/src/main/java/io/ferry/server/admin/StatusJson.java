@@ -95,7 +95,7 @@ public final class StatusJson {
       x.put("queuedBytes", s.master().queuedBytes());
       m.put("master", x);
     }
-    s.target().forEach(m::put); // applier, conflicts: the target type's sections
+    s.target().forEach(m::putIfAbsent); // applier, conflicts: the target type's sections
     m.put("shardHomeViolations", s.shardViolations());
     if (s.origins() != null && (s.origins().relay() != null || s.origins().apply() != null)) {
       m.put("origins", origins(s.origins()));

@@ -45,7 +45,9 @@ public final class TargetSettingsRegistry {
         OWNERS.computeIfAbsent(s.key(), k -> new TreeSet<>()).add(type.name());
       }
       for (Setting<?> s : type.sharedSettings()) {
-        OWNERS.computeIfAbsent(s.key(), k -> new TreeSet<>()).add(type.name());
+        if (!s.key().equals(TargetKeys.TYPE.key())) { // every type's service sets target.type
+          OWNERS.computeIfAbsent(s.key(), k -> new TreeSet<>()).add(type.name());
+        }
       }
     }
     // a shared key no type reads is still refused everywhere but target.type

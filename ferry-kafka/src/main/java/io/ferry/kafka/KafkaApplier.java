@@ -1,0 +1,454 @@
+package io.ferry.kafka;
+
+import io.ferry.core.event.Change;
+import io.ferry.core.event.Checkpoint;
+import io.ferry.core.event.Gap;
+import io.ferry.core.event.ReplEvent;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.RowChanges;
+import io.ferry.core.event.SqlStatement;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
+import io.ferry.core.pipeline.Applier;
+import io.ferry.core.value.Charsets;
+import io.ferry.mysql.apply.CatalogTables;
+import io.ferry.mysql.sql.StatementClassifier;
+import io.ferry.mysql.sql.StatementKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies transactions to Kafka: each row change becomes a message (key: table and primary key;
+ * value: the JSON envelope of {@link Envelope}) on its table's (or schema's) topic, DDL a message
+ * on the service's DDL topic, all of a block in one Kafka transaction together with the block's
+ * position, written to the service's compacted position topic. A read_committed consumer therefore
+ * sees a block whole or not at all, and the position always agrees with what it sees. {@link
+ * #lastCommitted} starts a new producer with the service's transactional.id ({@code
+ * initTransactions} fences an earlier one and aborts its open transaction) and reads the position
+ * back with a read_committed consumer. Used by one task thread; {@link #abort} from another.
+ */
+public final class KafkaApplier implements Applier {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaApplier.class);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+  private static final Pattern CATALOG_SCHEMA =
+      Pattern.compile(
+          "\\s*CREATE\\s+(DATABASE|SCHEMA)\\s+IF\\s+NOT\\s+EXISTS\\s+`?ferry_\\w+`?\\s*",
+          Pattern.CASE_INSENSITIVE);
+
+  private final KafkaSettings settings;
+  private final KafkaClients clients;
+  private final Topics topics;
+  private final KafkaStats stats;
+  private final Clock clock;
+  private final Envelope envelope = new Envelope();
+
+  private volatile KafkaProducer<byte[], byte[]> producer;
+  private boolean inKafkaTransaction;
+  private boolean needsRead = true;
+  private Checkpoint committed = Checkpoint.NONE;
+  private Checkpoint pending = Checkpoint.NONE;
+  private Transaction current;
+  private int rowIndex;
+  private long blockMessages;
+  private long blockRows;
+  private long blockTransactions;
+  private long blockDdl;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private final Callback onSent =
+      (metadata, e) -> {
+        if (e != null) {
+          sendFailure.compareAndSet(null, e);
+        }
+      };
+
+  KafkaApplier(
+      KafkaSettings settings, KafkaClients clients, Topics topics, KafkaStats stats, Clock clock) {
+    this.settings = settings;
+    this.clients = clients;
+    this.topics = topics;
+    this.stats = stats;
+    this.clock = clock;
+  }
+
+  @Override
+  public Checkpoint lastCommitted() {
+    if (!needsRead) {
+      return committed;
+    }
+    try {
+      topics.ensurePosition();
+      startProducer();
+      byte[] value = clients.lastPosition(READ_TIMEOUT);
+      committed = value == null ? Checkpoint.NONE : Envelope.readPosition(value);
+      pending = committed;
+      needsRead = false;
+      LOG.info(
+          "{}: the position topic {} says {}",
+          settings.describe(),
+          settings.positionTopic(),
+          committed);
+      return committed;
+    } catch (KafkaException | IllegalStateException e) {
+      throw failure(e, "cannot read the position from " + settings.positionTopic());
+    }
+  }
+
+  /**
+   * A new producer with the service's transactional.id: initTransactions fences any earlier one (a
+   * replicator that was killed, or still runs somewhere) and aborts the transaction it left open.
+   */
+  private void startProducer() {
+    closeProducer();
+    KafkaProducer<byte[], byte[]> p = clients.producer();
+    try {
+      p.initTransactions();
+    } catch (RuntimeException e) {
+      p.close(Duration.ZERO);
+      throw e;
+    }
+    producer = p;
+    inKafkaTransaction = false;
+  }
+
+  /** Records a position without applying anything; one already at or beyond it stays. */
+  void initializePosition(Checkpoint position) {
+    Checkpoint now = lastCommitted();
+    if (!now.isNone() && now.seqno() >= position.seqno()) {
+      return;
+    }
+    begin();
+    pending = position;
+    commit();
+  }
+
+  @Override
+  public void apply(ReplEvent event) {
+    if (producer == null || needsRead) {
+      lastCommitted(); // (the stage reads it first; here after a failed commit)
+    }
+    begin();
+    if (event instanceof Gap g) {
+      pending = g.checkpoint();
+      return;
+    }
+    Transaction tx = (Transaction) event;
+    current = tx;
+    if (tx.fragno() == 0) {
+      rowIndex = 0;
+      if ("true".equals(tx.header().option(TransactionOptions.ROLLBACK))) {
+        throw refuse(
+            tx,
+            "the source ended this transaction with ROLLBACK after it changed non-transactional"
+                + " tables; which of its row changes remained on the source cannot be told from"
+                + " the log, and Kafka cannot take messages back. Publish what you need by hand,"
+                + " then skip it (online with skip seqno "
+                + tx.seqno()
+                + ")");
+      }
+    }
+    try {
+      for (Change c : tx.changes()) {
+        if (c instanceof RowChanges rc) {
+          rows(tx, rc);
+        } else if (c instanceof SqlStatement st) {
+          statement(tx, st);
+        }
+      }
+    } catch (KafkaException | IllegalStateException e) {
+      throw failure(e, "cannot send the messages of seqno " + tx.seqno());
+    }
+    pending = tx.checkpoint();
+    if (tx.lastFrag()) {
+      blockTransactions++;
+      current = null;
+    }
+  }
+
+  private void begin() {
+    if (!inKafkaTransaction) {
+      try {
+        producer.beginTransaction();
+      } catch (KafkaException | IllegalStateException e) {
+        throw failure(e, "cannot begin a Kafka transaction");
+      }
+      inKafkaTransaction = true;
+      sendFailure.set(null);
+      blockMessages = 0;
+      blockRows = 0;
+      blockTransactions = 0;
+      blockDdl = 0;
+    }
+  }
+
+  private void rows(Transaction tx, RowChanges rc) {
+    if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
+      return; // Ferry's own tables at the source (heartbeats): not user data
+    }
+    String topic = topics.forTable(rc.schema(), rc.table());
+    topics.ensure(topic);
+    for (Row row : rc.rows()) {
+      for (Envelope.Message m : envelope.row(rc, row, tx.header(), rowIndex)) {
+        send(new ProducerRecord<>(topic, m.key(), m.value()), onSent);
+        rowIndex++;
+        blockMessages++;
+      }
+      blockRows++;
+    }
+  }
+
+  private void statement(Transaction tx, SqlStatement st) {
+    StatementKind kind =
+        StatementClassifier.classify(st.unsafeSql(), Charsets.forSqlName(st.charset()));
+    String text = st.text();
+    switch (kind) {
+      case BEGIN,
+          COMMIT,
+          SAVEPOINT,
+          RELEASE_SAVEPOINT,
+          XA_START,
+          XA_END,
+          XA_PREPARE,
+          XA_COMMIT,
+          IMPLICIT_COMMIT,
+          TEMPORARY_TABLE -> {
+        return; // boundaries and statements that change no replicated data
+      }
+      case ROLLBACK, ROLLBACK_TO_SAVEPOINT, XA_ROLLBACK ->
+          throw refuse(
+              tx,
+              "the source rolled back part of this transaction ("
+                  + shorten(text)
+                  + ") after it changed non-transactional tables; Kafka cannot take messages"
+                  + " back. Publish what you need by hand, then skip it (online with skip seqno "
+                  + tx.seqno()
+                  + ")");
+      case DML ->
+          throw refuse(
+              tx,
+              "it was logged as a statement ("
+                  + shorten(text)
+                  + "), which only a SQL database can apply; Kafka needs the rows. Set"
+                  + " binlog_format = ROW on the source (and source.require-row-format = true),"
+                  + " then apply this transaction's changes by hand and skip it (online with skip"
+                  + " seqno "
+                  + tx.seqno()
+                  + ")");
+      case DDL, UNKNOWN -> ddl(tx, st, kind, text);
+    }
+  }
+
+  private void ddl(Transaction tx, SqlStatement st, StatementKind kind, String text) {
+    if (CatalogTables.createsCatalogTable(text) || CATALOG_SCHEMA.matcher(text).matches()) {
+      return; // Ferry's catalog at the source
+    }
+    switch (settings.ddl()) {
+      case "stop" ->
+          throw refuse(
+              tx,
+              "DDL ("
+                  + shorten(text)
+                  + ") and target.ddl = stop. Make the change where the consumers need it, then"
+                  + " skip it (online with skip seqno "
+                  + tx.seqno()
+                  + "), or set target.ddl = translate to pass DDL on as messages on "
+                  + settings.ddlTopic());
+      case "ignore" -> {
+        stats.ddlIgnored.incrementAndGet();
+        LOG.warn("seqno {}: DDL passed over (target.ddl = ignore): {}", tx.seqno(), shorten(text));
+      }
+      default -> {
+        topics.ensureDdl();
+        byte[] value = envelope.ddl(st.defaultSchema(), text, kind.label(), tx.header(), rowIndex);
+        send(
+            new ProducerRecord<>(settings.ddlTopic(), envelope.ddlKey(st.defaultSchema()), value),
+            onSent);
+        rowIndex++;
+        blockMessages++;
+        blockDdl++;
+      }
+    }
+  }
+
+  @Override
+  public void commit() {
+    if (!inKafkaTransaction) {
+      return;
+    }
+    try {
+      send(
+          new ProducerRecord<>(
+              settings.positionTopic(),
+              0,
+              "position".getBytes(StandardCharsets.UTF_8),
+              envelope.position(settings.service(), pending, clock.millis())),
+          onSent);
+      producer.commitTransaction();
+    } catch (KafkaException | IllegalStateException e) {
+      throw failure(e, "cannot commit the block up to seqno " + pending.seqno());
+    }
+    Exception failed = sendFailure.get();
+    if (failed != null) {
+      // (commitTransaction fails when a send did; this is a second guard)
+      throw failure(failed, "a message of the block up to seqno " + pending.seqno() + " failed");
+    }
+    inKafkaTransaction = false;
+    committed = pending;
+    stats.committed(blockTransactions, blockRows, blockMessages);
+    stats.ddl.addAndGet(blockDdl);
+  }
+
+  @Override
+  public void rollback() {
+    current = null;
+    needsRead = true; // the next start reads the position again, with a new producer
+    KafkaProducer<byte[], byte[]> p = producer;
+    if (p != null && inKafkaTransaction) {
+      try {
+        p.abortTransaction();
+      } catch (RuntimeException e) {
+        LOG.debug("aborting the Kafka transaction failed: {}", e.toString());
+      }
+    }
+    inKafkaTransaction = false;
+    closeProducer();
+  }
+
+  /** Breaks a send or commit in flight: the producer is closed under it. */
+  @Override
+  public void abort() {
+    KafkaProducer<byte[], byte[]> p = producer;
+    if (p != null) {
+      try {
+        p.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        LOG.debug("closing the Kafka producer: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    rollback();
+  }
+
+  /** Sends a message in the open Kafka transaction; a failure surfaces at the commit. */
+  private void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    var unused = producer.send(record, callback);
+  }
+
+  private void closeProducer() {
+    KafkaProducer<byte[], byte[]> p = producer;
+    producer = null;
+    if (p != null) {
+      try {
+        p.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("closing the Kafka producer: {}", e.toString());
+      }
+    }
+  }
+
+  /** A transaction Kafka cannot take as it is: the service stops on it. */
+  private KafkaApplyException refuse(Transaction tx, String why) {
+    return new KafkaApplyException(
+        "service "
+            + settings.service()
+            + ": cannot apply seqno "
+            + tx.seqno()
+            + position(tx)
+            + " to "
+            + settings.describe()
+            + ": "
+            + why,
+        null,
+        false,
+        tx.seqno(),
+        tx.header().nativePosition());
+  }
+
+  private KafkaApplyException failure(Exception e, String what) {
+    needsRead = true;
+    Transaction tx = current;
+    boolean fenced =
+        e instanceof ProducerFencedException || e.getCause() instanceof ProducerFencedException;
+    boolean denied =
+        e instanceof AuthorizationException || e instanceof TransactionalIdAuthorizationException;
+    // Anything else is tried again: the block is rolled back, a new producer fences this one and
+    // the position is read back, so a retry can neither lose nor repeat a message. (Brokers answer
+    // a commit that raced the abort of a killed replicator's transaction with InvalidTxnState.)
+    boolean retriable = !fenced && !denied && !permanent(e);
+    StringBuilder m = new StringBuilder("service ").append(settings.service()).append(": ");
+    m.append(what);
+    if (tx != null) {
+      m.append(" (seqno ").append(tx.seqno()).append(position(tx)).append(')');
+    }
+    m.append(" on ").append(settings.describe()).append(": ").append(e.getMessage());
+    if (fenced) {
+      m.append(". Another producer with transactional.id ")
+          .append(settings.transactionalId())
+          .append(
+              " took over: a second replicator runs this service (stop it), or this one was"
+                  + " stalled past target.kafka.transaction-timeout. Bring the service online"
+                  + " again; it resumes after the position in ")
+          .append(settings.positionTopic());
+    } else if (denied) {
+      m.append(
+              ". Grant Ferry's principal WRITE and DESCRIBE on the topics, WRITE on the"
+                  + " transactional id ")
+          .append(settings.transactionalId())
+          .append(" and READ on ")
+          .append(settings.positionTopic());
+    } else if (e instanceof org.apache.kafka.common.errors.InvalidProducerEpochException
+        || e.getCause() instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+      m.append(". The broker aborted this block's transaction: it outlived")
+          .append(" target.kafka.transaction-timeout, or another producer with transactional.id ")
+          .append(settings.transactionalId())
+          .append(
+              " took over (a second replicator running this service: stop it). The service"
+                  + " retries from its last commit in ")
+          .append(settings.positionTopic())
+          .append('.');
+    } else if (retriable) {
+      m.append(". This may pass; the service retries from its last commit.");
+    }
+    return new KafkaApplyException(
+        m.toString(),
+        e,
+        retriable,
+        tx == null ? -1 : tx.seqno(),
+        tx == null ? null : tx.header().nativePosition());
+  }
+
+  /** Errors that come back however often the block is tried again. */
+  private static boolean permanent(Exception e) {
+    Throwable c = e instanceof KafkaException && e.getCause() != null ? e.getCause() : e;
+    return c instanceof org.apache.kafka.common.errors.RecordTooLargeException
+        || c instanceof org.apache.kafka.common.errors.InvalidTopicException
+        || c instanceof org.apache.kafka.common.errors.UnsupportedVersionException
+        || c instanceof org.apache.kafka.common.errors.InvalidConfigurationException
+        || c instanceof org.apache.kafka.common.errors.SerializationException
+        || c instanceof AuthorizationException;
+  }
+
+  private static String position(Transaction tx) {
+    var p = tx.header().nativePosition();
+    return p == null ? "" : " at " + p.kind() + " " + p.text();
+  }
+
+  private static String shorten(String s) {
+    String one = s.strip().replaceAll("\\s+", " ");
+    return one.length() <= 200 ? one : one.substring(0, 197) + "...";
+  }
+}

@@ -1,0 +1,167 @@
+package io.ferry.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.core.event.SqlStatement;
+import io.ferry.core.event.Transaction;
+import io.ferry.core.pipeline.Applier;
+import io.ferry.core.target.TargetException;
+import io.ferry.mysql.StartPosition;
+import io.ferry.testkit.SandboxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DDL by target.ddl (translate: a message on the DDL topic; stop; ignore), statement-logged DML
+ * refused with a message that says to use row format, and settings the broker or Ferry refuse.
+ */
+class KafkaStatementsTest {
+  @RegisterExtension static final SandboxExtension DB = SandboxExtension.mariadb(1);
+
+  static KafkaBroker broker;
+  static List<Transaction> ddl;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    StartPosition head = Binlog.head(DB.server(1));
+    Binlog.sql(
+        DB.server(1),
+        "CREATE DATABASE d",
+        "CREATE TABLE d.t (id INT PRIMARY KEY, v INT)",
+        "INSERT INTO d.t VALUES (1, 1)",
+        "ALTER TABLE d.t ADD COLUMN w VARCHAR(10)",
+        "SET SESSION binlog_format = 'STATEMENT'",
+        "UPDATE d.t SET v = v + 1",
+        "SET SESSION binlog_format = 'ROW'",
+        "CREATE TABLE d.done (id INT PRIMARY KEY)",
+        "INSERT INTO d.done VALUES (1)");
+    ddl = Binlog.read(DB.server(1), head, "d");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.stop();
+    }
+  }
+
+  private TestConfig config(String service) {
+    return new TestConfig(service, dir)
+        .set("target.kafka.bootstrap-servers", broker.bootstrap())
+        .set("target.kafka.topic-prefix", service + ".");
+  }
+
+  private static boolean isStatementDml(Transaction t) {
+    return t.changes().stream()
+        .anyMatch(c -> c instanceof SqlStatement s && s.text().startsWith("UPDATE"));
+  }
+
+  @Test
+  void ddlBecomesMessagesOnTheDdlTopicInOrder() throws Exception {
+    try (KafkaTarget target =
+        (KafkaTarget) new KafkaTargetType().open(config("dt"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      a.lastCommitted();
+      for (Transaction t : ddl) {
+        if (!isStatementDml(t)) {
+          a.apply(t);
+        }
+      }
+      a.commit();
+      a.close();
+    }
+    List<String> statements =
+        broker.readCommitted(t -> t.equals("dt.ferry_dt.ddl")).stream()
+            .map(m -> m.value().get("op").asText() + " " + m.value().get("statement").asText())
+            .toList();
+    assertThat(statements)
+        .containsExactly(
+            "ddl CREATE DATABASE d",
+            "ddl CREATE TABLE d.t (id INT PRIMARY KEY, v INT)",
+            "ddl ALTER TABLE d.t ADD COLUMN w VARCHAR(10)",
+            "ddl CREATE TABLE d.done (id INT PRIMARY KEY)");
+    assertThat(broker.readCommitted(t -> t.equals("dt.d.t"))).hasSize(1);
+  }
+
+  @Test
+  void ddlStopsTheServiceUnderStopAndIsCountedUnderIgnore() throws Exception {
+    try (KafkaTarget target =
+        (KafkaTarget)
+            new KafkaTargetType().open(config("ds").set("target.ddl", "stop"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      a.lastCommitted();
+      assertThatThrownBy(() -> a.apply(ddl.get(0)))
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("target.ddl = stop")
+          .hasMessageContaining("skip seqno 0")
+          .satisfies(e -> assertThat(((KafkaApplyException) e).isRetriable()).isFalse());
+      a.rollback();
+      a.close();
+    }
+    try (KafkaTarget target =
+        (KafkaTarget)
+            new KafkaTargetType()
+                .open(config("di").set("target.ddl", "ignore"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      a.lastCommitted();
+      a.apply(ddl.get(0));
+      a.commit();
+      assertThat(a.lastCommitted().seqno()).isEqualTo(0);
+      a.close();
+      assertThat(target.stats().get("applier").get("ddlIgnored")).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  void statementLoggedDmlStopsWithAMessageThatSaysToUseRowFormat() {
+    Transaction dml = ddl.stream().filter(KafkaStatementsTest::isStatementDml).findFirst().get();
+    try (KafkaTarget target =
+        (KafkaTarget) new KafkaTargetType().open(config("dm"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      a.lastCommitted();
+      assertThatThrownBy(() -> a.apply(dml))
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("binlog_format = ROW")
+          .hasMessageContaining("seqno " + dml.seqno());
+      a.rollback();
+      a.close();
+    }
+  }
+
+  @Test
+  void aTopicTheBrokerRefusesAndAReservedPropertyAreClearErrors() throws Exception {
+    try (KafkaTarget target =
+        (KafkaTarget)
+            new KafkaTargetType()
+                .open(
+                    config("rf").set("target.kafka.replication-factor", "3"), Clock.systemUTC())) {
+      assertThatThrownBy(() -> target.applier().lastCommitted())
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("rf.ferry_rf.position")
+          .hasMessageContaining("target.kafka.replication-factor");
+    }
+    Path props = dir.resolve("kafka.properties");
+    Files.writeString(props, "acks=1\nlinger.ms=10\n");
+    TestConfig bad = config("pp").set("target.kafka.properties", "kafka.properties");
+    assertThat(new KafkaTargetType().check(bad))
+        .singleElement()
+        .asString()
+        .contains("target.kafka.properties", "acks", "Ferry sets itself");
+    assertThatThrownBy(() -> new KafkaTargetType().open(bad, Clock.systemUTC()))
+        .isInstanceOf(TargetException.class);
+    assertThat(new KafkaTargetType().check(new TestConfig("x", dir)))
+        .singleElement()
+        .asString()
+        .contains("target.kafka.bootstrap-servers is required");
+  }
+}
