@@ -156,8 +156,12 @@ class PostgresTargetKillTest {
       service.checkAlive();
       assertThat(service.tail()).doesNotContain("OFFLINE:ERROR");
       System.out.printf(
-          "PostgreSQL kill test: %s kills, %d tables (%d rows) equal, %d s%n",
-          done, tables, rows, Duration.ofNanos(System.nanoTime() - began).toSeconds());
+          "PostgreSQL kill test: %s kills, %d tables (%d rows) and %d ledger rows equal, %d s%n",
+          done,
+          tables,
+          rows,
+          ledgerRows.size(),
+          Duration.ofNanos(System.nanoTime() - began).toSeconds());
     } finally {
       ledger.finish();
       for (Process p : load) {

@@ -16,9 +16,12 @@ import java.util.Locale;
 /**
  * Translates MariaDB/MySQL DDL from the THL into PostgreSQL statements: CREATE/DROP DATABASE
  * (schemas), CREATE TABLE (columns with the type mapping and the primary key), DROP TABLE, RENAME
- * TABLE, TRUNCATE, ALTER TABLE with ADD/DROP/RENAME COLUMN, CHANGE of a column's name, RENAME TO,
- * ADD/DROP INDEX and ADD PRIMARY KEY, table options (ignored), and CREATE/DROP INDEX. Anything else
- * raises {@link Untranslatable} with the reason. Not thread-safe: one applier.
+ * TABLE, TRUNCATE, ALTER TABLE with ADD (with the value the source back-fills)/DROP/RENAME COLUMN,
+ * CHANGE of a column's name, RENAME TO (last, after the other changes), ADD/DROP INDEX and ADD
+ * PRIMARY KEY, SET/DROP DEFAULT, table options (ignored), and CREATE/DROP INDEX; foreign keys,
+ * checks, search indexes and row-keeping partition maintenance are passed over (translated to
+ * nothing). Anything else raises {@link Untranslatable} with the reason. Not thread-safe: one
+ * applier.
  */
 final class PgDdl {
   /** A statement this translator does not carry to PostgreSQL. */
