@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (sysbench's CREATE TABLE and CREATE INDEX in the binlog). Afterwards every table in PostgreSQL
  * holds exactly the source's rows, compared row by row through JDBC (sysbench's columns map to
  * integer and varchar: the mapping is the identity on their values), and the service never stopped
- * on an error (a missing row or a duplicate key would have stopped it).
+ * on an error (a missing row or a duplicate key would have stopped it). Sysbench's updates give the
+ * same rows when replayed, so a ledger shows "nothing twice" too: a table without any key, written
+ * insert-only in groups of rows with distinct numbers, where a replayed group would add its rows
+ * again (nothing stops it): PostgreSQL holds exactly the source's rows, no more.
  *
  * <p>The suite runs {@code 3} kills of each kind; {@code scripts/pg-kill-soak.sh} runs the long
  * form with the system properties {@code ferry.pgsoak.kills} and {@code ferry.pgsoak.seed}.
@@ -81,6 +84,12 @@ class PostgresTargetKillTest {
         source,
         "CREATE DATABASE IF NOT EXISTS pgmark",
         "CREATE TABLE IF NOT EXISTS pgmark.m (id INT PRIMARY KEY, token VARCHAR(64))");
+    Sql.run(
+        source,
+        "CREATE DATABASE IF NOT EXISTS pgledger",
+        "CREATE TABLE IF NOT EXISTS pgledger.l (n BIGINT NOT NULL, g INT NOT NULL, note"
+            + " VARCHAR(40))");
+    Ledger ledger = new Ledger(source);
     ServiceProcess service = new ServiceProcess(config(source, target));
     List<Process> load = new ArrayList<>();
     Map<String, Integer> done = new TreeMap<>();
@@ -89,6 +98,7 @@ class PostgresTargetKillTest {
       for (String schema : schemas) {
         load.add(sysbench.run(source, schema, 0, 20, null));
       }
+      ledger.start();
       List<String> victims = new ArrayList<>();
       for (int i = 0; i < kills; i++) {
         victims.addAll(List.of("replicator", "postgresql"));
@@ -114,6 +124,7 @@ class PostgresTargetKillTest {
         p.destroy();
         p.waitFor();
       }
+      ledger.finish();
       String token = UUID.randomUUID().toString();
       Sql.run(source, "REPLACE INTO pgmark.m VALUES (1, '" + token + "')");
       long deadline = System.nanoTime() + Duration.ofMinutes(Math.max(3, kills / 4)).toNanos();
@@ -138,16 +149,64 @@ class PostgresTargetKillTest {
         }
       }
       assertThat(tables).isEqualTo(SCHEMAS * 2);
+      String lq = "SELECT n, g, note FROM pgledger.l ORDER BY n, g, note";
+      List<List<String>> ledgerRows = Sql.rows(source, lq);
+      assertThat(ledgerRows).as("ledger rows written").hasSizeGreaterThan(100);
+      assertThat(pgRows(target, lq)).as(lq + " in PostgreSQL").isEqualTo(ledgerRows);
       service.checkAlive();
       assertThat(service.tail()).doesNotContain("OFFLINE:ERROR");
       System.out.printf(
-          "PostgreSQL kill test: %s kills, %d tables (%d rows) equal, %d s%n",
-          done, tables, rows, Duration.ofNanos(System.nanoTime() - began).toSeconds());
+          "PostgreSQL kill test: %s kills, %d tables (%d rows) and %d ledger rows equal, %d s%n",
+          done,
+          tables,
+          rows,
+          ledgerRows.size(),
+          Duration.ofNanos(System.nanoTime() - began).toSeconds());
     } finally {
+      ledger.finish();
       for (Process p : load) {
         p.destroyForcibly();
       }
       service.stop();
+    }
+  }
+
+  /** Inserts groups of 3 ledger rows with new numbers, one group per transaction, until told. */
+  private static final class Ledger extends Thread {
+    private final SandboxServer source;
+    private volatile boolean stop;
+    private volatile Exception failure;
+
+    Ledger(SandboxServer source) {
+      super("ledger");
+      this.source = source;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try (Connection c = source.connect(source.root(), "");
+          Statement st = c.createStatement()) {
+        for (long n = 1; !stop; n += 3) {
+          st.execute("BEGIN");
+          for (long i = n; i < n + 3; i++) {
+            st.execute(
+                "INSERT INTO pgledger.l VALUES (" + i + ", " + (i % 7) + ", 'entry " + i + "')");
+          }
+          st.execute("COMMIT");
+          Thread.sleep(5);
+        }
+      } catch (Exception e) {
+        failure = e;
+      }
+    }
+
+    void finish() throws InterruptedException {
+      stop = true;
+      join(10_000);
+      if (failure != null) {
+        throw new AssertionError("the ledger writer failed", failure);
+      }
     }
   }
 

@@ -156,7 +156,8 @@ public final class PgApplier implements Applier {
       current = tx;
       if (tx.fragno() == 0) {
         rows.precise(tx.seqno() <= preciseThroughSeqno);
-        if (rolledBack(tx)) {
+        if (!tx.lastFrag() || rolledBack(tx)) {
+          // it may end in ROLLBACK (only its last fragment says so), which undoes only what it did
           rows.flush();
           plain("SAVEPOINT " + GROUP_SAVEPOINT);
         }
@@ -252,6 +253,17 @@ public final class PgApplier implements Applier {
   private void ddl(Transaction tx, SqlStatement st) throws SQLException {
     String text = st.text();
     if (CatalogTables.createsCatalogTable(text)) {
+      return;
+    }
+    if (ddl.touchesFerrySchema(st.defaultSchema(), text)) {
+      // a ferry_* schema is Ferry's own (a hub's catalog, logged with its data): never this
+      // service's catalog to change, whatever target.ddl says
+      blockIgnored++;
+      LOG.info(
+          "service {}: seqno {}: passed over (it names a ferry_* schema, Ferry's own): {}",
+          target.service(),
+          tx.seqno(),
+          shorten(Secrets.redact(text), 200));
       return;
     }
     if (PgDdl.definesNoTable(text)) {

@@ -1,6 +1,7 @@
 package io.ferry.postgresql;
 
 import io.ferry.core.event.ColumnSpec;
+import io.ferry.core.event.SqlType;
 import io.ferry.mysql.schema.Catalog;
 import io.ferry.mysql.schema.DdlException;
 import io.ferry.mysql.schema.DdlParser;
@@ -15,9 +16,12 @@ import java.util.Locale;
 /**
  * Translates MariaDB/MySQL DDL from the THL into PostgreSQL statements: CREATE/DROP DATABASE
  * (schemas), CREATE TABLE (columns with the type mapping and the primary key), DROP TABLE, RENAME
- * TABLE, TRUNCATE, ALTER TABLE with ADD/DROP/RENAME COLUMN, CHANGE of a column's name, RENAME TO,
- * ADD/DROP INDEX and ADD PRIMARY KEY, table options (ignored), and CREATE/DROP INDEX. Anything else
- * raises {@link Untranslatable} with the reason. Not thread-safe: one applier.
+ * TABLE, TRUNCATE, ALTER TABLE with ADD (with the value the source back-fills)/DROP/RENAME COLUMN,
+ * CHANGE of a column's name, RENAME TO (last, after the other changes), ADD/DROP INDEX and ADD
+ * PRIMARY KEY, SET/DROP DEFAULT, table options (ignored), and CREATE/DROP INDEX; foreign keys,
+ * checks, search indexes and row-keeping partition maintenance are passed over (translated to
+ * nothing). Anything else raises {@link Untranslatable} with the reason. Not thread-safe: one
+ * applier.
  */
 final class PgDdl {
   /** A statement this translator does not carry to PostgreSQL. */
@@ -33,6 +37,9 @@ final class PgDdl {
   private List<Token> t;
   private int p;
   private String defaultSchema;
+  private final java.util.Set<String> sourceSchemas = new java.util.HashSet<>();
+  private int defStart;
+  private int defEnd;
 
   PgDdl(PgNames names) {
     this.names = names;
@@ -81,11 +88,31 @@ final class PgDdl {
     return false;
   }
 
+  /**
+   * Whether a DDL statement names a {@code ferry_*} schema (Ferry's catalog of some service, say a
+   * hub's, logged with its data): such DDL is never carried to PostgreSQL, where it could touch
+   * this service's own catalog.
+   */
+  boolean touchesFerrySchema(String defaultSchema, String sql) {
+    try {
+      translate(defaultSchema, sql);
+    } catch (Untranslatable e) {
+      // what was read up to the failure still names its schemas
+    }
+    for (String s : sourceSchemas) {
+      if (s.toLowerCase(Locale.ROOT).startsWith("ferry_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The PostgreSQL statements for a DDL statement (empty when it changes nothing there). */
   List<String> translate(String defaultSchema, String sql) {
     this.t = SqlTokenizer.tokenize(sql);
     this.p = 0;
     this.defaultSchema = defaultSchema;
+    this.sourceSchemas.clear();
     try {
       return statement(sql);
     } catch (IndexOutOfBoundsException e) {
@@ -98,14 +125,22 @@ final class PgDdl {
   private List<String> statement(String sql) {
     List<String> out = new ArrayList<>();
     if (accept("CREATE")) {
-      accept("OR", "REPLACE");
+      boolean replace = accept("OR", "REPLACE");
       boolean unique = accept("UNIQUE");
       if (accept("DATABASE") || accept("SCHEMA")) {
         accept("IF", "NOT", "EXISTS");
-        out.add(PgTableDdl.createSchema(names.schema(identifier())));
+        out.add(PgTableDdl.createSchema(names.schema(schemaName(identifier()))));
         p = t.size(); // character set and collation: PostgreSQL's database has its own
       } else if (!unique && accept("TABLE")) {
-        out.add(createTable(sql));
+        out.addAll(createTable(sql, replace));
+      } else if (!unique && (accept("FULLTEXT") || accept("SPATIAL"))) {
+        // a search index: PostgreSQL has its own kinds, and no row depends on it
+        expect("INDEX");
+        accept("IF", "NOT", "EXISTS");
+        identifier();
+        expect("ON");
+        qualified();
+        columnList();
       } else if (accept("INDEX")) {
         accept("IF", "NOT", "EXISTS");
         String index = identifier();
@@ -127,7 +162,7 @@ final class PgDdl {
         out.add(
             "DROP SCHEMA "
                 + (ifExists ? "IF EXISTS " : "")
-                + PgSql.quote(names.schema(identifier()))
+                + PgSql.quote(names.schema(schemaName(identifier())))
                 + " CASCADE");
       } else if (accept("TABLE") || accept("TABLES")) {
         boolean ifExists = accept("IF", "EXISTS");
@@ -171,7 +206,7 @@ final class PgDdl {
     return out;
   }
 
-  private String createTable(String sql) {
+  private List<String> createTable(String sql, boolean replace) {
     boolean ifNotExists = accept("IF", "NOT", "EXISTS");
     Catalog catalog = new Catalog();
     List<Catalog.Op> ops = new DdlParser(catalog, collation -> null).apply(defaultSchema, sql);
@@ -196,17 +231,40 @@ final class PgDdl {
       }
     }
     p = t.size(); // the parser read it all
-    return PgTableDdl.createTable(
-        names.schema(def.schema()), def.name(), columns, pk, List.of(), ifNotExists);
+    sourceSchemas.add(def.schema());
+    String create =
+        PgTableDdl.createTable(
+            names.schema(def.schema()), def.name(), columns, pk, List.of(), ifNotExists);
+    if (!replace) {
+      return List.of(create);
+    }
+    // CREATE OR REPLACE TABLE (MariaDB): the old table goes, whatever it held
+    return List.of(
+        "DROP TABLE IF EXISTS "
+            + PgSql.quote(names.schema(def.schema()))
+            + "."
+            + PgSql.quote(def.name()),
+        create);
   }
 
   private List<String> alterTable() {
     String[] table = qualified();
     String target = pgName(table);
     List<String> out = new ArrayList<>();
-    String renamedTo = null;
+    List<String> renames = new ArrayList<>();
     do {
-      if (accept("ADD")) {
+      if (t.size() > p + 1 && t.get(p + 1).is("PARTITION") && !peek().is("PARTITION")) {
+        partition();
+      } else if (accept("ADD")) {
+        String constraint = "key";
+        if (accept("CONSTRAINT")) {
+          if (!peek().is("PRIMARY")
+              && !peek().is("UNIQUE")
+              && !peek().is("FOREIGN")
+              && !peek().is("CHECK")) {
+            constraint = identifier();
+          }
+        }
         if (accept("PRIMARY", "KEY")) {
           out.add(
               "ALTER TABLE "
@@ -220,18 +278,24 @@ final class PgDdl {
             accept("KEY");
           }
           accept("IF", "NOT", "EXISTS");
-          String index = peek().isSymbol("(") ? "key" : identifier();
+          String index = peek().isSymbol("(") ? constraint : identifier();
           out.add(createIndex(table, index, unique, columnList()));
+        } else if (accept("FOREIGN")
+            || accept("FULLTEXT")
+            || accept("SPATIAL")
+            || accept("CHECK")) {
+          // foreign keys, checks and search indexes: rows arrive as the source accepted them
+          skipClause();
         } else {
           accept("COLUMN");
           boolean ifNotExists = accept("IF", "NOT", "EXISTS");
           if (accept("(")) {
             do {
-              out.add(addColumn(target, table, ifNotExists));
+              out.addAll(addColumn(target, table, ifNotExists));
             } while (accept(","));
             expect(")");
           } else {
-            out.add(addColumn(target, table, ifNotExists));
+            out.addAll(addColumn(target, table, ifNotExists));
           }
         }
       } else if (accept("DROP")) {
@@ -240,6 +304,12 @@ final class PgDdl {
         } else if (accept("INDEX") || accept("KEY")) {
           accept("IF", "EXISTS");
           out.add(dropIndex(table, identifier()));
+        } else if (accept("FOREIGN", "KEY") || accept("CHECK")) {
+          accept("IF", "EXISTS");
+          identifier(); // never carried, so nothing to drop
+        } else if (accept("CONSTRAINT")) {
+          accept("IF", "EXISTS");
+          out.add(dropIndex(table, identifier())); // a unique key's, or nothing (IF EXISTS)
         } else {
           accept("COLUMN");
           boolean ifExists = accept("IF", "EXISTS");
@@ -264,9 +334,23 @@ final class PgDdl {
         if (!accept("TO")) {
           accept("AS");
         }
-        String[] to = qualified();
-        renamedTo = to[0] + "\u0000" + to[1];
-        out.addAll(rename(table, to));
+        // the other changes go to the table under its old name, the renaming last
+        renames.addAll(rename(table, qualified()));
+      } else if (accept("ALTER")) {
+        accept("COLUMN");
+        String col = PgSql.quote(identifier());
+        if (accept("DROP", "DEFAULT")) {
+          out.add("ALTER TABLE " + target + " ALTER COLUMN " + col + " DROP DEFAULT");
+        } else if (accept("SET", "DEFAULT")) {
+          String literal = literalDefault();
+          if (literal != null) {
+            out.add("ALTER TABLE " + target + " ALTER COLUMN " + col + " SET DEFAULT " + literal);
+          } else {
+            skipClause(); // an expression: rows arrive with their values anyway
+          }
+        } else {
+          throw unsupported();
+        }
       } else if (accept("CHANGE")) {
         accept("COLUMN");
         String from = identifier();
@@ -291,10 +375,78 @@ final class PgDdl {
         throw unsupported();
       }
     } while (accept(","));
-    if (renamedTo != null && out.size() > 2) {
-      throw new Untranslatable("ALTER TABLE with RENAME and other changes is not translated");
-    }
+    out.addAll(renames);
     return out;
+  }
+
+  /**
+   * Partition maintenance: DROP/TRUNCATE/EXCHANGE/REORGANIZE/COALESCE/REMOVE... PARTITION delete or
+   * move rows on the source without row events, so they stop the service; ADD PARTITION and the
+   * like change where rows are stored only.
+   */
+  private void partition() {
+    String verb = peek().upper();
+    if (verb.equals("ADD")
+        || verb.equals("ANALYZE")
+        || verb.equals("CHECK")
+        || verb.equals("OPTIMIZE")
+        || verb.equals("REBUILD")
+        || verb.equals("REPAIR")) {
+      skipClause();
+      return;
+    }
+    throw new Untranslatable(
+        "ALTER TABLE ... "
+            + verb
+            + " PARTITION changes the rows of the table on the source without row events, so"
+            + " PostgreSQL cannot follow it");
+  }
+
+  /** Skips to the next ',' outside parentheses (or the end). */
+  private void skipClause() {
+    int depth = 0;
+    while (!atEnd() && !(depth == 0 && peek().isSymbol(","))) {
+      if (peek().isSymbol("(")) {
+        depth++;
+      } else if (peek().isSymbol(")")) {
+        depth--;
+      }
+      p++;
+    }
+  }
+
+  /**
+   * A default that is one constant (a number, a string, TRUE/FALSE) as a PostgreSQL literal, and
+   * the position past it; null (the position unchanged) when it is anything else.
+   */
+  private String literalDefault() {
+    int at = p;
+    boolean negative = false;
+    if (peek().isSymbol("-")) {
+      negative = true;
+      p++;
+    }
+    Token k = peek();
+    String literal = null;
+    if (k.kind() == Kind.NUMBER) {
+      literal = PgSql.literal((negative ? "-" : "") + k.text());
+    } else if (!negative && k.kind() == Kind.STRING) {
+      literal = PgSql.literal(k.text());
+    } else if (!negative && (k.is("TRUE") || k.is("FALSE"))) {
+      literal = k.is("TRUE") ? "'1'" : "'0'";
+    }
+    if (literal != null) {
+      p++;
+      Token next = peek();
+      if (atEnd()
+          || next.isSymbol(",")
+          || next.isSymbol(")")
+          || (next.kind() == Kind.WORD && !next.is("COLLATE"))) {
+        return literal;
+      }
+    }
+    p = at;
+    return null;
   }
 
   /** ALTER COLUMN ... TYPE and NULL-ness, to the column's new mapping. */
@@ -342,18 +494,94 @@ final class PgDdl {
     return accept("FORCE");
   }
 
-  private String addColumn(String target, String[] table, boolean ifNotExists) {
+  private List<String> addColumn(String target, String[] table, boolean ifNotExists) {
     ColumnSpec c = columnDef(identifier(), table);
+    String fill = backFill(c, defStart, defEnd);
     if (accept("FIRST")) {
       // PostgreSQL adds at the end; rows name their columns
     } else if (accept("AFTER")) {
       identifier();
     }
-    return "ALTER TABLE "
-        + target
-        + " ADD COLUMN "
-        + (ifNotExists ? "IF NOT EXISTS " : "")
-        + PgTableDdl.column(c);
+    return List.of(
+        "ALTER TABLE "
+            + target
+            + " ADD COLUMN "
+            + (ifNotExists ? "IF NOT EXISTS " : "")
+            + PgTableDdl.column(c)
+            + (fill == null ? "" : " DEFAULT " + fill));
+  }
+
+  /**
+   * The value the source gives the rows a table already has when a column is added (it writes no
+   * row events for them), as a PostgreSQL DEFAULT literal so that PostgreSQL's rows get the same;
+   * null when they get NULL. A DEFAULT that is a constant is carried; no DEFAULT on a NOT NULL
+   * number or string column is the source's implicit 0 or ''. A default PostgreSQL cannot be given
+   * exactly (an expression such as CURRENT_TIMESTAMP, evaluated on the source when the column was
+   * added; a binary, BIT or geometry constant) and AUTO_INCREMENT (which numbers the rows) are
+   * {@link Untranslatable}.
+   */
+  private String backFill(ColumnSpec c, int from, int to) {
+    int resume = p;
+    try {
+      int depth = 0;
+      for (p = from; p < to; p++) {
+        Token k = t.get(p);
+        if (k.isSymbol("(")) {
+          depth++;
+        } else if (k.isSymbol(")")) {
+          depth--;
+        } else if (depth == 0 && k.is("AUTO_INCREMENT")) {
+          throw new Untranslatable(
+              "ADD COLUMN "
+                  + c.name()
+                  + " ... AUTO_INCREMENT numbers the table's rows on the source without row"
+                  + " events");
+        } else if (depth == 0 && k.is("DEFAULT") && !t.get(p - 1).is("ON")) {
+          p++;
+          if (peek().is("NULL")) {
+            return null;
+          }
+          String literal = literalDefault();
+          if (literal == null) {
+            throw new Untranslatable(
+                "ADD COLUMN "
+                    + c.name()
+                    + " DEFAULT "
+                    + peek().text()
+                    + "...: the source filled the table's rows with that expression's value"
+                    + " without row events, which PostgreSQL cannot be given exactly");
+          }
+          SqlType type = c.type();
+          if (type.isBinary() || type == SqlType.BIT || type == SqlType.GEOMETRY) {
+            throw new Untranslatable(
+                "ADD COLUMN "
+                    + c.name()
+                    + " "
+                    + type
+                    + " DEFAULT: the source filled the table's rows with that value without row"
+                    + " events, and a default of this type is not carried to PostgreSQL exactly");
+          }
+          if ((type == SqlType.DATE || type == SqlType.DATETIME || type == SqlType.TIMESTAMP)
+              && literal.startsWith("'0000-00-00")) {
+            return "'-infinity'"; // the mapping of zero dates
+          }
+          return literal;
+        }
+      }
+    } finally {
+      p = resume;
+    }
+    if (c.nullable()) {
+      return null;
+    }
+    SqlType type = c.type();
+    if (type.isInteger()
+        || type == SqlType.DECIMAL
+        || type == SqlType.FLOAT
+        || type == SqlType.DOUBLE) {
+      return "'0'";
+    }
+    return type.isCharacter() ? "''" : null;
   }
 
   /**
@@ -375,6 +603,8 @@ final class PgDdl {
       }
       p++;
     }
+    defStart = start;
+    defEnd = p;
     StringBuilder def = new StringBuilder("CREATE TABLE `x`.`y` (`");
     def.append(name.replace("`", "``")).append("`");
     for (Token k : t.subList(start, p)) {
@@ -565,12 +795,18 @@ final class PgDdl {
   private String[] qualified() {
     String first = identifier();
     if (accept(".")) {
-      return new String[] {first, identifier()};
+      return new String[] {schemaName(first), identifier()};
     }
     if (defaultSchema == null) {
       throw new Untranslatable("table " + first + " has no schema and the statement none");
     }
-    return new String[] {defaultSchema, first};
+    return new String[] {schemaName(defaultSchema), first};
+  }
+
+  /** A source schema the statement names (remembered for {@link #touchesFerrySchema}). */
+  private String schemaName(String schema) {
+    sourceSchemas.add(schema);
+    return schema;
   }
 
   @Override

@@ -112,8 +112,10 @@ public final class PostgresTargetType implements TargetType {
     return lines;
   }
 
-  private static String decode(String s) {
-    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+  /** Percent-decoding of a URL's user info, where '+' is a plus (not a space as in forms). */
+  static String decode(String s) {
+    return java.net.URLDecoder.decode(
+        s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

@@ -87,4 +87,89 @@ class PgDdlTest {
     assertThat(PgDdl.definesNoTable("CREATE TABLE user (id INT)")).isFalse();
     assertThat(PgDdl.definesNoTable("DROP TABLE t")).isFalse();
   }
+
+  @Test
+  void addColumnCarriesWhatTheSourceBackFills() {
+    assertThat(ddl.translate("s", "ALTER TABLE t ADD COLUMN c INT NOT NULL DEFAULT 7"))
+        .containsExactly("ALTER TABLE \"s\".\"t\" ADD COLUMN \"c\" integer NOT NULL DEFAULT '7'");
+    assertThat(
+            ddl.translate(
+                "s",
+                "ALTER TABLE t ADD c VARCHAR(9) DEFAULT 'it''s' AFTER id, ADD d DECIMAL(5,2)"
+                    + " DEFAULT -1.5, ADD e INT NOT NULL, ADD f DATE DEFAULT NULL,"
+                    + " ADD g DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00'"))
+        .containsExactly(
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"c\" varchar(9) DEFAULT 'it''s'",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"d\" numeric(5,2) DEFAULT '-1.5'",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"e\" integer NOT NULL DEFAULT '0'",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"f\" date",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"g\" timestamp(0) without time zone NOT NULL DEFAULT '-infinity'");
+    assertThatThrownBy(
+            () -> ddl.translate("s", "ALTER TABLE t ADD ts TIMESTAMP DEFAULT CURRENT_TIMESTAMP"))
+        .isInstanceOf(PgDdl.Untranslatable.class)
+        .hasMessageContaining("DEFAULT CURRENT_TIMESTAMP")
+        .hasMessageContaining("without row events");
+    assertThatThrownBy(
+            () -> ddl.translate("s", "ALTER TABLE t ADD n INT AUTO_INCREMENT PRIMARY KEY"))
+        .isInstanceOf(PgDdl.Untranslatable.class)
+        .hasMessageContaining("AUTO_INCREMENT");
+  }
+
+  @Test
+  void constraintsSearchIndexesAndDefaultsPassOrTranslate() {
+    assertThat(
+            ddl.translate(
+                "s",
+                "ALTER TABLE t ADD CONSTRAINT fk1 FOREIGN KEY (a) REFERENCES u (id) ON DELETE"
+                    + " CASCADE, ADD FOREIGN KEY (b) REFERENCES u (id), ADD FULLTEXT INDEX ft (c),"
+                    + " ADD CHECK (a > 0), ADD CONSTRAINT ck CHECK (b > 0), ADD SPATIAL KEY g (g)"))
+        .isEmpty();
+    assertThat(ddl.translate("s", "ALTER TABLE t DROP FOREIGN KEY fk1, DROP CHECK ck")).isEmpty();
+    assertThat(ddl.translate("s", "CREATE FULLTEXT INDEX ft ON t (c)")).isEmpty();
+    assertThat(ddl.translate("s", "CREATE SPATIAL INDEX sp ON t (g)")).isEmpty();
+    assertThat(
+            ddl.translate("s", "ALTER TABLE t ALTER COLUMN a SET DEFAULT 5, ALTER b DROP DEFAULT"))
+        .containsExactly(
+            "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"a\" SET DEFAULT '5'",
+            "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"b\" DROP DEFAULT");
+    assertThat(ddl.translate("s", "ALTER TABLE t ADD CONSTRAINT uq UNIQUE (a)"))
+        .containsExactly("CREATE UNIQUE INDEX \"t_uq\" ON \"s\".\"t\" (\"a\")");
+  }
+
+  @Test
+  void renameWithOtherChangesRenamesLastAndPartitionsThatDeleteRowsStop() {
+    assertThat(ddl.translate("s", "ALTER TABLE t RENAME TO u, ADD COLUMN x INT"))
+        .containsExactly(
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"x\" integer",
+            "ALTER TABLE \"s\".\"t\" RENAME TO \"u\"");
+    for (String verb :
+        new String[] {
+          "DROP PARTITION p0",
+          "TRUNCATE PARTITION p0",
+          "EXCHANGE PARTITION p0 WITH TABLE x",
+          "REORGANIZE PARTITION p0 INTO (PARTITION p1 VALUES LESS THAN (10))",
+          "COALESCE PARTITION 2"
+        }) {
+      assertThatThrownBy(() -> ddl.translate("s", "ALTER TABLE t " + verb))
+          .as(verb)
+          .isInstanceOf(PgDdl.Untranslatable.class)
+          .hasMessageContaining("without row events");
+    }
+    assertThat(
+            ddl.translate("s", "ALTER TABLE t ADD PARTITION (PARTITION p9 VALUES LESS THAN (99))"))
+        .isEmpty();
+  }
+
+  @Test
+  void createOrReplaceReplacesAndFerrySchemasAreKnown() {
+    assertThat(ddl.translate("s", "CREATE OR REPLACE TABLE t (id INT PRIMARY KEY)"))
+        .containsExactly(
+            "DROP TABLE IF EXISTS \"s\".\"t\"",
+            "CREATE TABLE \"s\".\"t\" (\n  \"id\" integer NOT NULL,\n  PRIMARY KEY (\"id\")\n)");
+    assertThat(ddl.touchesFerrySchema("s", "DROP TABLE ferry_hub.position")).isTrue();
+    assertThat(ddl.touchesFerrySchema("ferry_hub", "CREATE TABLE position (x INT)")).isTrue();
+    assertThat(ddl.touchesFerrySchema(null, "DROP DATABASE ferry_hub")).isTrue();
+    assertThat(ddl.touchesFerrySchema("ferry_hub", "ALTER TABLE s.t ADD COLUMN c INT")).isFalse();
+    assertThat(ddl.touchesFerrySchema("s", "RENAME TABLE a TO ferry_x.a")).isTrue();
+  }
 }

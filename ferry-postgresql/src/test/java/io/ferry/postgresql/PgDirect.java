@@ -1,6 +1,7 @@
 package io.ferry.postgresql;
 
 import io.ferry.core.pipeline.BlockCommit;
+import io.ferry.core.pipeline.Filter;
 import io.ferry.core.pipeline.Pipeline;
 import io.ferry.core.pipeline.PipelineFailure;
 import io.ferry.core.pipeline.RetryPolicy;
@@ -55,15 +56,31 @@ final class PgDirect implements AutoCloseable {
       BinlogPosition start,
       BlockCommit block,
       RetryPolicy retry) {
+    return start(source, target, ExtractorSettings.defaults(), List.of(), start, block, retry);
+  }
+
+  /**
+   * A direct pipeline with these extractor settings (a small fragment size hands large transactions
+   * to the applier in fragments, unjoined) and filters between extraction and apply.
+   */
+  static PgDirect start(
+      SandboxServer source,
+      PgTargetSettings target,
+      ExtractorSettings extraction,
+      List<Filter> filters,
+      BinlogPosition start,
+      BlockCommit block,
+      RetryPolicy retry) {
     PgApplier applier = new PgApplier(target, Clock.systemUTC());
     BinlogExtractor extractor =
         new BinlogExtractor(
-            source(source),
-            ExtractorSettings.defaults().withStart(new StartPosition.At(start)),
-            Clock.systemUTC());
+            source(source), extraction.withStart(new StartPosition.At(start)), Clock.systemUTC());
+    Stage.Builder builder = Stage.builder("binlog-to-postgresql").extractor(extractor);
+    for (Filter f : filters) {
+      builder.filter(f);
+    }
     Stage stage =
-        Stage.builder("binlog-to-postgresql")
-            .extractor(extractor)
+        builder
             .applier(applier)
             .blockCommit(block)
             .retry(retry)
@@ -88,8 +105,8 @@ final class PgDirect implements AutoCloseable {
   static void prepareSync(SandboxServer source) throws SQLException {
     sql(
         source,
-        "CREATE DATABASE IF NOT EXISTS ferry_test_sync",
-        "CREATE TABLE IF NOT EXISTS ferry_test_sync.mark (id INT PRIMARY KEY, token VARCHAR(64))");
+        "CREATE DATABASE IF NOT EXISTS test_sync_marks",
+        "CREATE TABLE IF NOT EXISTS test_sync_marks.mark (id INT PRIMARY KEY, token VARCHAR(64))");
   }
 
   /**
@@ -98,7 +115,7 @@ final class PgDirect implements AutoCloseable {
    */
   void sync(SandboxServer source, SandboxServer pg, Duration timeout) throws Exception {
     String token = UUID.randomUUID().toString();
-    sql(source, "REPLACE INTO ferry_test_sync.mark VALUES (1, '" + token + "')");
+    sql(source, "REPLACE INTO test_sync_marks.mark VALUES (1, '" + token + "')");
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<PipelineFailure> f = pipeline.failure();
@@ -107,7 +124,7 @@ final class PgDirect implements AutoCloseable {
       }
       try (Connection c = pg.connect();
           PreparedStatement ps =
-              c.prepareStatement("SELECT token FROM ferry_test_sync.mark WHERE id = 1");
+              c.prepareStatement("SELECT token FROM test_sync_marks.mark WHERE id = 1");
           ResultSet rs = ps.executeQuery()) {
         if (rs.next() && token.equals(rs.getString(1))) {
           return;

@@ -86,6 +86,9 @@ class PgSchemaTranslatorTest {
             "target.user = ferry",
             "target.password = p@ss",
             "target.database = analytics");
+    // in a URL's user info '+' is a plus, not a space
+    assertThat(type.endpoint("postgresql://u+1:a+b%2Bc%20d@h/db"))
+        .contains("target.user = u+1", "target.password = a+b+c d");
     assertThat(type.endpoint("kafka://h:9092")).isEmpty();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> type.endpoint("postgresql://host/db"))
         .hasMessageContaining("postgresql://user:password@host:port/database");
