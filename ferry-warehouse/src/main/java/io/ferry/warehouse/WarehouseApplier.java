@@ -11,6 +11,7 @@ import io.ferry.core.event.Row;
 import io.ferry.core.event.RowChanges;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.SourceTable;
@@ -119,6 +120,21 @@ final class WarehouseApplier implements Applier {
     }
     Transaction tx = (Transaction) event;
     current = tx;
+    if (tx.lastFrag() && "true".equals(tx.header().option(TransactionOptions.ROLLBACK))) {
+      // (only the last fragment says so: the earlier ones are staged in this batch, not merged)
+      throw new WarehouseException(
+          where(tx, null)
+              + ": the source ended this transaction with ROLLBACK after it changed"
+              + " non-transactional tables; the log holds its row changes of every table, and which"
+              + " of them the source kept (those of its non-transactional tables) cannot be told"
+              + " from the log. Apply what remained on the source by hand on the store, then bring"
+              + " the service online with skip seqno "
+              + tx.seqno(),
+          tx.seqno(),
+          tx.header().nativePosition(),
+          false,
+          null);
+    }
     try {
       connect();
       for (Change c : tx.changes()) {
@@ -320,7 +336,6 @@ final class WarehouseApplier implements Applier {
       case BEGIN,
           COMMIT,
           SAVEPOINT,
-          ROLLBACK_TO_SAVEPOINT,
           RELEASE_SAVEPOINT,
           XA_START,
           XA_END,
@@ -331,6 +346,22 @@ final class WarehouseApplier implements Applier {
           ROLLBACK -> {
         return; // boundaries, and statements that change no table's rows or shape
       }
+      case ROLLBACK_TO_SAVEPOINT ->
+          // logged only when the transaction changed non-transactional tables: the row changes
+          // before it in the log include some the source undid
+          throw new WarehouseException(
+              where(tx, null)
+                  + ": the source rolled back part of this transaction ("
+                  + shorten(st.text())
+                  + ") after it changed non-transactional tables; the row changes it undid are in"
+                  + " the log, and the warehouse stages rows, not savepoints. Apply the"
+                  + " transaction's net changes by hand on the store, then bring the service online"
+                  + " with skip seqno "
+                  + tx.seqno(),
+              tx.seqno(),
+              tx.header().nativePosition(),
+              false,
+              null);
       case XA_ROLLBACK ->
           throw new WarehouseException(
               where(tx, null)
