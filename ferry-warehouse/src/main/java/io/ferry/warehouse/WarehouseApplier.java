@@ -188,17 +188,26 @@ final class WarehouseApplier implements Applier {
           null);
     }
     StagedTable table = table(tx, rc);
-    for (Row row : rc.rows()) {
-      switch (rc.action()) {
-        case INSERT -> table.insert(++seq, row);
-        case DELETE -> table.delete(++seq, row);
-        case UPDATE -> {
-          if (table.keyChanged(row)) {
-            table.delete(++seq, row);
+    try {
+      for (Row row : rc.rows()) {
+        switch (rc.action()) {
+          case INSERT -> table.insert(++seq, row);
+          case DELETE -> table.delete(++seq, row);
+          case UPDATE -> {
+            if (table.keyChanged(row)) {
+              table.delete(++seq, row);
+            }
+            table.insert(++seq, row);
           }
-          table.insert(++seq, row);
         }
       }
+    } catch (IllegalArgumentException e) { // a value the store cannot take
+      throw new WarehouseException(
+          where(tx, rc) + ": " + e.getMessage() + "; then bring the service online again",
+          tx.seqno(),
+          tx.header().nativePosition(),
+          false,
+          e);
     }
     long rowsBefore = batchRows;
     batchRows = 0;
@@ -232,9 +241,9 @@ final class WarehouseApplier implements Applier {
     if (!keyed) {
       throw new WarehouseException(
           where(tx, rc)
-              + ": the table has no primary key (nor a unique key rows are located by); the"
-              + " warehouse merges rows by key. Add a primary key on the source, or leave the"
-              + " table out of this service with a filter",
+              + ": the table has no primary key, and the warehouse merges rows by the primary"
+              + " key (a unique key does not do: the log does not flag it). Add a primary key on"
+              + " the source, or leave the table out of this service with a filter",
           tx.seqno(),
           tx.header().nativePosition(),
           false,

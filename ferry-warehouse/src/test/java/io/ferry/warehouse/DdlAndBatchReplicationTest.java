@@ -177,7 +177,9 @@ class DdlAndBatchReplicationTest {
               })
           .isInstanceOf(WarehouseException.class)
           .hasMessageContaining("stmt.nokey")
-          .hasMessageContaining("no primary key");
+          .hasMessageContaining("no primary key")
+          .hasMessageContaining("Add a primary key")
+          .hasMessageNotContaining("nor a unique key");
       a.rollback();
       a.close();
     }

@@ -108,6 +108,8 @@ class WarehouseDdlTest {
     assertThat(type.endpoint("warehouse+postgresql://u:p%40ss@db:6432/dw"))
         .contains("target.warehouse.dialect = postgresql", "target.port = 6432")
         .contains("target.password = p@ss", "target.database = dw");
+    assertThat(type.endpoint("warehouse+postgresql://u+1:a+b%2Bc@db/dw"))
+        .contains("target.user = u+1", "target.password = a+b+c");
     assertThat(type.endpoint("postgresql://u:p@db/dw")).isEmpty();
     assertThatThrownBy(() -> type.endpoint("duckdb:")).isInstanceOf(TargetException.class);
   }
