@@ -95,9 +95,17 @@ final class WarehouseApplier implements Applier {
     }
   }
 
+  /**
+   * This service's own directory under the staging directory: services may share
+   * target.warehouse.staging-dir, and each removes only its own leftovers.
+   */
+  private Path staging() {
+    return settings.stagingDir().resolve(settings.service());
+  }
+
   /** Removes staged files a crash left behind: their batch never merged, and is staged again. */
   private void removeLeftovers() {
-    Path dir = settings.stagingDir();
+    Path dir = staging();
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -148,7 +156,7 @@ final class WarehouseApplier implements Applier {
       throw new WarehouseException(
           where(tx, null)
               + ": cannot write the staging directory "
-              + settings.stagingDir()
+              + staging()
               + ": "
               + e.getMessage()
               + ". Free space there (a batch needs up to target.warehouse.batch-bytes) or set"
@@ -271,7 +279,7 @@ final class WarehouseApplier implements Applier {
             null);
       }
     }
-    Files.createDirectories(settings.stagingDir());
+    Files.createDirectories(staging());
     int number = files++;
     s =
         new StagedTable(
@@ -280,7 +288,7 @@ final class WarehouseApplier implements Applier {
             rc.columns(),
             cols,
             dialect,
-            settings.stagingDir().resolve("batch-" + number + ".csv"));
+            staging().resolve("batch-" + number + ".csv"));
     open.put(k, s);
     staged.add(s);
     return s;

@@ -102,7 +102,9 @@ public record WarehouseSettings(
           false,
           "Where a batch's rows are staged as CSV files before the merge (default: warehouse-staging"
               + " in the service's directory). Needs room for one batch (target.warehouse"
-              + ".batch-bytes); files left over by a crash are removed when the service starts.");
+              + ".batch-bytes). Each service stages in its own subdirectory named after it, so"
+              + " services may share this directory; the files a crash left there are removed"
+              + " when the service starts.");
 
   /** Every setting of the type, in reference order. */
   public static List<Setting<?>> all() {
