@@ -25,8 +25,8 @@ import java.util.List;
  * The value → CSV text rules of the warehouse target (docs/type-mapping/warehouse.md): each Ferry
  * value written as the text the store's column kind reads back exactly. NULL is the unquoted {@code
  * \N}; every other non-numeric field is quoted (doubled quotes inside), so an empty string, a
- * string {@code \N} and NULL stay apart. Values a store cannot hold (a zero date) become NULL.
- * Stateless.
+ * string {@code \N} and NULL stay apart. Zero and invalid dates are {@code -infinity}; text that is
+ * not valid in its character set is refused. Stateless.
  */
 final class CsvValues {
   private CsvValues() {}
@@ -91,7 +91,7 @@ final class CsvValues {
       String cs = t.charset();
       String decoded =
           cs.equals("utf8mb4") || cs.equals("utf8mb3") || cs.equals("utf8")
-              ? new String(t.unsafeBytes(), StandardCharsets.UTF_8)
+              ? utf8(t.unsafeBytes(), column)
               : t.toString();
       return clean(decoded, column, dialect);
     }
@@ -111,20 +111,20 @@ final class CsvValues {
       };
     }
     if (value instanceof SqlDate d) {
-      if (d.year() == 0 || d.month() == 0 || d.day() == 0) {
-        return kind == StoreKind.TEXT ? d.toString() : null; // a zero date: no such day
+      if (kind != StoreKind.TEXT && !realDay(d.year(), d.month(), d.day())) {
+        return ZERO; // a zero or invalid date: no such day
       }
       return d.toString();
     }
     if (value instanceof SqlDateTime dt) {
-      if (dt.year() == 0 || dt.month() == 0 || dt.day() == 0) {
-        return kind == StoreKind.TEXT ? dt.toString() : null;
+      if (kind != StoreKind.TEXT && !realDay(dt.year(), dt.month(), dt.day())) {
+        return ZERO;
       }
       return dt.toString();
     }
     if (value instanceof SqlTimestamp ts) {
       if (ts.isZero()) {
-        return kind == StoreKind.TEXT ? ts.utcText() : null;
+        return kind == StoreKind.TEXT ? ts.utcText() : ZERO;
       }
       String base = UTC.format(Instant.ofEpochSecond(ts.epochSeconds()));
       String fraction = ts.micros() == 0 ? "" : String.format(".%06d", ts.micros());
@@ -148,6 +148,50 @@ final class CsvValues {
       return binary(wkb, kind, dialect);
     }
     return value.toString();
+  }
+
+  /**
+   * The store's value of a zero date (0000-00-00, a zero month or day) and of an invalid one
+   * (ALLOW_INVALID_DATES): DuckDB and PostgreSQL both take it for DATE and TIMESTAMP[TZ], it is
+   * never a real day, a NOT NULL column keeps working and, in a key, it matches the DELETE of the
+   * same row (NULL would not). As the postgresql target writes them.
+   */
+  static final String ZERO = "-infinity";
+
+  private static boolean realDay(int year, int month, int day) {
+    if (year == 0 || month == 0 || day == 0) {
+      return false;
+    }
+    try {
+      java.time.LocalDate.of(year, month, day);
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Strict UTF-8: invalid bytes are refused, not replaced with U+FFFD (two distinct keys would
+   * become one, and the merge would fold their rows together).
+   */
+  private static String utf8(byte[] bytes, ColumnSpec column) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(
+          "column "
+              + column.name()
+              + " holds bytes that are not valid UTF-8 although its character set is "
+              + column.charset()
+              + "; the warehouse stores text as UTF-8 and does not guess. Fix the value on the"
+              + " source (or make the column binary there, VARBINARY/BLOB), or leave the table"
+              + " out with a filter");
+    }
   }
 
   private static String binary(byte[] b, StoreKind kind, WarehouseDialect dialect) {

@@ -109,8 +109,9 @@ public final class DuckDbTranslator implements SchemaTranslator {
                   + " DECIMAL(38,s) or DOUBLE to compute)"
               : null;
       case TIME -> source + " on the source: an INTERVAL, as TIME reaches -838:59:59..838:59:59";
-      case DATE, DATETIME -> source + " on the source: zero dates are NULL";
-      case TIMESTAMP -> source + " on the source: the instant (UTC); the zero timestamp is NULL";
+      case DATE, DATETIME -> source + " on the source: zero and invalid dates are -infinity";
+      case TIMESTAMP ->
+          source + " on the source: the instant (UTC); the zero timestamp is -infinity";
       case ENUM, SET -> source + " on the source: the label(s)";
       case GEOMETRY -> source + " on the source: well-known binary (WKB), without the SRID";
       case BIT -> source + " on the source: " + (c.length() == 1 ? "true/false" : "its number");

@@ -11,6 +11,7 @@ import io.ferry.core.event.Row;
 import io.ferry.core.event.RowChanges;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.SourceTable;
@@ -94,9 +95,17 @@ final class WarehouseApplier implements Applier {
     }
   }
 
+  /**
+   * This service's own directory under the staging directory: services may share
+   * target.warehouse.staging-dir, and each removes only its own leftovers.
+   */
+  private Path staging() {
+    return settings.stagingDir().resolve(settings.service());
+  }
+
   /** Removes staged files a crash left behind: their batch never merged, and is staged again. */
   private void removeLeftovers() {
-    Path dir = settings.stagingDir();
+    Path dir = staging();
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -119,6 +128,21 @@ final class WarehouseApplier implements Applier {
     }
     Transaction tx = (Transaction) event;
     current = tx;
+    if (tx.lastFrag() && "true".equals(tx.header().option(TransactionOptions.ROLLBACK))) {
+      // (only the last fragment says so: the earlier ones are staged in this batch, not merged)
+      throw new WarehouseException(
+          where(tx, null)
+              + ": the source ended this transaction with ROLLBACK after it changed"
+              + " non-transactional tables; the log holds its row changes of every table, and which"
+              + " of them the source kept (those of its non-transactional tables) cannot be told"
+              + " from the log. Apply what remained on the source by hand on the store, then bring"
+              + " the service online with skip seqno "
+              + tx.seqno(),
+          tx.seqno(),
+          tx.header().nativePosition(),
+          false,
+          null);
+    }
     try {
       connect();
       for (Change c : tx.changes()) {
@@ -132,7 +156,7 @@ final class WarehouseApplier implements Applier {
       throw new WarehouseException(
           where(tx, null)
               + ": cannot write the staging directory "
-              + settings.stagingDir()
+              + staging()
               + ": "
               + e.getMessage()
               + ". Free space there (a batch needs up to target.warehouse.batch-bytes) or set"
@@ -172,17 +196,26 @@ final class WarehouseApplier implements Applier {
           null);
     }
     StagedTable table = table(tx, rc);
-    for (Row row : rc.rows()) {
-      switch (rc.action()) {
-        case INSERT -> table.insert(++seq, row);
-        case DELETE -> table.delete(++seq, row);
-        case UPDATE -> {
-          if (table.keyChanged(row)) {
-            table.delete(++seq, row);
+    try {
+      for (Row row : rc.rows()) {
+        switch (rc.action()) {
+          case INSERT -> table.insert(++seq, row);
+          case DELETE -> table.delete(++seq, row);
+          case UPDATE -> {
+            if (table.keyChanged(row)) {
+              table.delete(++seq, row);
+            }
+            table.insert(++seq, row);
           }
-          table.insert(++seq, row);
         }
       }
+    } catch (IllegalArgumentException e) { // a value the store cannot take
+      throw new WarehouseException(
+          where(tx, rc) + ": " + e.getMessage() + "; then bring the service online again",
+          tx.seqno(),
+          tx.header().nativePosition(),
+          false,
+          e);
     }
     long rowsBefore = batchRows;
     batchRows = 0;
@@ -216,9 +249,9 @@ final class WarehouseApplier implements Applier {
     if (!keyed) {
       throw new WarehouseException(
           where(tx, rc)
-              + ": the table has no primary key (nor a unique key rows are located by); the"
-              + " warehouse merges rows by key. Add a primary key on the source, or leave the"
-              + " table out of this service with a filter",
+              + ": the table has no primary key, and the warehouse merges rows by the primary"
+              + " key (a unique key does not do: the log does not flag it). Add a primary key on"
+              + " the source, or leave the table out of this service with a filter",
           tx.seqno(),
           tx.header().nativePosition(),
           false,
@@ -246,7 +279,7 @@ final class WarehouseApplier implements Applier {
             null);
       }
     }
-    Files.createDirectories(settings.stagingDir());
+    Files.createDirectories(staging());
     int number = files++;
     s =
         new StagedTable(
@@ -255,7 +288,7 @@ final class WarehouseApplier implements Applier {
             rc.columns(),
             cols,
             dialect,
-            settings.stagingDir().resolve("batch-" + number + ".csv"));
+            staging().resolve("batch-" + number + ".csv"));
     open.put(k, s);
     staged.add(s);
     return s;
@@ -320,7 +353,6 @@ final class WarehouseApplier implements Applier {
       case BEGIN,
           COMMIT,
           SAVEPOINT,
-          ROLLBACK_TO_SAVEPOINT,
           RELEASE_SAVEPOINT,
           XA_START,
           XA_END,
@@ -331,6 +363,22 @@ final class WarehouseApplier implements Applier {
           ROLLBACK -> {
         return; // boundaries, and statements that change no table's rows or shape
       }
+      case ROLLBACK_TO_SAVEPOINT ->
+          // logged only when the transaction changed non-transactional tables: the row changes
+          // before it in the log include some the source undid
+          throw new WarehouseException(
+              where(tx, null)
+                  + ": the source rolled back part of this transaction ("
+                  + shorten(st.text())
+                  + ") after it changed non-transactional tables; the row changes it undid are in"
+                  + " the log, and the warehouse stages rows, not savepoints. Apply the"
+                  + " transaction's net changes by hand on the store, then bring the service online"
+                  + " with skip seqno "
+                  + tx.seqno(),
+              tx.seqno(),
+              tx.header().nativePosition(),
+              false,
+              null);
       case XA_ROLLBACK ->
           throw new WarehouseException(
               where(tx, null)

@@ -1,6 +1,7 @@
 package io.ferry.warehouse;
 
 import io.ferry.core.event.ColumnSpec;
+import io.ferry.core.event.SqlType;
 import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.SourceTable;
 import io.ferry.mysql.schema.Catalog;
@@ -74,8 +75,19 @@ final class WarehouseDdl {
     this.defaultSchema = defaultSchema;
     try {
       return statement(sql);
+    } catch (Refused e) {
+      return new Untranslatable(e.getMessage());
     } catch (DdlException | IndexOutOfBoundsException e) {
       return new Untranslatable("cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** A statement the parser read but the warehouse cannot follow exactly (the message says why). */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String why) {
+      super(why);
     }
   }
 
@@ -84,14 +96,14 @@ final class WarehouseDdl {
       return new PassOver("no data in a warehouse");
     }
     if (accept("CREATE")) {
-      accept("OR", "REPLACE");
+      boolean replace = accept("OR", "REPLACE");
       if (accept("DATABASE") || accept("SCHEMA")) {
         accept("IF", "NOT", "EXISTS");
         String s = identifier();
         return catalog(s) ? pass(s) : run(dialect.createSchema(s));
       }
       if (accept("TABLE")) {
-        return createTable(sql);
+        return createTable(sql, replace);
       }
       if (accept("TEMPORARY")) {
         return new PassOver("a temporary table");
@@ -162,7 +174,11 @@ final class WarehouseDdl {
     return new Untranslatable("not a statement the warehouse translates");
   }
 
-  private Plan createTable(String sql) {
+  /**
+   * CREATE TABLE through the schema translator; OR REPLACE drops the store's table first, as the
+   * source replaced the old one with its rows (the translator's CREATE keeps an existing table).
+   */
+  private Plan createTable(String sql, boolean replace) {
     Catalog scratch = new Catalog();
     List<Catalog.Op> ops;
     try {
@@ -188,6 +204,9 @@ final class WarehouseDdl {
         if (schema != null) {
           out.add(schema);
         }
+        if (replace) {
+          out.add("DROP TABLE IF EXISTS " + dialect.qualified(def.schema(), def.name()));
+        }
         out.addAll(tr.createTable(sourceTable(def)));
       }
     }
@@ -208,6 +227,13 @@ final class WarehouseDdl {
     String[] n = qualified();
     if (catalog(n[0])) {
       return pass(n[0]);
+    }
+    String dropsRows = partitionRowsGone();
+    if (dropsRows != null) {
+      return new Untranslatable(
+          dropsRows
+              + " PARTITION removes rows on the source without logging them as row changes, and"
+              + " the warehouse does not keep the source's partitions to remove them by");
     }
     String table = dialect.qualified(n[0], n[1]);
     List<String> out = new ArrayList<>();
@@ -320,6 +346,25 @@ final class WarehouseDdl {
     return out.isEmpty() ? new PassOver("table options, keys or indexes") : new Run(out);
   }
 
+  /**
+   * The partition operation of the ALTER TABLE at the cursor that changes rows without row events
+   * (DROP, TRUNCATE, EXCHANGE; REORGANIZE and COALESCE move rows between partitions that the
+   * warehouse does not have, and are refused alike rather than guessed about), or null.
+   */
+  private String partitionRowsGone() {
+    Set<String> ops = Set.of("DROP", "TRUNCATE", "EXCHANGE", "REORGANIZE", "COALESCE");
+    for (int i = p; i + 1 < t.size() && !t.get(i).isSymbol(";"); i++) {
+      Token k = t.get(i);
+      if (k.kind() == Kind.WORD
+          && ops.contains(k.upper())
+          && t.get(i + 1).kind() == Kind.WORD
+          && t.get(i + 1).is("PARTITION")) {
+        return k.upper();
+      }
+    }
+    return null;
+  }
+
   private String setType(String table, ColumnSpec spec) {
     String type = dialect.typeName(spec);
     if (type == null) {
@@ -329,17 +374,154 @@ final class WarehouseDdl {
   }
 
   private String addColumn(String table, String schema) {
+    int from = p;
     ColumnSpec spec = column(schema);
     String type = dialect.typeName(spec);
     if (type == null) {
       throw new DdlException("no " + dialect.name() + " type for " + spec.typeName());
     }
+    String fill = backFill(spec, from, p);
     if (accept("FIRST")) {
       // the warehouse appends: columns are loaded by name
     } else if (accept("AFTER")) {
       identifier();
     }
-    return "ALTER TABLE " + table + " ADD COLUMN " + dialect.quote(spec.name()) + " " + type;
+    return "ALTER TABLE "
+        + table
+        + " ADD COLUMN "
+        + dialect.quote(spec.name())
+        + " "
+        + type
+        + (fill == null ? "" : " DEFAULT '" + fill.replace("'", "''") + "'");
+  }
+
+  private static final Set<SqlType> WHOLE =
+      Set.of(
+          SqlType.TINYINT,
+          SqlType.SMALLINT,
+          SqlType.MEDIUMINT,
+          SqlType.INT,
+          SqlType.BIGINT,
+          SqlType.YEAR);
+
+  private static final Set<SqlType> TEXTS =
+      Set.of(SqlType.CHAR, SqlType.VARCHAR, SqlType.TEXT, SqlType.ENUM);
+
+  /**
+   * The value the source gives the rows it already has when it adds this column (its DEFAULT
+   * literal, or for NOT NULL without one, the type's implicit default), as the text the store reads
+   * it from; null when they get NULL. The source fills them without row events, so the store's ADD
+   * COLUMN must fill them the same (both stores do for a constant DEFAULT). A value the warehouse
+   * cannot reproduce exactly (an expression, a type whose stored form differs from the literal) is
+   * refused.
+   */
+  private String backFill(ColumnSpec spec, int from, int to) {
+    int depth = 0;
+    for (int i = from; i < to; i++) {
+      Token k = t.get(i);
+      if (k.isSymbol("(")) {
+        depth++;
+      } else if (k.isSymbol(")")) {
+        depth--;
+      } else if (depth == 0 && k.kind() == Kind.WORD && k.is("DEFAULT")) {
+        String sign = "";
+        int j = i + 1;
+        if (j < to && (t.get(j).isSymbol("-") || t.get(j).isSymbol("+"))) {
+          sign = t.get(j).isSymbol("-") ? "-" : "";
+          j++;
+        }
+        Token v = j < to ? t.get(j) : new Token(Kind.SYMBOL, ";");
+        if (sign.isEmpty() && v.kind() == Kind.WORD && v.is("NULL")) {
+          return null;
+        }
+        boolean literal = v.kind() == Kind.NUMBER || (sign.isEmpty() && v.kind() == Kind.STRING);
+        boolean last = j + 1 >= to || isColumnAttribute(t.get(j + 1));
+        if (!literal || !last) {
+          throw refuseFill(spec, "its DEFAULT is not a constant");
+        }
+        return fillValue(spec, sign + v.text());
+      }
+    }
+    if (spec.nullable()) {
+      return null;
+    }
+    if (WHOLE.contains(spec.type())
+        || spec.type() == SqlType.DECIMAL
+        || spec.type() == SqlType.FLOAT
+        || spec.type() == SqlType.DOUBLE) {
+      return fillValue(spec, "0");
+    }
+    if (spec.type() == SqlType.ENUM && !spec.labels().isEmpty()) {
+      return spec.labels().get(0);
+    }
+    if (TEXTS.contains(spec.type())) {
+      return "";
+    }
+    throw refuseFill(spec, "it is NOT NULL without a DEFAULT, and its implicit default");
+  }
+
+  private static boolean isColumnAttribute(Token k) {
+    return k.kind() == Kind.WORD
+        && Set.of(
+                "NOT",
+                "NULL",
+                "PRIMARY",
+                "UNIQUE",
+                "KEY",
+                "COMMENT",
+                "COLLATE",
+                "CHARACTER",
+                "CHARSET",
+                "CHECK",
+                "INVISIBLE",
+                "REFERENCES",
+                "CONSTRAINT",
+                "AUTO_INCREMENT")
+            .contains(k.upper());
+  }
+
+  private String fillValue(ColumnSpec spec, String literal) {
+    try {
+      if (WHOLE.contains(spec.type())) {
+        return new java.math.BigInteger(literal.trim()).toString();
+      }
+      if (spec.type() == SqlType.DECIMAL) {
+        return new java.math.BigDecimal(literal.trim())
+            .setScale(spec.scale(), java.math.RoundingMode.UNNECESSARY)
+            .toPlainString();
+      }
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw refuseFill(spec, "its DEFAULT " + literal + " is not stored as written");
+    }
+    if (spec.type() == SqlType.FLOAT || spec.type() == SqlType.DOUBLE) {
+      return literal;
+    }
+    if (TEXTS.contains(spec.type())) {
+      return literal;
+    }
+    if ((spec.type() == SqlType.DATE && literal.matches("\\d{4}-\\d{2}-\\d{2}"))
+        || (spec.type() == SqlType.DATETIME
+            && literal.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?"))) {
+      if (literal.startsWith("0000")
+          || literal.substring(5, 7).equals("00")
+          || literal.substring(8, 10).equals("00")) {
+        throw refuseFill(spec, "its DEFAULT is a zero date");
+      }
+      return literal;
+    }
+    throw refuseFill(spec, "its DEFAULT " + literal + " on a " + spec.typeName() + " column");
+  }
+
+  private static Refused refuseFill(ColumnSpec spec, String why) {
+    return new Refused(
+        "ADD COLUMN "
+            + spec.name()
+            + ": the source fills the rows it already has without logging them, and "
+            + why
+            + " cannot be reproduced exactly on the warehouse; add the column there by hand and"
+            + " fill it from the source (UPDATE ... SET "
+            + spec.name()
+            + " = the source's value)");
   }
 
   /** A column definition at the cursor, read by the schema history's parser. */

@@ -86,9 +86,11 @@ public record WarehouseSettings(
           false,
           TargetKeys.APPLIES,
           false,
-          "The longest a batch stays open while transactions keep coming: then it is merged. A"
-              + " batch is also merged as soon as the log has nothing more to apply for now, at a"
-              + " DDL statement, at a stop and at online -until-seqno's end.");
+          "The longest a batch stays open: then it is merged, whether transactions keep coming"
+              + " or the source is quiet (a quiet moment does not end a batch, so this is how long"
+              + " a change can wait before it shows in the warehouse). A batch is also merged at"
+              + " batch-rows or batch-bytes, at a DDL statement, at a stop and at online"
+              + " -until-seqno's end.");
 
   public static final Setting<Path> STAGING_DIR =
       new Setting<>(
@@ -100,7 +102,9 @@ public record WarehouseSettings(
           false,
           "Where a batch's rows are staged as CSV files before the merge (default: warehouse-staging"
               + " in the service's directory). Needs room for one batch (target.warehouse"
-              + ".batch-bytes); files left over by a crash are removed when the service starts.");
+              + ".batch-bytes). Each service stages in its own subdirectory named after it, so"
+              + " services may share this directory; the files a crash left there are removed"
+              + " when the service starts.");
 
   /** Every setting of the type, in reference order. */
   public static List<Setting<?>> all() {

@@ -43,11 +43,14 @@ public final class WarehouseTarget implements Target {
   /**
    * A batch holds up to batch-rows transactions and stays open up to batch-interval; the applier
    * ends it earlier at batch-rows row changes or batch-bytes staged ({@link Applier#needsCommit}).
+   * A quiet moment of the source does not end it: a warehouse that keeps up would otherwise merge
+   * every transaction or two, each merge costing a whole load.
    */
   @Override
   public BlockCommit blockCommit(BlockCommit configured) {
     return new BlockCommit(
-        (int) Math.min(Integer.MAX_VALUE, settings.batchRows()), settings.batchInterval());
+            (int) Math.min(Integer.MAX_VALUE, settings.batchRows()), settings.batchInterval())
+        .onlyAtBounds();
   }
 
   @Override

@@ -142,8 +142,10 @@ public final class WarehouseTargetType implements TargetType {
     return lines;
   }
 
+  /** Percent-decoding of a URL's user part: a '+' there is a plus, not a space. */
   private static String decode(String s) {
-    return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return java.net.URLDecoder.decode(
+        s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

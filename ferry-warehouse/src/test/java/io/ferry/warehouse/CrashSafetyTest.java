@@ -77,7 +77,7 @@ class CrashSafetyTest {
   }
 
   private void assertNoStagedFiles() throws Exception {
-    try (Stream<Path> left = Files.list(dir.resolve("warehouse-staging"))) {
+    try (Stream<Path> left = Files.list(dir.resolve("warehouse-staging").resolve("crash"))) {
       assertThat(left).isEmpty();
     }
   }
@@ -132,7 +132,7 @@ class CrashSafetyTest {
       for (Transaction t : second.subList(0, second.size() - 3)) {
         a.apply(t);
       }
-      Files.writeString(dir.resolve("warehouse-staging").resolve("batch-99.csv"), "junk,\"\n");
+      Files.writeString(dir.resolve("warehouse-staging/crash/batch-99.csv"), "junk,\"\n");
       // (the dead process's applier is never used again)
       Applier b = target.applier();
       assertThat(b.lastCommitted()).isEqualTo(done);

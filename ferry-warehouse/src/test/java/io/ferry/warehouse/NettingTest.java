@@ -128,7 +128,7 @@ class NettingTest {
       assertThat(target.stats().get("applier").get("batches")).isEqualTo(2L);
       assertThat(target.stats().get("applier").get("transactions"))
           .isEqualTo((long) (first.size() + batch.size()));
-      try (Stream<Path> left = Files.list(dir.resolve("warehouse-staging"))) {
+      try (Stream<Path> left = Files.list(dir.resolve("warehouse-staging").resolve("net"))) {
         assertThat(left).isEmpty();
       }
       try (Connection w = target.dialect().connect()) {

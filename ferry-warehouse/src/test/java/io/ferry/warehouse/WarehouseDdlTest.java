@@ -21,7 +21,18 @@ class WarehouseDdlTest {
 
   @Test
   void tableAndColumnChangesAreTranslated() {
-    assertThat(run("ALTER TABLE t ADD COLUMN x TIME(3) NOT NULL AFTER a, DROP COLUMN y"))
+    assertThat(
+            run(
+                "ALTER TABLE t ADD COLUMN n INT NOT NULL DEFAULT '7', ADD m DECIMAL(5,2) DEFAULT"
+                    + " -1.5 NOT NULL, ADD v VARCHAR(3) NOT NULL, ADD w VARCHAR(3) DEFAULT 'it''s'"))
+        .containsExactly(
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"n\" INTEGER DEFAULT '7'",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"m\" DECIMAL(5,2) DEFAULT '-1.50'",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"v\" VARCHAR DEFAULT ''",
+            "ALTER TABLE \"s\".\"t\" ADD COLUMN \"w\" VARCHAR DEFAULT 'it''s'");
+    assertThat(run("CREATE OR REPLACE TABLE t (id INT PRIMARY KEY)"))
+        .startsWith("CREATE SCHEMA IF NOT EXISTS \"s\"", "DROP TABLE IF EXISTS \"s\".\"t\"");
+    assertThat(run("ALTER TABLE t ADD COLUMN x TIME(3) AFTER a, DROP COLUMN y"))
         .containsExactly(
             "ALTER TABLE \"s\".\"t\" ADD COLUMN \"x\" INTERVAL",
             "ALTER TABLE \"s\".\"t\" DROP COLUMN \"y\"");
@@ -59,9 +70,24 @@ class WarehouseDdlTest {
             "CREATE TABLE t2 LIKE t",
             "CREATE TABLE t2 AS SELECT * FROM t",
             "RENAME TABLE a.t TO b.t",
-            "ALTER TABLE t PARTITION BY HASH(id)")) {
+            "ALTER TABLE t PARTITION BY HASH(id)",
+            "ALTER TABLE t ADD COLUMN ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP",
+            "ALTER TABLE t ADD COLUMN n INT DEFAULT (1 + 1)",
+            "ALTER TABLE t ADD COLUMN d DATE NOT NULL",
+            "ALTER TABLE t ADD COLUMN d DATE DEFAULT '0000-00-00'",
+            "ALTER TABLE t ADD COLUMN b BIT(1) DEFAULT b'1'",
+            "ALTER TABLE t DROP PARTITION p0",
+            "ALTER TABLE t DROP PARTITION IF EXISTS p0, p1",
+            "ALTER TABLE t COMMENT 'x' DROP PARTITION p0",
+            "ALTER TABLE t TRUNCATE PARTITION p0",
+            "ALTER TABLE t TRUNCATE PARTITION ALL",
+            "ALTER TABLE t EXCHANGE PARTITION p0 WITH TABLE t2",
+            "ALTER TABLE t REORGANIZE PARTITION p0 INTO (PARTITION p1 VALUES LESS THAN (5))",
+            "ALTER TABLE t COALESCE PARTITION 2")) {
       assertThat(ddl.plan("s", sql)).as(sql).isInstanceOf(WarehouseDdl.Untranslatable.class);
     }
+    assertThat(ddl.plan("s", "ALTER TABLE t ADD PARTITION (PARTITION p9 VALUES LESS THAN (99))"))
+        .isInstanceOf(WarehouseDdl.PassOver.class);
   }
 
   @Test
@@ -82,6 +108,8 @@ class WarehouseDdlTest {
     assertThat(type.endpoint("warehouse+postgresql://u:p%40ss@db:6432/dw"))
         .contains("target.warehouse.dialect = postgresql", "target.port = 6432")
         .contains("target.password = p@ss", "target.database = dw");
+    assertThat(type.endpoint("warehouse+postgresql://u+1:a+b%2Bc@db/dw"))
+        .contains("target.user = u+1", "target.password = a+b+c");
     assertThat(type.endpoint("postgresql://u:p@db/dw")).isEmpty();
     assertThatThrownBy(() -> type.endpoint("duckdb:")).isInstanceOf(TargetException.class);
   }
