@@ -60,11 +60,22 @@ public final class KafkaApplier implements Applier {
   private Checkpoint committed = Checkpoint.NONE;
   private Checkpoint pending = Checkpoint.NONE;
   private Transaction current;
+
+  /** Messages sent for the current transaction's fragments so far. */
+  private long txMessages;
+
+  /** Whether the current fragment's rows are passed over (a group that ended in ROLLBACK). */
+  private boolean skipRows;
+
+  /** The seqno of a fragmented group found to end in ROLLBACK: its retry passes over its rows. */
+  private long passOver = -1;
+
   private int rowIndex;
   private long blockMessages;
   private long blockRows;
   private long blockTransactions;
   private long blockDdl;
+  private long blockRolledBack;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private final Callback onSent =
       (metadata, e) -> {
@@ -147,17 +158,31 @@ public final class KafkaApplier implements Applier {
     current = tx;
     if (tx.fragno() == 0) {
       rowIndex = 0;
-      if ("true".equals(tx.header().option(TransactionOptions.ROLLBACK))) {
-        throw refuse(
-            tx,
-            "the source ended this transaction with ROLLBACK after it changed non-transactional"
-                + " tables; which of its row changes remained on the source cannot be told from"
-                + " the log, and Kafka cannot take messages back. Publish what you need by hand,"
-                + " then skip it (online with skip seqno "
-                + tx.seqno()
-                + ")");
-      }
+      txMessages = 0;
     }
+    boolean rolledBack =
+        tx.lastFrag() && "true".equals(tx.header().option(TransactionOptions.ROLLBACK));
+    if (rolledBack && txMessages > 0) {
+      // The flag comes with the last fragment (the ROLLBACK ends the group), after the earlier
+      // fragments' messages went into the open Kafka transaction: it is aborted before it can
+      // commit, and the retry passes over this transaction's rows from its first fragment.
+      passOver = tx.seqno();
+      throw new KafkaApplyException(
+          "service "
+              + settings.service()
+              + ": seqno "
+              + tx.seqno()
+              + position(tx)
+              + " ended in ROLLBACK after "
+              + (tx.fragno() + 1)
+              + " fragments; the Kafka transaction holding its first fragments' messages is"
+              + " aborted and the block tried again without its rows (the source undid them)",
+          null,
+          true,
+          tx.seqno(),
+          tx.header().nativePosition());
+    }
+    skipRows = rolledBack || tx.seqno() == passOver;
     try {
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {
@@ -173,6 +198,13 @@ public final class KafkaApplier implements Applier {
     if (tx.lastFrag()) {
       blockTransactions++;
       current = null;
+      if (rolledBack) {
+        blockRolledBack++;
+        LOG.info(
+            "seqno {}: ended in ROLLBACK; its row changes were undone on the source and are not"
+                + " published",
+            tx.seqno());
+      }
     }
   }
 
@@ -189,12 +221,21 @@ public final class KafkaApplier implements Applier {
       blockRows = 0;
       blockTransactions = 0;
       blockDdl = 0;
+      blockRolledBack = 0;
     }
   }
 
   private void rows(Transaction tx, RowChanges rc) {
     if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
       return; // Ferry's own tables at the source (heartbeats): not user data
+    }
+    if (skipRows) {
+      // A group that ends in ROLLBACK. In row format MariaDB writes the rows of a table that
+      // cannot roll back (MyISAM, Aria, MEMORY) at once, in a group of their own that commits
+      // (row_logging_has_trans), so the rows such a group holds are of transactional tables and
+      // the source undid them. (The MariaDB applier reaches the same end by rolling back to a
+      // savepoint.) Statement-logged changes in it still stop the service below.
+      return;
     }
     String topic = topics.forTable(rc.schema(), rc.table());
     topics.ensure(topic);
@@ -203,6 +244,7 @@ public final class KafkaApplier implements Applier {
         send(new ProducerRecord<>(topic, m.key(), m.value()), onSent);
         rowIndex++;
         blockMessages++;
+        txMessages++;
       }
       blockRows++;
     }
@@ -276,6 +318,7 @@ public final class KafkaApplier implements Applier {
             onSent);
         rowIndex++;
         blockMessages++;
+        txMessages++;
         blockDdl++;
       }
     }
@@ -307,6 +350,7 @@ public final class KafkaApplier implements Applier {
     committed = pending;
     stats.committed(blockTransactions, blockRows, blockMessages);
     stats.ddl.addAndGet(blockDdl);
+    stats.rolledBack.addAndGet(blockRolledBack);
   }
 
   @Override

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.target.TargetException;
+import io.ferry.mysql.ExtractorSettings;
 import io.ferry.mysql.StartPosition;
 import io.ferry.testkit.SandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +128,104 @@ class KafkaStatementsTest {
       a.close();
       assertThat(target.stats().get("applier").get("ddlIgnored")).isEqualTo(1L);
     }
+  }
+
+  /**
+   * A transaction cut in fragments that ends in ROLLBACK after it changed an Aria table (and made a
+   * temporary table, which has MariaDB log the group with its ROLLBACK): the source kept the Aria
+   * change (logged at once in a group of its own) and undid the InnoDB rows, so a read_committed
+   * consumer sees the Aria change and none of the InnoDB rows, though the flag only comes with the
+   * last fragment, after the first ones were sent. Checked against the source's rows.
+   */
+  @Test
+  void aFragmentedTransactionThatEndsInRollbackPublishesWhatTheSourceKept() throws Exception {
+    Binlog.sql(
+        DB.server(1),
+        "CREATE DATABASE r",
+        "CREATE TABLE r.inno (id INT PRIMARY KEY, v VARCHAR(200)) ENGINE=InnoDB",
+        "CREATE TABLE r.aria (id INT PRIMARY KEY, v INT) ENGINE=Aria TRANSACTIONAL=0",
+        "INSERT INTO r.aria VALUES (1, 1)",
+        "CREATE TABLE r.done (id INT PRIMARY KEY)");
+    StartPosition head = Binlog.head(DB.server(1));
+    IntFunction<String> many =
+        from -> {
+          StringBuilder sb = new StringBuilder("INSERT INTO r.inno VALUES ");
+          for (int i = from; i < from + 200; i++) {
+            sb.append(i == from ? "" : ", ").append('(').append(i).append(", REPEAT('x', 200))");
+          }
+          return sb.toString();
+        };
+    try (Connection c = DB.server(1).connect(DB.server(1).root(), "");
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO r.inno VALUES (1000, 'kept')");
+      c.setAutoCommit(false);
+      st.execute(many.apply(0));
+      st.execute("CREATE TEMPORARY TABLE r.tmp (id INT) ENGINE=MyISAM");
+      st.execute("UPDATE r.aria SET v = 2");
+      st.execute(many.apply(300));
+      c.rollback();
+      c.setAutoCommit(true);
+      st.execute("INSERT INTO r.done VALUES (1)");
+    }
+    List<Transaction> txs =
+        Binlog.read(DB.server(1), head, "r", ExtractorSettings.defaults().withFragmentBytes(4096));
+    Transaction last =
+        txs.stream()
+            .filter(t -> "true".equals(t.header().option(TransactionOptions.ROLLBACK)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(last.fragno()).isGreaterThan(0); // cut in fragments, the flag on the last
+
+    try (KafkaTarget target =
+        (KafkaTarget) new KafkaTargetType().open(config("rb"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      int retries = 0;
+      long from = a.lastCommitted().seqno() + 1;
+      while (true) { // what the stage does: roll back, read the position, apply from there
+        try {
+          for (Transaction t : txs) {
+            if (t.seqno() >= from) {
+              a.apply(t);
+            }
+          }
+          a.commit();
+          break;
+        } catch (KafkaApplyException e) {
+          assertThat(e.isRetriable()).isTrue();
+          assertThat(e.getMessage()).contains("ROLLBACK", "seqno " + last.seqno());
+          assertThat(retries++).isZero();
+          a.rollback();
+          from = a.lastCommitted().seqno() + 1;
+        }
+      }
+      assertThat(retries).isEqualTo(1);
+      assertThat(a.lastCommitted().seqno()).isEqualTo(txs.get(txs.size() - 1).seqno());
+      a.close();
+      assertThat(target.stats().get("applier").get("rolledBackTransactions")).isEqualTo(1L);
+    }
+    // the oracle: the source's rows; each key's last message carries them
+    Map<String, String> source = new TreeMap<>();
+    try (Connection c = DB.server(1).connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT CONCAT('inno/', id), v FROM r.inno UNION ALL"
+                    + " SELECT CONCAT('aria/', id), v FROM r.aria")) {
+      while (rs.next()) {
+        source.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    assertThat(source).containsEntry("aria/1", "2").hasSize(2); // the InnoDB rows were undone
+    Map<String, String> published = new TreeMap<>();
+    for (KafkaBroker.Msg m : broker.readCommitted(t -> t.startsWith("rb.r."))) {
+      String table = m.topic().substring("rb.r.".length());
+      if (!table.equals("done")) {
+        published.put(
+            table + "/" + m.key().get("key").get("id").asText(),
+            m.value().get("after").get("v").asText());
+      }
+    }
+    assertThat(published).isEqualTo(source);
   }
 
   @Test
