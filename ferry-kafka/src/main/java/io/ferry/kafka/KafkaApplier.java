@@ -76,13 +76,31 @@ public final class KafkaApplier implements Applier {
   private long blockTransactions;
   private long blockDdl;
   private long blockRolledBack;
-  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
-  private final Callback onSent =
-      (metadata, e) -> {
-        if (e != null) {
-          sendFailure.compareAndSet(null, e);
-        }
-      };
+
+  /** The first message of the block the broker refused, with what it was. */
+  private final AtomicReference<SendFailure> sendFailure = new AtomicReference<>();
+
+  private record SendFailure(Exception error, String what) {}
+
+  /** A callback that keeps, with a send's error, which message it was (topic, seqno, table). */
+  private Callback onSent(String topic, long seqno, String table, int bytes) {
+    return (metadata, e) -> {
+      if (e != null) {
+        sendFailure.compareAndSet(
+            null,
+            new SendFailure(
+                e,
+                "the message of seqno "
+                    + seqno
+                    + (table == null ? "" : " for table " + table)
+                    + " ("
+                    + bytes
+                    + " bytes) on topic "
+                    + topic
+                    + " failed"));
+      }
+    };
+  }
 
   KafkaApplier(
       KafkaSettings settings, KafkaClients clients, Topics topics, KafkaStats stats, Clock clock) {
@@ -241,7 +259,13 @@ public final class KafkaApplier implements Applier {
     topics.ensure(topic);
     for (Row row : rc.rows()) {
       for (Envelope.Message m : envelope.row(rc, row, tx.header(), rowIndex)) {
-        send(new ProducerRecord<>(topic, m.key(), m.value()), onSent);
+        send(
+            new ProducerRecord<>(topic, m.key(), m.value()),
+            onSent(
+                topic,
+                tx.seqno(),
+                rc.schema() + "." + rc.table(),
+                m.key().length + m.value().length));
         rowIndex++;
         blockMessages++;
         txMessages++;
@@ -313,9 +337,10 @@ public final class KafkaApplier implements Applier {
       default -> {
         topics.ensureDdl();
         byte[] value = envelope.ddl(st.defaultSchema(), text, kind.label(), tx.header(), rowIndex);
+        byte[] key = envelope.ddlKey(st.defaultSchema());
         send(
-            new ProducerRecord<>(settings.ddlTopic(), envelope.ddlKey(st.defaultSchema()), value),
-            onSent);
+            new ProducerRecord<>(settings.ddlTopic(), key, value),
+            onSent(settings.ddlTopic(), tx.seqno(), null, key.length + value.length));
         rowIndex++;
         blockMessages++;
         txMessages++;
@@ -336,15 +361,19 @@ public final class KafkaApplier implements Applier {
               0,
               "position".getBytes(StandardCharsets.UTF_8),
               envelope.position(settings.service(), pending, clock.millis())),
-          onSent);
+          onSent(settings.positionTopic(), pending.seqno(), null, 0));
       producer.commitTransaction();
     } catch (KafkaException | IllegalStateException e) {
+      SendFailure failed = sendFailure.get();
+      if (failed != null) { // the commit fails because a send did: name that message
+        throw failure(failed.error(), failed.what());
+      }
       throw failure(e, "cannot commit the block up to seqno " + pending.seqno());
     }
-    Exception failed = sendFailure.get();
+    SendFailure failed = sendFailure.get();
     if (failed != null) {
       // (commitTransaction fails when a send did; this is a second guard)
-      throw failure(failed, "a message of the block up to seqno " + pending.seqno() + " failed");
+      throw failure(failed.error(), failed.what());
     }
     inKafkaTransaction = false;
     committed = pending;
@@ -464,6 +493,15 @@ public final class KafkaApplier implements Applier {
                   + " retries from its last commit in ")
           .append(settings.positionTopic())
           .append('.');
+    } else if (isTooLarge(e)) {
+      m.append(
+          ". Raise the limit (the topic's max.message.bytes or the brokers' message.max.bytes,"
+              + " and max.request.size in target.kafka.properties), or publish that row by"
+              + " hand and skip that transaction (online with skip seqno and the seqno named)");
+    } else if (isConfig(e)) {
+      m.append(". Fix the entry of ")
+          .append(settings.extraFile() == null ? "the configuration" : settings.extraFile())
+          .append(" (target.kafka.properties) it names, then bring the service online again");
     } else if (retriable) {
       m.append(". This may pass; the service retries from its last commit.");
     }
@@ -475,10 +513,22 @@ public final class KafkaApplier implements Applier {
         tx == null ? null : tx.header().nativePosition());
   }
 
+  private static boolean isTooLarge(Exception e) {
+    return e instanceof org.apache.kafka.common.errors.RecordTooLargeException
+        || e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException;
+  }
+
+  private static boolean isConfig(Exception e) {
+    return e instanceof org.apache.kafka.common.config.ConfigException
+        || e.getCause() instanceof org.apache.kafka.common.config.ConfigException;
+  }
+
   /** Errors that come back however often the block is tried again. */
   private static boolean permanent(Exception e) {
     Throwable c = e instanceof KafkaException && e.getCause() != null ? e.getCause() : e;
-    return c instanceof org.apache.kafka.common.errors.RecordTooLargeException
+    return isTooLarge(e)
+        || isConfig(e)
+        || c instanceof org.apache.kafka.common.errors.RecordTooLargeException
         || c instanceof org.apache.kafka.common.errors.InvalidTopicException
         || c instanceof org.apache.kafka.common.errors.UnsupportedVersionException
         || c instanceof org.apache.kafka.common.errors.InvalidConfigurationException

@@ -3,6 +3,7 @@ package io.ferry.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.core.event.RowChanges;
 import io.ferry.core.event.SqlStatement;
 import io.ferry.core.event.Transaction;
 import io.ferry.core.event.TransactionOptions;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,6 +244,61 @@ class KafkaStatementsTest {
           .hasMessageContaining("seqno " + dml.seqno());
       a.rollback();
       a.close();
+    }
+  }
+
+  /**
+   * A message over the topic's max.message.bytes fails the block at its commit: the error names the
+   * message's topic, seqno and table, and is not retried; a properties entry the Kafka client
+   * refuses is not retried either.
+   */
+  @Test
+  void aMessageTooLargeNamesItsTopicSeqnoAndTableAndABadPropertyIsNotRetried() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("big.d.t", 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "100"))))
+          .all()
+          .get();
+    }
+    Transaction insert =
+        ddl.stream()
+            .filter(
+                t ->
+                    t.changes().stream()
+                        .anyMatch(c -> c instanceof RowChanges rc && rc.table().equals("t")))
+            .findFirst()
+            .orElseThrow();
+    try (KafkaTarget target =
+        (KafkaTarget) new KafkaTargetType().open(config("big"), Clock.systemUTC())) {
+      Applier a = target.applier();
+      a.lastCommitted();
+      a.apply(insert);
+      assertThatThrownBy(a::commit)
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("seqno " + insert.seqno())
+          .hasMessageContaining("table d.t")
+          .hasMessageContaining("topic big.d.t")
+          .hasMessageContaining("max.message.bytes")
+          .satisfies(e -> assertThat(((KafkaApplyException) e).isRetriable()).isFalse());
+      a.rollback();
+      a.close();
+    }
+    Path props = dir.resolve("bad.properties");
+    Files.writeString(props, "linger.ms=soon\n");
+    try (KafkaTarget target =
+        (KafkaTarget)
+            new KafkaTargetType()
+                .open(
+                    config("cf").set("target.kafka.properties", "bad.properties"),
+                    Clock.systemUTC())) {
+      assertThatThrownBy(() -> target.applier().lastCommitted())
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("linger.ms")
+          .hasMessageContaining("bad.properties")
+          .satisfies(e -> assertThat(((KafkaApplyException) e).isRetriable()).isFalse());
     }
   }
 
