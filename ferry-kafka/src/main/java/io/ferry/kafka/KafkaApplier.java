@@ -47,6 +47,13 @@ public final class KafkaApplier implements Applier {
           "\\s*CREATE\\s+(DATABASE|SCHEMA)\\s+IF\\s+NOT\\s+EXISTS\\s+`?ferry_\\w+`?\\s*",
           Pattern.CASE_INSENSITIVE);
 
+  /** Account statements: they carry password hashes and no data, so they are never published. */
+  static final Pattern ACCOUNT =
+      Pattern.compile(
+          "\\s*(?:/\\*.*?\\*/\\s*)*(?:(?:CREATE|ALTER|DROP|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?"
+              + "(?:USER|ROLE)\\b|GRANT\\b|REVOKE\\b|SET\\s+(?:PASSWORD|DEFAULT\\s+ROLE)\\b).*",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
   private final KafkaSettings settings;
   private final KafkaClients clients;
   private final Topics topics;
@@ -318,6 +325,16 @@ public final class KafkaApplier implements Applier {
   private void ddl(Transaction tx, SqlStatement st, StatementKind kind, String text) {
     if (CatalogTables.createsCatalogTable(text) || CATALOG_SCHEMA.matcher(text).matches()) {
       return; // Ferry's catalog at the source
+    }
+    if (ACCOUNT.matcher(text).matches()) {
+      // (not logged either: the statement may hold a password or its hash)
+      stats.accountDdlSkipped.incrementAndGet();
+      LOG.warn(
+          "seqno {}: an account statement ({}) is not published on {}",
+          tx.seqno(),
+          kind.label(),
+          settings.ddlTopic());
+      return;
     }
     switch (settings.ddl()) {
       case "stop" ->

@@ -82,10 +82,12 @@ final class Topics {
    */
   void ensurePosition() {
     String topic = settings.positionTopic();
-    boolean checked = known.contains(topic);
-    ensure(topic, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    if (checked) {
-      return;
+    if (known.contains(topic)
+        || ensure(
+            topic,
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))) {
+      return; // (checked before, or made here, compacted)
     }
     String policy;
     try {
@@ -144,10 +146,12 @@ final class Topics {
     ensure(settings.ddlTopic(), 1, Map.of());
   }
 
-  private void ensure(String topic, int partitions, Map<String, String> configs) {
+  /** Whether this call created the topic. */
+  private boolean ensure(String topic, int partitions, Map<String, String> configs) {
     if (known.contains(topic)) {
-      return;
+      return false;
     }
+    boolean created = false;
     try {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
         NewTopic t =
@@ -160,6 +164,7 @@ final class Topics {
                 .configs(configs);
         try {
           admin.createTopics(List.of(t)).all().get(60, TimeUnit.SECONDS);
+          created = true;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e; // (another service or an operator may have made it meanwhile)
@@ -167,6 +172,7 @@ final class Topics {
         }
       }
       known.add(topic);
+      return created;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaApplyException("interrupted while creating topic " + topic, e, false);

@@ -51,6 +51,9 @@ class KafkaStatementsTest {
         "CREATE TABLE d.t (id INT PRIMARY KEY, v INT)",
         "INSERT INTO d.t VALUES (1, 1)",
         "ALTER TABLE d.t ADD COLUMN w VARCHAR(10)",
+        "CREATE USER 'u1'@'%' IDENTIFIED BY 'secret1'",
+        "GRANT SELECT ON d.* TO 'u1'@'%'",
+        "ALTER USER 'u1'@'%' IDENTIFIED BY 'secret2'",
         "SET SESSION binlog_format = 'STATEMENT'",
         "UPDATE d.t SET v = v + 1",
         "SET SESSION binlog_format = 'ROW'",
@@ -79,6 +82,7 @@ class KafkaStatementsTest {
 
   @Test
   void ddlBecomesMessagesOnTheDdlTopicInOrder() throws Exception {
+    Object accountSkipped;
     try (KafkaTarget target =
         (KafkaTarget) new KafkaTargetType().open(config("dt"), Clock.systemUTC())) {
       Applier a = target.applier();
@@ -90,6 +94,7 @@ class KafkaStatementsTest {
       }
       a.commit();
       a.close();
+      accountSkipped = target.stats().get("applier").get("accountDdlSkipped");
     }
     List<String> statements =
         broker.readCommitted(t -> t.equals("dt.ferry_dt.ddl")).stream()
@@ -102,6 +107,7 @@ class KafkaStatementsTest {
             "ddl ALTER TABLE d.t ADD COLUMN w VARCHAR(10)",
             "ddl CREATE TABLE d.done (id INT PRIMARY KEY)");
     assertThat(broker.readCommitted(t -> t.equals("dt.d.t"))).hasSize(1);
+    assertThat(accountSkipped).isEqualTo(3L); // CREATE USER, GRANT, ALTER USER: never published
   }
 
   @Test
@@ -323,6 +329,22 @@ class KafkaStatementsTest {
         .contains("target.kafka.properties", "acks", "Ferry sets itself");
     assertThatThrownBy(() -> new KafkaTargetType().open(bad, Clock.systemUTC()))
         .isInstanceOf(TargetException.class);
+    Files.writeString(props, "partitioner.class=org.example.P\n");
+    assertThat(
+            new KafkaTargetType()
+                .check(config("pc").set("target.kafka.properties", "kafka.properties")))
+        .singleElement()
+        .asString()
+        .contains("partitioner.class", "Ferry sets itself");
+    assertThat(
+            new KafkaTargetType()
+                .check(
+                    config("lt")
+                        .set("target.kafka.transaction-timeout", "5s")
+                        .set("apply.block-commit-latency", "5s")))
+        .singleElement()
+        .asString()
+        .contains("apply.block-commit-latency", "target.kafka.transaction-timeout");
     assertThat(new KafkaTargetType().check(new TestConfig("x", dir)))
         .singleElement()
         .asString()
