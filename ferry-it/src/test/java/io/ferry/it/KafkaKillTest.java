@@ -50,13 +50,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * broker running in the test JVM, while the applying replicator is killed with SIGKILL several
  * times. Afterwards a read_committed consumer must see every row change of the source's binlog (the
  * oracle, read back independently) exactly once, in the binlog's order per key, and the last image
- * of each key must be the source's row. The suite kills 3 times; {@code scripts/kafka-kill-soak.sh}
- * runs the long form ({@code ferry.kafka.kills}).
+ * of each key must be the source's row, and every row the source holds must have a key whose last
+ * message carries it. Each kill comes after the position moved since the last start (the replicator
+ * works), and some kill must have aborted messages (read_uncommitted sees more than
+ * read_committed), so the test cannot pass without testing the abort. The suite kills 3 times;
+ * {@code scripts/kafka-kill-soak.sh} runs the long form ({@code ferry.kafka.kills}).
  */
 class KafkaKillTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SCHEMAS = 2;
   private static final int KEYS = 150;
+  private static final String POSITION_TOPIC = "ferry_kk.position";
 
   @RegisterExtension final SandboxExtension db = SandboxExtension.mariadb(1);
   @TempDir Path dir;
@@ -117,8 +121,11 @@ class KafkaKillTest {
         clients.add(t);
       }
       Random killer = new Random(seed);
+      long before = -1;
       for (int k = 0; k < kills; k++) {
-        Thread.sleep(1500 + killer.nextInt(2500));
+        // each kill hits a replicator that works: its position moved since it (re)started
+        before = waitForProgress(broker.bootstrapServers(), replicator, before);
+        Thread.sleep(200 + killer.nextInt(1500));
         replicator.checkAlive();
         if (master != null) {
           master.checkAlive();
@@ -178,8 +185,21 @@ class KafkaKillTest {
           }
         }
       }
-      // what the kills cost: messages of aborted blocks, visible only to read_uncommitted
+      // every row the source holds has a key whose last message carries it (the keys the consumer
+      // saw were checked above; this checks from the source's side)
+      for (int s = 0; s < SCHEMAS; s++) {
+        for (List<String> row : Sql.rows(src, "SELECT id, n, v FROM k" + s + ".t")) {
+          String key = "k" + s + ".t/" + row.get(0);
+          assertThat(actual).as("messages of source row " + key).containsKey(key);
+          Msg last = actual.get(key).get(actual.get(key).size() - 1);
+          assertThat(last.op).as("last message of " + key).isNotEqualTo("delete");
+          assertThat(last.after).as(key).isEqualTo(row.get(1) + "|" + row.get(2));
+        }
+      }
+      // what the kills cost: messages of aborted blocks, visible only to read_uncommitted; some
+      // kill must have hit an open block, or the test did not test the abort
       int uncommitted = read(broker.bootstrapServers(), "read_uncommitted").size();
+      assertThat(uncommitted - seen.size()).as("messages of aborted blocks").isGreaterThan(0);
       System.out.printf(
           "kafka kill test ("
               + role
@@ -265,6 +285,55 @@ class KafkaKillTest {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits until the service's committed position (its position topic, read_committed) is beyond
+   * {@code after}, and returns it: the replicator is online and applying.
+   */
+  private static long waitForProgress(String bootstrap, ServiceProcess replicator, long after)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      replicator.checkAlive();
+      long now = positionSeqno(bootstrap);
+      if (now > after) {
+        return now;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "the position did not move beyond seqno " + after + " within 120 s: " + replicator.tail());
+  }
+
+  /** The seqno of the last committed record of the service's position topic, or -1. */
+  private static long positionSeqno(String bootstrap) throws Exception {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      if (!c.listTopics(Duration.ofSeconds(30)).containsKey(POSITION_TOPIC)) {
+        return -1;
+      }
+      TopicPartition tp = new TopicPartition(POSITION_TOPIC, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+      long seqno = -1;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (c.position(tp) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          seqno = JSON.readTree(r.value()).get("seqno").asLong();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("reading " + POSITION_TOPIC + " took more than 60 s");
+        }
+      }
+      return seqno;
     }
   }
 

@@ -47,6 +47,13 @@ public final class KafkaApplier implements Applier {
           "\\s*CREATE\\s+(DATABASE|SCHEMA)\\s+IF\\s+NOT\\s+EXISTS\\s+`?ferry_\\w+`?\\s*",
           Pattern.CASE_INSENSITIVE);
 
+  /** Account statements: they carry password hashes and no data, so they are never published. */
+  static final Pattern ACCOUNT =
+      Pattern.compile(
+          "\\s*(?:/\\*.*?\\*/\\s*)*(?:(?:CREATE|ALTER|DROP|RENAME)\\s+(?:OR\\s+REPLACE\\s+)?"
+              + "(?:USER|ROLE)\\b|GRANT\\b|REVOKE\\b|SET\\s+(?:PASSWORD|DEFAULT\\s+ROLE)\\b).*",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
   private final KafkaSettings settings;
   private final KafkaClients clients;
   private final Topics topics;
@@ -60,18 +67,47 @@ public final class KafkaApplier implements Applier {
   private Checkpoint committed = Checkpoint.NONE;
   private Checkpoint pending = Checkpoint.NONE;
   private Transaction current;
+
+  /** Messages sent for the current transaction's fragments so far. */
+  private long txMessages;
+
+  /** Whether the current fragment's rows are passed over (a group that ended in ROLLBACK). */
+  private boolean skipRows;
+
+  /** The seqno of a fragmented group found to end in ROLLBACK: its retry passes over its rows. */
+  private long passOver = -1;
+
   private int rowIndex;
   private long blockMessages;
   private long blockRows;
   private long blockTransactions;
   private long blockDdl;
-  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
-  private final Callback onSent =
-      (metadata, e) -> {
-        if (e != null) {
-          sendFailure.compareAndSet(null, e);
-        }
-      };
+  private long blockRolledBack;
+
+  /** The first message of the block the broker refused, with what it was. */
+  private final AtomicReference<SendFailure> sendFailure = new AtomicReference<>();
+
+  private record SendFailure(Exception error, String what) {}
+
+  /** A callback that keeps, with a send's error, which message it was (topic, seqno, table). */
+  private Callback onSent(String topic, long seqno, String table, int bytes) {
+    return (metadata, e) -> {
+      if (e != null) {
+        sendFailure.compareAndSet(
+            null,
+            new SendFailure(
+                e,
+                "the message of seqno "
+                    + seqno
+                    + (table == null ? "" : " for table " + table)
+                    + " ("
+                    + bytes
+                    + " bytes) on topic "
+                    + topic
+                    + " failed"));
+      }
+    };
+  }
 
   KafkaApplier(
       KafkaSettings settings, KafkaClients clients, Topics topics, KafkaStats stats, Clock clock) {
@@ -147,17 +183,31 @@ public final class KafkaApplier implements Applier {
     current = tx;
     if (tx.fragno() == 0) {
       rowIndex = 0;
-      if ("true".equals(tx.header().option(TransactionOptions.ROLLBACK))) {
-        throw refuse(
-            tx,
-            "the source ended this transaction with ROLLBACK after it changed non-transactional"
-                + " tables; which of its row changes remained on the source cannot be told from"
-                + " the log, and Kafka cannot take messages back. Publish what you need by hand,"
-                + " then skip it (online with skip seqno "
-                + tx.seqno()
-                + ")");
-      }
+      txMessages = 0;
     }
+    boolean rolledBack =
+        tx.lastFrag() && "true".equals(tx.header().option(TransactionOptions.ROLLBACK));
+    if (rolledBack && txMessages > 0) {
+      // The flag comes with the last fragment (the ROLLBACK ends the group), after the earlier
+      // fragments' messages went into the open Kafka transaction: it is aborted before it can
+      // commit, and the retry passes over this transaction's rows from its first fragment.
+      passOver = tx.seqno();
+      throw new KafkaApplyException(
+          "service "
+              + settings.service()
+              + ": seqno "
+              + tx.seqno()
+              + position(tx)
+              + " ended in ROLLBACK after "
+              + (tx.fragno() + 1)
+              + " fragments; the Kafka transaction holding its first fragments' messages is"
+              + " aborted and the block tried again without its rows (the source undid them)",
+          null,
+          true,
+          tx.seqno(),
+          tx.header().nativePosition());
+    }
+    skipRows = rolledBack || tx.seqno() == passOver;
     try {
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {
@@ -173,6 +223,13 @@ public final class KafkaApplier implements Applier {
     if (tx.lastFrag()) {
       blockTransactions++;
       current = null;
+      if (rolledBack) {
+        blockRolledBack++;
+        LOG.info(
+            "seqno {}: ended in ROLLBACK; its row changes were undone on the source and are not"
+                + " published",
+            tx.seqno());
+      }
     }
   }
 
@@ -189,6 +246,7 @@ public final class KafkaApplier implements Applier {
       blockRows = 0;
       blockTransactions = 0;
       blockDdl = 0;
+      blockRolledBack = 0;
     }
   }
 
@@ -196,13 +254,28 @@ public final class KafkaApplier implements Applier {
     if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
       return; // Ferry's own tables at the source (heartbeats): not user data
     }
+    if (skipRows) {
+      // A group that ends in ROLLBACK. In row format MariaDB writes the rows of a table that
+      // cannot roll back (MyISAM, Aria, MEMORY) at once, in a group of their own that commits
+      // (row_logging_has_trans), so the rows such a group holds are of transactional tables and
+      // the source undid them. (The MariaDB applier reaches the same end by rolling back to a
+      // savepoint.) Statement-logged changes in it still stop the service below.
+      return;
+    }
     String topic = topics.forTable(rc.schema(), rc.table());
     topics.ensure(topic);
     for (Row row : rc.rows()) {
       for (Envelope.Message m : envelope.row(rc, row, tx.header(), rowIndex)) {
-        send(new ProducerRecord<>(topic, m.key(), m.value()), onSent);
+        send(
+            new ProducerRecord<>(topic, m.key(), m.value()),
+            onSent(
+                topic,
+                tx.seqno(),
+                rc.schema() + "." + rc.table(),
+                m.key().length + m.value().length));
         rowIndex++;
         blockMessages++;
+        txMessages++;
       }
       blockRows++;
     }
@@ -253,6 +326,16 @@ public final class KafkaApplier implements Applier {
     if (CatalogTables.createsCatalogTable(text) || CATALOG_SCHEMA.matcher(text).matches()) {
       return; // Ferry's catalog at the source
     }
+    if (ACCOUNT.matcher(text).matches()) {
+      // (not logged either: the statement may hold a password or its hash)
+      stats.accountDdlSkipped.incrementAndGet();
+      LOG.warn(
+          "seqno {}: an account statement ({}) is not published on {}",
+          tx.seqno(),
+          kind.label(),
+          settings.ddlTopic());
+      return;
+    }
     switch (settings.ddl()) {
       case "stop" ->
           throw refuse(
@@ -271,11 +354,13 @@ public final class KafkaApplier implements Applier {
       default -> {
         topics.ensureDdl();
         byte[] value = envelope.ddl(st.defaultSchema(), text, kind.label(), tx.header(), rowIndex);
+        byte[] key = envelope.ddlKey(st.defaultSchema());
         send(
-            new ProducerRecord<>(settings.ddlTopic(), envelope.ddlKey(st.defaultSchema()), value),
-            onSent);
+            new ProducerRecord<>(settings.ddlTopic(), key, value),
+            onSent(settings.ddlTopic(), tx.seqno(), null, key.length + value.length));
         rowIndex++;
         blockMessages++;
+        txMessages++;
         blockDdl++;
       }
     }
@@ -293,20 +378,25 @@ public final class KafkaApplier implements Applier {
               0,
               "position".getBytes(StandardCharsets.UTF_8),
               envelope.position(settings.service(), pending, clock.millis())),
-          onSent);
+          onSent(settings.positionTopic(), pending.seqno(), null, 0));
       producer.commitTransaction();
     } catch (KafkaException | IllegalStateException e) {
+      SendFailure failed = sendFailure.get();
+      if (failed != null) { // the commit fails because a send did: name that message
+        throw failure(failed.error(), failed.what());
+      }
       throw failure(e, "cannot commit the block up to seqno " + pending.seqno());
     }
-    Exception failed = sendFailure.get();
+    SendFailure failed = sendFailure.get();
     if (failed != null) {
       // (commitTransaction fails when a send did; this is a second guard)
-      throw failure(failed, "a message of the block up to seqno " + pending.seqno() + " failed");
+      throw failure(failed.error(), failed.what());
     }
     inKafkaTransaction = false;
     committed = pending;
     stats.committed(blockTransactions, blockRows, blockMessages);
     stats.ddl.addAndGet(blockDdl);
+    stats.rolledBack.addAndGet(blockRolledBack);
   }
 
   @Override
@@ -420,6 +510,15 @@ public final class KafkaApplier implements Applier {
                   + " retries from its last commit in ")
           .append(settings.positionTopic())
           .append('.');
+    } else if (isTooLarge(e)) {
+      m.append(
+          ". Raise the limit (the topic's max.message.bytes or the brokers' message.max.bytes,"
+              + " and max.request.size in target.kafka.properties), or publish that row by"
+              + " hand and skip that transaction (online with skip seqno and the seqno named)");
+    } else if (isConfig(e)) {
+      m.append(". Fix the entry of ")
+          .append(settings.extraFile() == null ? "the configuration" : settings.extraFile())
+          .append(" (target.kafka.properties) it names, then bring the service online again");
     } else if (retriable) {
       m.append(". This may pass; the service retries from its last commit.");
     }
@@ -431,10 +530,22 @@ public final class KafkaApplier implements Applier {
         tx == null ? null : tx.header().nativePosition());
   }
 
+  private static boolean isTooLarge(Exception e) {
+    return e instanceof org.apache.kafka.common.errors.RecordTooLargeException
+        || e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException;
+  }
+
+  private static boolean isConfig(Exception e) {
+    return e instanceof org.apache.kafka.common.config.ConfigException
+        || e.getCause() instanceof org.apache.kafka.common.config.ConfigException;
+  }
+
   /** Errors that come back however often the block is tried again. */
   private static boolean permanent(Exception e) {
     Throwable c = e instanceof KafkaException && e.getCause() != null ? e.getCause() : e;
-    return c instanceof org.apache.kafka.common.errors.RecordTooLargeException
+    return isTooLarge(e)
+        || isConfig(e)
+        || c instanceof org.apache.kafka.common.errors.RecordTooLargeException
         || c instanceof org.apache.kafka.common.errors.InvalidTopicException
         || c instanceof org.apache.kafka.common.errors.UnsupportedVersionException
         || c instanceof org.apache.kafka.common.errors.InvalidConfigurationException

@@ -62,6 +62,7 @@ final class KafkaClients {
             k -> k.startsWith("linger.") || k.startsWith("batch.") || k.equals("compression.type"));
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // out of range: an error, not the end
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + settings.service() + "-position");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -77,18 +78,22 @@ final class KafkaClients {
 
   /**
    * The value of the last committed record of the position topic's one partition, or null when it
-   * has none. Reads back from the end (read_committed: aborted blocks are not seen), so the cost
-   * does not grow with the topic.
+   * has none. Reads back from the end in growing windows (read_committed: aborted blocks are not
+   * seen), so the cost does not grow with the topic, and never before the partition's first
+   * retained offset (with auto.offset.reset = none an offset out of range is an error, not a silent
+   * jump to the end). A partition with records but no position among them is an error: reading on
+   * as if there were none would replay everything or leave a gap.
    */
   byte[] lastPosition(Duration timeout) {
     TopicPartition tp = new TopicPartition(settings.positionTopic(), 0);
     try (KafkaConsumer<byte[], byte[]> c = consumer()) {
       c.assign(List.of(tp));
       long end = c.endOffsets(List.of(tp), timeout).get(tp);
+      long begin = c.beginningOffsets(List.of(tp), timeout).get(tp);
       long step = 64;
       long to = end;
-      while (to > 0) {
-        long from = Math.max(0, to - step);
+      while (to > begin) {
+        long from = Math.max(begin, to - step);
         c.seek(tp, from);
         byte[] last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -108,6 +113,24 @@ final class KafkaClients {
         }
         to = from;
         step *= 4;
+      }
+      if (end > 0) {
+        throw new KafkaApplyException(
+            "the position topic "
+                + settings.positionTopic()
+                + " has records (offsets "
+                + begin
+                + " to "
+                + end
+                + ") on "
+                + settings.describe()
+                + " but no committed position among them: it was emptied (deleteRecords,"
+                + " retention) or written by something else. Ferry will not guess where to resume"
+                + " (that would publish everything again or leave a gap): restore the topic, or"
+                + " delete it and start the service at the source position where the consumers'"
+                + " data ends",
+            null,
+            false);
       }
       return null;
     }

@@ -145,6 +145,20 @@ public record KafkaSettings(
         PROPERTIES);
   }
 
+  /**
+   * The stage's block latency (declared by the server's service settings; read here, not declared
+   * again): a block's Kafka transaction must commit before target.kafka.transaction-timeout.
+   */
+  private static final Setting<Duration> BLOCK_COMMIT_LATENCY =
+      new Setting<>(
+          "apply.block-commit-latency",
+          SettingType.DURATION,
+          Duration.ofMillis(500),
+          false,
+          Set.of(),
+          false,
+          "read from the service's settings");
+
   /** Keys of the properties file that would break Ferry's guarantees. */
   static final Set<String> RESERVED =
       Set.of(
@@ -158,7 +172,9 @@ public record KafkaSettings(
           "key.deserializer",
           "value.deserializer",
           "enable.auto.commit",
-          "transaction.timeout.ms");
+          "transaction.timeout.ms",
+          "partitioner.class",
+          "partitioner.ignore.keys");
 
   public KafkaSettings {
     extra = Map.copyOf(extra);
@@ -188,6 +204,20 @@ public record KafkaSettings(
       problems.add(
           c.where(TRANSACTION_TIMEOUT)
               + ": give a timeout from 1s to 24d (15m is Kafka's usual cap)");
+    }
+    Duration latency = c.get(BLOCK_COMMIT_LATENCY);
+    if (timeout != null && latency != null && latency.compareTo(timeout) >= 0) {
+      problems.add(
+          c.where(BLOCK_COMMIT_LATENCY)
+              + " ("
+              + latency
+              + ") is not shorter than "
+              + TRANSACTION_TIMEOUT.key()
+              + " ("
+              + timeout
+              + "): the broker would abort every block's Kafka transaction before it commits."
+              + " Lower apply.block-commit-latency or raise "
+              + TRANSACTION_TIMEOUT.key());
     }
     if (c.isSet(PROPERTIES)) {
       try {
@@ -250,7 +280,7 @@ public record KafkaSettings(
 
   /** The producer's transactional.id: one per service, so a restarted replicator fences the old. */
   String transactionalId() {
-    return "ferry-" + topicPrefix + service;
+    return "ferry-" + topicPrefix + "|" + service; // ('|' is not in topic names: no collisions)
   }
 
   /** The compacted topic holding the service's position, written in each block's transaction. */

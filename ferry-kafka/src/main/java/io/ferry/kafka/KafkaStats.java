@@ -12,6 +12,8 @@ final class KafkaStats {
   final AtomicLong blocks = new AtomicLong();
   final AtomicLong ddl = new AtomicLong();
   final AtomicLong ddlIgnored = new AtomicLong();
+  final AtomicLong rolledBack = new AtomicLong();
+  final AtomicLong accountDdlSkipped = new AtomicLong();
 
   void committed(long txs, long rowCount, long messageCount) {
     transactions.addAndGet(txs);
@@ -28,6 +30,8 @@ final class KafkaStats {
     m.put("kafkaTransactions", blocks.get());
     m.put("ddlMessages", ddl.get());
     m.put("ddlIgnored", ddlIgnored.get());
+    m.put("rolledBackTransactions", rolledBack.get());
+    m.put("accountDdlSkipped", accountDdlSkipped.get());
     return m;
   }
 }

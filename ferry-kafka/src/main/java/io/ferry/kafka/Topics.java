@@ -9,15 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Topic names (per table or per schema, with the prefix) and their creation when missing. Names are
  * remembered once known to exist, so a topic is looked up once per service run. Thread-safe.
  */
 final class Topics {
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
   private static final int MAX_NAME = 249;
 
   private final KafkaSettings settings;
@@ -69,12 +75,70 @@ final class Topics {
     ensure(topic, settings.partitions(), Map.of());
   }
 
-  /** Makes sure the position topic exists: one partition, compacted. */
+  /**
+   * Makes sure the position topic exists: one partition, compacted. One made by someone else must
+   * be compacted too: under cleanup.policy = delete retention removes the position of a service
+   * that was stopped or idle longer than retention.ms, and it would start over.
+   */
   void ensurePosition() {
-    ensure(
-        settings.positionTopic(),
-        1,
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    String topic = settings.positionTopic();
+    if (known.contains(topic)
+        || ensure(
+            topic,
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))) {
+      return; // (checked before, or made here, compacted)
+    }
+    String policy;
+    try {
+      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config config = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+      ConfigEntry e = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+      policy = e == null || e.value() == null ? "" : e.value();
+    } catch (InterruptedException e) {
+      known.remove(topic);
+      Thread.currentThread().interrupt();
+      throw new KafkaApplyException("interrupted while checking topic " + topic, e, false);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      known.remove(topic);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new KafkaApplyException(
+          "cannot read the configuration of the position topic "
+              + topic
+              + " on "
+              + settings.describe()
+              + ": "
+              + cause
+              + ". Grant Ferry's principal DESCRIBE_CONFIGS on it",
+          cause,
+          !(cause instanceof org.apache.kafka.common.errors.AuthorizationException));
+    }
+    List<String> policies = List.of(policy.replace(" ", "").split(","));
+    if (!policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      known.remove(topic);
+      throw new KafkaApplyException(
+          "the position topic "
+              + topic
+              + " on "
+              + settings.describe()
+              + " has cleanup.policy = "
+              + policy
+              + ": retention would delete the service's position and it would start over. Set"
+              + " cleanup.policy = compact on it (kafka-configs --alter --entity-type topics"
+              + " --entity-name "
+              + topic
+              + " --add-config cleanup.policy=compact)",
+          null,
+          false);
+    }
+    if (policies.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
+      LOG.warn(
+          "the position topic {} has cleanup.policy = {}: retention can delete the position of a"
+              + " service stopped longer than its retention.ms (it then stops with an error); set"
+              + " cleanup.policy = compact",
+          topic,
+          policy);
+    }
   }
 
   /** Makes sure the DDL topic exists: one partition, so statements keep their order. */
@@ -82,10 +146,12 @@ final class Topics {
     ensure(settings.ddlTopic(), 1, Map.of());
   }
 
-  private void ensure(String topic, int partitions, Map<String, String> configs) {
+  /** Whether this call created the topic. */
+  private boolean ensure(String topic, int partitions, Map<String, String> configs) {
     if (known.contains(topic)) {
-      return;
+      return false;
     }
+    boolean created = false;
     try {
       if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
         NewTopic t =
@@ -98,6 +164,7 @@ final class Topics {
                 .configs(configs);
         try {
           admin.createTopics(List.of(t)).all().get(60, TimeUnit.SECONDS);
+          created = true;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e; // (another service or an operator may have made it meanwhile)
@@ -105,6 +172,7 @@ final class Topics {
         }
       }
       known.add(topic);
+      return created;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaApplyException("interrupted while creating topic " + topic, e, false);

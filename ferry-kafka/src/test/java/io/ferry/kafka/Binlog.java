@@ -46,10 +46,16 @@ final class Binlog {
    */
   static List<Transaction> read(SandboxServer server, StartPosition start, String schema)
       throws InterruptedException {
+    return read(server, start, schema, ExtractorSettings.defaults());
+  }
+
+  /** As {@link #read(SandboxServer, StartPosition, String)}, with the extractor's settings. */
+  static List<Transaction> read(
+      SandboxServer server, StartPosition start, String schema, ExtractorSettings settings)
+      throws InterruptedException {
     List<Transaction> out = new ArrayList<>();
     try (BinlogExtractor x =
-        new BinlogExtractor(
-            source(server), ExtractorSettings.defaults().withStart(start), Clock.systemUTC())) {
+        new BinlogExtractor(source(server), settings.withStart(start), Clock.systemUTC())) {
       x.seek(Checkpoint.NONE);
       long seqno = 0;
       while (true) {

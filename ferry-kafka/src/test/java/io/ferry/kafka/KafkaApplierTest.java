@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,7 +160,7 @@ class KafkaApplierTest {
       assertThatThrownBy(zombie::commit)
           .isInstanceOf(KafkaApplyException.class)
           .hasMessageContaining("took over")
-          .hasMessageContaining("ferry-atom2.");
+          .hasMessageContaining("ferry-atom2.|atom2");
       assertThat(seenSeqnos("atom2")).containsExactly(0L, 1L, 2L, 3L);
       apply(b, list, 4, Integer.MAX_VALUE);
       b.commit();
@@ -183,6 +188,71 @@ class KafkaApplierTest {
       a.close();
     }
     assertExactlyOnceInOrder("atom3");
+  }
+
+  /**
+   * The position is read right after the partition's early records were deleted (retention under
+   * compact,delete; the consumer must not seek before the first retained offset, which used to
+   * reset it to the end and read "no position": a full replay); a topic emptied of its positions is
+   * an error naming it, and a position topic someone made with cleanup.policy = delete is refused.
+   */
+  @Test
+  void thePositionIsFoundAfterEarlyRecordsWereDeletedAndAMissingOneIsAnError() throws Exception {
+    List<Transaction> list = transactions();
+    String topic = "pos1.ferry_pos1.position";
+    try (KafkaTarget target = target("pos1");
+        Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+      // compact,delete (accepted with a warning): the policy under which retention, or
+      // deleteRecords, which a compact-only topic refuses, moves the partition's first offset
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact,delete"))))
+          .all()
+          .get();
+      Applier a = target.applier();
+      a.lastCommitted();
+      for (long s = 0; s <= lastSeqno(list); s++) {
+        apply(a, list, (int) s, (int) s + 1);
+        a.commit(); // a block per transaction: a record and a commit marker each
+      }
+      a.close();
+      TopicPartition tp = new TopicPartition(topic, 0);
+      long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+      assertThat(end).isGreaterThan(2 * lastSeqno(list));
+      // keep only the last position record (and its marker)
+      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(end - 2))).all().get();
+      Applier b = target.applier();
+      Checkpoint resumed = b.lastCommitted();
+      assertThat(resumed.seqno()).isEqualTo(lastSeqno(list));
+      assertThat(resumed.nativePosition())
+          .isEqualTo(list.get(list.size() - 1).header().nativePosition());
+      b.close();
+
+      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(end))).all().get();
+      Applier c = target.applier();
+      assertThatThrownBy(c::lastCommitted)
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining(topic)
+          .hasMessageContaining("no committed position")
+          .satisfies(e -> assertThat(((KafkaApplyException) e).isRetriable()).isFalse());
+      c.close();
+
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("pos2.ferry_pos2.position", 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "delete"))))
+          .all()
+          .get();
+    }
+    try (KafkaTarget target = target("pos2")) {
+      assertThatThrownBy(() -> target.applier().lastCommitted())
+          .isInstanceOf(KafkaApplyException.class)
+          .hasMessageContaining("pos2.ferry_pos2.position")
+          .hasMessageContaining("cleanup.policy = delete");
+    }
   }
 
   /**
