@@ -89,6 +89,40 @@ class TargetSetupTest {
           "--sandbox-home",
           home);
       assertThat(pgColumns(pg)).containsExactly("id", "item", "qty", "price", "placed");
+      Path duck = dir.resolve("warehouse.duckdb");
+      ok(
+          "ddl",
+          "translate",
+          "--from",
+          from,
+          "--schema",
+          "shop",
+          "--to",
+          "duckdb",
+          "--apply",
+          "--target",
+          "duckdb:" + duck,
+          "--sandbox-home",
+          home);
+      try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + duck);
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT column_name, data_type FROM information_schema.columns"
+                      + " WHERE table_schema = 'shop' AND table_name = 'orders'"
+                      + " ORDER BY ordinal_position")) {
+        List<String> cols = new ArrayList<>();
+        while (rs.next()) {
+          cols.add(rs.getString(1) + " " + rs.getString(2));
+        }
+        assertThat(cols)
+            .containsExactly(
+                "id INTEGER",
+                "item VARCHAR",
+                "qty UINTEGER",
+                "price DECIMAL(10,2)",
+                "placed TIMESTAMP");
+      }
 
       f.ok(
           "setup",

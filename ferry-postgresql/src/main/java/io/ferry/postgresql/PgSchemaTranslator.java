@@ -4,6 +4,7 @@ import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.event.SqlType;
 import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.SourceTable;
+import io.ferry.core.target.TargetException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,44 @@ public final class PgSchemaTranslator implements SchemaTranslator {
   @Override
   public String createSchema(String schema) {
     return PgTableDdl.createSchema(schema);
+  }
+
+  /**
+   * Runs the statements on {@code postgresql://user:password@host:port/database} (also written
+   * {@code postgres://} or {@code warehouse+postgresql://}) in one transaction.
+   */
+  @Override
+  public String apply(String address, List<String> statements) {
+    String plain = address.startsWith("warehouse+") ? address.substring(10) : address;
+    if (!plain.startsWith("postgresql://") && !plain.startsWith("postgres://")) {
+      throw new TargetException(
+          "the postgresql dialect applies to postgresql://user:password@host:port/database (or a"
+              + " PostgreSQL sandbox server), not to this address");
+    }
+    PostgresTargetType.Address a = PostgresTargetType.Address.parse(plain);
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", a.user());
+    props.setProperty("password", a.password());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(a.jdbcUrl(), props)) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement st = c.createStatement()) {
+        for (String s : statements) {
+          st.execute(s);
+        }
+        c.commit();
+      } catch (java.sql.SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new TargetException(
+          "cannot apply the DDL on PostgreSQL at "
+              + a.host()
+              + " (nothing was changed): "
+              + e.getMessage(),
+          e);
+    }
+    return "applied " + statements.size() + " statements on PostgreSQL at " + a.host();
   }
 
   @Override

@@ -82,34 +82,58 @@ public final class PostgresTargetType implements TargetType {
     if (!address.startsWith("postgresql://") && !address.startsWith("postgres://")) {
       return List.of();
     }
-    String form = "postgresql://user:password@host:port/database";
-    java.net.URI uri;
-    try {
-      uri = new java.net.URI(address);
-    } catch (java.net.URISyntaxException e) {
-      throw new TargetException(
-          "cannot read the PostgreSQL address (" + e.getReason() + "): write " + form);
-    }
-    if (uri.getHost() == null || uri.getRawUserInfo() == null) {
-      throw new TargetException("a PostgreSQL address needs a user and a host: write " + form);
-    }
-    String info = uri.getRawUserInfo();
-    int colon = info.indexOf(':');
-    String user = decode(colon < 0 ? info : info.substring(0, colon));
-    String password = colon < 0 ? "" : decode(info.substring(colon + 1));
-    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    Address a = Address.parse(address);
     List<String> lines = new ArrayList<>();
     lines.add("target.type = " + NAME);
-    lines.add("target.host = " + uri.getHost());
-    if (uri.getPort() > 0) {
-      lines.add("target.port = " + uri.getPort());
+    lines.add("target.host = " + a.host());
+    if (a.port() > 0) {
+      lines.add("target.port = " + a.port());
     }
-    lines.add("target.user = " + user);
-    lines.add("target.password = " + password);
-    if (!path.isEmpty()) {
-      lines.add("target.database = " + path);
+    lines.add("target.user = " + a.user());
+    lines.add("target.password = " + a.password());
+    if (!a.database().isEmpty()) {
+      lines.add("target.database = " + a.database());
     }
     return lines;
+  }
+
+  /**
+   * A {@code postgresql://user:password@host:port/database} address, read.
+   *
+   * @param port the port, or -1 when the address has none
+   * @param database the database, or empty when the address has none
+   */
+  record Address(String host, int port, String user, String password, String database) {
+    static Address parse(String address) {
+      String form = "postgresql://user:password@host:port/database";
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(address);
+      } catch (java.net.URISyntaxException e) {
+        throw new TargetException(
+            "cannot read the PostgreSQL address (" + e.getReason() + "): write " + form);
+      }
+      if (uri.getHost() == null || uri.getRawUserInfo() == null) {
+        throw new TargetException("a PostgreSQL address needs a user and a host: write " + form);
+      }
+      String info = uri.getRawUserInfo();
+      int colon = info.indexOf(':');
+      return new Address(
+          uri.getHost(),
+          uri.getPort(),
+          decode(colon < 0 ? info : info.substring(0, colon)),
+          colon < 0 ? "" : decode(info.substring(colon + 1)),
+          uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", ""));
+    }
+
+    String jdbcUrl() {
+      return "jdbc:postgresql://"
+          + host
+          + ":"
+          + (port > 0 ? port : 5432)
+          + "/"
+          + (database.isEmpty() ? "postgres" : database);
+    }
   }
 
   /** Percent-decoding of a URL's user info, where '+' is a plus (not a space as in forms). */

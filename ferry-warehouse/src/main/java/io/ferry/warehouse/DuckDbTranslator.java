@@ -3,6 +3,7 @@ package io.ferry.warehouse;
 import io.ferry.core.event.ColumnSpec;
 import io.ferry.core.target.SchemaTranslator;
 import io.ferry.core.target.SourceTable;
+import io.ferry.core.target.TargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,38 @@ public final class DuckDbTranslator implements SchemaTranslator {
   @Override
   public String createSchema(String schema) {
     return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+  }
+
+  /** Runs the statements on {@code duckdb:PATH} (the database file) in one transaction. */
+  @Override
+  public String apply(String address, List<String> statements) {
+    if (!address.startsWith("duckdb:") || address.length() == "duckdb:".length()) {
+      throw new TargetException(
+          "the duckdb dialect applies to duckdb:PATH (the database file), not to this address");
+    }
+    String file = address.substring("duckdb:".length());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file)) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement st = c.createStatement()) {
+        for (String s : statements) {
+          st.execute(s);
+        }
+        c.commit();
+      } catch (java.sql.SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (java.sql.SQLException e) {
+      String why =
+          e.getMessage() != null && e.getMessage().contains("Ambiguous reference to catalog")
+              ? " (DuckDB names a database after its file: a file named like one of the"
+                  + " schemas makes their names ambiguous; name the file otherwise, like"
+                  + " warehouse.duckdb)"
+              : " (nothing was changed; another process holding the file locks it)";
+      throw new TargetException(
+          "cannot apply the DDL on DuckDB file " + file + why + ": " + e.getMessage(), e);
+    }
+    return "applied " + statements.size() + " statements on DuckDB file " + file;
   }
 
   @Override

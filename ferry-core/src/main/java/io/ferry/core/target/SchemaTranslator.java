@@ -17,6 +17,20 @@ public interface SchemaTranslator {
    */
   List<String> createTable(SourceTable table);
 
+  /**
+   * Runs translated statements on a target written as an address of this dialect ({@code ferry ddl
+   * translate --apply}), in one transaction where the target has them, and says what it did; a
+   * {@link TargetException} names what failed (nothing is changed then, where the target has
+   * transactions).
+   */
+  default String apply(String address, List<String> statements) {
+    throw new TargetException(
+        "the "
+            + dialect()
+            + " translator cannot apply its statements itself: print them (without --apply) and"
+            + " run them with the target's own client");
+  }
+
   /** The statement that creates a schema (namespace) the tables go into, or null if none. */
   default String createSchema(String schema) {
     return null;

@@ -10,17 +10,11 @@ import io.ferry.core.target.TargetTypes;
 import io.ferry.mysql.schema.DdlException;
 import io.ferry.mysql.schema.SourceTables;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -131,7 +125,12 @@ public final class DdlTranslateCommand implements Callable<Integer> {
           "--target " + target + " is a MariaDB/MySQL server: --apply runs another dialect's DDL",
           Cli.EXIT_USAGE);
     }
-    run(address, statements, out);
+    try {
+      out.println(translator.apply(address, statements));
+    } catch (io.ferry.core.target.TargetException e) {
+      throw new CliException(e.getMessage());
+    }
+    out.flush();
     return 0;
   }
 
@@ -151,54 +150,5 @@ public final class DdlTranslateCommand implements Callable<Integer> {
             + "'; this build has: "
             + (dialects.isEmpty() ? "none" : String.join(", ", dialects)),
         Cli.EXIT_USAGE);
-  }
-
-  /** Runs the statements on a postgresql:// or duckdb: address, in one transaction. */
-  private static void run(String address, List<String> statements, PrintWriter out) {
-    Properties props = new Properties();
-    String jdbc;
-    if (address.startsWith("postgresql://") || address.startsWith("warehouse+postgresql://")) {
-      URI u = URI.create(address.substring(address.indexOf("postgresql://")));
-      String info = u.getRawUserInfo() == null ? "" : u.getRawUserInfo();
-      int colon = info.indexOf(':');
-      props.setProperty("user", decode(colon < 0 ? info : info.substring(0, colon)));
-      props.setProperty("password", colon < 0 ? "" : decode(info.substring(colon + 1)));
-      jdbc =
-          "jdbc:postgresql://"
-              + u.getHost()
-              + ":"
-              + (u.getPort() < 0 ? 5432 : u.getPort())
-              + (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/postgres" : u.getRawPath());
-    } else if (address.startsWith("duckdb:")) {
-      jdbc = "jdbc:duckdb:" + address.substring("duckdb:".length());
-    } else {
-      throw new CliException(
-          "--apply runs SQL on PostgreSQL or DuckDB; '" + Endpoint.masked(address) + "' is neither",
-          Cli.EXIT_USAGE);
-    }
-    try (Connection c = DriverManager.getConnection(jdbc, props)) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        for (String s : statements) {
-          st.execute(s);
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
-      out.println("applied " + statements.size() + " statements on " + Endpoint.masked(address));
-      out.flush();
-    } catch (SQLException e) {
-      throw new CliException(
-          "cannot apply the DDL on "
-              + Endpoint.masked(address)
-              + " (nothing was changed): "
-              + e.getMessage());
-    }
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }
