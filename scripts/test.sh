@@ -31,6 +31,7 @@ if [ "$status" = 0 ] && [ $# = 0 ]; then
   qs_cleanup() {
     FERRY_CONFIG_DIR=$qs/conf ./ferry replicator stop >/dev/null 2>&1 || true
     FERRY_SANDBOX_HOME=$qs/sandboxes ./ferry sandbox destroy quickstart >/dev/null 2>&1 || true
+    FERRY_SANDBOX_HOME=$qs/sandboxes ./ferry sandbox destroy quickstart_pg >/dev/null 2>&1 || true
     rm -rf "$qs"
   }
   trap qs_cleanup EXIT
