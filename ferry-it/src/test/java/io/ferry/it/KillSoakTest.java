@@ -52,7 +52,7 @@ class KillSoakTest {
 
   /** The layouts a rotating slave applies with, one per start, in turn. */
   private static final List<String> ROTATION =
-      List.of("8:shard", "4:shard", "8:key", "3:key", "6:shard", "8:shard", "2:key");
+      List.of("8:shard", "4:shard", "1:shard", "8:key", "3:key", "6:shard", "8:shard", "2:key");
 
   private Path slaveConfig(String uri, SandboxServer replica, String layout) throws Exception {
     String[] l = layout.split(":", -1);

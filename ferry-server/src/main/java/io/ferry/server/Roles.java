@@ -12,6 +12,7 @@ import io.ferry.core.parallel.Layout;
 import io.ferry.core.parallel.ParallelApplier;
 import io.ferry.core.parallel.ParallelSettings;
 import io.ferry.core.parallel.Scheduler;
+import io.ferry.core.parallel.SingleChannelApplier;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.pipeline.BlockCommit;
 import io.ferry.core.pipeline.DummyApplier;
@@ -172,7 +173,7 @@ final class Roles {
           p.thl = Thl.open(thlSettings(c, dir, clock));
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
-          p.parallel = parallel(c, critical, clock, p.target);
+          Applier applier = applier(p, c, critical, clock);
           // An empty log fetches from seqno 0, or from where the operator said to start.
           Checkpoint fetchFrom =
               startAt != null && p.thl.lastSeqno().isEmpty()
@@ -198,7 +199,7 @@ final class Roles {
               stage(
                   "thl-to-target",
                   store.extractor(),
-                  p.parallel != null ? p.parallel : p.target.applier(),
+                  applier,
                   p.parallel != null ? parallelBlock(block) : p.target.blockCommit(block),
                   retry,
                   0,
@@ -212,8 +213,7 @@ final class Roles {
           boolean direct = role.equals(ServiceSettings.DIRECT);
           Applier end;
           if (direct) {
-            p.parallel = parallel(c, critical, clock, p.target);
-            end = p.parallel != null ? p.parallel : p.target.applier();
+            end = applier(p, c, critical, clock);
             block = p.parallel != null ? block : p.target.blockCommit(block);
           } else {
             p.dummy = new DummyApplier();
@@ -346,16 +346,35 @@ final class Roles {
   }
 
   /**
-   * Parallel apply when more than one channel is configured, else null. The channels commit by the
-   * block settings; the stage's own commit (which waits for every channel) comes rarely.
+   * The applier of a role that applies: parallel apply when more than one channel is configured
+   * (then also {@code p.parallel}); with one channel the target's own applier, which on a target
+   * that can apply in parallel first finishes a parallel run that stopped with its channels apart.
    */
-  static ParallelApplier parallel(
-      ServiceConfig c, java.util.Set<String> critical, Clock clock, Target t) {
+  private static Applier applier(
+      Parts p, ServiceConfig c, java.util.Set<String> critical, Clock clock) {
     int channels = c.get(ParallelApplySettings.APPLY_CHANNELS);
-    if (channels <= 1) {
-      return null;
+    if (channels > 1) {
+      p.parallel = parallel(c, critical, clock, p.target, channels);
+      return p.parallel;
     }
-    Scheduler scheduler = Scheduler.parse(c.get(ParallelApplySettings.APPLY_SCHEDULER));
+    if (!c.targetType().parallel()) {
+      return p.target.applier();
+    }
+    return new SingleChannelApplier(
+        p.target.applier(), p.target.channels(0), () -> parallel(c, critical, clock, p.target, 1));
+  }
+
+  /**
+   * Parallel apply with {@code channels} channels (one: a single shard channel, which finishes an
+   * earlier run first). The channels commit by the block settings; the stage's own commit (which
+   * waits for every channel) comes rarely.
+   */
+  private static ParallelApplier parallel(
+      ServiceConfig c, java.util.Set<String> critical, Clock clock, Target t, int channels) {
+    Scheduler scheduler =
+        channels == 1
+            ? Scheduler.SHARD
+            : Scheduler.parse(c.get(ParallelApplySettings.APPLY_SCHEDULER));
     int lockWait = (int) Math.max(1, c.get(ParallelApplySettings.APPLY_LOCK_WAIT).toSeconds());
     io.ferry.core.parallel.ChannelTarget target =
         t.channels(scheduler == Scheduler.KEY ? lockWait : 0);

@@ -114,6 +114,12 @@ public final class ParallelApplier implements Applier {
     return settings.service();
   }
 
+  /** Its first call reads the channels' rows and opens them. */
+  @Override
+  public boolean readsPositionOnItsThread() {
+    return true;
+  }
+
   /**
    * Where the stage resumes. Before the channels run: read from the catalog (and the run set up);
    * while they run: the lowest channel position (shard) or the highest (key).

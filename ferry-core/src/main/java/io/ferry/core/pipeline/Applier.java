@@ -40,6 +40,15 @@ public interface Applier extends AutoCloseable {
    */
   default void flush() {}
 
+  /**
+   * Whether {@link #lastCommitted} is for its stage's thread alone before the stage has started
+   * (the first call sets up the run: parallel apply opens its channels there); a pipeline's status
+   * shows no position for it until then.
+   */
+  default boolean readsPositionOnItsThread() {
+    return false;
+  }
+
   /** Makes every event applied since the last commit durable, with its checkpoint. */
   void commit();
 

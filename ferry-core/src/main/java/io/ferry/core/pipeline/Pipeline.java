@@ -241,8 +241,7 @@ public final class Pipeline implements AutoCloseable {
             new StageStatus(
                 s.name(),
                 "new",
-                // parallel apply reads its channels' rows (and opens them) only on its own thread
-                s.applier() instanceof io.ferry.core.parallel.ParallelApplier
+                s.applier().readsPositionOnItsThread()
                     ? io.ferry.core.event.Checkpoint.NONE
                     : s.applier().lastCommitted(),
                 0,

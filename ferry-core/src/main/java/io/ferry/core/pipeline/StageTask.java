@@ -130,7 +130,16 @@ final class StageTask implements Runnable {
         stage.delay().toMillis(),
         delayedUntil,
         filterStats(),
-        stage.applier() instanceof io.ferry.core.parallel.ParallelApplier p ? p.status() : null);
+        parallelStatus());
+  }
+
+  /** Parallel apply's channels, also while a single-channel service finishes a parallel run. */
+  private io.ferry.core.parallel.ParallelStatus parallelStatus() {
+    io.ferry.core.parallel.ParallelApplier p =
+        stage.applier() instanceof io.ferry.core.parallel.SingleChannelApplier s
+            ? s.finishing()
+            : stage.applier() instanceof io.ferry.core.parallel.ParallelApplier pa ? pa : null;
+    return p == null ? null : p.status();
   }
 
   private List<io.ferry.core.filter.FilterStats> filterStats() {
