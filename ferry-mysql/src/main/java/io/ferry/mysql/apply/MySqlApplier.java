@@ -96,7 +96,8 @@ public final class MySqlApplier implements Applier {
                 this::open)
             : null;
     this.origin = settings.tagsOrigin() ? new OriginSession() : null;
-    this.origins = settings.tagsOrigin() ? new OriginCatalog(settings.catalogSchema()) : null;
+    this.origins =
+        settings.tagsOrigin() ? new OriginCatalog(settings.catalogSchema(), this::open) : null;
   }
 
   /** The target's own server id (read when it connected), or -1 before. */
@@ -589,9 +590,6 @@ public final class MySqlApplier implements Applier {
     if (conflicts != null) {
       conflicts.rolledBack();
     }
-    if (origins != null) {
-      origins.forget(); // what the block recorded is gone with it
-    }
     if (connection != null) {
       try {
         connection.rollback();
@@ -710,6 +708,9 @@ public final class MySqlApplier implements Applier {
   private void disconnect() {
     if (conflicts != null) {
       conflicts.close();
+    }
+    if (origins != null) {
+      origins.close();
     }
     if (rows != null) {
       rows.close();
