@@ -123,6 +123,62 @@ class ReplicatorControlTest {
     }
   }
 
+  /**
+   * {@code ferry wait -native}: a session that wrote on the source waits, by the GTID or binlog
+   * coordinate the source gave it, until its write can be read on the replica.
+   */
+  @Test
+  void waitingForASourceTransactionByItsGtidOrBinlogCoordinate() throws Exception {
+    SandboxServer source = db.server(1);
+    SandboxServer replica = db.server(2);
+    try (ReplicatorFixture f = masterSlave()) {
+      sql(source, "CREATE DATABASE demo", "CREATE TABLE demo.t (id INT PRIMARY KEY)");
+      f.ok("wait", "-service", "alpha_slave", "-applied", "1", "-limit", "30");
+      f.ok("offline", "-service", "alpha_slave");
+      String gtid;
+      String coordinate;
+      try (java.sql.Connection c = source.connect(source.root(), "");
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("INSERT INTO demo.t VALUES (7)");
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT @@last_gtid")) {
+          rs.next();
+          gtid = rs.getString(1);
+        }
+        try (java.sql.ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+          rs.next();
+          coordinate = rs.getString(1) + ":" + rs.getLong(2);
+        }
+      }
+      // not applied while the slave is offline: the limit passes
+      ReplicatorFixture.Result late =
+          f.ferry("wait", "-service", "alpha_slave", "-native", gtid, "-limit", "1");
+      assertThat(late.code()).as(late.out() + late.err()).isEqualTo(1);
+      assertThat(late.out()).contains("after 1.0 s", "source position binlog");
+
+      f.ok("online", "-service", "alpha_slave");
+      assertThat(f.ok("wait", "-service", "alpha_slave", "-native", gtid, "-limit", "30"))
+          .contains("has applied " + gtid);
+      assertThat(ids(replica)).containsExactly(7);
+      assertThat(f.ok("wait", "-service", "alpha_slave", "-native", coordinate, "-limit", "30"))
+          .contains("has applied " + coordinate);
+
+      // a GTID position (every domain), and a later GTID of the same domain not yet written
+      String[] parts = gtid.split("-", -1);
+      String next = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) + 1);
+      ReplicatorFixture.Result ahead =
+          f.ferry("wait", "-service", "alpha_slave", "-native", next, "-limit", "0.5");
+      assertThat(ahead.code()).isEqualTo(1);
+      ReplicatorFixture.Result bad =
+          f.ferry("wait", "-service", "alpha_slave", "-native", "yesterday");
+      assertThat(bad.code()).isEqualTo(2);
+      assertThat(bad.err()).contains("cannot read 'yesterday'");
+      ReplicatorFixture.Result other =
+          f.ferry("wait", "-service", "alpha_slave", "-native", "other-bin.000001:4");
+      assertThat(other.code()).isEqualTo(1);
+      assertThat(other.out()).contains("cannot tell whether", "reads another binlog");
+    }
+  }
+
   @Test
   void deferredOfflineWaitsAndWhatTheStateMachineRefuses() throws Exception {
     SandboxServer source = db.server(1);

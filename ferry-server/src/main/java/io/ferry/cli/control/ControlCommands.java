@@ -455,13 +455,20 @@ public final class ControlCommands {
   /** {@code ferry wait}. */
   @Command(
       name = "wait",
-      header = "Wait until a service is in a state, or has applied a seqno.",
+      header =
+          "Wait until a service is in a state, or has applied a seqno or a source transaction.",
       mixinStandardHelpOptions = true,
       usageHelpAutoWidth = true,
       description = {
         "Polls the service until it is in -state S (OFFLINE:NORMAL, ONLINE, OFFLINE:ERROR, ...;"
-            + " OFFLINE means OFFLINE:NORMAL) or has applied -applied SEQNO, for at most -limit"
-            + " seconds (default: no limit).",
+            + " OFFLINE means OFFLINE:NORMAL), has applied -applied SEQNO, or has applied the"
+            + " source transaction -native POS, for at most -limit seconds (default: no limit).",
+        "",
+        "-native takes what the source says of a transaction once it committed: a MariaDB GTID"
+            + " (SELECT @@last_gtid) or GTID position (@@gtid_binlog_pos, one GTID per domain), a"
+            + " MySQL GTID (uuid:n), or the binlog coordinate after it (file:offset, from SHOW"
+            + " MASTER STATUS; only while the service reads that same server's binlog). A"
+            + " session that wrote can so wait until its write can be read on this replica.",
         "",
         "Exit status: 0 when it happened, 1 when the limit passed first or the service went to"
             + " OFFLINE:ERROR instead (the error is printed), 2 for a bad command line.",
@@ -485,6 +492,12 @@ public final class ControlCommands {
     Long applied;
 
     @Option(
+        names = {"-native", "--native"},
+        paramLabel = "POS",
+        description = "The source transaction to wait for: GTID, GTID position or file:offset.")
+    String nativePosition;
+
+    @Option(
         names = {"-limit", "--limit"},
         paramLabel = "SECONDS",
         description = "The longest wait, in seconds.")
@@ -492,12 +505,16 @@ public final class ControlCommands {
 
     @Override
     public Integer call() throws InterruptedException {
-      if ((state == null) == (applied == null)) {
-        throw new CliException("wait for -state S or -applied SEQNO", Cli.EXIT_USAGE);
+      int asked = (state == null ? 0 : 1) + (applied == null ? 0 : 1);
+      if (asked + (nativePosition == null ? 0 : 1) != 1) {
+        throw new CliException(
+            "wait for one of -state S, -applied SEQNO or -native POS", Cli.EXIT_USAGE);
       }
       String wanted;
+      io.ferry.core.position.NativePosition source;
       try {
         wanted = state == null ? null : io.ferry.server.Service.State.parse(state).toString();
+        source = nativePosition == null ? null : NativeReach.parseWanted(nativePosition);
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), Cli.EXIT_USAGE);
       }
@@ -521,13 +538,45 @@ public final class ControlCommands {
             return 0;
           }
         }
+        if (source != null) {
+          String at = s.path("appliedLastEventId").asText(null);
+          NativeReach.Result r = NativeReach.of(NativeReach.parseApplied(at), source);
+          if (r.answer() == NativeReach.Answer.REACHED) {
+            out.println(
+                "service "
+                    + name
+                    + " has applied "
+                    + source.text()
+                    + " (applied seqno "
+                    + s.get("appliedLastSeqno").asText()
+                    + ", source position "
+                    + at
+                    + ")");
+            out.flush();
+            return 0;
+          }
+          if (r.answer() == NativeReach.Answer.CANNOT_TELL) {
+            out.println(
+                "service "
+                    + name
+                    + ": cannot tell whether "
+                    + source.text()
+                    + " is applied: "
+                    + r.why()
+                    + "; give a GTID, or a coordinate of the binlog it reads now");
+            out.flush();
+            return Cli.EXIT_FAILED;
+          }
+        }
         if (now.equals("OFFLINE:ERROR")) {
           // It stays there until someone acts: waiting on would only wait for the limit.
           out.println(
               "service "
                   + name
                   + " failed before "
-                  + (applied != null ? "applying seqno " + applied : "reaching " + wanted)
+                  + (applied != null
+                      ? "applying seqno " + applied
+                      : source != null ? "applying " + source.text() : "reaching " + wanted)
                   + ": "
                   + s.path("pendingError").path("message").asText("no detail"));
           out.flush();
@@ -541,6 +590,9 @@ public final class ControlCommands {
                   + now
                   + " (applied seqno "
                   + s.get("appliedLastSeqno").asText()
+                  + (source != null
+                      ? ", source position " + s.path("appliedLastEventId").asText()
+                      : "")
                   + ") after "
                   + limit
                   + " s");
