@@ -162,12 +162,16 @@ class ReplicatorControlTest {
       assertThat(f.ok("wait", "-service", "alpha_slave", "-native", coordinate, "-limit", "30"))
           .contains("has applied " + coordinate);
 
-      // a GTID position (every domain), and a later GTID of the same domain not yet written
+      // the source's GTID position (every domain), and a later GTID not yet written
+      String position = Sql.value(source, "SELECT @@gtid_binlog_pos");
+      assertThat(f.ok("wait", "-service", "alpha_slave", "-native", position, "-limit", "30"))
+          .contains("has applied");
       String[] parts = gtid.split("-", -1);
       String next = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) + 1);
       ReplicatorFixture.Result ahead =
           f.ferry("wait", "-service", "alpha_slave", "-native", next, "-limit", "0.5");
       assertThat(ahead.code()).isEqualTo(1);
+      assertThat(ahead.out()).contains("after 0.5 s");
       ReplicatorFixture.Result bad =
           f.ferry("wait", "-service", "alpha_slave", "-native", "yesterday");
       assertThat(bad.code()).isEqualTo(2);

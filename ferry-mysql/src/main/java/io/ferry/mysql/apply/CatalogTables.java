@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * Which tables are Ferry's own catalog ({@code ferry_<service>.position} and the like). A target
- * that logs what Ferry applies (a hub, a relay) logs its catalog writes too, in the same
- * transactions as the data; a binlog reader passes over them, so that one service's catalog never
- * travels to another site's target (where it would collide with that site's own rows). Stateless.
+ * that logs what Ferry applies (a hub, a relay) logs its catalog writes too (the position in the
+ * same transactions as the data, the origins on their own); a binlog reader passes over them, so
+ * that one service's catalog never travels to another site's target (where it would collide with
+ * that site's own rows). Stateless.
  */
 public final class CatalogTables {
   private CatalogTables() {}

@@ -377,7 +377,7 @@ public final class MySqlApplier implements Applier {
    * event with the server id the session has at commit and refuses to change the GTID domain inside
    * a transaction, so what the target transaction holds is committed first, with its position (the
    * stage ends its blocks where the origin changes; parallel channels rely on this). The origin's
-   * name goes to the catalog, in the transaction it is applied in.
+   * name goes to the catalog, on a second connection before the data (see OriginCatalog).
    */
   private void applyUnderOrigin(Transaction tx) throws SQLException {
     if (origin.needsSwitch(tx)) {

@@ -176,11 +176,24 @@ public final class MySqlChannels implements ChannelTarget {
     }
   }
 
+  /**
+   * A connection for catalog work, which stays out of the target's binlog unless the service logs
+   * what it applies (as its appliers' sessions do).
+   */
   private Connection open() throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", target.user());
     props.setProperty("password", target.password());
-    return target.tls().connect(target.jdbcUrl(), props);
+    Connection c = target.tls().connect(target.jdbcUrl(), props);
+    if (!settings.logToBinlog()) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET SESSION sql_log_bin = 0");
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
   }
 
   @Override

@@ -96,7 +96,14 @@ final class NativeReach {
         return Result.cannotTell(
             "the service's source position has no MySQL GTID (" + applied.text() + ")");
       }
-      return ordered(last, g, "its last transaction came from another server (" + last.text());
+      // MySQL GTIDs are ordered only among one server's: the last applied transaction's says
+      // nothing of another server's
+      return ordered(
+          last,
+          g,
+          "its last transaction has another server's GTID; a MySQL GTID is compared with the"
+              + " same server's only ("
+              + last.text());
     }
     if (wanted instanceof BinlogPosition || wanted instanceof PgLsn) {
       return ordered(
@@ -119,13 +126,23 @@ final class NativeReach {
 
   /** A MariaDB GTID: reached when the applied state has its domain at its sequence or beyond. */
   private static Result mariaDb(NativePosition applied, MariaDbGtid wanted) {
-    if (!(applied instanceof BinlogPosition b) || !(b.gtid() instanceof MariaDbGtid last)) {
+    MariaDbGtidPosition state = null;
+    MariaDbGtid last = null;
+    if (applied instanceof BinlogPosition b) {
+      state = b.state();
+      last = b.gtid() instanceof MariaDbGtid g ? g : null;
+    } else if (applied instanceof MariaDbGtidPosition p) {
+      state = p;
+    } else if (applied instanceof MariaDbGtid g) {
+      last = g;
+    }
+    if (state == null && last == null) {
       return Result.cannotTell(
           "the service's source position has no MariaDB GTID (" + applied.text() + ")");
     }
     MariaDbGtid inDomain =
-        b.state() != null
-            ? b.state().domain(wanted.domain()).orElse(null)
+        state != null
+            ? state.domain(wanted.domain()).orElse(null)
             : last.domain() == wanted.domain() ? last : null;
     // a domain the source has not logged in yet, as far as the service has read
     return inDomain != null && inDomain.sequence() >= wanted.sequence()
