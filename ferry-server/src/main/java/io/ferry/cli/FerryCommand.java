@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       io.ferry.cli.ddl.DdlCommand.class,
       ThlCommand.class,
+      io.ferry.cli.analyze.AnalyzeCommand.class,
       io.ferry.cli.filter.FilterCommand.class,
       SandboxCommand.class,
       picocli.CommandLine.HelpCommand.class
