@@ -6,7 +6,6 @@ import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.MariaDbGtid;
 import io.ferry.core.position.MariaDbGtidPosition;
-import io.ferry.core.position.MySqlGtid;
 import io.ferry.core.position.MySqlGtidSet;
 import io.ferry.core.position.NativePosition;
 import io.ferry.mysql.binlog.TableResolver;
@@ -43,17 +42,8 @@ public final class BinlogExtractor implements Extractor {
   private volatile BinlogStream stream;
   private TransactionAssembler assembler;
 
-  /**
-   * After a start by GTID: the transactions it covers, which are passed over (with several domains
-   * the first uncovered transaction can be followed by covered ones of another domain); else null.
-   */
-  private NativePosition covered;
-
-  /**
-   * MariaDB domains whose start point has been passed (a transaction not covered was read): as in
-   * MariaDB's own replication, nothing of them is passed over any more.
-   */
-  private final java.util.Set<Long> passedDomains = new java.util.HashSet<>();
+  /** After a start by GTID: the transactions it covers, passed over; else covering nothing. */
+  private io.ferry.mysql.source.GtidCover cover = new io.ferry.mysql.source.GtidCover(null);
 
   /** The GTID state the source named for the position just checked by {@link #follow}, or null. */
   private MariaDbGtidPosition checkedState;
@@ -83,9 +73,8 @@ public final class BinlogExtractor implements Extractor {
   @Override
   public void seek(Checkpoint after) {
     closeStream();
-    covered = null;
+    cover = new io.ferry.mysql.source.GtidCover(null);
     checkedState = null;
-    passedDomains.clear();
     info = SourceProbe.probe(source);
     SourceProbe.checkFormat(source, info, settings.requireRowFormat());
     BinlogPosition start;
@@ -155,8 +144,7 @@ public final class BinlogExtractor implements Extractor {
 
   private BinlogPosition startAfterGtids(NativePosition gtids) {
     BinlogPosition p = GtidLocator.locate(source, info, gtids);
-    covered = gtids;
-    passedDomains.clear();
+    cover = new io.ferry.mysql.source.GtidCover(gtids);
     LOG.info("GTID position {} is read from binlog {} on", gtids.text(), p.text());
     return p;
   }
@@ -172,36 +160,13 @@ public final class BinlogExtractor implements Extractor {
     if (!info.mariaDb() || start.state() != null) {
       return;
     }
-    if (covered instanceof MariaDbGtidPosition gtids) {
+    if (cover.position() instanceof MariaDbGtidPosition gtids) {
       assembler.trackGtidState(gtids);
     } else if (checked != null) {
       assembler.trackGtidState(checked);
     } else {
       assembler.trackGtidState(SourceIdentity.stateAt(source, start));
     }
-  }
-
-  /** Whether a transaction was covered by the GTID position the stream started after. */
-  private boolean isCovered(ReplEvent e) {
-    if (covered == null
-        || !(e instanceof io.ferry.core.event.Transaction t)
-        || !(t.header().nativePosition() instanceof BinlogPosition p)) {
-      return false;
-    }
-    if (covered instanceof MariaDbGtidPosition pos && p.gtid() instanceof MariaDbGtid g) {
-      if (passedDomains.contains(g.domain())) {
-        return false;
-      }
-      boolean before = pos.domain(g.domain()).map(x -> x.sequence() >= g.sequence()).orElse(false);
-      if (!before) {
-        passedDomains.add(g.domain());
-      }
-      return before;
-    }
-    if (covered instanceof MySqlGtidSet set && p.gtid() instanceof MySqlGtid g) {
-      return set.contains(g);
-    }
-    return false;
   }
 
   /**
@@ -285,7 +250,7 @@ public final class BinlogExtractor implements Extractor {
     while (true) {
       try {
         ReplEvent e = stream.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (e != null && isCovered(e)) {
+        if (e != null && cover.covers(e)) {
           continue; // read again after a GTID start: already applied
         }
         return e;

@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
       io.ferry.cli.ddl.DdlCommand.class,
       ThlCommand.class,
       io.ferry.cli.analyze.AnalyzeCommand.class,
+      io.ferry.cli.rescue.RescueCommand.class,
       io.ferry.cli.filter.FilterCommand.class,
       SandboxCommand.class,
       picocli.CommandLine.HelpCommand.class

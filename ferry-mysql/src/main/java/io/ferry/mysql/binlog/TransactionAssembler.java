@@ -149,6 +149,14 @@ public final class TransactionAssembler {
     return lastEnd;
   }
 
+  /**
+   * Reading goes on in the next binlog file, which the last one did not name by a rotation (a file
+   * the server stopped writing when it died): positions are in that file from here.
+   */
+  public void nextFile(String name) {
+    file = name;
+  }
+
   /** Whether a transaction is open (some of its events were read but not its end). */
   public boolean inTransaction() {
     return open;

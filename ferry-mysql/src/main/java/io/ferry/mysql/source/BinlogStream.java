@@ -56,6 +56,11 @@ public final class BinlogStream implements AutoCloseable {
         EventType.ANNOTATE_ROWS
       };
 
+  /** The event types Ferry parses from raw bytes, the same for a stream and for files. */
+  static EventType[] rawTypes() {
+    return RAW.clone();
+  }
+
   private final SourceSettings settings;
   private final BinaryLogClient client;
   private final RawEventDeserializer deserializer;

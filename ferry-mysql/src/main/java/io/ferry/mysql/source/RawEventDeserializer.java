@@ -39,6 +39,9 @@ final class RawEventDeserializer extends EventDeserializer {
     if (checksumLength != 4) {
       return super.nextEvent(in);
     }
+    if (in.peek() == -1) {
+      return null; // the end of a binlog file (as the connector's own deserializer says it)
+    }
     // The client hands over the socket's stream positioned at the event: read exactly the event
     // (its length is in its header), check it, and decode it from those bytes.
     byte[] header = in.read(19);

@@ -1,0 +1,216 @@
+package io.ferry.mysql.source;
+
+import com.github.shyiko.mysql.binlog.BinaryLogFileReader;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.ByteArrayEventDataDeserializer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The binlog files of a server read from a directory (a failed master's disk, a copy of its
+ * binlogs) instead of from the server: the same events, decoded the same way as a live stream
+ * (checksums verified, table maps, rows and queries as raw bytes for Ferry to parse), file after
+ * file in their order (a file that ends without a rotation, because the server died, is followed by
+ * the next one it wrote after its restart, if any). Used by one thread.
+ */
+public final class BinlogFiles implements AutoCloseable {
+  private static final Pattern NUMBERED = Pattern.compile("(.+)\\.(\\d{6,})");
+
+  private final Path dir;
+  private final List<Path> files;
+  private final RawEventDeserializer deserializer = new RawEventDeserializer();
+  private int current = -1;
+  private BinaryLogFileReader reader;
+
+  /**
+   * The files of {@code dir}: those its {@code .index} file names, else every {@code name.NNNNNN}
+   * file (one base name only).
+   */
+  public BinlogFiles(Path dir) {
+    this.dir = dir;
+    this.files = list(dir);
+    for (EventType type : BinlogStream.rawTypes()) {
+      deserializer.setEventDataDeserializer(type, new ByteArrayEventDataDeserializer());
+    }
+  }
+
+  /** The files in reading order. */
+  public List<Path> files() {
+    return files;
+  }
+
+  private static List<Path> list(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new SourceException(
+          "there is no binlog directory "
+              + dir
+              + ": give the directory that holds the binlog files",
+          false);
+    }
+    List<Path> indexed = fromIndex(dir);
+    if (indexed != null) {
+      return indexed;
+    }
+    TreeMap<String, List<Path>> byBase = new TreeMap<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(
+          p -> {
+            Matcher m = NUMBERED.matcher(p.getFileName().toString());
+            if (m.matches() && Files.isRegularFile(p)) {
+              byBase.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(p);
+            }
+          });
+    } catch (IOException e) {
+      throw new SourceException("cannot list " + dir + ": " + e.getMessage(), false, e);
+    }
+    if (byBase.isEmpty()) {
+      throw new SourceException(
+          "no binlog files (name.000001, ...) in " + dir + ": give the directory of the binlog",
+          false);
+    }
+    if (byBase.size() > 1) {
+      throw new SourceException(
+          "binlog files of several servers in "
+              + dir
+              + " ("
+              + String.join(", ", byBase.keySet())
+              + "): give a directory with one server's binlog",
+          false);
+    }
+    List<Path> out = byBase.firstEntry().getValue();
+    out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    return List.copyOf(out);
+  }
+
+  /**
+   * The files an index file names ({@code binlog.index}: one per line, as the server wrote them),
+   * those that are in {@code dir}; null when there is no single index file naming any.
+   */
+  private static List<Path> fromIndex(Path dir) {
+    List<Path> indexes;
+    try (Stream<Path> s = Files.list(dir)) {
+      indexes = s.filter(p -> p.getFileName().toString().endsWith(".index")).toList();
+    } catch (IOException e) {
+      throw new SourceException("cannot list " + dir + ": " + e.getMessage(), false, e);
+    }
+    if (indexes.size() != 1) {
+      return null;
+    }
+    List<Path> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(indexes.get(0))) {
+        String name = line.strip();
+        if (name.isEmpty()) {
+          continue;
+        }
+        Path p = dir.resolve(Path.of(name).getFileName());
+        if (Files.isRegularFile(p)) {
+          out.add(p);
+        }
+      }
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      return null;
+    }
+    return out.isEmpty() ? null : List.copyOf(out);
+  }
+
+  /** The file of this name, or an error listing what there is. */
+  public int indexOf(String file) {
+    for (int i = 0; i < files.size(); i++) {
+      if (files.get(i).getFileName().toString().equals(file)) {
+        return i;
+      }
+    }
+    throw new SourceException(
+        "binlog file "
+            + file
+            + " is not in "
+            + dir
+            + " (it has "
+            + files.get(0).getFileName()
+            + " to "
+            + files.get(files.size() - 1).getFileName()
+            + ")",
+        false);
+  }
+
+  /** Reads from the start of file {@code index} on. */
+  public void open(int index) {
+    closeReader();
+    current = index;
+    try {
+      reader = new BinaryLogFileReader(files.get(index).toFile(), deserializer);
+    } catch (IOException e) {
+      throw new SourceException(
+          "cannot read binlog file " + files.get(index) + ": " + e.getMessage(), false, e);
+    }
+  }
+
+  /** The name of the file being read. */
+  public String currentFile() {
+    return files.get(current).getFileName().toString();
+  }
+
+  /**
+   * The next event, going on to the next file after a rotation; null at the end of the last file
+   * (or of a file the server never rotated away from).
+   */
+  @SuppressWarnings("deprecation") // a file states its checksum in its format description
+  public Event next() {
+    while (reader != null) {
+      Event e;
+      try {
+        e = reader.readEvent();
+      } catch (IOException ex) {
+        throw new SourceException(
+            "cannot read binlog file "
+                + files.get(current)
+                + ": "
+                + ex.getMessage()
+                + " (a file cut short by a crash ends with a partial event: the events before it"
+                + " were read)",
+            false,
+            ex);
+      }
+      if (e == null) {
+        if (current + 1 < files.size()) {
+          open(current + 1);
+          continue;
+        }
+        closeReader();
+        return null;
+      }
+      if (e.getHeader().getEventType() == EventType.FORMAT_DESCRIPTION) {
+        deserializer.setChecksumType(((FormatDescriptionEventData) e.getData()).getChecksumType());
+      }
+      return e;
+    }
+    return null;
+  }
+
+  private void closeReader() {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (IOException ignored) {
+        // read-only
+      }
+      reader = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeReader();
+  }
+}
