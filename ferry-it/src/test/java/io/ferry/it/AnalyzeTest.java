@@ -103,6 +103,24 @@ class AnalyzeTest {
     String page = Files.readString(html, StandardCharsets.UTF_8);
     assertThat(page).contains("<svg id=\"chart\"", "an.t1", "an.t2", "What hurts replication");
 
+    // the same files read from the directory give the same counts
+    JsonNode fromFiles =
+        Json.mapper()
+            .readTree(
+                ReplicatorFixture.raw(
+                        "analyze",
+                        "--files",
+                        s.dataDir().toString(),
+                        "--schema-from",
+                        db.sandbox().name() + ":1",
+                        "--sandbox-home",
+                        db.sandboxes().home().toString(),
+                        "--json")
+                    .out());
+    assertThat(fromFiles.get("tables")).isEqualTo(r.get("tables"));
+    assertThat(fromFiles.get("summary").get("transactions"))
+        .isEqualTo(r.get("summary").get("transactions"));
+
     // the text report names the same
     String text =
         ReplicatorFixture.raw(

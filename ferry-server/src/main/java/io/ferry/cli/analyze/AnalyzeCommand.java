@@ -44,13 +44,15 @@ import picocli.CommandLine.Spec;
           + " logged as statements); and how parallel the workload is for parallel apply's shard"
           + " and key schedulers.",
       "",
-      "A binlog is read from --from (default: its first file) up to where it ended when the"
-          + " command started; a THL from --from to --to (seqnos).",
+      "A server's binlog is read from --from (default: its first file) up to where it ended when"
+          + " the command started; binlog files (--files, a copy or a dead server's) to the end of"
+          + " the last; a THL from --from to --to (seqnos).",
       "",
       "Examples:",
       "  ferry analyze --sandbox lab:1",
       "  ferry analyze --url mysql://ferry:pw@db1:3306 --from mysql-bin.000042:4 --json",
       "  ferry analyze --thl /var/lib/ferry/alpha/thl --html report.html",
+      "  ferry analyze --files /mnt/db1/binlog --schema-from lab:2",
       ""
     })
 public final class AnalyzeCommand implements Callable<Integer> {
@@ -72,7 +74,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--thl", paramLabel = "DIR", description = "A service's THL directory.")
     Path thl;
+
+    @Option(
+        names = "--files",
+        paramLabel = "DIR",
+        description = "A server's binlog files (with --schema-from).")
+    Path files;
   }
+
+  @Option(
+      names = "--schema-from",
+      paramLabel = "DB",
+      description =
+          "With --files: a server of the same family (NAME:N or URL) whose collations decode the"
+              + " files.")
+  String schemaFrom;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
@@ -113,6 +129,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (source.thl != null) {
       what = "THL " + source.thl;
       readThl(analysis);
+    } else if (source.files != null) {
+      if (schemaFrom == null) {
+        throw new CliException(
+            "--files needs --schema-from DB: a server of the same family (the collations it"
+                + " names decode the files' strings)",
+            Cli.EXIT_USAGE);
+      }
+      what = "the binlog files in " + source.files;
+      readFiles(analysis, Endpoint.parse(schemaFrom, sandboxHome));
     } else {
       if (to != null) {
         throw new CliException("--to is a THL seqno: a binlog is read to its end", Cli.EXIT_USAGE);
@@ -214,6 +239,40 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "cannot read the binlog of " + e.address() + ": " + ex.getMessage(), Cli.EXIT_FAILED);
     } finally {
       extractor.close();
+    }
+  }
+
+  private void readFiles(WorkloadAnalysis analysis, Endpoint schema) {
+    io.ferry.mysql.StartPosition start;
+    try {
+      start =
+          from == null
+              ? new io.ferry.mysql.StartPosition.Beginning()
+              : io.ferry.mysql.StartPosition.parse(from);
+    } catch (IllegalArgumentException ex) {
+      throw new CliException("--from: " + ex.getMessage(), Cli.EXIT_USAGE);
+    }
+    io.ferry.mysql.BinlogFileExtractor files =
+        new io.ferry.mysql.BinlogFileExtractor(
+            source.files,
+            SourceSettings.of(schema.host(), schema.port(), schema.user(), schema.password()),
+            start,
+            1 << 20,
+            Clock.systemUTC());
+    try {
+      files.seek(Checkpoint.NONE);
+      ReplEvent ev;
+      while ((ev = files.next(0, TimeUnit.MILLISECONDS)) != null) {
+        if (ev instanceof Transaction tx) {
+          analysis.add(tx, tx.estimatedBytes());
+        }
+      }
+    } catch (RuntimeException ex) {
+      throw new CliException(
+          "cannot read the binlog files in " + source.files + ": " + ex.getMessage(),
+          Cli.EXIT_FAILED);
+    } finally {
+      files.close();
     }
   }
 
