@@ -26,13 +26,13 @@ final class MariaDbDriver extends ServerDriver {
    * binlog positions (BINLOG MONITOR), read table definitions (SELECT), apply any change (the
    * application's privileges), keep applied changes out of the replica's binlog (BINLOG ADMIN, for
    * sql_log_bin), replay statements with their original server id and GTID (BINLOG REPLAY), keep a
-   * statement's DEFINER (SET USER), and apply on a read-only replica (READ_ONLY ADMIN). See
-   * docs/sandbox.md.
+   * statement's DEFINER (SET USER), apply on a read-only replica (READ_ONLY ADMIN), and take over
+   * and hand back native replication (SLAVE MONITOR, REPLICATION SLAVE ADMIN). See docs/sandbox.md.
    */
   static final String REPLICATOR_PRIVILEGES =
       APP_PRIVILEGES
           + ", REPLICATION SLAVE, BINLOG MONITOR, BINLOG ADMIN, BINLOG REPLAY, SET USER,"
-          + " READ_ONLY ADMIN";
+          + " READ_ONLY ADMIN, SLAVE MONITOR, REPLICATION SLAVE ADMIN";
 
   MariaDbDriver(ServerBinaries binaries, Path cacheDir) {
     super(binaries, cacheDir);

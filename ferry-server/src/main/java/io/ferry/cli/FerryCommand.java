@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       ControlCommands.Heartbeat.class,
       ControlCommands.Setrole.class,
       ControlCommands.Reset.class,
+      io.ferry.cli.control.HandbackCommand.class,
       io.ferry.cli.shard.ShardCommand.class,
       SetupCommand.class,
       io.ferry.cli.conflicts.ConflictsCommand.class,

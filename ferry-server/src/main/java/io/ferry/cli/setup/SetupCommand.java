@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       SetupCommand.MasterSlave.class,
       SetupCommand.Direct.class,
+      Takeover.class,
       TopologyCommands.AllMasters.class,
       TopologyCommands.Star.class,
       TopologyCommands.FanIn.class,
@@ -201,7 +202,7 @@ public final class SetupCommand implements Runnable {
     }
   }
 
-  private static List<String> header(String name, String role, Common common) {
+  static List<String> header(String name, String role, Common common) {
     List<String> lines = new ArrayList<>();
     lines.add("# Written by ferry setup; see docs/configuration.md for every key.");
     lines.add("service.name = " + name);
@@ -212,7 +213,7 @@ public final class SetupCommand implements Runnable {
     return lines;
   }
 
-  private static void source(List<String> lines, Endpoint e, String start) {
+  static void source(List<String> lines, Endpoint e, String start) {
     lines.add("source.host = " + e.host());
     lines.add("source.port = " + e.port());
     lines.add("source.user = " + e.user());
@@ -244,8 +245,7 @@ public final class SetupCommand implements Runnable {
     lines.add("target.password = " + e.password());
   }
 
-  private static int write(
-      CommandSpec spec, Common common, List<String> names, List<List<String>> contents)
+  static int write(CommandSpec spec, Common common, List<String> names, List<List<String>> contents)
       throws IOException, InterruptedException {
     Path dir = common.admin.configDir().resolve("services");
     Files.createDirectories(dir);
