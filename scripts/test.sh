@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 
-ensure_packages build mariadb postgresql sysbench
+ensure_packages build mariadb postgresql sysbench chromium
 
 start=$(date +%s)
 status=0

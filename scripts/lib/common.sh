@@ -57,6 +57,10 @@ ensure_packages() {
       sysbench)
         command -v sysbench >/dev/null 2>&1 || want+=(sysbench)
         ;;
+      chromium)
+        # headless, to render Ferry's HTML pages in tests (ferry analyze --html)
+        command -v chromium >/dev/null 2>&1 || want+=(chromium)
+        ;;
       *)
         echo "ensure_packages: unknown need '$need'" >&2
         return 2

@@ -102,6 +102,7 @@ class AnalyzeTest {
     assertThat(r.get("parallelism").get("shard").get("bound").asDouble()).isPositive();
     String page = Files.readString(html, StandardCharsets.UTF_8);
     assertThat(page).contains("<svg id=\"chart\"", "an.t1", "an.t2", "What hurts replication");
+    screenshot(html);
 
     // the same files read from the directory give the same counts
     JsonNode fromFiles =
@@ -142,6 +143,40 @@ class AnalyzeTest {
     ReplicatorFixture.Result both =
         ReplicatorFixture.raw("analyze", "--thl", dir.toString(), "--url", "mysql://x@y:1");
     assertThat(both.code()).isEqualTo(2);
+  }
+
+  /**
+   * The report as headless Chromium renders it, kept as a build artifact
+   * (ferry-it/target/analyze-report.png): a page of the window's size with ink on it.
+   */
+  private static void screenshot(Path html) throws Exception {
+    Path png = Path.of("target", "analyze-report.png").toAbsolutePath();
+    Files.deleteIfExists(png);
+    Process p =
+        new ProcessBuilder(
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--window-size=1200,1600",
+                "--screenshot=" + png,
+                html.toUri().toString())
+            .redirectErrorStream(true)
+            .start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(log).isZero();
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1200);
+    long ink = 0;
+    for (int y = 0; y < image.getHeight(); y += 2) {
+      for (int x = 0; x < image.getWidth(); x += 2) {
+        if ((image.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) {
+          ink++;
+        }
+      }
+    }
+    assertThat(ink).as("pixels that are not white in " + png).isGreaterThan(5_000);
   }
 
   private static List<String> mariadbBinlog(SandboxServer s) throws Exception {
