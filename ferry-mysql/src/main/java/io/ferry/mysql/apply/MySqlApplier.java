@@ -20,7 +20,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -666,30 +665,7 @@ public final class MySqlApplier implements Applier {
 
   /** A new connection to the target, or an error that says why not. */
   private Connection open() throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", target.user());
-    props.setProperty("password", target.password());
-    Connection c;
-    try {
-      c = target.tls().connect(target.jdbcUrl(), props);
-    } catch (SQLException e) {
-      String tls = io.ferry.mysql.DbTls.refusal(e);
-      if (tls != null) {
-        // 2026 (SSL connection error): a server error code, so it is not retried as a network one
-        throw new SQLException(
-            target.tls().explain("target", target.address(), tls), "HY000", 2026, e);
-      }
-      String why =
-          e.getErrorCode() == 1045
-              ? "access denied for user '" + target.user() + "': check the target's password"
-              : e.getMessage();
-      throw new SQLException(
-          "cannot connect to the target at " + target.address() + ": " + why,
-          e.getSQLState(),
-          e.getErrorCode(),
-          e);
-    }
-    return c;
+    return target.connect();
   }
 
   /** Breaks a statement in flight from another thread: the connection is aborted. */

@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Parallel apply on a MariaDB/MySQL target: a {@link MySqlApplier} per channel (catalog row {@code
@@ -181,10 +180,7 @@ public final class MySqlChannels implements ChannelTarget {
    * what it applies (as its appliers' sessions do).
    */
   private Connection open() throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", target.user());
-    props.setProperty("password", target.password());
-    Connection c = target.tls().connect(target.jdbcUrl(), props);
+    Connection c = target.connect();
     if (!settings.logToBinlog()) {
       try (Statement st = c.createStatement()) {
         st.execute("SET SESSION sql_log_bin = 0");

@@ -65,4 +65,34 @@ public record TargetSettings(
   public String toString() {
     return "TargetSettings[" + user + "@" + address() + ", password=*****]";
   }
+
+  /**
+   * A new connection to the target, or an error that says why not (TLS refused, a wrong password),
+   * for every connection Ferry opens there.
+   */
+  public java.sql.Connection connect() throws java.sql.SQLException {
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", user());
+    props.setProperty("password", password());
+    java.sql.Connection c;
+    try {
+      c = tls().connect(jdbcUrl(), props);
+    } catch (java.sql.SQLException e) {
+      String tls = io.ferry.mysql.DbTls.refusal(e);
+      if (tls != null) {
+        // 2026 (SSL connection error): a server error code, so it is not retried as a network one
+        throw new java.sql.SQLException(tls().explain("target", address(), tls), "HY000", 2026, e);
+      }
+      String why =
+          e.getErrorCode() == 1045
+              ? "access denied for user '" + user() + "': check the target's password"
+              : e.getMessage();
+      throw new java.sql.SQLException(
+          "cannot connect to the target at " + address() + ": " + why,
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
+    return c;
+  }
 }
