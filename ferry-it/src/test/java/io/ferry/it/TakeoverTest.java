@@ -30,17 +30,7 @@ class TakeoverTest {
   void takenOverUnderLoadAndHandedBack() throws Exception {
     SandboxServer master = db.server(1);
     SandboxServer replica = db.server(2);
-    Sql.run(
-        replica,
-        "RESET SLAVE ALL",
-        "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = "
-            + master.port()
-            + ", MASTER_USER = '"
-            + master.replicator().user()
-            + "', MASTER_PASSWORD = '"
-            + master.replicator().password()
-            + "', MASTER_USE_GTID = slave_pos",
-        "START SLAVE");
+    NativeReplication.start(replica, master);
     Sql.run(
         master,
         "CREATE DATABASE tk",

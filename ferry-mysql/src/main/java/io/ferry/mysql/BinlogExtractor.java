@@ -92,22 +92,7 @@ public final class BinlogExtractor implements Extractor {
       start = configuredStart();
     }
     SchemaHistory history = schemaHistory(start);
-    TableResolver resolver =
-        new TableResolver(
-            id -> info.charsetOf(id),
-            history,
-            (schema, table) -> SourceProbe.temporalPrecisions(source, schema, table),
-            info.mariaDb());
-    assembler =
-        new TransactionAssembler(
-            resolver,
-            id -> {
-              SourceInfo.Collation c = info.collations().get(id);
-              return c == null ? null : new String[] {c.name(), c.charset()};
-            },
-            settings.fragmentBytes(),
-            clock,
-            history == null ? null : history::ddl);
+    assembler = assembler(info, source, history, settings.fragmentBytes(), clock);
     assembler.heartbeatSchema(settings.heartbeatSchema());
     assembler.startAt(start);
     trackGtidState(start);
@@ -119,6 +104,34 @@ public final class BinlogExtractor implements Extractor {
         info.binlogFormat(),
         info.rowMetadata(),
         start.text());
+  }
+
+  /**
+   * The decoding of a binlog from what a server told about itself ({@code info}: collations,
+   * MariaDB or MySQL) and, where table maps carry no column names, a schema history; old temporal
+   * columns' precision is asked of {@code server}. Shared by the live and the file extractor.
+   */
+  static TransactionAssembler assembler(
+      SourceInfo info,
+      SourceSettings server,
+      SchemaHistory history,
+      long fragmentBytes,
+      Clock clock) {
+    TableResolver resolver =
+        new TableResolver(
+            info::charsetOf,
+            history,
+            (schema, table) -> SourceProbe.temporalPrecisions(server, schema, table),
+            info.mariaDb());
+    return new TransactionAssembler(
+        resolver,
+        id -> {
+          SourceInfo.Collation c = info.collations().get(id);
+          return c == null ? null : new String[] {c.name(), c.charset()};
+        },
+        fragmentBytes,
+        clock,
+        history == null ? null : history::ddl);
   }
 
   /**

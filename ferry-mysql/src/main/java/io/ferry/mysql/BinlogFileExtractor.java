@@ -8,7 +8,6 @@ import io.ferry.core.event.ReplEvent;
 import io.ferry.core.event.Transaction;
 import io.ferry.core.pipeline.Extractor;
 import io.ferry.core.position.BinlogPosition;
-import io.ferry.mysql.binlog.TableResolver;
 import io.ferry.mysql.binlog.TransactionAssembler;
 import io.ferry.mysql.source.BinlogFiles;
 import io.ferry.mysql.source.GtidCover;
@@ -107,22 +106,7 @@ public final class BinlogFileExtractor implements Extractor {
           "binlog files are read from the beginning, a file:offset or after a GTID position",
           false);
     }
-    TableResolver resolver =
-        new TableResolver(
-            info::charsetOf,
-            null,
-            (schema, table) -> SourceProbe.temporalPrecisions(schemaServer, schema, table),
-            info.mariaDb());
-    assembler =
-        new TransactionAssembler(
-            resolver,
-            id -> {
-              SourceInfo.Collation c = info.collations().get(id);
-              return c == null ? null : new String[] {c.name(), c.charset()};
-            },
-            fragmentBytes,
-            clock,
-            null);
+    assembler = BinlogExtractor.assembler(info, schemaServer, null, fragmentBytes, clock);
     assembler.startAt(from);
     files.open(files.indexOf(from.file()));
     file = from.file();

@@ -202,15 +202,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         SourceSettings.of(e.host(), e.port(), e.user(), e.password())
             .withReplicaServerId(SourceSettings.defaultReplicaServerId("ferry-analyze", e.port()));
     BinlogPosition end = end(e);
-    io.ferry.mysql.StartPosition start;
-    try {
-      start =
-          from == null
-              ? new io.ferry.mysql.StartPosition.Beginning()
-              : io.ferry.mysql.StartPosition.parse(from);
-    } catch (IllegalArgumentException ex) {
-      throw new CliException("--from: " + ex.getMessage(), Cli.EXIT_USAGE);
-    }
+    io.ferry.mysql.StartPosition start = start();
     ExtractorSettings es = ExtractorSettings.defaults().withStart(start);
     BinlogExtractor extractor = new BinlogExtractor(settings, es, Clock.systemUTC());
     try {
@@ -243,15 +235,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void readFiles(WorkloadAnalysis analysis, Endpoint schema) {
-    io.ferry.mysql.StartPosition start;
-    try {
-      start =
-          from == null
-              ? new io.ferry.mysql.StartPosition.Beginning()
-              : io.ferry.mysql.StartPosition.parse(from);
-    } catch (IllegalArgumentException ex) {
-      throw new CliException("--from: " + ex.getMessage(), Cli.EXIT_USAGE);
-    }
+    io.ferry.mysql.StartPosition start = start();
     io.ferry.mysql.BinlogFileExtractor files =
         new io.ferry.mysql.BinlogFileExtractor(
             source.files,
@@ -273,6 +257,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
           Cli.EXIT_FAILED);
     } finally {
       files.close();
+    }
+  }
+
+  /** Where a binlog is read from: --from, else its first file. */
+  private io.ferry.mysql.StartPosition start() {
+    try {
+      return from == null
+          ? new io.ferry.mysql.StartPosition.Beginning()
+          : io.ferry.mysql.StartPosition.parse(from);
+    } catch (IllegalArgumentException ex) {
+      throw new CliException("--from: " + ex.getMessage(), Cli.EXIT_USAGE);
     }
   }
 
