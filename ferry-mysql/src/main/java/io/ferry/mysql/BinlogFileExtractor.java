@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * the transactions are rescued to). One stage thread.
  */
 public final class BinlogFileExtractor implements Extractor {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BinlogFileExtractor.class);
   private final Path dir;
   private final SourceSettings schemaServer;
   private final StartPosition start;
@@ -40,6 +42,8 @@ public final class BinlogFileExtractor implements Extractor {
   private String file;
   private long skipThrough;
   private volatile boolean ended;
+  private volatile String endedInside;
+  private boolean checkFirstFile;
   private volatile BinlogPosition lastRead;
   private final java.util.Set<BinlogPosition> read =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -77,6 +81,14 @@ public final class BinlogFileExtractor implements Extractor {
     return read.size();
   }
 
+  /**
+   * Why the files ended inside a transaction (the server died before it committed it, or its last
+   * event was cut short), or null: that transaction is not handed out.
+   */
+  public String endedInside() {
+    return endedInside;
+  }
+
   /** Whether the last file has been read to its end. */
   public boolean atEnd() {
     return ended;
@@ -89,6 +101,9 @@ public final class BinlogFileExtractor implements Extractor {
     files = new BinlogFiles(dir);
     cover = new GtidCover(null);
     BinlogPosition from;
+    if (start instanceof StartPosition.AfterGtids g) {
+      cover = new GtidCover(g.gtids()); // also when resuming: what the target had stays covered
+    }
     if (after.nativePosition() instanceof BinlogPosition p) {
       from = p;
     } else if (!after.isNone()) {
@@ -96,9 +111,9 @@ public final class BinlogFileExtractor implements Extractor {
           "cannot resume from " + after + ": its native position is not a binlog position", false);
     } else if (start instanceof StartPosition.At at) {
       from = at.position();
-    } else if (start instanceof StartPosition.AfterGtids g) {
-      cover = new GtidCover(g.gtids());
+    } else if (start instanceof StartPosition.AfterGtids) {
       from = first();
+      checkFirstFile = true;
     } else if (start instanceof StartPosition.Beginning) {
       from = first();
     } else {
@@ -112,6 +127,7 @@ public final class BinlogFileExtractor implements Extractor {
     file = from.file();
     skipThrough = from.offset();
     ended = false;
+    endedInside = null;
   }
 
   private BinlogPosition first() {
@@ -125,24 +141,42 @@ public final class BinlogFileExtractor implements Extractor {
       return null;
     }
     while (true) {
-      Event e = files.next();
+      Event e;
+      try {
+        e = files.next();
+      } catch (BinlogFiles.CutShort cut) {
+        ended = true;
+        endedInside = cut.getMessage();
+        return null;
+      }
       if (e == null) {
         ended = true;
         if (assembler.inTransaction()) {
-          throw new SourceException(
+          endedInside =
               "the binlog in "
                   + dir
                   + " ends inside a transaction (in "
                   + file
-                  + "): the server died before it committed; it is not applied",
-              false);
+                  + "): the server died before it committed it; it is not applied";
         }
         return null;
       }
       if (!files.currentFile().equals(file)) {
+        if (assembler.inTransaction() && !assembler.handedOutFragments()) {
+          LOG.warn(
+              "{} ends inside a transaction the server never committed (it died, and wrote {}"
+                  + " after its restart): that transaction is passed over",
+              file,
+              files.currentFile());
+          assembler.abandonOpenTransaction();
+        }
         file = files.currentFile();
         skipThrough = 0;
         assembler.nextFile(file);
+      }
+      if (checkFirstFile && e.getHeader().getEventType() == EventType.MARIADB_GTID_LIST) {
+        checkFirstFile = false;
+        checkCovers(e);
       }
       EventType type = e.getHeader().getEventType();
       long next = e.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
@@ -156,6 +190,51 @@ public final class BinlogFileExtractor implements Extractor {
           read.add(p);
         }
         return tx;
+      }
+    }
+  }
+
+  /**
+   * The first file must begin at or before the start position: its GTID list (the server's state
+   * where the file begins) may not be ahead of the position in any domain, else transactions in
+   * between are not in the files.
+   */
+  private void checkCovers(Event e) {
+    if (!(cover.position() instanceof io.ferry.core.position.MariaDbGtidPosition wanted)) {
+      return;
+    }
+    io.ferry.core.position.MariaDbGtidPosition begins;
+    try {
+      begins =
+          io.ferry.core.position.MariaDbGtidPosition.parse(
+              ((com.github.shyiko.mysql.binlog.event.MariadbGtidListEventData) e.getData())
+                  .getMariaGTIDSet()
+                  .toString());
+    } catch (RuntimeException unreadable) {
+      LOG.warn("cannot read the GTID list that begins {}: not checked", file);
+      return;
+    }
+    for (io.ferry.core.position.MariaDbGtid g : begins.gtids()) {
+      long have =
+          wanted.domain(g.domain()).map(io.ferry.core.position.MariaDbGtid::sequence).orElse(0L);
+      if (g.sequence() > have) {
+        throw new SourceException(
+            "the binlog files in "
+                + dir
+                + " begin after "
+                + cover.position().text()
+                + ": "
+                + file
+                + " starts at "
+                + g.text()
+                + " in domain "
+                + g.domain()
+                + ", so transactions "
+                + (have + 1)
+                + " to "
+                + g.sequence()
+                + " of that domain are not in them. Copy the earlier binlog files too",
+            false);
       }
     }
   }

@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How parallel a workload is, as parallel apply's two schedulers would see it: for each, the work
- * (transactions) divided by the span (the longest chain of transactions that must run one after
- * another), which is the most any number of channels could speed up applying it. Shard: a
- * transaction depends on the earlier ones of its shard; global ones and those that must commit
- * alone run alone. Key: a transaction depends on the last earlier one that touched a row it touches
- * (primary key values of its before and after images, compared as the bytes say, so a
- * case-insensitive key counts two spellings apart); statements, tables without a key, changes
- * outside a transaction and key sets over {@link #MAX_KEYS} run alone. Not thread-safe.
+ * An estimate of how parallel a workload is under parallel apply's two schedulers: for each, the
+ * work (transactions) divided by the span (the longest chain of transactions that must run one
+ * after another), the most any number of channels could speed up applying it. Shard: a transaction
+ * depends on the earlier ones of its shard; global ones, those that must commit alone and those of
+ * several fragments run alone. Key: a transaction depends on the last earlier one that touched a
+ * row it touches, by the key its rows are located by (the primary key, as the binlog marks it,
+ * compared as the bytes say); statements, tables without a key, changes outside a transaction,
+ * transactions of several fragments and key sets over {@link #MAX_KEYS} run alone. The scheduler
+ * itself also keys unique and foreign keys and reads the target's definitions, so it finds more
+ * dependencies than this estimate: the key bound is an upper bound. Not thread-safe.
  */
 final class Parallelism {
   static final int MAX_KEYS = 10_000;
@@ -47,11 +49,13 @@ final class Parallelism {
   private long[] keys = new long[16];
   private int keyCount;
   private String barrier;
+  private boolean fragmented;
 
   void fragment(Transaction tx, boolean rowsOnly) {
     if (tx.fragno() == 0) {
       keyCount = 0;
       barrier = null;
+      fragmented = !tx.lastFrag();
     }
     if (!rowsOnly) {
       barrier = barrier == null ? "statement" : barrier;
@@ -119,7 +123,7 @@ final class Parallelism {
         "true".equals(tx.header().option(io.ferry.core.event.TransactionOptions.COMMIT_REQUIRED));
     String shard = tx.header().shard();
     // shard
-    if (alone || Shards.GLOBAL.equals(shard)) {
+    if (alone || fragmented || Shards.GLOBAL.equals(shard)) {
       shardSpan += segmentMax + 1;
       segment.clear();
       segmentMax = 0;
@@ -130,7 +134,8 @@ final class Parallelism {
       perShard.merge(shard, 1L, Long::sum);
     }
     // key
-    String why = alone ? "outside a transaction or DDL" : barrier;
+    String why =
+        alone ? "outside a transaction or DDL" : fragmented ? "several fragments" : barrier;
     if (why == null && depthOfKey.size() + keyCount > MAX_TRACKED) {
       why = "key memory reset";
       depthOfKey.clear();
@@ -181,7 +186,8 @@ final class Parallelism {
     r.put(
         "meaning",
         "bound = transactions / the longest chain that must run in order: the most any number of"
-            + " channels could speed up applying this workload (the target's CPU and I/O bound it"
+            + " channels could speed up applying this workload (an upper bound: the key scheduler"
+            + " also keys unique and foreign keys, and the target's CPU and I/O bound it"
             + " further)");
     return r;
   }

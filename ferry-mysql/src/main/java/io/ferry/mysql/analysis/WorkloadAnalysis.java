@@ -148,7 +148,12 @@ public final class WorkloadAnalysis {
       }
       if (rc.columns().stream().noneMatch(io.ferry.core.event.ColumnSpec::key)) {
         t.keyless = true;
-        find("keyless", "row changes on a table without a primary or unique key", table, where);
+        find(
+            "keyless",
+            "row changes on a table whose rows carry no key (no primary key: a replica finds"
+                + " each row by all its columns)",
+            table,
+            where);
       }
       keep(largestEvents, new Largest(b, n, tx.seqno(), where, rc.action() + " " + table));
     } else if (c instanceof SqlStatement s) {

@@ -24,7 +24,17 @@ import java.util.stream.Stream;
  * the next one it wrote after its restart, if any). Used by one thread.
  */
 public final class BinlogFiles implements AutoCloseable {
-  private static final Pattern NUMBERED = Pattern.compile("(.+)\\.(\\d{6,})");
+  /** name.NNNNNN: six or seven digits (aria_log.00000001 is not a binlog). */
+  private static final Pattern NUMBERED = Pattern.compile("(.+)\\.(\\d{6,7})");
+
+  /** The end of the last file cut an event short (the server died writing it). */
+  public static final class CutShort extends SourceException {
+    private static final long serialVersionUID = 1L;
+
+    CutShort(String message) {
+      super(message, false);
+    }
+  }
 
   private final Path dir;
   private final List<Path> files;
@@ -89,7 +99,27 @@ public final class BinlogFiles implements AutoCloseable {
     }
     List<Path> out = byBase.firstEntry().getValue();
     out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    for (int i = 1; i < out.size(); i++) {
+      long before = number(out.get(i - 1));
+      long now = number(out.get(i));
+      if (now != before + 1) {
+        throw new SourceException(
+            "binlog files are missing in "
+                + dir
+                + ": "
+                + out.get(i - 1).getFileName()
+                + " is followed by "
+                + out.get(i).getFileName()
+                + "; copy the files in between (the transactions in them would be skipped)",
+            false);
+      }
+    }
     return List.copyOf(out);
+  }
+
+  private static long number(Path p) {
+    Matcher m = NUMBERED.matcher(p.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(2)) : -1;
   }
 
   /**
@@ -99,7 +129,13 @@ public final class BinlogFiles implements AutoCloseable {
   private static List<Path> fromIndex(Path dir) {
     List<Path> indexes;
     try (Stream<Path> s = Files.list(dir)) {
-      indexes = s.filter(p -> p.getFileName().toString().endsWith(".index")).toList();
+      indexes =
+          s.filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.endsWith(".index") && !n.contains("relay");
+                  })
+              .toList();
     } catch (IOException e) {
       throw new SourceException("cannot list " + dir + ": " + e.getMessage(), false, e);
     }
@@ -114,12 +150,21 @@ public final class BinlogFiles implements AutoCloseable {
           continue;
         }
         Path p = dir.resolve(Path.of(name).getFileName());
-        if (Files.isRegularFile(p)) {
-          out.add(p);
+        if (!Files.isRegularFile(p)) {
+          throw new SourceException(
+              p.getFileName()
+                  + " is listed in "
+                  + indexes.get(0).getFileName()
+                  + " but is not in "
+                  + dir
+                  + ": copy it too (the transactions in it would be skipped)",
+              false);
         }
+        out.add(p);
       }
     } catch (IOException | java.nio.file.InvalidPathException e) {
-      return null;
+      throw new SourceException(
+          "cannot read " + indexes.get(0) + ": " + e.getMessage() + "", false, e);
     }
     return out.isEmpty() ? null : List.copyOf(out);
   }
@@ -171,16 +216,26 @@ public final class BinlogFiles implements AutoCloseable {
       Event e;
       try {
         e = reader.readEvent();
+      } catch (java.io.EOFException ex) {
+        if (current + 1 < files.size()) {
+          throw new SourceException(
+              "binlog file "
+                  + files.get(current)
+                  + " ends inside an event, and later files follow it: it is damaged ("
+                  + ex.getMessage()
+                  + ")",
+              false,
+              ex);
+        }
+        closeReader();
+        throw new CutShort(
+            "the last binlog file "
+                + files.get(current).getFileName()
+                + " ends inside an event (the server died writing it): what came before was"
+                + " read, the transaction it belongs to is not applied");
       } catch (IOException ex) {
         throw new SourceException(
-            "cannot read binlog file "
-                + files.get(current)
-                + ": "
-                + ex.getMessage()
-                + " (a file cut short by a crash ends with a partial event: the events before it"
-                + " were read)",
-            false,
-            ex);
+            "cannot read binlog file " + files.get(current) + ": " + ex.getMessage(), false, ex);
       }
       if (e == null) {
         if (current + 1 < files.size()) {

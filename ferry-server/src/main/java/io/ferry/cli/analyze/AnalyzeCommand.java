@@ -251,6 +251,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
           analysis.add(tx, tx.estimatedBytes());
         }
       }
+      if (files.endedInside() != null) {
+        spec.commandLine().getErr().println("note: " + files.endedInside());
+      }
     } catch (RuntimeException ex) {
       throw new CliException(
           "cannot read the binlog files in " + source.files + ": " + ex.getMessage(),

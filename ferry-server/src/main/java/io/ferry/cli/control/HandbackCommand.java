@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
       "Takes the service offline cleanly (every channel at one seqno), sets the target's native"
           + " replication to go on after the last transaction the service applied (by GTID:"
           + " gtid_slave_pos with each domain the service applied in moved on; else the master's"
-          + " file and offset) and starts it (START SLAVE). The service file is renamed"
-          + " NAME.conf.handed-back and the replicator reloaded, so the service cannot apply"
-          + " again beside native replication; rename it back to take over again.",
+          + " file and offset) and starts it (START SLAVE). Before that the service file is"
+          + " renamed NAME.conf.handed-back and the replicator reloaded, so the service cannot"
+          + " apply beside native replication; its catalog ferry_NAME is dropped after. ferry"
+          + " setup takeover takes over again.",
       "",
       "For a service written by ferry setup takeover (or any direct service that reads the"
           + " target's native master and applies to a MariaDB/MySQL replica).",
@@ -71,16 +72,24 @@ public final class HandbackCommand implements Callable<Integer> {
             config.get(TargetKeys.USER),
             config.get(TargetKeys.PASSWORD),
             null);
+    // the service leaves the replicator before native replication starts: never both applying
+    Path parked = file.resolveSibling(name + ".conf.handed-back");
+    Files.move(file, parked, StandardCopyOption.REPLACE_EXISTING);
+    client.post("/api/v1/reload", Map.of());
     String set;
     try (java.sql.Connection c = target.connect()) {
       NativeReplica.Status before = NativeReplica.read(c, target.address());
       set = NativeReplica.resume(c, before, at);
+      // its position must not outlive it: a later takeover starts where native replication is
+      // out of the binlog: a GTID of the replica's own would break native replication in
+      // gtid_strict_mode (its sequence would pass the master's)
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("SET SESSION sql_log_bin = 0");
+        st.execute("DROP DATABASE IF EXISTS `ferry_" + name + "`");
+      }
     } catch (java.sql.SQLException e) {
       throw NativeReplica.refused(e, target.user(), target.address());
     }
-    Path parked = file.resolveSibling(name + ".conf.handed-back");
-    Files.move(file, parked, StandardCopyOption.REPLACE_EXISTING);
-    client.post("/api/v1/reload", Map.of());
     out.println(
         "service "
             + name
@@ -92,7 +101,12 @@ public final class HandbackCommand implements Callable<Integer> {
             + target.address()
             + " started with "
             + set);
-    out.println("the service file is now " + parked + " (rename it back to take over again)");
+    out.println(
+        "the service file is now "
+            + parked
+            + " and its catalog ferry_"
+            + name
+            + " is dropped (ferry setup takeover takes over again)");
     out.flush();
     return 0;
   }

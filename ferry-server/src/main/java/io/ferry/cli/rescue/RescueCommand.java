@@ -55,7 +55,9 @@ import picocli.CommandLine.Spec;
       "Crash-safe and repeatable: the position of the last rescued transaction is kept in the"
           + " target's catalog schema ferry_rescue, in the same transaction; a second run goes on"
           + " from there. A transaction the files end in the middle of (the master died before it"
-          + " committed) is not applied. --dry-run lists what would be applied.",
+          + " committed) is not applied. --dry-run lists what the files hold after the start"
+          + " position (it does not read the catalog: after a partial rescue it lists what was"
+          + " applied too).",
       "",
       "Needs binlog files written with binlog_row_metadata=FULL (column names in table maps).",
       "",
@@ -163,6 +165,9 @@ public final class RescueCommand implements Callable<Integer> {
         out.println(describe(tx));
       }
     }
+    if (files.endedInside() != null) {
+      out.println("note: " + files.endedInside());
+    }
     out.println(
         n
             + " transaction(s) in "
@@ -247,6 +252,9 @@ public final class RescueCommand implements Callable<Integer> {
               + failed.get()
               + "; what was applied before it stays, and a second run goes on from there",
           Cli.EXIT_FAILED);
+    }
+    if (files.endedInside() != null) {
+      out.println("note: " + files.endedInside());
     }
     out.println(
         "rescued "

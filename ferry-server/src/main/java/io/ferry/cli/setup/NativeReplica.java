@@ -73,6 +73,14 @@ public final class NativeReplica {
                 + " is not a replica (SHOW SLAVE STATUS is empty): there is no native replication"
                 + " to take over");
       }
+      String autoPosition = column(rs, "Auto_Position");
+      if ("1".equals(autoPosition)) {
+        throw new CliException(
+            address
+                + " replicates with MySQL GTID auto-positioning: Ferry cannot take that over yet"
+                + " (the transactions it applies would not be in gtid_executed); switch the"
+                + " replica to file positions first (CHANGE MASTER TO MASTER_AUTO_POSITION = 0)");
+      }
       String usingGtid = column(rs, "Using_Gtid");
       boolean gtid = usingGtid != null && !usingGtid.isBlank() && !usingGtid.equalsIgnoreCase("No");
       Status s =
@@ -83,6 +91,16 @@ public final class NativeReplica {
               rs.getString("Relay_Master_Log_File"),
               rs.getLong("Exec_Master_Log_Pos"),
               gtid ? value(st, "SELECT @@gtid_slave_pos") : "");
+      if (rs.next()) {
+        throw new CliException(
+            address
+                + " replicates over several channels: take over a replica of one master (or"
+                + " MariaDB's default connection) only");
+      }
+      if (s.startPosition().startsWith(":") || s.startPosition().isBlank()) {
+        throw new CliException(
+            address + " has not executed anything from its master yet: nothing to go on from");
+      }
       return s;
     }
   }

@@ -57,11 +57,29 @@ public final class Takeover implements Callable<Integer> {
     Endpoint src = Endpoint.parse(master, common.sandboxHome);
     NativeReplica.Status before;
     boolean logs;
+    boolean strict;
+    java.nio.file.Path file =
+        common.admin.configDir().resolve("services").resolve(common.service + ".conf");
+    if (java.nio.file.Files.exists(file) && !common.force) {
+      throw new CliException(file + " exists: use --force to overwrite it, or another --service");
+    }
     try (java.sql.Connection c = rep.connect()) {
-      NativeReplica.read(c, rep.address()); // a replica, or an error, before anything stops
+      // everything that can refuse, before replication stops
+      NativeReplica.read(c, rep.address());
+      if (catalogExists(c, "ferry_" + common.service)) {
+        throw new CliException(
+            rep.address()
+                + " has a catalog ferry_"
+                + common.service
+                + " from an earlier service of that name: its position would override where"
+                + " native replication stops. Drop it (DROP DATABASE ferry_"
+                + common.service
+                + ") or give another --service");
+      }
+      logs = on(c, "@@log_bin") && on(c, "@@log_slave_updates");
+      strict = logs && on(c, "@@gtid_strict_mode");
       NativeReplica.stop(c);
       before = NativeReplica.read(c, rep.address());
-      logs = on(c, "@@log_bin") && on(c, "@@log_slave_updates");
     } catch (java.sql.SQLException e) {
       throw NativeReplica.refused(e, rep.user(), rep.address());
     }
@@ -76,13 +94,46 @@ public final class Takeover implements Callable<Integer> {
             + "), executed through "
             + (before.gtid() ? "GTID position " : "")
             + before.startPosition());
+    if (strict) {
+      out.println(
+          "warning: "
+              + rep.address()
+              + " logs what it applies and has gtid_strict_mode=ON: Ferry's catalog tables are"
+              + " created in its binlog under its own server id, which moves its GTID sequence past"
+              + " the master's, and native replication would stop on an out-of-order GTID after"
+              + " ferry handback. Set gtid_strict_mode=OFF on it before handing back");
+    }
     List<String> lines = SetupCommand.header(common.service, "direct", common);
     lines.add(
         "# takes over native replication on " + rep.address() + "; ferry handback gives it back");
     SetupCommand.source(lines, src, before.startPosition());
     SetupCommand.target(lines, rep);
     lines.add("target.log-to-binlog = " + logs);
-    return SetupCommand.write(spec, common, List.of(common.service), List.of(lines));
+    try {
+      return SetupCommand.write(spec, common, List.of(common.service), List.of(lines));
+    } catch (RuntimeException | java.io.IOException e) {
+      try (java.sql.Connection c = rep.connect();
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("START SLAVE");
+      }
+      throw new CliException(
+          "the service could not be written ("
+              + e.getMessage()
+              + "): native replication on "
+              + rep.address()
+              + " was started again");
+    }
+  }
+
+  private static boolean catalogExists(java.sql.Connection c, String schema)
+      throws java.sql.SQLException {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+      ps.setString(1, schema);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   private static boolean on(java.sql.Connection c, String variable) throws java.sql.SQLException {
