@@ -168,9 +168,15 @@ class AnalyzeTest {
                 "--screenshot=" + png,
                 html.toUri().toString())
             .redirectErrorStream(true)
+            .redirectOutput(Path.of("target", "chromium.log").toFile())
             .start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(log).isZero();
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not render " + html + " within 60 s");
+    }
+    assertThat(p.exitValue())
+        .as(Files.readString(Path.of("target", "chromium.log"), StandardCharsets.UTF_8))
+        .isZero();
     java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1200);
     long ink = 0;
