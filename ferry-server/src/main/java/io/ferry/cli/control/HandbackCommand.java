@@ -65,6 +65,17 @@ public final class HandbackCommand implements Callable<Integer> {
     JsonNode s = offline(client, name);
     String applied = s.path("appliedLastEventId").asText(null);
     NativePosition at = NativeReach.parseApplied(applied);
+    if (!(at instanceof io.ferry.core.position.BinlogPosition)) {
+      throw new CliException(
+          "service "
+              + name
+              + " has applied "
+              + (at == null ? "nothing yet" : at.kind() + " " + at.text())
+              + ": there is no position in the master's binlog to hand back from. Native"
+              + " replication on its target is left stopped where the takeover stopped it; START"
+              + " SLAVE there resumes it from that point",
+          Cli.EXIT_FAILED);
+    }
     Endpoint target =
         new Endpoint(
             config.get(TargetKeys.HOST),
