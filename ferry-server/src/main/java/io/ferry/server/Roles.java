@@ -61,6 +61,15 @@ final class Roles {
     Target target;
 
     ParallelApplier parallel;
+
+    /** A single-channel applier that may finish an earlier parallel run, or null. */
+    SingleChannelApplier single;
+
+    /** Parallel apply as it runs now: configured, or finishing an earlier run; else null. */
+    ParallelApplier parallelNow() {
+      return parallel != null ? parallel : single != null ? single.finishing() : null;
+    }
+
     RemoteThlExtractor remote;
     DummyApplier dummy;
     long epoch;
@@ -360,8 +369,12 @@ final class Roles {
     if (!c.targetType().parallel()) {
       return p.target.applier();
     }
-    return new SingleChannelApplier(
-        p.target.applier(), p.target.channels(0), () -> parallel(c, critical, clock, p.target, 1));
+    p.single =
+        new SingleChannelApplier(
+            p.target.applier(),
+            p.target.channels(0),
+            () -> parallel(c, critical, clock, p.target, 1));
+    return p.single;
   }
 
   /**

@@ -206,13 +206,14 @@ public record ServiceStatus(
    */
   private static List<ShardTracker.Shard> onChannels(
       List<ShardTracker.Shard> shards, Roles.Parts p, long now) {
-    if (p == null || p.parallel == null) {
+    io.ferry.core.parallel.ParallelApplier parallel = p == null ? null : p.parallelNow();
+    if (parallel == null) {
       return shards;
     }
-    io.ferry.core.parallel.ParallelStatus par = p.parallel.status();
+    io.ferry.core.parallel.ParallelStatus par = parallel.status();
     List<ShardTracker.Shard> out = new java.util.ArrayList<>(shards.size());
     for (ShardTracker.Shard sh : shards) {
-      int ch = p.parallel.channelOfShard(sh.id());
+      int ch = parallel.channelOfShard(sh.id());
       long lag = -1;
       if (ch >= 0 && ch < par.channels().size()) {
         Checkpoint at = par.channels().get(ch).position();
