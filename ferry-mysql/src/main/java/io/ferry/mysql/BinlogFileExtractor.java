@@ -100,6 +100,7 @@ public final class BinlogFileExtractor implements Extractor {
     SourceInfo info = SourceProbe.probe(schemaServer);
     files = new BinlogFiles(dir);
     cover = new GtidCover(null);
+    checkFirstFile = false;
     BinlogPosition from;
     if (start instanceof StartPosition.AfterGtids g) {
       cover = new GtidCover(g.gtids()); // also when resuming: what the target had stays covered
