@@ -16,6 +16,9 @@ import java.io.IOException;
  * one thread.
  */
 final class RawEventDeserializer extends EventDeserializer {
+  /** LOG_EVENT_BINLOG_IN_USE_F, in the low byte of an event header's flags (offset 17). */
+  private static final int IN_USE = 0x1;
+
   private int checksumLength;
 
   @Override
@@ -71,7 +74,15 @@ final class RawEventDeserializer extends EventDeserializer {
       return;
     }
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(event, 0, event.length - 4);
+    if (type == 15 && (event[17] & IN_USE) != 0) {
+      // A binlog file the server still has open (or died with) marks its format description
+      // "in use"; the checksum was computed without that flag, which the server clears on close.
+      byte[] copy = event.clone();
+      copy[17] &= (byte) ~IN_USE;
+      crc.update(copy, 0, copy.length - 4);
+    } else {
+      crc.update(event, 0, event.length - 4);
+    }
     long stored = littleEndian(event, event.length - 4) & 0xffffffffL;
     if (crc.getValue() != stored) {
       throw new ChecksumException(

@@ -49,8 +49,7 @@ import picocli.CommandLine.Spec;
           + " replica) every transaction after what the target already has: by default after its"
           + " replication position (MariaDB @@gtid_slave_pos, MySQL @@gtid_executed), else after"
           + " --from. Transactions are applied under the dead master's server id and GTID domain"
-          + " and logged to the target's binlog, so its own replicas receive them and the GTIDs"
-          + " continue the master's sequence.",
+          + " and logged to the target's binlog, so its own replicas receive them.",
       "",
       "Crash-safe and repeatable: the position of the last rescued transaction is kept in the"
           + " target's catalog schema ferry_rescue, in the same transaction; a second run goes on"
