@@ -66,11 +66,6 @@ public final class BinlogFileExtractor implements Extractor {
     return true;
   }
 
-  /** The files read, in order. */
-  public java.util.List<Path> files() {
-    return new BinlogFiles(dir).files();
-  }
-
   /** Where the last transaction handed out ends, or null. */
   public BinlogPosition lastRead() {
     return lastRead;

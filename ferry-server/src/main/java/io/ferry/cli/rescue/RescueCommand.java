@@ -107,7 +107,7 @@ public final class RescueCommand implements Callable<Integer> {
     BinlogFileExtractor files =
         new BinlogFileExtractor(binlogDir, schemaServer, start, 1 << 20, Clock.systemUTC());
     try {
-      return dryRun ? list(out, files, db) : apply(out, files, db);
+      return dryRun ? list(out, files, db, start) : apply(out, files, db);
     } catch (SourceException e) {
       throw new CliException(e.getMessage(), Cli.EXIT_FAILED);
     } finally {
@@ -154,7 +154,7 @@ public final class RescueCommand implements Callable<Integer> {
     }
   }
 
-  private int list(PrintWriter out, BinlogFileExtractor files, Endpoint db) {
+  private int list(PrintWriter out, BinlogFileExtractor files, Endpoint db, StartPosition start) {
     files.seek(Checkpoint.NONE);
     int n = 0;
     ReplEvent e;
@@ -172,7 +172,7 @@ public final class RescueCommand implements Callable<Integer> {
             + " transaction(s) in "
             + binlogDir
             + " after "
-            + start(db)
+            + describe(start)
             + " would be applied to "
             + db.address()
             + " (dry run: nothing applied)");
@@ -189,6 +189,16 @@ public final class RescueCommand implements Callable<Integer> {
     }
     StageStatus s = pipeline.status().get(0);
     return s.committed() != null && files.lastRead().equals(s.committed().nativePosition());
+  }
+
+  private static String describe(StartPosition start) {
+    if (start instanceof StartPosition.AfterGtids g) {
+      return "GTID position " + g.gtids().text();
+    }
+    if (start instanceof StartPosition.At at) {
+      return at.position().text();
+    }
+    return "the first file's beginning";
   }
 
   private static String describe(Transaction tx) {
