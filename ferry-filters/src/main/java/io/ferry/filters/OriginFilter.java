@@ -31,7 +31,7 @@ final class OriginFilter implements Filter {
 
   @Override
   public Transaction filter(Transaction tx) {
-    if (tx.heartbeat() != null) {
+    if (tx.heartbeat() != null || tx.checkMarker()) {
       return tx;
     }
     TransactionHeader h = tx.header();

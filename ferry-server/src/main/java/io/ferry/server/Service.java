@@ -119,6 +119,7 @@ public final class Service implements AutoCloseable {
   private volatile boolean retired;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
+  private volatile io.ferry.server.check.CheckJob checkJob;
   private final io.ferry.server.shard.ShardHomes homes;
 
   public Service(ServiceConfig config, Clock clock) {
@@ -485,6 +486,93 @@ public final class Service implements AutoCloseable {
               + " is a slave: heartbeats enter at the service that reads the binlog (its master)");
     }
     Heartbeats.insert(Roles.sourceSettings(config), Roles.heartbeatSchema(name()), name);
+  }
+
+  /**
+   * Starts a consistency check or repair on the source (docs/operations.md): refused for a slave
+   * (checks enter where the binlog is read), for a service that is not online (its latency paces
+   * the run), and while another runs. Returns its status.
+   */
+  public synchronized java.util.Map<String, Object> check(
+      io.ferry.server.check.CheckJob.Request request) {
+    if (!ServiceSettings.READS_BINLOG.contains(role())) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + " is a "
+              + role()
+              + ": checks and repairs enter at the service that reads the binlog (its master);"
+              + " run them there, and read the results here with ferry check status");
+    }
+    if (state != State.ONLINE) {
+      throw new ServiceStateException(
+          "service " + name() + " is " + state + ": a check runs while it is ONLINE");
+    }
+    io.ferry.server.check.CheckJob running = checkJob;
+    if (running != null && running.running()) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + " is already running "
+              + running.id()
+              + " (ferry check status; ferry check stop)");
+    }
+    String id =
+        (request.repair() ? "repair-" : "check-")
+            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(clock.instant());
+    io.ferry.server.check.CheckJob job =
+        new io.ferry.server.check.CheckJob(
+            id,
+            name(),
+            request,
+            Roles.sourceSettings(config),
+            Roles.heartbeatSchema(name()),
+            this::homeElsewhere,
+            () -> Math.max(0, status().appliedLatencyMillis()),
+            clock);
+    checkJob = job;
+    job.start();
+    return job.status();
+  }
+
+  /** A schema's home when the shard home map gives it to another service, else null. */
+  private String homeElsewhere(String schema) {
+    io.ferry.server.shard.HomeMap.Entry e = homes.map().get(schema);
+    if (e == null || e.home().equals(name()) || e.home().startsWith("#")) {
+      return null;
+    }
+    return e.home();
+  }
+
+  /**
+   * The last check or repair this service ran on its source (null if none), and what its target
+   * recorded (null for a master, or a target type that does not check).
+   */
+  public java.util.Map<String, Object> checkStatus(String checkId, int runs) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    io.ferry.server.check.CheckJob job = checkJob;
+    m.put("service", name());
+    m.put("job", job == null ? null : job.status());
+    java.util.Map<String, Object> results = null;
+    if (ServiceSettings.APPLIES.contains(role())) {
+      try (io.ferry.core.target.Target t = Roles.target(config, clock)) {
+        results = t.checks(checkId, runs);
+      }
+    }
+    m.put("results", results);
+    return m;
+  }
+
+  /** Stops the running check or repair after its current chunk; false if none runs. */
+  public boolean stopCheck() {
+    io.ferry.server.check.CheckJob job = checkJob;
+    if (job == null || !job.running()) {
+      return false;
+    }
+    job.stop();
+    return true;
   }
 
   /**

@@ -66,6 +66,15 @@ public final class Transaction implements ReplEvent {
     return header.option(TransactionOptions.HEARTBEAT);
   }
 
+  /**
+   * Whether it only marks a point of the log for a consistency check (a chunk's checksum, a table's
+   * end): no changes to route, judge or drop. A repair carries rows and is not one.
+   */
+  public boolean checkMarker() {
+    return header.option(TransactionOptions.CHECK) != null
+        && !"repair".equals(header.option(TransactionOptions.CHECK_KIND));
+  }
+
   public Transaction withHeader(TransactionHeader newHeader) {
     Transaction t = new Transaction(newHeader, changes);
     t.estimatedBytes = estimatedBytes; // same changes, same size: spare the walk over every value

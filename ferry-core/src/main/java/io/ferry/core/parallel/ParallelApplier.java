@@ -5,6 +5,7 @@ import io.ferry.core.event.Gap;
 import io.ferry.core.event.ReplEvent;
 import io.ferry.core.event.Shards;
 import io.ferry.core.event.Transaction;
+import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.pipeline.BoundedBuffer;
 import io.ferry.core.pipeline.StageInterruptedException;
@@ -319,6 +320,9 @@ public final class ParallelApplier implements Applier {
     }
     if (tx.heartbeat() != null) {
       return "heartbeat";
+    }
+    if (tx.header().option(TransactionOptions.CHECK) != null) {
+      return "consistency check";
     }
     if (tx.commitRequired()) {
       return "DDL or non-transactional change";

@@ -92,6 +92,15 @@ public interface Target extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * The consistency checks the target recorded (docs/operations.md): {@code runs} (newest first, at
+   * most {@code runs}), {@code run} and the {@code differences} of that run (the given id, or the
+   * newest); null for types that do not check.
+   */
+  default Map<String, Object> checks(String checkId, int runs) {
+    return null;
+  }
+
   /** Releases what it holds (connections, producers); its appliers are closed by their stage. */
   @Override
   default void close() {}

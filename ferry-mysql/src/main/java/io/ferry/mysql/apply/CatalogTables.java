@@ -17,7 +17,7 @@ public final class CatalogTables {
 
   /** The catalog's table names, in every {@code ferry_<service>} schema. */
   public static final Set<String> NAMES =
-      Set.of("position", "heartbeat", "channels", "shard", "conflicts", "origins");
+      Set.of("position", "heartbeat", "channels", "shard", "conflicts", "origins", "checks");
 
   private static final Pattern CREATE =
       Pattern.compile(

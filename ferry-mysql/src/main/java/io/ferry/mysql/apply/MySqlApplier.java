@@ -12,6 +12,7 @@ import io.ferry.core.event.TransactionOptions;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Charsets;
+import io.ferry.mysql.check.ChunkMarker;
 import io.ferry.mysql.sql.DmlTables;
 import io.ferry.mysql.sql.Secrets;
 import io.ferry.mysql.sql.StatementClassifier;
@@ -62,6 +63,7 @@ public final class MySqlApplier implements Applier {
   private final ConflictSession conflicts;
   private final OriginSession origin;
   private final OriginCatalog origins;
+  private final ChunkChecks checks;
 
   private volatile Connection connection;
   private RowApplier rows;
@@ -84,6 +86,7 @@ public final class MySqlApplier implements Applier {
     this.settings = settings;
     this.clock = clock;
     this.catalog = new TargetCatalog(settings.catalogSchema(), settings.taskId());
+    this.checks = new ChunkChecks(settings.catalogSchema());
     this.conflicts =
         settings.conflicts().enabled()
             ? new ConflictSession(
@@ -253,6 +256,26 @@ public final class MySqlApplier implements Applier {
     }
   }
 
+  /**
+   * The consistency checks recorded in the catalog (see {@link ChunkChecks#results}), on a
+   * connection of its own.
+   */
+  public Map<String, Object> checks(String checkId, int runs) {
+    try (Connection c = open()) {
+      return ChunkChecks.results(c, catalog.schema(), checkId, runs);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot read "
+              + catalog.schema()
+              + ".checks on "
+              + target.address()
+              + ": "
+              + e.getMessage()
+              + (e.getErrorCode() == 1146 ? " (the service has not applied anything yet)" : ""),
+          e);
+    }
+  }
+
   /** Drops the catalog schema (a reset): the next start begins from nothing. */
   public void dropCatalog() {
     try {
@@ -281,8 +304,15 @@ public final class MySqlApplier implements Applier {
         throw new IllegalArgumentException("cannot apply " + event);
       }
       current = tx;
+      ChunkMarker marker = ChunkMarker.of(tx.header().options());
       if (tx.fragno() == 0) {
         begin(tx);
+        if (marker != null && marker.kind() == ChunkMarker.Kind.REPAIR) {
+          rows.flush();
+          statements.rowSession(rowOptions);
+          checks.repair(
+              connection, marker, tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
+        }
       }
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {
@@ -304,6 +334,12 @@ public final class MySqlApplier implements Applier {
           rows.flush();
           catalog.heartbeat(
               tx.heartbeat(), tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
+        }
+        if (marker != null && marker.kind() != ChunkMarker.Kind.REPAIR) {
+          rows.flush();
+          statements.rowSession(rowOptions);
+          checks.check(
+              connection, marker, tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
         }
         end(tx);
       }

@@ -74,6 +74,7 @@ final class TargetCatalog {
               + " apply_time DATETIME(6) NOT NULL COMMENT 'UTC'"
               + ") ENGINE=InnoDB COMMENT='Ferry catalog v1: the last time each named heartbeat"
               + " arrived'");
+      st.execute(ChunkChecks.createTable(schema));
       st.execute(
           "INSERT IGNORE INTO `"
               + schema

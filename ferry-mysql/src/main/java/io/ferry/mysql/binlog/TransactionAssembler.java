@@ -27,6 +27,7 @@ import io.ferry.core.position.NativePosition;
 import io.ferry.core.value.Charsets;
 import io.ferry.core.value.Text;
 import io.ferry.mysql.apply.CatalogTables;
+import io.ferry.mysql.check.ChunkMarker;
 import io.ferry.mysql.sql.DdlScope;
 import io.ferry.mysql.sql.StatementClassifier;
 import io.ferry.mysql.sql.StatementKind;
@@ -98,6 +99,7 @@ public final class TransactionAssembler {
   private final Map<String, String> options = new TreeMap<>();
 
   private String heartbeatSchema;
+  private ChunkMarker repair; // the repair this transaction carries
 
   // context for the next statement
   private final List<SessionVariable> pendingVariables = new ArrayList<>();
@@ -341,6 +343,7 @@ public final class TransactionAssembler {
     fragno = 0;
     schemas.clear();
     options.clear();
+    repair = null;
     pendingVariables.clear();
   }
 
@@ -370,8 +373,10 @@ public final class TransactionAssembler {
     }
     RowChanges rc = RowsEventParser.parse(body, action, v2, layout);
     if (rc.schema().equals(heartbeatSchema)) {
-      heartbeat(rc);
-      return null;
+      rc = heartbeat(rc);
+      if (rc == null) {
+        return null;
+      }
     }
     if (CatalogTables.isCatalog(rc.schema(), rc.table())) {
       return null; // another service's catalog, written by its applier on this server
@@ -382,14 +387,37 @@ public final class TransactionAssembler {
   }
 
   /**
-   * A change to the service's own heartbeat table on the source: the transaction becomes that named
-   * heartbeat (the rows themselves are not replicated).
+   * A change to a table of the service's own schema on the source: the heartbeat table's makes the
+   * transaction that named heartbeat, the check marker's a consistency check or repair marker (the
+   * rows themselves are not replicated); rows a repair copies into its table of the same definition
+   * are the repaired table's own (returned as such). Null when nothing is to be added.
    */
-  private void heartbeat(RowChanges rc) {
-    if (rc.table().equals("heartbeat") && rc.action() != Action.DELETE && !rc.rows().isEmpty()) {
+  private RowChanges heartbeat(RowChanges rc) {
+    boolean written = rc.action() != Action.DELETE && !rc.rows().isEmpty();
+    if (rc.table().equals("heartbeat") && written) {
       Object name = rc.rows().get(rc.rows().size() - 1).after(1);
       options.put(TransactionOptions.HEARTBEAT, name == null ? "" : name.toString());
+    } else if (rc.table().equals(ChunkMarker.TABLE) && written) {
+      ChunkMarker m = ChunkMarker.fromRow(rc.rows().get(rc.rows().size() - 1).afterImage());
+      m.into(options);
+      if (m.kind() == ChunkMarker.Kind.REPAIR) {
+        repair = m;
+        options.put("foreign_key_checks", "0"); // the rows are replaced, not changed
+      }
+    } else if (rc.table().startsWith(ChunkMarker.REPAIR_PREFIX)
+        && rc.action() == Action.INSERT
+        && repair != null) {
+      return new RowChanges(
+          repair.schema(),
+          repair.table(),
+          rc.action(),
+          rc.columns(),
+          rc.image(),
+          rc.beforeColumns(),
+          rc.afterColumns(),
+          rc.rows());
     }
+    return null;
   }
 
   private Transaction query(EventHeaderV4 h, QueryEvent q, byte[] loadData) {

@@ -127,6 +127,11 @@ final class MySqlTarget implements Target {
   }
 
   @Override
+  public Map<String, Object> checks(String checkId, int runs) {
+    return new MySqlApplier(target, catalogSettings(), clock).checks(checkId, runs);
+  }
+
+  @Override
   public LongSupplier localServerId() {
     return TargetIds.serverIdOf(target);
   }

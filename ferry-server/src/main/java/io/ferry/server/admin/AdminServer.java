@@ -210,6 +210,12 @@ public final class AdminServer implements AutoCloseable {
       if (p.length == 5 && p[4].equals("conflicts") && method.equals("GET")) {
         return ConflictsApi.list(s, body);
       }
+      if (p.length == 5 && p[4].equals("checks") && method.equals("GET")) {
+        return CheckApi.status(s, body);
+      }
+      if (p.length == 5 && method.equals("POST") && CheckApi.VERBS.contains(p[4])) {
+        return CheckApi.apply(s, p[4], body);
+      }
       if (p.length == 5 && method.equals("POST")) {
         return Control.apply(replicator, s, p[4], body);
       }

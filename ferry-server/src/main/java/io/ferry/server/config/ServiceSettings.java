@@ -26,8 +26,8 @@ public final class ServiceSettings {
   public static final String DUMMY = "dummy";
 
   private static final Set<String> ALL_ROLES = Set.of();
-  static final Set<String> READS_BINLOG = Set.of(MASTER, DIRECT, DUMMY);
-  static final Set<String> APPLIES = Set.of(SLAVE, DIRECT);
+  public static final Set<String> READS_BINLOG = Set.of(MASTER, DIRECT, DUMMY);
+  public static final Set<String> APPLIES = Set.of(SLAVE, DIRECT);
   private static final Set<String> HAS_THL = Set.of(MASTER, SLAVE);
 
   private static final List<Setting<?>> ALL = new ArrayList<>();

@@ -62,7 +62,13 @@ public final class ShardHomeFilter implements Filter {
       return tx; // the shard is final only at the last fragment
     }
     ShardPolicy.Verdict v =
-        ShardPolicy.judge(side, service, homes.map(), actions, tx.header(), tx.heartbeat() != null);
+        ShardPolicy.judge(
+            side,
+            service,
+            homes.map(),
+            actions,
+            tx.header(),
+            tx.heartbeat() != null || tx.checkMarker());
     if (v == null) {
       return tx;
     }
