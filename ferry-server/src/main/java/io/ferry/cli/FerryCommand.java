@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
       io.ferry.cli.shard.ShardCommand.class,
       SetupCommand.class,
       io.ferry.cli.conflicts.ConflictsCommand.class,
+      io.ferry.cli.check.CheckCommand.class,
+      io.ferry.cli.check.RepairCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
       io.ferry.cli.ddl.DdlCommand.class,

@@ -519,7 +519,7 @@ public final class Service implements AutoCloseable {
     }
     String id =
         (request.repair() ? "repair-" : "check-")
-            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
                 .withZone(java.time.ZoneOffset.UTC)
                 .format(clock.instant());
     io.ferry.server.check.CheckJob job =

@@ -25,6 +25,9 @@ import java.util.Map;
  * error result. Not thread-safe: one applier.
  */
 final class ChunkChecks {
+  /** Where a marker was applied: its seqno, origin service, source commit time, and now. */
+  record Point(long seqno, String origin, long sourceMicros, long nowMillis) {}
+
   private final String schema;
 
   ChunkChecks(String schema) {
@@ -41,7 +44,7 @@ final class ChunkChecks {
         + " upper_bound MEDIUMTEXT NOT NULL, source_rows BIGINT NOT NULL,"
         + " source_checksum VARCHAR(32) NOT NULL, target_rows BIGINT NULL,"
         + " target_checksum VARCHAR(32) NULL, result VARCHAR(16) NOT NULL, message TEXT NULL,"
-        + " seqno BIGINT NOT NULL, source_time DATETIME(6) NULL COMMENT 'UTC',"
+        + " seqno BIGINT NOT NULL, origin_service VARCHAR(64) NULL, source_time DATETIME(6) NULL COMMENT 'UTC',"
         + " checked_at DATETIME(6) NOT NULL COMMENT 'UTC',"
         + " PRIMARY KEY (check_id, schema_name, table_name, kind, chunk))"
         + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
@@ -52,10 +55,9 @@ final class ChunkChecks {
    * A chunk marker: the target's count and checksum of the same rows, compared and recorded. An end
    * marker is recorded as such (the table's chunk count). Part of the caller's transaction.
    */
-  void check(Connection c, ChunkMarker m, long seqno, long sourceMicros, long nowMillis)
-      throws SQLException {
+  void check(Connection c, ChunkMarker m, Point at) throws SQLException {
     if (m.kind() == ChunkMarker.Kind.END) {
-      record(c, m, seqno, sourceMicros, nowMillis, null, null, "end", null);
+      record(c, m, at, null, null, "end", null);
       return;
     }
     long started = System.nanoTime();
@@ -79,15 +81,14 @@ final class ChunkChecks {
       result = "error";
       message = e.getMessage() + " (error " + e.getErrorCode() + ")";
     }
-    record(c, m, seqno, sourceMicros, nowMillis, rows, sum, result, message);
+    record(c, m, at, rows, sum, result, message);
   }
 
   /**
    * A repair marker: the chunk's rows go (the source's follow in the same transaction); how many
    * went is recorded. Part of the caller's transaction.
    */
-  void repair(Connection c, ChunkMarker m, long seqno, long sourceMicros, long nowMillis)
-      throws SQLException {
+  void repair(Connection c, ChunkMarker m, Point at) throws SQLException {
     int deleted;
     try (PreparedStatement ps = c.prepareStatement(ChunkSql.delete(m))) {
       ChunkSql.params(ps, m);
@@ -96,9 +97,7 @@ final class ChunkChecks {
     record(
         c,
         m,
-        seqno,
-        sourceMicros,
-        nowMillis,
+        at,
         (long) deleted,
         null,
         "repaired",
@@ -108,9 +107,7 @@ final class ChunkChecks {
   private void record(
       Connection c,
       ChunkMarker m,
-      long seqno,
-      long sourceMicros,
-      long nowMillis,
+      Point at,
       Long targetRows,
       String targetSum,
       String result,
@@ -120,7 +117,7 @@ final class ChunkChecks {
         c.prepareStatement(
             "REPLACE INTO `"
                 + schema
-                + "`.checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "`.checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, m.checkId());
       ps.setString(2, m.schema());
       ps.setString(3, m.table());
@@ -135,9 +132,10 @@ final class ChunkChecks {
       ps.setString(12, targetSum);
       ps.setString(13, result);
       ps.setString(14, message);
-      ps.setLong(15, seqno);
-      ps.setObject(16, sourceMicros > 0 ? utc(sourceMicros) : null);
-      ps.setObject(17, utc(nowMillis * 1000));
+      ps.setLong(15, at.seqno());
+      ps.setString(16, at.origin().isEmpty() ? null : at.origin());
+      ps.setObject(17, at.sourceMicros() > 0 ? utc(at.sourceMicros()) : null);
+      ps.setObject(18, utc(at.nowMillis() * 1000));
       ps.executeUpdate();
     }
   }
@@ -196,7 +194,8 @@ final class ChunkChecks {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT schema_name, table_name, chunk, key_range, source_rows, target_rows,"
-                  + " source_checksum, target_checksum, result, message, seqno FROM `"
+                  + " source_checksum, target_checksum, result, message, seqno, origin_service"
+                  + " FROM `"
                   + schema
                   + "`.checks WHERE check_id = ? AND result IN ('differ', 'error')"
                   + " ORDER BY schema_name, table_name, chunk LIMIT 10000")) {
@@ -214,6 +213,7 @@ final class ChunkChecks {
             d.put("result", rs.getString(9));
             d.put("message", rs.getString(10));
             d.put("seqno", rs.getLong(11));
+            d.put("origin", rs.getString(12));
             diffs.add(d);
           }
         }

@@ -310,8 +310,7 @@ public final class MySqlApplier implements Applier {
         if (marker != null && marker.kind() == ChunkMarker.Kind.REPAIR) {
           rows.flush();
           statements.rowSession(rowOptions);
-          checks.repair(
-              connection, marker, tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
+          checks.repair(connection, marker, point(tx));
         }
       }
       for (Change c : tx.changes()) {
@@ -338,8 +337,7 @@ public final class MySqlApplier implements Applier {
         if (marker != null && marker.kind() != ChunkMarker.Kind.REPAIR) {
           rows.flush();
           statements.rowSession(rowOptions);
-          checks.check(
-              connection, marker, tx.seqno(), tx.header().sourceCommitMicros(), clock.millis());
+          checks.check(connection, marker, point(tx));
         }
         end(tx);
       }
@@ -381,6 +379,11 @@ public final class MySqlApplier implements Applier {
             cause,
             true)
         .atOnce();
+  }
+
+  private ChunkChecks.Point point(Transaction tx) {
+    return new ChunkChecks.Point(
+        tx.seqno(), tx.header().originService(), tx.header().sourceCommitMicros(), clock.millis());
   }
 
   private void begin(Transaction tx) throws SQLException {

@@ -490,10 +490,11 @@ public final class TransactionAssembler {
     if (q.unknownStatusVariable) {
       options.put("statement.context_incomplete", "true");
     }
-    if (!(scope != null && scope.equals(Set.of(String.valueOf(heartbeatSchema))))
+    if (!(scope != null && scope.contains(String.valueOf(heartbeatSchema)))
         && !(ddlText != null && CatalogTables.createsCatalogTable(ddlText))) {
-      add(statement); // DDL of the service's own heartbeat table, or of a catalog, is not
-      // replicated
+      // DDL in the service's own schema on the source (its heartbeat and check tables, a repair's
+      // copy of a table), or of a catalog, is not replicated
+      add(statement);
     }
     if (kind.needsOwnBlock()) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");

@@ -191,7 +191,9 @@ public record ChunkMarker(
 
   /** The chunk's key range as {@link RangeText} writes it, or {@code whole table}. */
   public String range() {
-    return keys.isEmpty() ? "whole table" : RangeText.format(lower, upper);
+    return keys.isEmpty() || (lower.isEmpty() && upper.isEmpty())
+        ? "whole table"
+        : RangeText.format(lower, upper);
   }
 
   private static Kind kind(String text) {
