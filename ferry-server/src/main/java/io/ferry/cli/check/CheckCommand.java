@@ -126,7 +126,7 @@ public final class CheckCommand implements Callable<Integer> {
         "On a master: the progress of its last check or repair. On a replica (slave or"
             + " direct): the checks its target recorded, newest first, and the chunks of one"
             + " run (--id, default the newest) that differ, each with the repair command that"
-            + " re-sends it (run that on the master).",
+            + " re-sends it (run that on the master). Exits 1 when that run found differences.",
         ""
       })
   public static final class Status implements Callable<Integer> {
@@ -155,9 +155,9 @@ public final class CheckCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Json.print(out, status);
-        return 0;
+      } else {
+        Jobs.printStatus(out, svc, status);
       }
-      Jobs.printStatus(out, svc, status);
       out.flush();
       return Jobs.differences(status) > 0 ? io.ferry.cli.Cli.EXIT_FAILED : 0;
     }
