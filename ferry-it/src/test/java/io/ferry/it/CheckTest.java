@@ -171,6 +171,196 @@ class CheckTest {
     }
   }
 
+  /**
+   * Three masters (all-masters, shard homes h1 at s1, h2 at s2, h3 at s3), each site writing its
+   * own shard: each site's check covers only the shards homed there (the others are skipped with
+   * their home named), its markers reach the other two sites, and a difference made by hand on one
+   * site is found by the home's check at exactly that site and repaired from the home.
+   */
+  @Test
+  void threeMastersCheckEachShardAtItsHome() throws Exception {
+    List<SandboxServer> servers = List.of(db.server(1), db.server(2), db.server(3));
+    ReplicatorFixture f = new ReplicatorFixture(dir.resolve("mm"));
+    MultiMasterLab.write(f, dir.resolve("mmdata"), servers, (from, to) -> List.of());
+    try (f) {
+      f.start();
+      for (int i = 1; i <= 3; i++) {
+        f.ok("shard", "set", "h" + i, "s" + i);
+      }
+      for (int i = 1; i <= 3; i++) {
+        Sql.run(
+            servers.get(i - 1),
+            "CREATE DATABASE h" + i,
+            "CREATE TABLE h" + i + ".t (id INT PRIMARY KEY, v VARCHAR(40), n INT NOT NULL)",
+            "INSERT INTO h" + i + ".t SELECT seq, CONCAT('v', seq), 0 FROM seq.seq_1_to_6000");
+      }
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      List<Thread> load = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        load.add(siteLoad(servers.get(i - 1), "h" + i, stop));
+      }
+      try {
+        syncAll(f);
+        for (int i = 1; i <= 3; i++) {
+          JsonNode job =
+              Json.mapper().readTree(f.ok("check", "-service", "s" + i, "--json")).get("job");
+          for (JsonNode t : job.get("tables")) {
+            String table = t.get("table").asText();
+            if (table.equals("h" + i + ".t")) {
+              assertThat(t.get("state").asText()).isEqualTo("marked");
+            } else {
+              String home = "s" + table.charAt(1);
+              assertThat(t.get("state").asText()).as(table).isEqualTo("skipped");
+              assertThat(t.get("note").asText()).contains("home is service " + home);
+            }
+          }
+          awaitMm(f, "s" + i, job.get("id").asText(), 0);
+        }
+
+        // a row of h1 changed by hand at s3, one of h2 deleted at s1
+        Sql.run(
+            servers.get(2),
+            "SET SESSION sql_log_bin = 0",
+            "UPDATE h1.t SET v = 'hand' WHERE id = 4000");
+        Sql.run(servers.get(0), "SET SESSION sql_log_bin = 0", "DELETE FROM h2.t WHERE id = 4500");
+        Map<String, JsonNode> found = new TreeMap<>();
+        for (int i = 1; i <= 3; i++) {
+          JsonNode job =
+              Json.mapper().readTree(f.ok("check", "-service", "s" + i, "--json")).get("job");
+          found.putAll(awaitMm(f, "s" + i, job.get("id").asText(), i == 3 ? 0 : 1));
+        }
+        assertThat(found).containsOnlyKeys("s1_to_s3", "s2_to_s1");
+        assertThat(found.get("s1_to_s3").get("table").asText()).isEqualTo("h1.t");
+        assertThat(holdsId(found.get("s1_to_s3"), 4000)).isTrue();
+        assertThat(found.get("s2_to_s1").get("table").asText()).isEqualTo("h2.t");
+        assertThat(holdsId(found.get("s2_to_s1"), 4500)).isTrue();
+        assertThat(found.get("s2_to_s1").get("targetRows").asLong())
+            .isEqualTo(found.get("s2_to_s1").get("sourceRows").asLong() - 1);
+
+        // repaired from each shard's home, while every site writes
+        f.ok(
+            "repair",
+            "-service",
+            "s1",
+            "h1.t",
+            "--range",
+            found.get("s1_to_s3").get("range").asText());
+        f.ok(
+            "repair",
+            "-service",
+            "s2",
+            "h2.t",
+            "--range",
+            found.get("s2_to_s1").get("range").asText());
+        for (int i = 1; i <= 3; i++) {
+          JsonNode job =
+              Json.mapper().readTree(f.ok("check", "-service", "s" + i, "--json")).get("job");
+          assertThat(awaitMm(f, "s" + i, job.get("id").asText(), 0)).isEmpty();
+        }
+      } finally {
+        stop.set(true);
+        for (Thread t : load) {
+          t.join();
+        }
+      }
+      syncAll(f);
+      List<String> schemas = List.of("h1", "h2", "h3");
+      Map<String, Long> sums = Checksums.of(servers.get(0), schemas);
+      assertThat(sums).hasSize(3);
+      assertThat(Checksums.of(servers.get(1), schemas)).isEqualTo(sums);
+      assertThat(Checksums.of(servers.get(2), schemas)).isEqualTo(sums);
+      for (String s : MultiMasterLab.slaves(3)) {
+        assertThat(
+                Json.mapper()
+                    .readTree(f.ok("status", "-service", s, "--json"))
+                    .get("state")
+                    .asText())
+            .as(s)
+            .isEqualTo("ONLINE");
+      }
+    }
+  }
+
+  /** A thread that updates and inserts rows of one site's own shard until stopped. */
+  private static Thread siteLoad(
+      SandboxServer s, String schema, java.util.concurrent.atomic.AtomicBoolean stop) {
+    Thread t =
+        new Thread(
+            () -> {
+              java.util.Random r = new java.util.Random(schema.hashCode());
+              int next = 100_000;
+              try (java.sql.Connection c = s.connect(s.root(), "");
+                  java.sql.Statement st = c.createStatement()) {
+                while (!stop.get()) {
+                  st.execute(
+                      "UPDATE " + schema + ".t SET n = n + 1 WHERE id = " + (1 + r.nextInt(1000)));
+                  st.execute("INSERT INTO " + schema + ".t VALUES (" + next++ + ", 'new', 0)");
+                  Thread.sleep(10);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "load-" + schema);
+    t.start();
+    return t;
+  }
+
+  /** Waits until every slave applied what its master stored. */
+  private static void syncAll(ReplicatorFixture f) throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      long stored =
+          Json.mapper()
+              .readTree(f.ok("status", "-service", "s" + i, "--json"))
+              .get("storedLastSeqno")
+              .asLong();
+      for (int j = 1; j <= 3; j++) {
+        if (j != i) {
+          f.ok("wait", "-service", "s" + i + "_to_s" + j, "-applied", "" + stored, "-limit", "120");
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits until the two other sites ended a check of site {@code i}'s shard; returns the
+   * differences found, by slave service (each of at most {@code most} chunks).
+   */
+  private static Map<String, JsonNode> awaitMm(
+      ReplicatorFixture f, String site, String id, int most) throws Exception {
+    Map<String, JsonNode> found = new TreeMap<>();
+    for (int j = 1; j <= 3; j++) {
+      String svc = site + "_to_s" + j;
+      if (site.equals("s" + j)) {
+        continue;
+      }
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      JsonNode run;
+      while ((run = run(f, svc, id)) == null || run.get("tablesEnded").asLong() < 1) {
+        assertThat(System.nanoTime()).as(svc + " ends " + id).isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      assertThat(run.get("tables").asLong()).as(svc).isEqualTo(1);
+      assertThat(run.get("error").asLong()).as(svc).isZero();
+      List<JsonNode> d = differences(f, svc, id);
+      assertThat(d.size()).as(svc + " differences").isLessThanOrEqualTo(most);
+      if (!d.isEmpty()) {
+        found.put(svc, d.get(0));
+      }
+    }
+    return found;
+  }
+
+  private static boolean holdsId(JsonNode d, long id) {
+    if (d.get("range").asText().equals("whole table")) {
+      return true;
+    }
+    String[] r = d.get("range").asText().split("\\.\\.", -1);
+    return (r[0].isEmpty() || id >= Long.parseLong(r[0]))
+        && (r[1].isEmpty() || id < Long.parseLong(r[1]));
+  }
+
   /** The slave services fan-out wrote, by the name of the server they apply to. */
   private static Map<String, String> slaveServices(ReplicatorFixture f) throws Exception {
     Map<String, String> m = new TreeMap<>();
