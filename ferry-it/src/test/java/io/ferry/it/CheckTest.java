@@ -116,6 +116,13 @@ class CheckTest {
         JsonNode deleted = chunkOf(diffOne, new Edit("sbtest1", 750_000, ""));
         assertThat(deleted.get("targetRows").asLong())
             .isEqualTo(deleted.get("sourceRows").asLong() - 1);
+        assertThat(ReplicatorFixture.metrics(f))
+            .contains(
+                "ferry_check_chunks_total{service=\""
+                    + toOne
+                    + "\",result=\"differ\"} "
+                    + diffOne.size())
+            .contains("ferry_check_chunks_total{service=\"" + toFour + "\",result=\"match\"}");
         ReplicatorFixture.Result printed = f.ferry("check", "status", "-service", toOne);
         assertThat(printed.code()).as("differences found: exit 1").isEqualTo(1);
         assertThat(printed.out()).contains("ferry repair -service alpha sb.sbtest1 --range");

@@ -71,6 +71,7 @@ class KeySetsTest {
                     null),
                 ApplierSettings.of("ks"),
                 0,
+                new io.ferry.mysql.apply.CheckTally(),
                 Clock.systemUTC())
             .keys();
   }

@@ -148,6 +148,7 @@ class OrderedCommitDeadlockTest {
                 null),
             ApplierSettings.of("dl"),
             1,
+            new io.ferry.mysql.apply.CheckTally(),
             Clock.systemUTC());
     ParallelSettings settings =
         new ParallelSettings(

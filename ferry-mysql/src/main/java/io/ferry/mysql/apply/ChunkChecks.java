@@ -29,9 +29,14 @@ final class ChunkChecks {
   record Point(long seqno, String origin, long sourceMicros, long nowMillis) {}
 
   private final String schema;
+  private volatile CheckTally tally = new CheckTally();
 
   ChunkChecks(String schema) {
     this.schema = schema;
+  }
+
+  void countIn(CheckTally t) {
+    tally = t;
   }
 
   /** The results table; made with the rest of the catalog (see TargetCatalog#install). */
@@ -82,6 +87,7 @@ final class ChunkChecks {
       message = e.getMessage() + " (error " + e.getErrorCode() + ")";
     }
     record(c, m, at, rows, sum, result, message);
+    tally.count(result, rows == null ? 0 : rows);
   }
 
   /**
@@ -137,6 +143,9 @@ final class ChunkChecks {
       ps.setObject(17, at.sourceMicros() > 0 ? utc(at.sourceMicros()) : null);
       ps.setObject(18, utc(at.nowMillis() * 1000));
       ps.executeUpdate();
+    }
+    if (!result.equals("match") && !result.equals("differ") && !result.equals("error")) {
+      tally.count(result, 0);
     }
   }
 

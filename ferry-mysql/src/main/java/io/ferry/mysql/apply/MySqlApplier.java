@@ -102,6 +102,12 @@ public final class MySqlApplier implements Applier {
         settings.tagsOrigin() ? new OriginCatalog(settings.catalogSchema(), this::open) : null;
   }
 
+  /** Counts the check chunks it records in {@code tally} (shared by a target's appliers). */
+  public MySqlApplier countChecksIn(CheckTally tally) {
+    checks.countIn(tally);
+    return this;
+  }
+
   /** The target's own server id (read when it connected), or -1 before. */
   public long targetServerId() {
     OriginSession o = origin;

@@ -26,6 +26,7 @@ public final class MySqlChannels implements ChannelTarget {
   private final ApplierSettings settings;
   private final Clock clock;
   private final int lockWaitSeconds;
+  private final CheckTally checks;
   private Connection connection;
 
   /**
@@ -34,8 +35,13 @@ public final class MySqlChannels implements ChannelTarget {
    *     server's)
    */
   public MySqlChannels(
-      TargetSettings target, ApplierSettings settings, int lockWaitSeconds, Clock clock) {
+      TargetSettings target,
+      ApplierSettings settings,
+      int lockWaitSeconds,
+      CheckTally checks,
+      Clock clock) {
     this.target = target;
+    this.checks = checks;
     this.settings = settings;
     this.lockWaitSeconds = lockWaitSeconds;
     this.clock = clock;
@@ -43,7 +49,8 @@ public final class MySqlChannels implements ChannelTarget {
 
   @Override
   public Applier channel(int channel) {
-    return new MySqlApplier(target, settings.asChannel(channel, lockWaitSeconds), clock);
+    return new MySqlApplier(target, settings.asChannel(channel, lockWaitSeconds), clock)
+        .countChecksIn(checks);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.ferry.core.parallel.ChannelTarget;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.target.Target;
 import io.ferry.mysql.apply.ApplierSettings;
+import io.ferry.mysql.apply.CheckTally;
 import io.ferry.mysql.apply.ConflictLog;
 import io.ferry.mysql.apply.ConflictPolicy;
 import io.ferry.mysql.apply.MySqlApplier;
@@ -35,6 +36,7 @@ final class MySqlTarget implements Target {
   private final ConflictPolicy conflicts;
   private final Clock clock;
   private volatile MySqlApplier last;
+  private final CheckTally checks = new CheckTally();
 
   MySqlTarget(
       TargetSettings target, ApplierSettings settings, ConflictPolicy conflicts, Clock clock) {
@@ -51,14 +53,14 @@ final class MySqlTarget implements Target {
 
   @Override
   public Applier applier() {
-    MySqlApplier a = new MySqlApplier(target, settings, clock);
+    MySqlApplier a = new MySqlApplier(target, settings, clock).countChecksIn(checks);
     last = a;
     return a;
   }
 
   @Override
   public ChannelTarget channels(int lockWaitSeconds) {
-    return new MySqlChannels(target, settings, lockWaitSeconds, clock);
+    return new MySqlChannels(target, settings, lockWaitSeconds, checks, clock);
   }
 
   @Override
@@ -92,6 +94,12 @@ final class MySqlTarget implements Target {
       x.put("tablesWithoutKey", s.keylessTables());
       x.put("triggers", s.triggers());
       out.put("applier", x);
+    }
+    if (!checks.counts().isEmpty()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("chunks", checks.counts());
+      x.put("rows", checks.rows());
+      out.put("checks", x);
     }
     if (conflicts.enabled()) {
       Map<String, Object> x = new LinkedHashMap<>();

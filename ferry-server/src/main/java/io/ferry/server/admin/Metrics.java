@@ -128,6 +128,13 @@ final class Metrics {
             + " shards)");
     header(
         sb,
+        "ferry_check_chunks_total",
+        "counter",
+        "consistency check chunks this target recorded since the service went online, by result");
+    header(
+        sb, "ferry_check_rows_total", "counter", "rows this target checked since it went online");
+    header(
+        sb,
         "ferry_conflicts_total",
         "counter",
         "conflicts resolved since the service went online, by table, type and resolution");
@@ -216,6 +223,18 @@ final class Metrics {
               svc + ",shard=\"" + escape(sh.id()) + "\",channel=\"" + sh.channel() + "\"",
               sh.lagMillis() / 1000.0);
         }
+      }
+      java.util.Map<String, Object> checks = st.target().get("checks");
+      if (checks != null) {
+        ((java.util.Map<?, ?>) checks.get("chunks"))
+            .forEach(
+                (result, n) ->
+                    line(
+                        sb,
+                        "ferry_check_chunks_total",
+                        svc + ",result=\"" + result + "\"",
+                        ((Number) n).longValue()));
+        line(sb, "ferry_check_rows_total", svc, ((Number) checks.get("rows")).longValue());
       }
       java.util.Map<String, Object> conflicts = st.target().get("conflicts");
       if (conflicts != null) {
