@@ -15,6 +15,10 @@
 #                                   off and on (no conflicts), and convergence of three all-to-all
 #                                   masters after a burst of conflicting updates (conflicts --help
 #                                   lists the options; needs sysbench, MariaDB)
+#   bench/run.sh check [--rows N] [--seconds N] [--rounds N]
+#                                   consistency check: rows/s checked on the source and on the
+#                                   replica, and a write workload's throughput alone and with
+#                                   checks running (check --help lists the options)
 #   bench/run.sh targets [--part postgresql|warehouse|kafka|mongodb|all] [options]
 #                                   heterogeneous targets: row changes/s into PostgreSQL (target
 #                                   10,000), the warehouse applier vs row-by-row into DuckDB and
@@ -25,7 +29,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/common.sh
 which=core
 if [ $# -gt 0 ] && { [ "$1" = core ] || [ "$1" = binlog ] || [ "$1" = apply ] || [ "$1" = filters ] \
-  || [ "$1" = conflicts ] || [ "$1" = targets ]; }; then
+  || [ "$1" = conflicts ] || [ "$1" = targets ] || [ "$1" = check ]; }; then
   which=$1
   shift
 fi
@@ -41,6 +45,9 @@ elif [ "$which" = apply ]; then
 elif [ "$which" = conflicts ]; then
   ensure_packages mariadb sysbench
   main=io.ferry.bench.ConflictBenchmark
+elif [ "$which" = check ]; then
+  ensure_packages mariadb sysbench
+  main=io.ferry.bench.CheckBenchmark
 elif [ "$which" = targets ]; then
   ensure_packages mariadb postgresql sysbench
   main=io.ferry.bench.targets.TargetBenchmark

@@ -40,7 +40,7 @@ public final class SourceCheck {
 
   /** Who follows the run: told of each chunk, asked whether to wait before the next. */
   public interface Watcher {
-    void table(SourceTables.Table table);
+    void table(CheckTables.Table table);
 
     void marked(ChunkMarker marker, long nanos);
 
@@ -87,7 +87,7 @@ public final class SourceCheck {
   }
 
   /** Checks one table; false when the watcher stopped the run. */
-  public boolean check(SourceTables.Table t) throws SQLException, InterruptedException {
+  public boolean check(CheckTables.Table t) throws SQLException, InterruptedException {
     watcher.table(t);
     List<Object> lower = List.of();
     int chunk = 0;
@@ -139,7 +139,7 @@ public final class SourceCheck {
   }
 
   /** The first key {@code rows} rows after {@code lower}, or empty when fewer remain. */
-  static List<Object> boundary(Connection c, SourceTables.Table t, List<Object> lower, int rows)
+  static List<Object> boundary(Connection c, CheckTables.Table t, List<Object> lower, int rows)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -155,7 +155,7 @@ public final class SourceCheck {
   }
 
   /** One chunk: checksum under lock and marker, one source transaction (retried on lock waits). */
-  private ChunkMarker mark(SourceTables.Table t, int chunk, List<Object> lower, List<Object> upper)
+  private ChunkMarker mark(CheckTables.Table t, int chunk, List<Object> lower, List<Object> upper)
       throws SQLException, InterruptedException {
     ChunkMarker range =
         new ChunkMarker(

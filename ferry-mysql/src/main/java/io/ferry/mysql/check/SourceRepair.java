@@ -52,7 +52,7 @@ public final class SourceRepair {
    * chunks of {@code chunkRows}.
    */
   public List<Done> repair(
-      SourceTables.Table t,
+      CheckTables.Table t,
       List<RangeText.Range> ranges,
       String where,
       int chunkRows,
@@ -136,7 +136,7 @@ public final class SourceRepair {
     }
   }
 
-  private List<RangeText.Range> chunks(SourceTables.Table t, int chunkRows) throws SQLException {
+  private List<RangeText.Range> chunks(CheckTables.Table t, int chunkRows) throws SQLException {
     List<RangeText.Range> out = new ArrayList<>();
     List<Object> lower = List.of();
     do {

@@ -1,10 +1,10 @@
 package io.ferry.server.check;
 
+import io.ferry.mysql.check.CheckTables;
 import io.ferry.mysql.check.ChunkMarker;
 import io.ferry.mysql.check.RangeText;
 import io.ferry.mysql.check.SourceCheck;
 import io.ferry.mysql.check.SourceRepair;
-import io.ferry.mysql.check.SourceTables;
 import io.ferry.mysql.source.SourceProbe;
 import io.ferry.mysql.source.SourceSettings;
 import java.sql.Connection;
@@ -153,15 +153,15 @@ public final class CheckJob {
   private void run() {
     try (Connection c = SourceProbe.connect(source)) {
       SourceCheck.prepare(c, markerSchema);
-      List<SourceTables.Table> found = SourceTables.find(c, request.tables());
+      List<CheckTables.Table> found = CheckTables.find(c, request.tables());
       synchronized (this) {
-        for (SourceTables.Table t : found) {
+        for (CheckTables.Table t : found) {
           tables.add(new TableProgress(t.name(), t.estimatedRows()));
         }
       }
       state = "running";
       for (int i = 0; i < found.size() && !stop; i++) {
-        SourceTables.Table t = found.get(i);
+        CheckTables.Table t = found.get(i);
         TableProgress p = tables.get(i);
         String home = homeElsewhere.apply(t.schema());
         if (home != null) {
@@ -192,7 +192,7 @@ public final class CheckJob {
     }
   }
 
-  private void check(Connection c, SourceTables.Table t, TableProgress p)
+  private void check(Connection c, CheckTables.Table t, TableProgress p)
       throws SQLException, InterruptedException {
     progress(p, "checking", null);
     SourceCheck check =
@@ -203,7 +203,7 @@ public final class CheckJob {
             request.settings(),
             new SourceCheck.Watcher() {
               @Override
-              public void table(SourceTables.Table table) {}
+              public void table(CheckTables.Table table) {}
 
               @Override
               public void marked(ChunkMarker m, long nanos) {
@@ -256,7 +256,7 @@ public final class CheckJob {
     return false;
   }
 
-  private void repair(Connection c, SourceTables.Table t, TableProgress p) throws SQLException {
+  private void repair(Connection c, CheckTables.Table t, TableProgress p) throws SQLException {
     progress(p, request.dryRun() ? "counting" : "repairing", null);
     List<RangeText.Range> ranges = new ArrayList<>();
     for (String r : request.ranges()) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * The tables a check covers and what it needs of each (key, columns, estimated rows), read from the
  * source's catalog. Stateless.
  */
-public final class SourceTables {
-  private SourceTables() {}
+public final class CheckTables {
+  private CheckTables() {}
 
   /**
    * A table to check.
