@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
       io.ferry.cli.conflicts.ConflictsCommand.class,
       io.ferry.cli.check.CheckCommand.class,
       io.ferry.cli.check.RepairCommand.class,
+      io.ferry.cli.check.ProvisionCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
       io.ferry.cli.ddl.DdlCommand.class,

@@ -119,7 +119,7 @@ public final class Service implements AutoCloseable {
   private volatile boolean retired;
   private final Metrics metrics = new Metrics();
   private volatile ShardTracker shards;
-  private volatile io.ferry.server.check.CheckJob checkJob;
+  private volatile io.ferry.server.check.Job checkJob;
   private final io.ferry.server.shard.ShardHomes homes;
 
   public Service(ServiceConfig config, Clock clock) {
@@ -190,11 +190,25 @@ public final class Service implements AutoCloseable {
           "service " + name() + " is " + state + ": only an offline service can go online");
     }
     awaitPreviousRun();
+    io.ferry.server.check.Job job = checkJob;
+    if (job instanceof io.ferry.server.provision.ProvisionJob && job.running()) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + " is being provisioned ("
+              + job.id()
+              + "): it goes online"
+              + " by itself when that ends (ferry check status; ferry check stop)");
+    }
     Checkpoint startAt = startAt(options);
     transition(State.GOING_ONLINE);
     List<Filter> first = new ArrayList<>();
     if (options.skip() != null) {
       first.add(options.skip());
+    }
+    io.ferry.filters.ProvisionFloors floors = Provisioning.floors(this, config, clock);
+    if (floors != null) {
+      first.add(floors);
     }
     ShardTracker tracker = new ShardTracker();
     List<Filter> last = new ArrayList<>();
@@ -289,6 +303,9 @@ public final class Service implements AutoCloseable {
     NativePosition event = o.fromEvent();
     if (event == null && readsBinlog) {
       event = Switchover.pendingStart(config, this);
+    }
+    if (event == null && role().equals(ServiceSettings.DIRECT)) {
+      event = Provisioning.start(this, config, clock);
     }
     if (event != null) {
       if (!readsBinlog) {
@@ -508,7 +525,7 @@ public final class Service implements AutoCloseable {
       throw new ServiceStateException(
           "service " + name() + " is " + state + ": a check runs while it is ONLINE");
     }
-    io.ferry.server.check.CheckJob running = checkJob;
+    io.ferry.server.check.Job running = checkJob;
     if (running != null && running.running()) {
       throw new ServiceStateException(
           "service "
@@ -537,6 +554,45 @@ public final class Service implements AutoCloseable {
     return job.status();
   }
 
+  /**
+   * Starts provisioning the target from snapshots of the source (docs/operations.md): a direct
+   * service that is offline, with an empty catalog, and no other job running. The service goes
+   * online by itself when the copy is done. Returns the job's status.
+   */
+  public synchronized java.util.Map<String, Object> provision(
+      io.ferry.server.provision.ProvisionJob.Request request) {
+    if (!role().equals(ServiceSettings.DIRECT)) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + " is a "
+              + role()
+              + ": provisioning fills the target of a direct service (which reads the source"
+              + " itself); provision with a direct service, then replicate on");
+    }
+    if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
+      throw new ServiceStateException(
+          "service " + name() + " is " + state + ": take it offline before provisioning");
+    }
+    io.ferry.server.check.Job running = checkJob;
+    if (running != null && running.running()) {
+      throw new ServiceStateException(
+          "service " + name() + " is already running " + running.id() + " (ferry check status)");
+    }
+    Provisioning.refuseUnlessEmpty(this, config, clock, request.restart());
+    String id =
+        "provision-"
+            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(clock.instant());
+    io.ferry.server.provision.ProvisionJob job =
+        new io.ferry.server.provision.ProvisionJob(
+            id, name(), request, Provisioning.env(this, config, clock), clock);
+    checkJob = job;
+    job.start();
+    return job.status();
+  }
+
   /** A schema's home when the shard home map gives it to another service, else null. */
   private String homeElsewhere(String schema) {
     io.ferry.server.shard.HomeMap.Entry e = homes.map().get(schema);
@@ -552,7 +608,7 @@ public final class Service implements AutoCloseable {
    */
   public java.util.Map<String, Object> checkStatus(String checkId, int runs) {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    io.ferry.server.check.CheckJob job = checkJob;
+    io.ferry.server.check.Job job = checkJob;
     m.put("service", name());
     m.put("job", job == null ? null : job.status());
     java.util.Map<String, Object> results = null;
@@ -567,7 +623,7 @@ public final class Service implements AutoCloseable {
 
   /** Stops the running check or repair after its current chunk; false if none runs. */
   public boolean stopCheck() {
-    io.ferry.server.check.CheckJob job = checkJob;
+    io.ferry.server.check.Job job = checkJob;
     if (job == null || !job.running()) {
       return false;
     }

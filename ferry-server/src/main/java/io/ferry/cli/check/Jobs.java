@@ -55,7 +55,12 @@ final class Jobs {
       Json.print(out, status);
     } else {
       printJob(out, status.path("job"));
-      if (!status.path("results").isNull()) {
+      if (job.path("kind").asText().equals("provision")) {
+        out.println(
+            status.path("job").path("state").asText().equals("done")
+                ? "service " + svc + " is going online from its earliest table snapshot"
+                : "run it again to resume with the tables not copied (--restart: all of them)");
+      } else if (!status.path("results").isNull()) {
         printResults(out, svc, status.path("results"));
       } else {
         out.println(

@@ -15,7 +15,7 @@ import java.util.Map;
  * run's progress and the target's results. Stateless.
  */
 final class CheckApi {
-  static final List<String> VERBS = List.of("check", "repair", "check-stop");
+  static final List<String> VERBS = List.of("check", "repair", "check-stop", "provision");
 
   private CheckApi() {}
 
@@ -44,6 +44,14 @@ final class CheckApi {
                 settings(body),
                 Boolean.TRUE.equals(body.get("dryRun")),
                 number(body, "maxLagSeconds", 10)));
+      }
+      case "provision" -> {
+        return s.provision(
+            new io.ferry.server.provision.ProvisionJob.Request(
+                strings(body, "tables"),
+                (int) number(body, "parallel", 2),
+                (int) number(body, "batchRows", 5000),
+                Boolean.TRUE.equals(body.get("restart"))));
       }
       default -> {
         return Map.of("stopped", s.stopCheck());

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * progress readable at any time from any thread ({@link #status()}), stoppable. A check pauses
  * while the service's own latency is above the run's maximum lag. Thread-safe.
  */
-public final class CheckJob {
+public final class CheckJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(CheckJob.class);
 
   /**
@@ -120,6 +120,7 @@ public final class CheckJob {
     this.started = clock.instant();
   }
 
+  @Override
   public String id() {
     return id;
   }
@@ -131,10 +132,12 @@ public final class CheckJob {
   }
 
   /** Asks it to stop after the chunk it is at. */
+  @Override
   public void stop() {
     stop = true;
   }
 
+  @Override
   public boolean running() {
     return finished == null;
   }
@@ -301,6 +304,7 @@ public final class CheckJob {
   }
 
   /** Where it stands: plain values for the API. */
+  @Override
   public synchronized Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
