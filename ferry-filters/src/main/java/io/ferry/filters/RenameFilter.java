@@ -53,10 +53,30 @@ final class RenameFilter implements Filter {
 
   @Override
   public Transaction filter(Transaction tx) {
-    if (tx.changes().isEmpty()) {
+    Transaction t = renameMarker(tx);
+    if (t.changes().isEmpty()) {
+      return t;
+    }
+    return ChangeEdit.apply(t, c -> edit(t, c));
+  }
+
+  /** A check or repair marker names its table: renamed like the table's rows. */
+  private Transaction renameMarker(Transaction tx) {
+    io.ferry.mysql.check.ChunkMarker m = io.ferry.mysql.check.ChunkMarker.of(tx.header().options());
+    if (m == null) {
       return tx;
     }
-    return ChangeEdit.apply(tx, c -> edit(tx, c));
+    RenameRules.Renamed t = tables.get(m.schema(), m.table(), rules::table);
+    if (!t.changed(m.schema(), m.table())) {
+      return tx;
+    }
+    java.util.Map<String, String> options = new java.util.TreeMap<>(tx.header().options());
+    m.renamed(t.name(0), t.name(1)).into(options);
+    io.ferry.core.event.TransactionHeader h = tx.header();
+    for (java.util.Map.Entry<String, String> e : options.entrySet()) {
+      h = h.withOption(e.getKey(), e.getValue());
+    }
+    return tx.withHeader(h);
   }
 
   private Change edit(Transaction tx, Change c) {

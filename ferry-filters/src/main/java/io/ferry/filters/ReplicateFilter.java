@@ -46,6 +46,11 @@ final class ReplicateFilter implements Filter {
 
   @Override
   public Transaction filter(Transaction tx) {
+    io.ferry.mysql.check.ChunkMarker marker =
+        io.ferry.mysql.check.ChunkMarker.of(tx.header().options());
+    if (marker != null && !decided.get(marker.schema(), marker.table(), this::replicates)) {
+      return null; // a check or repair of a table this target does not get
+    }
     if (tx.heartbeat() != null || tx.changes().isEmpty()) {
       return tx;
     }

@@ -148,6 +148,9 @@ final class Roles {
         p.target = target(c, clock);
         p.resources.add(p.target);
         p.filters.addAll(Origins.localOrigin(c, p));
+        if (!p.target.consistencyChecks()) {
+          p.filters.add(new io.ferry.server.check.UncheckedTarget(name, p.target.describe()));
+        }
         p.filters.addAll(
             FilterChains.build(c, FilterContext.Side.APPLY, clock, p.resources, false, p.target));
       }

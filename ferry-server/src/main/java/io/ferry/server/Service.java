@@ -546,7 +546,7 @@ public final class Service implements AutoCloseable {
             request,
             Roles.sourceSettings(config),
             Roles.heartbeatSchema(name()),
-            this::homeElsewhere,
+            this::notHere,
             () -> Math.max(0, status().appliedLatencyMillis()),
             clock);
     checkJob = job;
@@ -593,13 +593,27 @@ public final class Service implements AutoCloseable {
     return job.status();
   }
 
-  /** A schema's home when the shard home map gives it to another service, else null. */
-  private String homeElsewhere(String schema) {
-    io.ferry.server.shard.HomeMap.Entry e = homes.map().get(schema);
-    if (e == null || e.home().equals(name()) || e.home().startsWith("#")) {
+  /**
+   * Why a schema is not checked or repaired here, or null: with a shard home map (multi-master), a
+   * chunk is checked at its shard's home only — not at another site, not for a shard without a home
+   * (several sites may write it), not for a #LOCAL shard (never replicated).
+   */
+  private String notHere(String schema) {
+    io.ferry.server.shard.HomeMap map = homes.map();
+    if (map.entries().isEmpty()) {
       return null;
     }
-    return e.home();
+    io.ferry.server.shard.HomeMap.Entry e = map.get(schema);
+    if (e == null) {
+      return "no home in the shard home map: with several masters it is checked at its home"
+          + " (ferry shard set "
+          + schema
+          + " HOME)";
+    }
+    if (e.local()) {
+      return "a #LOCAL shard: not replicated";
+    }
+    return e.home().equals(name()) ? null : "home is service " + e.home() + ": check it there";
   }
 
   /**
@@ -615,6 +629,13 @@ public final class Service implements AutoCloseable {
     if (ServiceSettings.APPLIES.contains(role())) {
       try (io.ferry.core.target.Target t = Roles.target(config, clock)) {
         results = t.checks(checkId, runs);
+        if (results == null) {
+          m.put(
+              "note",
+              t.describe()
+                  + " does not record consistency checks, and passes over repairs (MariaDB/MySQL"
+                  + " targets do both)");
+        }
       }
     }
     m.put("results", results);
@@ -710,6 +731,10 @@ public final class Service implements AutoCloseable {
   @Override
   public synchronized void close() {
     retired = true;
+    io.ferry.server.check.Job job = checkJob;
+    if (job != null) {
+      job.stop(); // a check, repair or provisioning stops after its chunk (or table)
+    }
     if (state == State.ONLINE || state == State.GOING_ONLINE) {
       offline(false);
     } else {

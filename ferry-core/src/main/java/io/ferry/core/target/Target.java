@@ -93,6 +93,14 @@ public interface Target extends AutoCloseable {
   }
 
   /**
+   * Whether its appliers act on check markers and repairs (recompute a chunk, replace a range); for
+   * other types, repairs are passed over (their rows would meet the rows already there).
+   */
+  default boolean consistencyChecks() {
+    return false;
+  }
+
+  /**
    * The consistency checks the target recorded (docs/operations.md): {@code runs} (newest first, at
    * most {@code runs}), {@code run} and the {@code differences} of that run (the given id, or the
    * newest); null for types that do not check.

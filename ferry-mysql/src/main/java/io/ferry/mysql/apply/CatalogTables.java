@@ -25,12 +25,30 @@ public final class CatalogTables {
               + "\\s*\\(.*",
           Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
-  /** Whether a table is a catalog table. */
+  /**
+   * The tables of a service's own schema on its source: named heartbeats, check markers, and the
+   * copies a repair writes rows through ({@code repair_} and hex).
+   */
+  private static final Pattern SERVICE_TABLE =
+      Pattern.compile(
+          "`?ferry_[A-Za-z0-9_$]+`?\\s*\\.\\s*`?(heartbeat|check_marker|repair_[0-9a-f]+)\\b",
+          Pattern.CASE_INSENSITIVE);
+
+  /** Whether a table is a catalog table, or a service's own table on a source. */
   public static boolean isCatalog(String schema, String table) {
-    return schema != null
-        && table != null
-        && schema.startsWith("ferry_")
-        && NAMES.contains(table.toLowerCase(Locale.ROOT));
+    if (schema == null || table == null || !schema.startsWith("ferry_")) {
+      return false;
+    }
+    String t = table.toLowerCase(Locale.ROOT);
+    return NAMES.contains(t) || t.equals("check_marker") || t.matches("repair_[0-9a-f]+");
+  }
+
+  /**
+   * Whether a statement names a table of a service's own schema on a source (its DDL, or DML logged
+   * as a statement): such statements are never replicated.
+   */
+  public static boolean namesServiceTable(String sql) {
+    return sql != null && SERVICE_TABLE.matcher(sql).find();
   }
 
   /** Whether a DDL statement is the creation of a catalog table, as the applier writes it. */

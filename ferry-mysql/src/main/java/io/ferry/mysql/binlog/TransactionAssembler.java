@@ -402,6 +402,7 @@ public final class TransactionAssembler {
       m.into(options);
       if (m.kind() == ChunkMarker.Kind.REPAIR) {
         repair = m;
+        schemas.add(m.schema()); // its shard, also when no row follows
         options.put("foreign_key_checks", "0"); // the rows are replaced, not changed
       }
     } else if (rc.table().startsWith(ChunkMarker.REPAIR_PREFIX)
@@ -491,9 +492,10 @@ public final class TransactionAssembler {
       options.put("statement.context_incomplete", "true");
     }
     if (!(scope != null && scope.contains(String.valueOf(heartbeatSchema)))
-        && !(ddlText != null && CatalogTables.createsCatalogTable(ddlText))) {
-      // DDL in the service's own schema on the source (its heartbeat and check tables, a repair's
-      // copy of a table), or of a catalog, is not replicated
+        && !(ddlText != null && CatalogTables.createsCatalogTable(ddlText))
+        && !CatalogTables.namesServiceTable(statement.text())) {
+      // statements on a service's own schema on the source (its heartbeat and check tables, a
+      // repair's copy of a table), or creating a catalog table, are not replicated
       add(statement);
     }
     if (kind.needsOwnBlock()) {

@@ -21,10 +21,12 @@ public final class CheckTables {
    * A table to check.
    *
    * @param keys the primary key's columns, else those of a unique key whose columns are all NOT
-   *     NULL; empty when it has neither (checked as one chunk)
+   *     NULL (and of types a chunk can follow: not ENUM, SET, FLOAT, DOUBLE, BIT); empty when it
+   *     has neither (checked as one chunk)
    * @param columns every column, tagged for {@link ChunkSql}
    * @param copyable the columns a repair copies (not generated ones)
    * @param estimatedRows the server's estimate
+   * @param avgRowBytes the server's estimate of a row's size
    */
   public record Table(
       String schema,
@@ -32,7 +34,8 @@ public final class CheckTables {
       List<String> keys,
       List<String> columns,
       List<String> copyable,
-      long estimatedRows) {
+      long estimatedRows,
+      long avgRowBytes) {
     public String name() {
       return schema + "." + table;
     }
@@ -48,14 +51,16 @@ public final class CheckTables {
     Map<String, long[]> found = new LinkedHashMap<>();
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT table_schema, table_name, COALESCE(table_rows, 0) FROM"
+                "SELECT table_schema, table_name, COALESCE(table_rows, 0),"
+                    + " COALESCE(avg_row_length, 0) FROM"
                     + " information_schema.tables WHERE table_type = 'BASE TABLE' AND"
                     + " table_schema NOT IN ('mysql', 'information_schema',"
                     + " 'performance_schema', 'sys') AND table_schema NOT LIKE 'ferry\\_%'"
                     + " ORDER BY table_schema, table_name");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        found.put(rs.getString(1) + "." + rs.getString(2), new long[] {rs.getLong(3)});
+        found.put(
+            rs.getString(1) + "." + rs.getString(2), new long[] {rs.getLong(3), rs.getLong(4)});
       }
     }
     List<String> names = new ArrayList<>();
@@ -85,16 +90,25 @@ public final class CheckTables {
     List<Table> tables = new ArrayList<>();
     for (String n : names) {
       int dot = n.indexOf('.');
-      tables.add(describe(c, n.substring(0, dot), n.substring(dot + 1), found.get(n)[0]));
+      long[] stats = found.get(n);
+      tables.add(describe(c, n.substring(0, dot), n.substring(dot + 1), stats[0], stats[1]));
     }
     return tables;
   }
 
-  static Table describe(Connection c, String schema, String table, long estimate)
+  /**
+   * Key types a chunk cannot follow: ENUM and SET sort by number but compare as text, FLOAT and
+   * DOUBLE and BIT values do not survive a round trip through text.
+   */
+  private static final java.util.Set<String> UNCHUNKABLE =
+      java.util.Set.of("enum", "set", "float", "double", "real", "bit", "geometry");
+
+  static Table describe(Connection c, String schema, String table, long estimate, long avg)
       throws SQLException {
     List<String> columns = new ArrayList<>();
     List<String> copyable = new ArrayList<>();
     Map<String, Boolean> nullable = new LinkedHashMap<>();
+    Map<String, String> types = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT column_name, data_type, is_nullable, extra FROM information_schema.columns"
@@ -106,6 +120,7 @@ public final class CheckTables {
           String name = rs.getString(1);
           columns.add(ChunkSql.column(name, rs.getString(2)));
           nullable.put(name, "YES".equals(rs.getString(3)));
+          types.put(name, String.valueOf(rs.getString(2)).toLowerCase(Locale.ROOT));
           String extra = String.valueOf(rs.getString(4)).toUpperCase(Locale.ROOT);
           if (!extra.contains("GENERATED")
               && !extra.contains("VIRTUAL")
@@ -116,11 +131,16 @@ public final class CheckTables {
         }
       }
     }
-    return new Table(schema, table, key(c, schema, table, nullable), columns, copyable, estimate);
+    return new Table(
+        schema, table, key(c, schema, table, nullable, types), columns, copyable, estimate, avg);
   }
 
   private static List<String> key(
-      Connection c, String schema, String table, Map<String, Boolean> nullable)
+      Connection c,
+      String schema,
+      String table,
+      Map<String, Boolean> nullable,
+      Map<String, String> types)
       throws SQLException {
     Map<String, List<String>> unique = new LinkedHashMap<>();
     try (PreparedStatement ps =
@@ -142,7 +162,10 @@ public final class CheckTables {
       }
     }
     for (List<String> cols : unique.values()) {
-      if (cols.stream().noneMatch(col -> Boolean.TRUE.equals(nullable.get(col)))) {
+      if (cols.stream()
+          .noneMatch(
+              col ->
+                  Boolean.TRUE.equals(nullable.get(col)) || UNCHUNKABLE.contains(types.get(col)))) {
         return cols;
       }
     }

@@ -120,7 +120,7 @@ public record ChunkMarker(
   public static ChunkMarker fromRow(List<Object> after) {
     if (after.size() < 13) {
       throw new IllegalArgumentException(
-          "the check marker row has " + after.size() + " columns, not 14");
+          "the check marker row has " + after.size() + " columns, not 14 (an older marker table?)");
     }
     return new ChunkMarker(
         text(after.get(1)),
@@ -182,6 +182,13 @@ public record ChunkMarker(
     Map<String, String> m = new TreeMap<>();
     into(m);
     return m;
+  }
+
+  /** The same marker for a table of another name (a rename on the way). */
+  public ChunkMarker renamed(String newSchema, String newTable) {
+    return new ChunkMarker(
+        checkId, kind, newSchema, newTable, chunk, keys, columns, lower, upper, where, rows,
+        checksum);
   }
 
   /** {@code schema.table}. */

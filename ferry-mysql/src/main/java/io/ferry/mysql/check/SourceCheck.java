@@ -68,9 +68,14 @@ public final class SourceCheck {
 
   /** Prepares the session and the marker table (unlogged where the account may). */
   public static void prepare(Connection c, String markerSchema) throws SQLException {
+    c.setAutoCommit(true);
+    rowFormat(c);
     try (Statement st = c.createStatement()) {
       st.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      st.execute("SET SESSION time_zone = '+00:00', innodb_lock_wait_timeout = 10");
+      // the target's row session reads values the same way (no CHAR padding, backquotes)
+      st.execute(
+          "SET SESSION time_zone = '+00:00', innodb_lock_wait_timeout = 10, sql_mode ="
+              + " 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES,NO_ENGINE_SUBSTITUTION'");
       boolean unlogged = true;
       try {
         st.execute("SET SESSION sql_log_bin = 0");
@@ -86,6 +91,34 @@ public final class SourceCheck {
     c.setAutoCommit(false);
   }
 
+  /**
+   * The session logs its changes as rows (markers and a repair's rows must reach the extractor as
+   * row events), or an error says how to make it so. Outside a transaction.
+   */
+  static void rowFormat(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT @@SESSION.binlog_format")) {
+      rs.next();
+      if ("ROW".equalsIgnoreCase(rs.getString(1))) {
+        return;
+      }
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute("SET SESSION binlog_format = 'ROW'");
+    } catch (SQLException e) {
+      throw new SQLException(
+          "checks and repairs write their markers and rows to the binlog as row events, and the"
+              + " source logs binlog_format other than ROW and does not let this account set it"
+              + " for its session ("
+              + e.getMessage()
+              + "): grant the source account BINLOG ADMIN (MariaDB) or SYSTEM_VARIABLES_ADMIN"
+              + " (MySQL), or set binlog_format=ROW on the source",
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
+  }
+
   /** Checks one table; false when the watcher stopped the run. */
   public boolean check(CheckTables.Table t) throws SQLException, InterruptedException {
     watcher.table(t);
@@ -99,6 +132,14 @@ public final class SourceCheck {
       }
       long started = System.nanoTime();
       List<Object> upper = t.keys().isEmpty() ? List.of() : boundary(c, t, lower, rowsPer);
+      if (!upper.isEmpty() && same(upper, lower)) {
+        throw new SQLException(
+            t.name()
+                + ": the key's chunk boundaries do not advance at "
+                + RangeText.format(lower, List.of())
+                + " (a key whose order and comparison disagree); check it with --chunk-rows"
+                + " larger than the table, or give it a primary key of plain columns");
+      }
       ChunkMarker m = mark(t, ++chunk, lower, upper);
       long nanos = System.nanoTime() - started;
       total += m.rows();
@@ -131,10 +172,74 @@ public final class SourceCheck {
     return true;
   }
 
+  /** Key values equal (bytes by content). */
+  static boolean same(List<Object> a, List<Object> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      boolean eq =
+          (x instanceof byte[] bx && y instanceof byte[] by)
+              ? java.util.Arrays.equals(bx, by)
+              : x.equals(y);
+      if (!eq) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void rest(long nanos) throws InterruptedException {
     long millis = (long) (nanos * settings.restRatio() / 1_000_000);
     if (millis > 0) {
       Thread.sleep(millis);
+    }
+  }
+
+  /**
+   * The first key {@code rows} rows after {@code lower} and before {@code upper} (either empty for
+   * open), or empty when fewer remain.
+   */
+  static List<Object> boundary(
+      Connection c, CheckTables.Table t, List<Object> lower, List<Object> upper, int rows)
+      throws SQLException {
+    ChunkMarker range =
+        new ChunkMarker(
+            "",
+            ChunkMarker.Kind.CHUNK,
+            t.schema(),
+            t.table(),
+            0,
+            t.keys(),
+            List.of(),
+            lower,
+            upper,
+            "",
+            0,
+            "");
+    StringBuilder cols = new StringBuilder();
+    for (String k : t.keys()) {
+      cols.append(cols.length() == 0 ? "" : ", ").append(ChunkSql.quote(k));
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + cols
+                + " FROM "
+                + ChunkSql.table(t.schema(), t.table())
+                + ChunkSql.where(range)
+                + " ORDER BY "
+                + cols
+                + " LIMIT 1 OFFSET ?")) {
+      int i = ChunkSql.params(ps, range);
+      ps.setInt(i, rows);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Object> key = rs.next() ? ChunkSql.key(rs) : List.of();
+        c.commit();
+        return key;
+      }
     }
   }
 

@@ -47,22 +47,25 @@ public final class SourceRepair {
     }
   }
 
+  /** The size a repair transaction stays under, so that it is never cut into fragments. */
+  static final long TRANSACTION_BYTES = 512 * 1024;
+
   /**
-   * Repairs (or, for a dry run, counts) ranges of one table; no range means the whole table, in
-   * chunks of {@code chunkRows}.
+   * Repairs (or, for a dry run, counts) ranges of one table; no range means the whole table. Each
+   * range is re-sent in sub-ranges of at most {@code maxRows} rows and about {@link
+   * #TRANSACTION_BYTES}, each one source transaction (one target transaction on every replica).
    */
   public List<Done> repair(
-      CheckTables.Table t,
-      List<RangeText.Range> ranges,
-      String where,
-      int chunkRows,
-      boolean dryRun)
+      CheckTables.Table t, List<RangeText.Range> ranges, int maxRows, boolean dryRun)
       throws SQLException {
-    List<RangeText.Range> todo = ranges.isEmpty() ? chunks(t, chunkRows) : ranges;
+    c.commit(); // what the table lookup read is not part of what follows
+    List<RangeText.Range> todo =
+        ranges.isEmpty() ? List.of(new RangeText.Range(List.of(), List.of())) : ranges;
+    int rows =
+        (int) Math.max(100, Math.min(maxRows, TRANSACTION_BYTES / Math.max(1, t.avgRowBytes())));
     String copy =
         ChunkSql.quote(markerSchema) + "." + ChunkSql.quote(copyTable(t.schema(), t.table()));
     if (!dryRun) {
-      rowFormat();
       try (Statement st = c.createStatement()) {
         // logged: a source without full row metadata learns the copy's columns from it
         st.execute("DROP TABLE IF EXISTS " + copy);
@@ -72,45 +75,21 @@ public final class SourceRepair {
     List<Done> done = new ArrayList<>();
     int n = 0;
     for (RangeText.Range r : todo) {
-      ChunkMarker m =
-          new ChunkMarker(
-              repairId,
-              ChunkMarker.Kind.REPAIR,
-              t.schema(),
-              t.table(),
-              ++n,
-              t.keys(),
-              t.columns(),
-              t.keys().isEmpty() ? List.of() : r.lower(),
-              t.keys().isEmpty() ? List.of() : r.upper(),
-              where,
-              0,
-              "");
-      long rows = count(m);
-      if (!dryRun) {
-        m = withRows(m, rows);
-        SourceCheck.write(c, markerSchema, m);
-        String cols = columns(t.copyable());
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + copy
-                    + " ("
-                    + cols
-                    + ") SELECT "
-                    + cols
-                    + " FROM "
-                    + ChunkSql.table(t.schema(), t.table())
-                    + ChunkSql.where(m))) {
-          ChunkSql.params(ps, m);
-          ps.executeUpdate();
+      List<Object> lower = t.keys().isEmpty() ? List.of() : r.lower();
+      List<Object> end = t.keys().isEmpty() ? List.of() : r.upper();
+      long sent = 0;
+      do {
+        List<Object> upper =
+            t.keys().isEmpty() ? List.of() : SourceCheck.boundary(c, t, lower, end, rows);
+        if (upper.isEmpty()) {
+          upper = end;
         }
-        try (Statement st = c.createStatement()) {
-          st.execute("DELETE FROM " + copy);
-        }
-      }
-      c.commit();
-      done.add(new Done(m.range(), rows));
+        sent += resend(t, ++n, lower, upper, copy, dryRun);
+        lower = upper;
+      } while (!lower.isEmpty() && !SourceCheck.same(lower, end) && !t.keys().isEmpty());
+      done.add(
+          new Done(
+              t.keys().isEmpty() ? "whole table" : RangeText.format(r.lower(), r.upper()), sent));
     }
     if (!dryRun) {
       try (Statement st = c.createStatement()) {
@@ -118,6 +97,56 @@ public final class SourceRepair {
       }
     }
     return done;
+  }
+
+  /** One sub-range: counted under lock, then (unless a dry run) marker, copy, commit. */
+  private long resend(
+      CheckTables.Table t,
+      int n,
+      List<Object> lower,
+      List<Object> upper,
+      String copy,
+      boolean dryRun)
+      throws SQLException {
+    ChunkMarker m =
+        new ChunkMarker(
+            repairId,
+            ChunkMarker.Kind.REPAIR,
+            t.schema(),
+            t.table(),
+            n,
+            t.keys(),
+            t.columns(),
+            lower,
+            upper,
+            "",
+            0,
+            "");
+    long rows = count(m);
+    if (!dryRun) {
+      m = withRows(m, rows);
+      SourceCheck.write(c, markerSchema, m);
+      String cols = columns(t.copyable());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + copy
+                  + " ("
+                  + cols
+                  + ") SELECT "
+                  + cols
+                  + " FROM "
+                  + ChunkSql.table(t.schema(), t.table())
+                  + ChunkSql.where(m))) {
+        ChunkSql.params(ps, m);
+        ps.executeUpdate();
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("DELETE FROM " + copy);
+      }
+    }
+    c.commit();
+    return rows;
   }
 
   /** The rows in a range, locked until the transaction ends. */
@@ -133,42 +162,6 @@ public final class SourceRepair {
         rs.next();
         return rs.getLong(1);
       }
-    }
-  }
-
-  private List<RangeText.Range> chunks(CheckTables.Table t, int chunkRows) throws SQLException {
-    List<RangeText.Range> out = new ArrayList<>();
-    List<Object> lower = List.of();
-    do {
-      List<Object> upper =
-          t.keys().isEmpty() ? List.of() : SourceCheck.boundary(c, t, lower, chunkRows);
-      out.add(new RangeText.Range(lower, upper));
-      lower = upper;
-    } while (!lower.isEmpty());
-    return out;
-  }
-
-  /** The session logs rows as rows, or the repair refuses before it writes anything. */
-  private void rowFormat() throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT @@SESSION.binlog_format")) {
-      rs.next();
-      if ("ROW".equalsIgnoreCase(rs.getString(1))) {
-        return;
-      }
-    }
-    try (Statement st = c.createStatement()) {
-      st.execute("SET SESSION binlog_format = 'ROW'");
-    } catch (SQLException e) {
-      throw new SQLException(
-          "a repair re-sends rows as row events, and the source logs binlog_format other than ROW"
-              + " and does not let this account set it for its session ("
-              + e.getMessage()
-              + "): grant it BINLOG ADMIN (MariaDB) or SUPER/SYSTEM_VARIABLES_ADMIN (MySQL), or"
-              + " set binlog_format=ROW",
-          e.getSQLState(),
-          e.getErrorCode(),
-          e);
     }
   }
 

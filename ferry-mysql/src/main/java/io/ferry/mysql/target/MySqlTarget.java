@@ -135,6 +135,11 @@ final class MySqlTarget implements Target {
   }
 
   @Override
+  public boolean consistencyChecks() {
+    return true;
+  }
+
+  @Override
   public Map<String, Object> checks(String checkId, int runs) {
     return new MySqlApplier(target, catalogSettings(), clock).checks(checkId, runs);
   }

@@ -100,8 +100,11 @@ final class Jobs {
       printJob(out, job);
     }
     JsonNode results = status.path("results");
+    if (status.hasNonNull("note")) {
+      out.println(status.path("note").asText());
+    }
     if (results.isNull() || results.isMissingNode()) {
-      if (job.isNull() || job.isMissingNode()) {
+      if ((job.isNull() || job.isMissingNode()) && !status.hasNonNull("note")) {
         out.println("service " + svc + " has run no check, and its target records none");
       }
       return;

@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Run on the service that reads the source (master or direct), while applications write."
           + " Each range is read under a lock and its rows written to the log in one source"
-          + " transaction, without changing them on the source (no triggers, no foreign-key"
-          + " actions there); every MariaDB/MySQL replica deletes what it holds in the range and"
+          + " transaction (a range is split into transactions of at most --chunk-rows rows and"
+          + " 512 KB), without changing them on the source (no triggers, no foreign-key actions"
+          + " there); every MariaDB/MySQL replica deletes what it holds in the sub-range and"
           + " writes the source's rows, in one transaction at that point of the log. Without"
-          + " --range, the whole table, in chunks. ferry check status on a replica prints the"
+          + " --range, the whole table. ferry check status on a replica prints the"
           + " ranges that differ. The source must log rows (binlog_format=ROW, or an account"
           + " that may set it for its session). See docs/operations.md.",
       ""
@@ -56,15 +57,11 @@ public final class RepairCommand implements Callable<Integer> {
   List<String> ranges = new ArrayList<>();
 
   @Option(
-      names = "--where",
-      paramLabel = "CONDITION",
-      description = "Only rows matching this SQL condition (the check's, if it had one).")
-  String where;
-
-  @Option(
       names = "--chunk-rows",
       paramLabel = "N",
-      description = "Rows per transaction when repairing the whole table (default: 10000).")
+      description =
+          "At most N rows per transaction (default: 10000; fewer when rows are large: a repair"
+              + " transaction stays under 512 KB, so that replicas apply it whole).")
   int chunkRows;
 
   @Option(names = "--dry-run", description = "Count the rows each range would re-send.")
@@ -80,7 +77,6 @@ public final class RepairCommand implements Callable<Integer> {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("table", table);
     body.put("ranges", ranges);
-    body.put("where", where);
     body.put("chunkRows", chunkRows);
     body.put("dryRun", dryRun);
     JsonNode job = client.post(CheckCommand.path(svc, "repair"), body);

@@ -41,7 +41,7 @@ final class CheckApi {
                 true,
                 List.of(table.toString().strip()),
                 strings(body, "ranges"),
-                settings(body),
+                new SourceCheck.Settings((int) number(body, "chunkRows", 0), 0.25, "", 0),
                 Boolean.TRUE.equals(body.get("dryRun")),
                 number(body, "maxLagSeconds", 10)));
       }

@@ -83,7 +83,7 @@ public final class CheckJob implements Job {
   private final Request request;
   private final SourceSettings source;
   private final String markerSchema;
-  private final Function<String, String> homeElsewhere;
+  private final Function<String, String> notHere;
   private final LongSupplier latencyMillis;
   private final Clock clock;
   private final Instant started;
@@ -94,10 +94,11 @@ public final class CheckJob implements Job {
   private volatile Instant finished;
   private volatile boolean stop;
   private boolean markedOnce; // the run's thread only
+  private volatile String current; // the table being worked on
   private Thread thread;
 
   /**
-   * @param homeElsewhere a schema's home when it is another service's (multi-master), else null
+   * @param notHere why a schema is not checked or repaired by this service (multi-master), or null
    * @param latencyMillis the service's latency now
    */
   public CheckJob(
@@ -106,7 +107,7 @@ public final class CheckJob implements Job {
       Request request,
       SourceSettings source,
       String markerSchema,
-      Function<String, String> homeElsewhere,
+      Function<String, String> notHere,
       LongSupplier latencyMillis,
       Clock clock) {
     this.id = id;
@@ -114,7 +115,7 @@ public final class CheckJob implements Job {
     this.request = request;
     this.source = source;
     this.markerSchema = markerSchema;
-    this.homeElsewhere = homeElsewhere;
+    this.notHere = notHere;
     this.latencyMillis = latencyMillis;
     this.clock = clock;
     this.started = clock.instant();
@@ -166,11 +167,16 @@ public final class CheckJob implements Job {
       for (int i = 0; i < found.size() && !stop; i++) {
         CheckTables.Table t = found.get(i);
         TableProgress p = tables.get(i);
-        String home = homeElsewhere.apply(t.schema());
-        if (home != null) {
-          progress(p, "skipped", "home is service " + home + ": check it there");
+        String why = notHere.apply(t.schema());
+        if (why != null) {
+          if (request.repair()) {
+            throw new IllegalArgumentException(
+                t.name() + " is not repaired by service " + service + ": " + why);
+          }
+          progress(p, "skipped", why);
           continue;
         }
+        current = t.name();
         if (request.repair()) {
           repair(c, t, p);
         } else {
@@ -183,10 +189,12 @@ public final class CheckJob implements Job {
       state = "stopped";
     } catch (SQLException | RuntimeException e) {
       error =
-          e.getMessage()
+          (current == null ? "" : current + ": ")
+              + e.getMessage()
               + (e instanceof SQLException s ? " (error " + s.getErrorCode() + ")" : "")
               + " at the source "
-              + source.address();
+              + source.address()
+              + "; run it again when that is mended";
       state = "failed";
       LOG.error("service {}: {} {} failed: {}", service, kind(), id, error);
     } finally {
@@ -277,7 +285,6 @@ public final class CheckJob implements Job {
             .repair(
                 t,
                 ranges,
-                request.settings().where(),
                 request.settings().chunkRows() > 0 ? request.settings().chunkRows() : 10_000,
                 request.dryRun());
     synchronized (this) {
