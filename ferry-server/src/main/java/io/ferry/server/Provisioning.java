@@ -58,8 +58,21 @@ final class Provisioning {
     }
   }
 
-  /** Where a provisioned service starts: the lowest floor while its catalog is empty; or null. */
+  /**
+   * Where a provisioned service starts: the lowest floor while its catalog is empty; or null. A
+   * provisioning that did not end keeps the service offline.
+   */
   static NativePosition start(Service s, ServiceConfig c, Clock clock) {
+    if (Files.exists(s.dir().resolve(ProvisionJob.STATE))) {
+      throw new ServiceStateException(
+          "service "
+              + s.name()
+              + "'s provisioning did not end ("
+              + s.dir().resolve(ProvisionJob.STATE)
+              + " lists the tables it copied): run ferry provision -service "
+              + s.name()
+              + " again to copy the others, or with --restart to copy all");
+    }
     ProvisionFloors floors = ProvisionFloors.read(s.dir());
     if (floors == null || floors.lowest() == null || !catalog(c, clock).isNone()) {
       return null;

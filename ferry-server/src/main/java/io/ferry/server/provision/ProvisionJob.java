@@ -157,6 +157,9 @@ public final class ProvisionJob implements Job {
         Files.deleteIfExists(stateFile);
         Files.deleteIfExists(env.dir().resolve(ProvisionFloors.FILE));
       }
+      if (!Files.exists(stateFile)) {
+        Files.createFile(stateFile); // the service does not go online until this run ends
+      }
       Map<String, BinlogPosition> done = readState(stateFile);
       List<SourceTable> todo = new ArrayList<>();
       try (Connection c = SourceProbe.connect(env.source())) {
@@ -173,6 +176,7 @@ public final class ProvisionJob implements Job {
         }
       }
       state = "running";
+      createSchemas(todo);
       ConcurrentLinkedQueue<SourceTable> queue = new ConcurrentLinkedQueue<>(todo);
       List<Thread> workers = new ArrayList<>();
       List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -204,6 +208,7 @@ public final class ProvisionJob implements Job {
       }
       Map<String, BinlogPosition> floors = readState(stateFile);
       ProvisionFloors.write(env.dir(), floors);
+      Files.delete(stateFile);
       BinlogPosition start = new ProvisionFloors(floors).lowest();
       env.release();
       finished = clock.instant();
@@ -255,13 +260,7 @@ public final class ProvisionJob implements Job {
     BinlogPosition at = Snapshot.begin(c);
     try {
       String create = showCreate(c, t);
-      List<Change> ddl = new ArrayList<>();
-      ddl.add(
-          SqlStatement.of(
-              "CREATE DATABASE IF NOT EXISTS `" + t.schema().replace("`", "``") + "`",
-              null,
-              List.of()));
-      ddl.add(SqlStatement.of(create, t.schema(), List.of()));
+      List<Change> ddl = List.of(SqlStatement.of(create, t.schema(), List.of()));
       apply(applier, filters, transaction(ddl, at, true));
       applier.commit();
       long[] rows = new long[1];
@@ -295,6 +294,30 @@ public final class ProvisionJob implements Job {
       c.rollback();
       progress(p, "failed", e.getMessage());
       throw e;
+    }
+  }
+
+  /** The schemas, one after another before the tables (creating them at once may collide). */
+  private void createSchemas(List<SourceTable> todo) throws Exception {
+    java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
+    todo.forEach(t -> schemas.add(t.schema()));
+    if (schemas.isEmpty()) {
+      return;
+    }
+    List<Filter> filters = env.filters();
+    Applier applier = env.target().applier();
+    try {
+      applier.lastCommitted();
+      for (String schema : schemas) {
+        String sql = "CREATE DATABASE IF NOT EXISTS `" + schema.replace("`", "``") + "`";
+        apply(
+            applier,
+            filters,
+            transaction(List.of(SqlStatement.of(sql, null, List.of())), null, true));
+        applier.commit();
+      }
+    } finally {
+      applier.close();
     }
   }
 
