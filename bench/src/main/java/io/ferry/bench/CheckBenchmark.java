@@ -41,6 +41,8 @@ public final class CheckBenchmark {
         --clients N     sysbench client threads (4)
         --rest R,R...   the check's rest ratios while the workload runs (0.5,2; 0.5 is the
                         default of ferry check)
+        --part check|provision|all   (all) provision: ferry provision of the same tables into an
+                        empty server vs mariadb-dump --single-transaction | mariadb
       """;
 
   static final class Options {
@@ -49,6 +51,7 @@ public final class CheckBenchmark {
     int rounds = 2;
     int clients = 4;
     List<Double> rests = List.of(0.5, 2.0);
+    String part = "all";
   }
 
   private static final Pattern TPS =
@@ -66,6 +69,7 @@ public final class CheckBenchmark {
         case "--seconds" -> o.seconds = Integer.parseInt(args[++i]);
         case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
         case "--clients" -> o.clients = Integer.parseInt(args[++i]);
+        case "--part" -> o.part = args[++i];
         case "--rest" -> {
           List<Double> r = new ArrayList<>();
           for (String x : args[++i].split(",", -1)) {
@@ -96,12 +100,12 @@ public final class CheckBenchmark {
   private static void run(Options o, Sandboxes sandboxes, Path home) throws Exception {
     List<SandboxServer> servers =
         sandboxes
-            .create(SandboxSpec.mariadb("ck", 2).withOptions(ConflictBenchmark.DURABLE))
+            .create(SandboxSpec.mariadb("ck", 3).withOptions(ConflictBenchmark.DURABLE))
             .servers();
     SandboxServer source = servers.get(0);
     SandboxServer replica = servers.get(1);
     long t0 = System.nanoTime();
-    for (SandboxServer s : servers) {
+    for (SandboxServer s : servers.subList(0, 2)) {
       fill(s, o.rows);
     }
     System.out.printf(
@@ -111,6 +115,12 @@ public final class CheckBenchmark {
         o.rows,
         (System.nanoTime() - t0) / 1e9);
     BinlogPosition start = ConflictBenchmark.head(source);
+    if (!o.part.equals("check")) {
+      ProvisionBench.run(source, servers.get(2), home, o.rows);
+    }
+    if (o.part.equals("provision")) {
+      return;
+    }
     try (FerryPair pair =
         new FerryPair(
             home.resolve("ferry"),
