@@ -34,6 +34,7 @@ public final class ProvisionFloors implements Filter {
 
   private final Map<String, BinlogPosition> floors;
   private final BinlogPosition highest;
+  private boolean past; // a transaction beyond every floor went by: nothing more to judge
 
   public ProvisionFloors(Map<String, BinlogPosition> floors) {
     this.floors = new TreeMap<>();
@@ -66,10 +67,26 @@ public final class ProvisionFloors implements Filter {
 
   @Override
   public Transaction filter(Transaction tx) {
-    if (highest == null
+    if (past
+        || highest == null
         || tx.changes().isEmpty()
-        || !(tx.header().nativePosition() instanceof BinlogPosition end)
-        || compare(end, highest) > 0) {
+        || !(tx.header().nativePosition() instanceof BinlogPosition end)) {
+      return tx;
+    }
+    if (!base(end.file()).equals(base(highest.file()))) {
+      throw new IllegalStateException(
+          "seqno "
+              + tx.seqno()
+              + " comes from binlog "
+              + end.file()
+              + ", and this service was provisioned from "
+              + highest.file()
+              + "'s server: the source changed before the service applied past its"
+              + " provisioning snapshots, so they cannot be told apart from what it reads now."
+              + " Provision again (ferry provision --restart)");
+    }
+    if (compare(end, highest) > 0) {
+      past = true; // (after a failover, positions of another server must never be compared)
       return tx;
     }
     return ChangeEdit.apply(tx, c -> edit(c, end, tx.seqno()));
@@ -126,6 +143,11 @@ public final class ProvisionFloors implements Filter {
     }
     int byName = a.file().compareTo(b.file());
     return byName != 0 ? byName : Long.compare(a.offset(), b.offset());
+  }
+
+  private static String base(String file) {
+    int dot = file.lastIndexOf('.');
+    return dot < 0 ? file : file.substring(0, dot);
   }
 
   private static long number(String file) {

@@ -108,12 +108,12 @@ class ProvisionTest {
           "--no-wait");
       Path state = dir.resolve("data-prov").resolve("provision.state");
       long deadline = System.nanoTime() + 120_000_000_000L;
-      while (!Files.exists(state) || Files.readAllLines(state).size() < 2) {
+      while (copied(state).size() < 2) {
         assertThat(System.nanoTime()).as("two tables copied").isLessThan(deadline);
         Thread.sleep(20);
       }
       replicator.kill();
-      List<String> copiedBefore = Files.readAllLines(state);
+      List<String> copiedBefore = copied(state);
       replicator.start();
       // the service stays offline: its provisioning did not end
       awaitState(conf, "prov", "OFFLINE");
@@ -207,6 +207,16 @@ class ProvisionTest {
     awaitState(conf, service, "O"); // ONLINE, OFFLINE:ERROR
     ReplicatorFixture.raw("offline", "-service", service, "--config-dir", conf.toString());
     awaitState(conf, service, "OFFLINE");
+  }
+
+  /** The tables the state file says are committed on the target. */
+  private static List<String> copied(Path state) throws Exception {
+    if (!Files.exists(state)) {
+      return List.of();
+    }
+    return Files.readAllLines(state).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("begin "))
+        .toList();
   }
 
   private static String head(SandboxServer s) throws Exception {

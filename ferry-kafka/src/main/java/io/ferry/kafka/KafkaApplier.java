@@ -207,7 +207,7 @@ public final class KafkaApplier implements Applier {
           tx.seqno(),
           tx.header().nativePosition());
     }
-    skipRows = rolledBack || tx.seqno() == passOver;
+    skipRows = rolledBack || (tx.seqno() >= 0 && tx.seqno() == passOver);
     try {
       for (Change c : tx.changes()) {
         if (c instanceof RowChanges rc) {

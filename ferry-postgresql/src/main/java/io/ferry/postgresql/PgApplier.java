@@ -155,7 +155,7 @@ public final class PgApplier implements Applier {
       Transaction tx = (Transaction) event;
       current = tx;
       if (tx.fragno() == 0) {
-        rows.precise(tx.seqno() <= preciseThroughSeqno);
+        rows.precise(tx.seqno() >= 0 && tx.seqno() <= preciseThroughSeqno);
         if (!tx.lastFrag() || rolledBack(tx)) {
           // it may end in ROLLBACK (only its last fragment says so), which undoes only what it did
           rows.flush();

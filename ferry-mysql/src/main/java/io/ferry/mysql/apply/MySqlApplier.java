@@ -397,8 +397,9 @@ public final class MySqlApplier implements Applier {
       applyUnderOrigin(tx);
     }
     openWork = true;
-    idempotent = tx.seqno() == inDoubtSeqno;
-    rows.precise(tx.seqno() <= preciseThroughSeqno);
+    // (seqno -1: a provisioning copy, which has no position of its own and is never in doubt)
+    idempotent = tx.seqno() >= 0 && tx.seqno() == inDoubtSeqno;
+    rows.precise(tx.seqno() >= 0 && tx.seqno() <= preciseThroughSeqno);
     if (tx.commitRequired() || changesNonTransactionalTables(tx)) {
       markInDoubt(tx);
     }

@@ -78,7 +78,7 @@ public final class SnapshotRows {
       case DOUBLE:
         return rs.getDouble(i);
       case BIT:
-        return new Bits(Math.max(1, c.length()), rs.getLong(i));
+        return new Bits(Math.max(1, c.length()), rs.getBigDecimal(i).longValue()); // BIT(64)
       case DATE:
         return date(rs.getString(i));
       case TIME:

@@ -27,26 +27,37 @@ public final class TableCopy {
   private TableCopy() {}
 
   /**
-   * The key rows are read by: the primary key, else a unique key of NOT NULL columns, else none.
+   * The key rows are read by: the primary key, else a unique key of NOT NULL columns, else none; a
+   * key with a column whose order and comparison disagree (ENUM, SET, FLOAT, DOUBLE, BIT) is not
+   * paged by (the table is read in one scan).
    */
   public static List<String> key(SourceTable t) {
+    List<List<String>> candidates = new ArrayList<>();
     if (!t.primaryKey().isEmpty()) {
-      return t.primaryKey();
+      candidates.add(t.primaryKey());
     }
-    for (List<String> u : t.uniqueKeys()) {
-      boolean notNull = true;
+    candidates.addAll(t.uniqueKeys());
+    for (List<String> u : candidates) {
+      boolean usable = true;
       for (String col : u) {
         for (ColumnSpec c : t.columns()) {
-          if (c.name().equalsIgnoreCase(col) && c.nullable()) {
-            notNull = false;
+          if (c.name().equalsIgnoreCase(col) && (c.nullable() || unpageable(c))) {
+            usable = false;
           }
         }
       }
-      if (notNull) {
+      if (usable) {
         return u;
       }
     }
     return List.of();
+  }
+
+  private static boolean unpageable(ColumnSpec c) {
+    return switch (c.type()) {
+      case ENUM, SET, FLOAT, DOUBLE, BIT -> true;
+      default -> false;
+    };
   }
 
   /** Reads every row; returns how many. */

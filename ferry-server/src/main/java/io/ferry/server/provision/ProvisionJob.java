@@ -161,7 +161,22 @@ public final class ProvisionJob implements Job {
         Files.createFile(stateFile); // the service does not go online until this run ends
       }
       Map<String, BinlogPosition> done = readState(stateFile);
-      List<SourceTable> todo = new ArrayList<>();
+      java.util.Set<String> begun = begunState(stateFile);
+      begun.removeAll(done.keySet());
+      if (!begun.isEmpty()) {
+        throw new IllegalStateException(
+            "the run before stopped while it committed "
+                + String.join(", ", begun)
+                + " on the target: it may be there in full or not at all, and copying it again"
+                + " onto itself would keep rows the source deleted since. Empty "
+                + (begun.size() == 1 ? "it" : "them")
+                + " on the target (TRUNCATE TABLE), delete "
+                + (begun.size() == 1 ? "its line" : "their lines")
+                + " starting with 'begin' from "
+                + stateFile
+                + ", and run ferry provision again");
+      }
+      List<CheckTables.Table> todo = new ArrayList<>();
       try (Connection c = SourceProbe.connect(env.source())) {
         for (CheckTables.Table t : CheckTables.find(c, request.tables())) {
           Progress p = new Progress(t.name(), t.estimatedRows());
@@ -172,12 +187,12 @@ public final class ProvisionJob implements Job {
             progress(p, "copied", "by an earlier run, at " + text(done.get(t.name())));
             continue;
           }
-          todo.addAll(SourceTables.read(c, t.schema(), List.of(t.table())));
+          todo.add(t);
         }
       }
       state = "running";
       createSchemas(todo);
-      ConcurrentLinkedQueue<SourceTable> queue = new ConcurrentLinkedQueue<>(todo);
+      ConcurrentLinkedQueue<CheckTables.Table> queue = new ConcurrentLinkedQueue<>(todo);
       List<Thread> workers = new ArrayList<>();
       List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (int w = 0; w < Math.min(request.parallel(), Math.max(1, todo.size())); w++) {
@@ -213,7 +228,16 @@ public final class ProvisionJob implements Job {
       env.release();
       finished = clock.instant();
       state = "done";
-      env.done(start);
+      try {
+        env.done(start);
+      } catch (RuntimeException e) {
+        // the copy is complete: what is left is going online, not provisioning again
+        error =
+            "copied; the service did not go online ("
+                + e.getMessage()
+                + "): bring it online with ferry online when that is mended";
+        LOG.error("service {}: {}", service, error);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = "stopped";
@@ -233,12 +257,13 @@ public final class ProvisionJob implements Job {
   }
 
   /** One worker: a source connection and a target applier, table after table. */
-  private void work(ConcurrentLinkedQueue<SourceTable> queue, Path stateFile) throws Exception {
+  private void work(ConcurrentLinkedQueue<CheckTables.Table> queue, Path stateFile)
+      throws Exception {
     List<Filter> filters = env.filters();
     Applier applier = env.target().applier();
     try (Connection c = SourceProbe.connect(env.source())) {
       applier.lastCommitted();
-      SourceTable t;
+      CheckTables.Table t;
       while (!stop && (t = queue.poll()) != null) {
         copy(c, t, applier, filters, stateFile);
       }
@@ -248,9 +273,9 @@ public final class ProvisionJob implements Job {
   }
 
   private void copy(
-      Connection c, SourceTable t, Applier applier, List<Filter> filters, Path stateFile)
+      Connection c, CheckTables.Table named, Applier applier, List<Filter> filters, Path stateFile)
       throws Exception {
-    String name = t.schema() + "." + t.name();
+    String name = named.name();
     Progress p;
     synchronized (this) {
       p = tables.get(name);
@@ -259,8 +284,23 @@ public final class ProvisionJob implements Job {
     long begun = System.nanoTime();
     BinlogPosition at = Snapshot.begin(c);
     try {
+      // the definition as of the snapshot: a read of the table holds its metadata lock, so no
+      // DDL on it commits until the copy ends
+      try (Statement st = c.createStatement()) {
+        st.executeQuery(
+                "SELECT * FROM "
+                    + io.ferry.mysql.check.ChunkSql.table(named.schema(), named.table())
+                    + " LIMIT 0")
+            .close();
+      }
+      SourceTable t = SourceTables.read(c, named.schema(), List.of(named.table())).get(0);
       String create = showCreate(c, t);
-      List<Change> ddl = List.of(SqlStatement.of(create, t.schema(), List.of()));
+      List<Change> ddl =
+          List.of(
+              SqlStatement.of(
+                  create,
+                  t.schema(),
+                  List.of(new io.ferry.core.event.SessionVariable("foreign_key_checks", 0L))));
       apply(applier, filters, transaction(ddl, at, true));
       applier.commit();
       long[] rows = new long[1];
@@ -278,6 +318,9 @@ public final class ProvisionJob implements Job {
               p.rows = rows[0];
             }
           });
+      applier.flush(); // what fails on the target fails here, before the commit
+      // a stop from here until the table is recorded leaves it in doubt (committed or not)
+      record(stateFile, "begin " + name, null);
       applier.commit();
       c.commit();
       record(stateFile, name, at);
@@ -298,7 +341,7 @@ public final class ProvisionJob implements Job {
   }
 
   /** The schemas, one after another before the tables (creating them at once may collide). */
-  private void createSchemas(List<SourceTable> todo) throws Exception {
+  private void createSchemas(List<CheckTables.Table> todo) throws Exception {
     java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
     todo.forEach(t -> schemas.add(t.schema()));
     if (schemas.isEmpty()) {
@@ -338,6 +381,7 @@ public final class ProvisionJob implements Job {
     if (ddl) {
       options.put(TransactionOptions.COMMIT_REQUIRED, "true");
     }
+    options.put("foreign_key_checks", "0"); // tables come in any order, each at its own point
     TransactionHeader h =
         new TransactionHeader(
             -1, 0, 0, true, at, "", service, "", 0, clock.millis() * 1000, options);
@@ -360,11 +404,15 @@ public final class ProvisionJob implements Job {
     }
   }
 
+  /**
+   * A line of the state file: {@code begin TABLE} before a table's rows reach the target, {@code
+   * TABLE FILE:OFFSET} once they are committed there.
+   */
   private static synchronized void record(Path stateFile, String table, BinlogPosition at)
       throws IOException {
     Files.writeString(
         stateFile,
-        table + " " + at.file() + ":" + at.offset() + "\n",
+        table + (at == null ? "" : " " + at.file() + ":" + at.offset()) + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND,
@@ -380,7 +428,7 @@ public final class ProvisionJob implements Job {
     for (String line : Files.readAllLines(stateFile, StandardCharsets.UTF_8)) {
       String l = line.strip();
       int space = l.lastIndexOf(' ');
-      if (space > 0) {
+      if (space > 0 && !l.startsWith("begin ")) {
         try {
           m.put(l.substring(0, space), BinlogPosition.parse(l.substring(space + 1)));
         } catch (RuntimeException e) {
@@ -389,6 +437,19 @@ public final class ProvisionJob implements Job {
       }
     }
     return m;
+  }
+
+  /** The tables whose rows an earlier run began to send to the target. */
+  static java.util.Set<String> begunState(Path stateFile) throws IOException {
+    java.util.Set<String> s = new java.util.TreeSet<>();
+    if (Files.exists(stateFile)) {
+      for (String line : Files.readAllLines(stateFile, StandardCharsets.UTF_8)) {
+        if (line.startsWith("begin ")) {
+          s.add(line.substring(6).strip());
+        }
+      }
+    }
+    return s;
   }
 
   private static String text(BinlogPosition p) {
