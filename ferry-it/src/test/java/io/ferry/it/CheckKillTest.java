@@ -186,15 +186,7 @@ class CheckKillTest {
   }
 
   private static String ok(Path conf, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--config-dir");
-    all.add(conf.toString());
-    ReplicatorFixture.Result r = ReplicatorFixture.raw(all.toArray(String[]::new));
-    if (r.code() != 0) {
-      throw new AssertionError(
-          "ferry " + String.join(" ", args) + " exited " + r.code() + ":\n" + r.out() + r.err());
-    }
-    return r.out();
+    return ReplicatorFixture.okIn(conf, args);
   }
 
   private static void awaitOnline(Path conf, String service) throws Exception {

@@ -10,9 +10,6 @@ import io.ferry.testkit.Sysbench;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,12 +187,12 @@ class ProvisionTest {
                     : "SELECT id, k, c, pad FROM " + t + " ORDER BY id";
         List<List<String>> expected = Sql.rows(source, q);
         assertThat(expected).as(q).isNotEmpty();
-        assertThat(pgRows(target, q)).as(q + " in PostgreSQL").isEqualTo(expected);
+        assertThat(Sql.pgRows(target, q)).as(q + " in PostgreSQL").isEqualTo(expected);
       }
       List<List<String>> replicated =
-          pgRows(target, "SELECT * FROM sb.types_replicated ORDER BY id");
+          Sql.pgRows(target, "SELECT * FROM sb.types_replicated ORDER BY id");
       assertThat(replicated).hasSize(3000);
-      assertThat(pgRows(target, "SELECT * FROM sb.types ORDER BY id")).isEqualTo(replicated);
+      assertThat(Sql.pgRows(target, "SELECT * FROM sb.types ORDER BY id")).isEqualTo(replicated);
     }
   }
 
@@ -225,15 +222,7 @@ class ProvisionTest {
   }
 
   private static String ok(Path conf, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--config-dir");
-    all.add(conf.toString());
-    ReplicatorFixture.Result r = ReplicatorFixture.raw(all.toArray(String[]::new));
-    if (r.code() != 0) {
-      throw new AssertionError(
-          "ferry " + String.join(" ", args) + " exited " + r.code() + ":\n" + r.out() + r.err());
-    }
-    return r.out();
+    return ReplicatorFixture.okIn(conf, args);
   }
 
   private static void awaitState(Path conf, String service, String prefix) throws Exception {
@@ -251,23 +240,6 @@ class ProvisionTest {
           .isLessThan(deadline);
       Thread.sleep(200);
     }
-  }
-
-  private static List<List<String>> pgRows(SandboxServer target, String query) throws Exception {
-    List<List<String>> out = new ArrayList<>();
-    try (Connection c = target.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(query)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(row);
-      }
-    }
-    return out;
   }
 
   private static int freePort() throws Exception {

@@ -99,6 +99,21 @@ final class ReplicatorFixture implements AutoCloseable {
     return ok(args.toArray(String[]::new));
   }
 
+  /**
+   * Runs {@code ferry ARGS --config-dir CONF} that must succeed (a replicator of another process).
+   */
+  static String okIn(Path conf, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config-dir");
+    all.add(conf.toString());
+    Result r = raw(all.toArray(String[]::new));
+    if (r.code() != 0) {
+      throw new AssertionError(
+          "ferry " + String.join(" ", args) + " exited " + r.code() + ":\n" + r.out() + r.err());
+    }
+    return r.out();
+  }
+
   /** Runs a command that must succeed, and returns what it printed. */
   String ok(String... args) {
     Result r = ferry(args);

@@ -60,4 +60,22 @@ final class Sql {
                 + "'";
     return !"0".equals(value(s, q));
   }
+
+  /** Every row of a query on a PostgreSQL sandbox server, as {@link #rows} gives them. */
+  static List<List<String>> pgRows(SandboxServer target, String query) throws Exception {
+    List<List<String>> out = new java.util.ArrayList<>();
+    try (Connection c = target.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
 }

@@ -191,6 +191,23 @@ public record ChunkMarker(
         checksum);
   }
 
+  /** The same range with the source's count and checksum of it. */
+  public ChunkMarker withCount(long newRows, String newChecksum) {
+    return new ChunkMarker(
+        checkId,
+        kind,
+        schema,
+        table,
+        chunk,
+        keys,
+        columns,
+        lower,
+        upper,
+        where,
+        newRows,
+        newChecksum);
+  }
+
   /** {@code schema.table}. */
   public String qualifiedTable() {
     return schema + "." + table;

@@ -283,7 +283,7 @@ public final class SourceCheck {
           ChunkSql.params(ps, range);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
-            m = withSum(range, rs.getLong(1), rs.getString(2));
+            m = range.withCount(rs.getLong(1), rs.getString(2));
           }
         }
         write(m);
@@ -298,22 +298,6 @@ public final class SourceCheck {
         Thread.sleep(200L * attempt); // the application holds the rows: let it go on first
       }
     }
-  }
-
-  private static ChunkMarker withSum(ChunkMarker m, long rows, String sum) {
-    return new ChunkMarker(
-        m.checkId(),
-        m.kind(),
-        m.schema(),
-        m.table(),
-        m.chunk(),
-        m.keys(),
-        m.columns(),
-        m.lower(),
-        m.upper(),
-        m.where(),
-        rows,
-        sum);
   }
 
   /** Writes a marker (in the open transaction). */

@@ -124,7 +124,7 @@ public final class SourceRepair {
             "");
     long rows = count(m);
     if (!dryRun) {
-      m = withRows(m, rows);
+      m = m.withCount(rows, "");
       SourceCheck.write(c, markerSchema, m);
       String cols = columns(t.copyable());
       try (PreparedStatement ps =
@@ -171,21 +171,5 @@ public final class SourceRepair {
       b.append(b.length() == 0 ? "" : ", ").append(ChunkSql.quote(n));
     }
     return b.toString();
-  }
-
-  private static ChunkMarker withRows(ChunkMarker m, long rows) {
-    return new ChunkMarker(
-        m.checkId(),
-        m.kind(),
-        m.schema(),
-        m.table(),
-        m.chunk(),
-        m.keys(),
-        m.columns(),
-        m.lower(),
-        m.upper(),
-        m.where(),
-        rows,
-        "");
   }
 }

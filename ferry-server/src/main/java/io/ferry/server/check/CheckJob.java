@@ -313,17 +313,17 @@ public final class CheckJob implements Job {
   /** Where it stands: plain values for the API. */
   @Override
   public synchronized Map<String, Object> status() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("kind", request.repair() ? "repair" : "check");
-    m.put("dryRun", request.dryRun());
-    m.put("state", state);
-    m.put("started", started.toString());
-    m.put("finished", finished == null ? null : finished.toString());
-    Instant end = finished == null ? clock.instant() : finished;
-    m.put("seconds", (end.toEpochMilli() - started.toEpochMilli()) / 1000.0);
-    m.put("waiting", waiting);
-    m.put("error", error);
+    Map<String, Object> m =
+        Job.header(
+            id,
+            request.repair() ? "repair" : "check",
+            request.dryRun(),
+            state,
+            started,
+            finished,
+            clock,
+            waiting,
+            error);
     long estimated = 0;
     long rows = 0;
     int chunks = 0;

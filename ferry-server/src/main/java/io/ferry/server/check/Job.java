@@ -16,4 +16,29 @@ public interface Job {
   void stop();
 
   Map<String, Object> status();
+
+  /** The fields every job's status starts with. */
+  static Map<String, Object> header(
+      String id,
+      String kind,
+      boolean dryRun,
+      String state,
+      java.time.Instant started,
+      java.time.Instant finished,
+      java.time.Clock clock,
+      String waiting,
+      String error) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("id", id);
+    m.put("kind", kind);
+    m.put("dryRun", dryRun);
+    m.put("state", state);
+    m.put("started", started.toString());
+    m.put("finished", finished == null ? null : finished.toString());
+    java.time.Instant end = finished == null ? clock.instant() : finished;
+    m.put("seconds", (end.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+    m.put("waiting", waiting);
+    m.put("error", error);
+    return m;
+  }
 }

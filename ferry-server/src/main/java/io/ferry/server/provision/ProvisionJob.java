@@ -463,17 +463,8 @@ public final class ProvisionJob implements Job {
 
   @Override
   public synchronized Map<String, Object> status() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("kind", "provision");
-    m.put("dryRun", false);
-    m.put("state", state);
-    m.put("started", started.toString());
-    m.put("finished", finished == null ? null : finished.toString());
-    Instant end = finished == null ? clock.instant() : finished;
-    m.put("seconds", (end.toEpochMilli() - started.toEpochMilli()) / 1000.0);
-    m.put("waiting", null);
-    m.put("error", error);
+    Map<String, Object> m =
+        Job.header(id, "provision", false, state, started, finished, clock, null, error);
     long estimated = 0;
     long rows = 0;
     int done = 0;
