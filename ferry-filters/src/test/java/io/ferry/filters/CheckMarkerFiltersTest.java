@@ -88,11 +88,17 @@ class CheckMarkerFiltersTest {
     List<Change> kept = floors.filter(both).changes();
     assertThat(kept).hasSize(2); // app.a is past its floor, app.b is not, app.c has none
     assertThat(kept(floors, tx(10, insert("app", "a")))).isZero(); // at the floor: in the copy
-    assertThat(kept(floors, tx(21, insert("app", "b")))).isEqualTo(1);
     assertThat(kept(floors, tx(12, sql("app", "UPDATE b SET x = 1")))).isZero();
     assertThat(kept(floors, tx(12, sql("app", "UPDATE a SET x = 1")))).isEqualTo(1);
     assertThatThrownBy(() -> floors.filter(tx(12, sql("app", "UPDATE a, b SET a.x = b.x"))))
         .hasMessageContaining("copied before it and after it");
+    // past the highest floor nothing is judged any more, whatever comes after (a failover)
+    assertThat(kept(floors, tx(21, insert("app", "b")))).isEqualTo(1);
+    assertThat(kept(floors, tx(11, insert("app", "b")))).isEqualTo(1);
+    ProvisionFloors other =
+        new ProvisionFloors(Map.of("app.a", new BinlogPosition("mysql-bin.000001", 1010)));
+    assertThatThrownBy(() -> other.filter(tx(5, insert("app", "a"))))
+        .hasMessageContaining("the source changed before the service applied past");
     assertThat(floors.passed(new BinlogPosition("binlog.000002", 4))).isTrue();
     assertThat(floors.passed(new BinlogPosition("binlog.000001", 1020))).isFalse();
   }
