@@ -51,13 +51,18 @@ class ProvisionTest {
             + " UNHEX(LPAD(HEX(seq), 6, '0')), IF(seq % 7 = 0, '2024-00-00', '2024-02-29'),"
             + " 18446744073709551615 - seq FROM seq.seq_1_to_3000",
         "CREATE TABLE sb.nokey (n INT, note VARCHAR(20))",
-        "INSERT INTO sb.nokey SELECT seq % 10, 'x' FROM seq.seq_1_to_500");
+        "INSERT INTO sb.nokey SELECT seq % 10, 'x' FROM seq.seq_1_to_500",
+        // large rows: batches are bounded by bytes as well as by rows
+        "CREATE TABLE sb.blobs (id INT PRIMARY KEY, b LONGBLOB)",
+        "INSERT INTO sb.blobs SELECT seq, REPEAT(CHAR(65 + seq % 26), 200000 + seq) FROM"
+            + " seq.seq_1_to_150");
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= TABLES; i++) {
       names.add("sb.sbtest" + i);
     }
     names.add("sb.types");
     names.add("sb.nokey");
+    names.add("sb.blobs");
     return names;
   }
 
@@ -132,7 +137,7 @@ class ProvisionTest {
     String end = head(source);
     ok(conf, "wait", "-service", "prov", "-native", end, "-limit", "120");
     Map<String, Long> sums = Checksums.of(source, List.of("sb"));
-    assertThat(sums).hasSize(TABLES + 2);
+    assertThat(sums).hasSize(TABLES + 3);
     assertThat(Checksums.of(replica, List.of("sb"))).isEqualTo(sums);
     awaitState(conf, "prov", "ONLINE"); // it never stopped on a duplicate key or missing row
     replicator.stop();
@@ -184,7 +189,9 @@ class ProvisionTest {
                 ? "SELECT id, e, y, d, l1, u FROM sb.types ORDER BY id"
                 : t.equals("sb.nokey")
                     ? "SELECT n, note FROM sb.nokey ORDER BY n, note"
-                    : "SELECT id, k, c, pad FROM " + t + " ORDER BY id";
+                    : t.equals("sb.blobs")
+                        ? "SELECT id, length(b), md5(b) FROM sb.blobs ORDER BY id"
+                        : "SELECT id, k, c, pad FROM " + t + " ORDER BY id";
         List<List<String>> expected = Sql.rows(source, q);
         assertThat(expected).as(q).isNotEmpty();
         assertThat(Sql.pgRows(target, q)).as(q + " in PostgreSQL").isEqualTo(expected);

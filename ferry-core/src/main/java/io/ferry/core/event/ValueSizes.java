@@ -5,10 +5,10 @@ import io.ferry.core.value.JsonValue;
 import io.ferry.core.value.Text;
 
 /** Payload sizes of values beyond their object overhead, for memory estimates. */
-final class ValueSizes {
+public final class ValueSizes {
   private ValueSizes() {}
 
-  static long of(Object value) {
+  public static long of(Object value) {
     if (value instanceof byte[] b) {
       return b.length;
     }

@@ -14,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a table's rows inside an open snapshot transaction, in batches: in key order by keyset
- * pagination on the primary key (or a unique key of NOT NULL columns), or in one streamed scan for
- * a table without one. Each batch is handed on as INSERT row changes. Stateless.
+ * Reads a table's rows inside an open snapshot transaction, in batches of at most the given rows
+ * and about {@link #BATCH_BYTES}: in key order by keyset pagination on the primary key (or a unique
+ * key of NOT NULL columns), or in one streamed scan for a table without one. Each batch is handed
+ * on as INSERT row changes. Stateless.
  */
 public final class TableCopy {
   /** Where the batches go. */
@@ -60,6 +61,17 @@ public final class TableCopy {
     };
   }
 
+  /** A batch is handed on at this size even before it has its rows: memory stays bounded. */
+  static final long BATCH_BYTES = 8L << 20;
+
+  private static long size(Object[] values) {
+    long n = 32;
+    for (Object v : values) {
+      n += 16 + io.ferry.core.event.ValueSizes.of(v);
+    }
+    return n;
+  }
+
   /** Reads every row; returns how many. */
   public static long copy(Connection c, SourceTable t, int batchRows, Sink sink) throws Exception {
     List<String> key = key(t);
@@ -71,10 +83,14 @@ public final class TableCopy {
         ps.setFetchSize(batchRows);
         try (ResultSet rs = ps.executeQuery()) {
           List<Row> rows = new ArrayList<>();
+          long bytes = 0;
           while (rs.next()) {
-            rows.add(Row.insert(SnapshotRows.row(rs, t.columns())));
-            if (rows.size() == batchRows) {
+            Object[] values = SnapshotRows.row(rs, t.columns());
+            rows.add(Row.insert(values));
+            bytes += size(values);
+            if (rows.size() == batchRows || bytes >= BATCH_BYTES) {
               total += emit(t, rows, sink);
+              bytes = 0;
             }
           }
           total += emit(t, rows, sink);
@@ -86,11 +102,14 @@ public final class TableCopy {
     for (String k : key) {
       keyList.append(", ").append(ChunkSql.quote(k));
     }
-    String order = " ORDER BY " + keyList.substring(2) + " LIMIT " + batchRows;
+    String order = " ORDER BY " + keyList.substring(2) + " LIMIT ";
+    int limit = Math.min(batchRows, 100); // until the first batch shows how large rows are
     List<Object> last = List.of();
     while (true) {
-      String sql = select + keyList + from + (last.isEmpty() ? "" : " WHERE " + after(key)) + order;
+      String sql =
+          select + keyList + from + (last.isEmpty() ? "" : " WHERE " + after(key)) + order + limit;
       List<Row> rows = new ArrayList<>();
+      long bytes = 0;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int p = 1;
         for (int i = 0; i < last.size(); i++) {
@@ -101,7 +120,9 @@ public final class TableCopy {
         try (ResultSet rs = ps.executeQuery()) {
           int n = t.columns().size();
           while (rs.next()) {
-            rows.add(Row.insert(SnapshotRows.row(rs, t.columns())));
+            Object[] values = SnapshotRows.row(rs, t.columns());
+            rows.add(Row.insert(values));
+            bytes += size(values);
             List<Object> k = new ArrayList<>(key.size());
             for (int i = 0; i < key.size(); i++) {
               Object v =
@@ -116,9 +137,11 @@ public final class TableCopy {
       }
       int got = rows.size();
       total += emit(t, rows, sink);
-      if (got < batchRows) {
+      if (got < limit) {
         return total;
       }
+      // the next batch asks for as many rows as fit in BATCH_BYTES, as large as these were
+      limit = (int) Math.max(1, Math.min(batchRows, got * BATCH_BYTES / Math.max(1, bytes)));
     }
   }
 
