@@ -75,7 +75,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--where",
       paramLabel = "CONDITION",
-      description = "Only rows matching this SQL condition (the same on every target).")
+      description =
+          "Only rows matching this SQL condition. It runs on every replica too (in UTC, with"
+              + " Ferry's sql_mode), so it must be deterministic: no NOW(), no RAND().")
   String where;
 
   @Option(
