@@ -12,6 +12,7 @@ import io.ferry.core.filter.FilterSettings;
 import io.ferry.core.pipeline.Filter;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.mysql.check.ChunkMarker;
+import io.ferry.mysql.provision.ProvisionFloors;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.ferry.core.pipeline.Filter;
 import io.ferry.core.position.BinlogPosition;
 import io.ferry.core.position.NativePosition;
 import io.ferry.core.target.Target;
-import io.ferry.filters.ProvisionFloors;
+import io.ferry.mysql.provision.ProvisionFloors;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ServiceConfig;
 import io.ferry.server.provision.ProvisionJob;

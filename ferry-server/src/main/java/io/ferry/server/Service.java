@@ -206,7 +206,7 @@ public final class Service implements AutoCloseable {
     if (options.skip() != null) {
       first.add(options.skip());
     }
-    io.ferry.filters.ProvisionFloors floors = Provisioning.floors(this, config, clock);
+    io.ferry.mysql.provision.ProvisionFloors floors = Provisioning.floors(this, config, clock);
     if (floors != null) {
       first.add(floors);
     }

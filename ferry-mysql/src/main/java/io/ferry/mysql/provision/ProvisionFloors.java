@@ -1,4 +1,4 @@
-package io.ferry.filters;
+package io.ferry.mysql.provision;
 
 import io.ferry.core.event.Change;
 import io.ferry.core.event.RowChanges;
@@ -89,7 +89,19 @@ public final class ProvisionFloors implements Filter {
       past = true; // (after a failover, positions of another server must never be compared)
       return tx;
     }
-    return ChangeEdit.apply(tx, c -> edit(c, end, tx.seqno()));
+    List<Change> kept = new ArrayList<>(tx.changes().size());
+    boolean changed = false;
+    for (Change c : tx.changes()) {
+      Change e = edit(c, end, tx.seqno());
+      changed |= e != c;
+      if (e != null) {
+        kept.add(e);
+      }
+    }
+    if (!changed) {
+      return tx;
+    }
+    return kept.isEmpty() ? null : tx.withChanges(kept);
   }
 
   private Change edit(Change c, BinlogPosition end, long seqno) {
@@ -97,10 +109,12 @@ public final class ProvisionFloors implements Filter {
       return copied(rc.schema(), rc.table(), end) ? null : rc;
     }
     if (c instanceof SqlStatement s) {
-      StatementScope scope = StatementScope.of(s);
+      java.util.Set<io.ferry.mysql.sql.DmlTables.Table> tables =
+          io.ferry.mysql.sql.DmlTables.tablesOf(s.defaultSchema(), s.text());
       int before = 0;
       int after = 0;
-      for (StatementScope.TableName t : scope.tables()) {
+      for (io.ferry.mysql.sql.DmlTables.Table t :
+          tables == null ? java.util.Set.<io.ferry.mysql.sql.DmlTables.Table>of() : tables) {
         BinlogPosition f = floors.get(key(t.schema(), t.table()));
         if (f != null) {
           if (compare(end, f) <= 0) {
