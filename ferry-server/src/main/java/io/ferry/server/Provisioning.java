@@ -43,8 +43,8 @@ final class Provisioning {
     }
   }
 
-  /** Refuses a target whose catalog holds a position, unless a restart is asked and none does. */
-  static void refuseUnlessEmpty(Service s, ServiceConfig c, Clock clock, boolean restart) {
+  /** Refuses a target whose catalog holds a position. */
+  static void refuseUnlessEmpty(Service s, ServiceConfig c, Clock clock) {
     Checkpoint at = catalog(c, clock);
     if (!at.isNone()) {
       throw new ServiceStateException(

@@ -579,7 +579,7 @@ public final class Service implements AutoCloseable {
       throw new ServiceStateException(
           "service " + name() + " is already running " + running.id() + " (ferry check status)");
     }
-    Provisioning.refuseUnlessEmpty(this, config, clock, request.restart());
+    Provisioning.refuseUnlessEmpty(this, config, clock);
     String id =
         "provision-"
             + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")

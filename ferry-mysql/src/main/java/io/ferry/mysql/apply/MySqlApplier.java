@@ -229,59 +229,6 @@ public final class MySqlApplier implements Applier {
     }
   }
 
-  /**
-   * The conflicts in the catalog's exceptions table, newest first (empty when there is none), on a
-   * connection of its own.
-   *
-   * @param table {@code schema.table} or {@code table}, or null for all
-   * @param since those detected at or after, or null
-   */
-  public java.util.List<ConflictLog.Entry> conflicts(
-      String table, java.time.Instant since, int limit) {
-    try (Connection c = open();
-        java.sql.Statement st = c.createStatement()) {
-      try (java.sql.ResultSet rs =
-          st.executeQuery(
-              "SELECT 1 FROM information_schema.tables WHERE table_schema = '"
-                  + catalog.schema()
-                  + "' AND table_name = 'conflicts'")) {
-        if (!rs.next()) {
-          return java.util.List.of();
-        }
-      }
-      return ConflictLog.list(c, catalog.schema(), table, since, limit);
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot read "
-              + catalog.schema()
-              + ".conflicts on "
-              + target.address()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  /**
-   * The consistency checks recorded in the catalog (see {@link ChunkChecks#results}), on a
-   * connection of its own.
-   */
-  public Map<String, Object> checks(String checkId, int runs) {
-    try (Connection c = open()) {
-      return ChunkChecks.results(c, catalog.schema(), checkId, runs);
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot read "
-              + catalog.schema()
-              + ".checks on "
-              + target.address()
-              + ": "
-              + e.getMessage()
-              + (e.getErrorCode() == 1146 ? " (the service has not applied anything yet)" : ""),
-          e);
-    }
-  }
-
   /** Drops the catalog schema (a reset): the next start begins from nothing. */
   public void dropCatalog() {
     try {

@@ -137,25 +137,6 @@ public final class ChunkSql {
     }
   }
 
-  /**
-   * The first key of the chunk after {@code rows} rows from {@code lower} (or from the start), or
-   * an empty list when fewer remain: parameters from {@link #bindCompare} then the offset.
-   */
-  public static String nextBoundary(String schema, String table, List<String> keys, boolean from) {
-    StringBuilder cols = new StringBuilder();
-    for (String k : keys) {
-      cols.append(cols.length() == 0 ? "" : ", ").append(quote(k));
-    }
-    return "SELECT "
-        + cols
-        + " FROM "
-        + table(schema, table)
-        + (from ? " WHERE " + compare(keys, ">") : "")
-        + " ORDER BY "
-        + cols
-        + " LIMIT 1 OFFSET ?";
-  }
-
   /** A key read back as the marker carries it: bytes for binary types, text otherwise. */
   public static List<Object> key(ResultSet rs) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();

@@ -246,17 +246,7 @@ public final class SourceCheck {
   /** The first key {@code rows} rows after {@code lower}, or empty when fewer remain. */
   static List<Object> boundary(Connection c, CheckTables.Table t, List<Object> lower, int rows)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            ChunkSql.nextBoundary(t.schema(), t.table(), t.keys(), !lower.isEmpty()))) {
-      int i = lower.isEmpty() ? 1 : ChunkSql.bindCompare(ps, 1, lower);
-      ps.setInt(i, rows);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Object> key = rs.next() ? ChunkSql.key(rs) : List.of();
-        c.commit(); // no snapshot kept between chunks
-        return key;
-      }
-    }
+    return boundary(c, t, lower, List.of(), rows);
   }
 
   /** One chunk: checksum under lock and marker, one source transaction (retried on lock waits). */

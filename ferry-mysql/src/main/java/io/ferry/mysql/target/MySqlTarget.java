@@ -6,6 +6,7 @@ import io.ferry.core.parallel.ChannelTarget;
 import io.ferry.core.pipeline.Applier;
 import io.ferry.core.target.Target;
 import io.ferry.mysql.apply.ApplierSettings;
+import io.ferry.mysql.apply.CatalogReads;
 import io.ferry.mysql.apply.CheckTally;
 import io.ferry.mysql.apply.ConflictLog;
 import io.ferry.mysql.apply.ConflictPolicy;
@@ -128,7 +129,7 @@ final class MySqlTarget implements Target {
   public List<Map<String, Object>> conflicts(String table, Instant since, int limit) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ConflictLog.Entry e :
-        new MySqlApplier(target, catalogSettings(), clock).conflicts(table, since, limit)) {
+        CatalogReads.conflicts(target, catalogSettings().catalogSchema(), table, since, limit)) {
       out.add(e.toMap());
     }
     return out;
@@ -141,7 +142,7 @@ final class MySqlTarget implements Target {
 
   @Override
   public Map<String, Object> checks(String checkId, int runs) {
-    return new MySqlApplier(target, catalogSettings(), clock).checks(checkId, runs);
+    return CatalogReads.checks(target, catalogSettings().catalogSchema(), checkId, runs);
   }
 
   @Override

@@ -143,17 +143,6 @@ public final class CheckJob implements Job {
     return finished == null;
   }
 
-  /** Waits for it to end (tests, shutdown). */
-  public void join(long millis) throws InterruptedException {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    if (t != null) {
-      t.join(millis);
-    }
-  }
-
   private void run() {
     try (Connection c = SourceProbe.connect(source)) {
       SourceCheck.prepare(c, markerSchema);

@@ -491,15 +491,4 @@ public final class ProvisionJob implements Job {
     m.put("tables", list);
     return m;
   }
-
-  /** For tests: waits for the end. */
-  public void join(long millis) throws InterruptedException {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    if (t != null) {
-      t.join(millis);
-    }
-  }
 }
