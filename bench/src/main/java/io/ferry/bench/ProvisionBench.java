@@ -79,7 +79,7 @@ final class ProvisionBench {
     Service s = new Service(ServiceConfig.load(conf), Clock.systemUTC());
     try {
       t0 = System.nanoTime();
-      s.provision(new ProvisionJob.Request(List.of("ck", "sb"), 2, 5000, false));
+      s.provision(new ProvisionJob.Request(List.of("ck", "sb"), 2, 5000, false, null));
       Map<String, Object> job;
       while (true) {
         @SuppressWarnings("unchecked")

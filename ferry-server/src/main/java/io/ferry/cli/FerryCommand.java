@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
       io.ferry.cli.check.CheckCommand.class,
       io.ferry.cli.check.RepairCommand.class,
       io.ferry.cli.check.ProvisionCommand.class,
+      io.ferry.cli.backup.BackupCommand.class,
+      io.ferry.cli.backup.RestoreCommand.class,
       ServiceCommand.class,
       ConfigCommand.class,
       io.ferry.cli.ddl.DdlCommand.class,

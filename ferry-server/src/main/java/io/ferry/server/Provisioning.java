@@ -10,6 +10,7 @@ import io.ferry.core.target.Target;
 import io.ferry.mysql.provision.ProvisionFloors;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ServiceConfig;
+import io.ferry.server.provision.MasterProbe;
 import io.ferry.server.provision.ProvisionJob;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a direct service does about provisioning: the environment a {@link ProvisionJob} copies in
- * (the source, the target, the service's filters), where the service starts after it (the lowest
- * table floor, while its catalog is empty), and the floors filter it applies until it has passed
- * the highest floor (then the floors file goes). Stateless.
+ * What a direct or slave service does about provisioning: the environment a {@link ProvisionJob}
+ * copies in (the source, the target, the service's filters), where the service starts after it (the
+ * lowest table floor, or for a slave its master's first seqno past it, while its catalog is empty),
+ * and the floors filter it applies until it has passed the highest floor (then the floors file
+ * goes). Stateless.
  */
 final class Provisioning {
   private static final Logger LOG = LoggerFactory.getLogger(Provisioning.class);
@@ -39,6 +41,52 @@ final class Provisioning {
         return a.lastCommitted();
       } finally {
         a.close();
+      }
+    }
+  }
+
+  /**
+   * Where a slave with an empty THL fetches from when its target's catalog holds a position (a
+   * target restored from a backup of another replica): right after it, with its epoch, so the
+   * master refuses another history. Null when the catalog is empty, or cannot be read now (the
+   * applying stage reports that itself; fetching starts at seqno 0, as for a new replica).
+   */
+  static Checkpoint restoredAt(ServiceConfig c, Clock clock) {
+    try {
+      Checkpoint at = lowWater(c, clock);
+      if (at == null || at.isNone()) {
+        return null;
+      }
+      LOG.info(
+          "service {}: its THL is empty and its target holds {}: fetching after it", c.name(), at);
+      return at;
+    } catch (RuntimeException e) {
+      LOG.warn("service {}: cannot read its target's position ({})", c.name(), e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * The position every apply task of the target has reached: the lowest channel row of a target
+   * that applies in parallel (channels restart apart), null when one of them holds none.
+   */
+  private static Checkpoint lowWater(ServiceConfig c, Clock clock) {
+    if (!c.targetType().parallel()) {
+      return catalog(c, clock);
+    }
+    try (Target t = Roles.target(c, clock)) {
+      io.ferry.core.parallel.ChannelTarget channels = t.channels(0);
+      try {
+        Checkpoint low = null;
+        for (io.ferry.core.parallel.ChannelPosition p : channels.positions().values()) {
+          if (p.checkpoint().isNone()) {
+            return null;
+          }
+          low = low == null || p.seqno() < low.seqno() ? p.checkpoint() : low;
+        }
+        return low;
+      } finally {
+        channels.close();
       }
     }
   }
@@ -59,10 +107,51 @@ final class Provisioning {
   }
 
   /**
-   * Where a provisioned service starts: the lowest floor while its catalog is empty; or null. A
-   * provisioning that did not end keeps the service offline.
+   * Where a provisioned direct service starts: the lowest floor while its catalog is empty; or
+   * null. A provisioning that did not end keeps the service offline.
    */
   static NativePosition start(Service s, ServiceConfig c, Clock clock) {
+    BinlogPosition lowest = pending(s, c, clock);
+    if (lowest != null) {
+      LOG.info("service {} starts after its provisioning snapshot, at {}", s.name(), lowest);
+    }
+    return lowest;
+  }
+
+  /**
+   * Where a provisioned slave starts: the first seqno of its master's log past the lowest floor,
+   * while its catalog is empty; or null.
+   */
+  static Long slaveStart(Service s, ServiceConfig c, Clock clock) {
+    BinlogPosition lowest = pending(s, c, clock);
+    if (lowest == null) {
+      return null;
+    }
+    try {
+      long seqno = new MasterProbe(Roles.clientSettings(c), lowest).firstAfterSnapshot();
+      LOG.info(
+          "service {} starts after its provisioning snapshot at {}: from its master's seqno {}",
+          s.name(),
+          lowest,
+          seqno);
+      return seqno;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceStateException("interrupted while looking for where to start", e);
+    } catch (RuntimeException e) {
+      throw new ServiceStateException(
+          "service "
+              + s.name()
+              + " cannot find where its master's log passes its provisioning snapshot ("
+              + lowest.text()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The lowest floor of a provisioning whose service has applied nothing yet, or null. */
+  private static BinlogPosition pending(Service s, ServiceConfig c, Clock clock) {
     if (Files.exists(s.dir().resolve(ProvisionJob.STATE))) {
       throw new ServiceStateException(
           "service "
@@ -77,8 +166,22 @@ final class Provisioning {
     if (floors == null || floors.lowest() == null || !catalog(c, clock).isNone()) {
       return null;
     }
-    LOG.info("service {} starts after its provisioning snapshot, at {}", s.name(), floors.lowest());
     return floors.lowest();
+  }
+
+  /**
+   * Records a target restored from a backup of the source taken at {@code at}: one floor for every
+   * table, so the service starts there and passes over nothing else.
+   */
+  static void seed(Service s, BinlogPosition at) {
+    try {
+      Files.createDirectories(s.dir());
+      Files.deleteIfExists(s.dir().resolve(ProvisionJob.STATE));
+      ProvisionFloors.write(s.dir(), java.util.Map.of("*", at));
+    } catch (IOException e) {
+      throw new ServiceStateException(
+          "cannot write " + s.dir().resolve(ProvisionFloors.FILE) + ": " + e.getMessage(), e);
+    }
   }
 
   /** The floors filter while the service has not applied past them; the file goes after. */
@@ -99,14 +202,15 @@ final class Provisioning {
     return floors;
   }
 
-  static ProvisionJob.Env env(Service s, ServiceConfig c, Clock clock) {
+  /** {@code source}: where the snapshots are taken, or null for the service's own source. */
+  static ProvisionJob.Env env(Service s, ServiceConfig c, SourceSettings source, Clock clock) {
     Target target = Roles.target(c, clock);
     List<AutoCloseable> resources = new ArrayList<>();
     List<Filter> made = new ArrayList<>();
     return new ProvisionJob.Env() {
       @Override
       public SourceSettings source() {
-        return Roles.sourceSettings(c);
+        return source != null ? source : Roles.sourceSettings(c);
       }
 
       @Override

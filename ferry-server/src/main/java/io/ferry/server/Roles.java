@@ -186,11 +186,15 @@ final class Roles {
           ThlStore store = new ThlStore("thl", p.thl);
           p.remote = new RemoteThlExtractor(clientSettings(c));
           Applier applier = applier(p, c, critical, clock);
-          // An empty log fetches from seqno 0, or from where the operator said to start.
+          // An empty log fetches from where the operator said to start, or after what the
+          // target holds (restored from a backup: the master checks the epoch), or from seqno 0.
+          boolean empty = p.thl.lastSeqno().isEmpty();
           Checkpoint fetchFrom =
-              startAt != null && p.thl.lastSeqno().isEmpty()
-                  ? RemoteThlExtractor.startingAfter(startAt.seqno())
-                  : null;
+              !empty
+                  ? null
+                  : startAt != null
+                      ? RemoteThlExtractor.startingAfter(startAt.seqno())
+                      : Provisioning.restoredAt(c, clock);
           // A master may be away for long: the fetching stage keeps retrying.
           RetryPolicy forever =
               new RetryPolicy(
@@ -445,7 +449,7 @@ final class Roles {
         .withHeartbeat(c.get(ServiceSettings.SERVE_HEARTBEAT));
   }
 
-  private static ThlClientSettings clientSettings(ServiceConfig c) {
+  static ThlClientSettings clientSettings(ServiceConfig c) {
     boolean tls = c.get(ServiceSettings.MASTER_TLS) || c.isSet(ServiceSettings.MASTER_TRUSTSTORE);
     List<io.ferry.core.net.MasterAddress> masters =
         new ArrayList<>(c.get(ServiceSettings.MASTER_URI));

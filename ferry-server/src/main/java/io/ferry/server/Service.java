@@ -307,6 +307,12 @@ public final class Service implements AutoCloseable {
     if (event == null && role().equals(ServiceSettings.DIRECT)) {
       event = Provisioning.start(this, config, clock);
     }
+    if (event == null && !readsBinlog) {
+      Long seqno = Provisioning.slaveStart(this, config, clock);
+      if (seqno != null) {
+        return new Checkpoint(seqno - 1, 0, 0, true, null, 0);
+      }
+    }
     if (event != null) {
       if (!readsBinlog) {
         throw new ServiceStateException(
@@ -556,19 +562,65 @@ public final class Service implements AutoCloseable {
 
   /**
    * Starts provisioning the target from snapshots of the source (docs/operations.md): a direct
-   * service that is offline, with an empty catalog, and no other job running. The service goes
-   * online by itself when the copy is done. Returns the job's status.
+   * service, or a slave given its master's source ({@link
+   * io.ferry.server.provision.ProvisionJob.Request#source}), that is offline, with an empty
+   * catalog, and no other job running. The service goes online by itself when the copy is done.
+   * Returns the job's status.
    */
   public synchronized java.util.Map<String, Object> provision(
       io.ferry.server.provision.ProvisionJob.Request request) {
-    if (!role().equals(ServiceSettings.DIRECT)) {
+    refuseProvisioning(request.source() != null);
+    String id =
+        "provision-"
+            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(clock.instant());
+    io.ferry.server.provision.ProvisionJob job =
+        new io.ferry.server.provision.ProvisionJob(
+            id, name(), request, Provisioning.env(this, config, request.source(), clock), clock);
+    checkJob = job;
+    job.start();
+    return job.status();
+  }
+
+  /**
+   * Records that the target was restored from a backup of the source taken at binlog position
+   * {@code at} (docs/operations.md): the service then starts as a provisioned one whose every table
+   * was copied there, and goes online. Returns what it did.
+   */
+  public synchronized java.util.Map<String, Object> seed(io.ferry.core.position.BinlogPosition at) {
+    refuseProvisioning(null);
+    Provisioning.seed(this, at);
+    online(OnlineOptions.NONE);
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("service", name());
+    m.put("seededAt", at.file() + ":" + at.offset());
+    m.put("state", state.toString());
+    return m;
+  }
+
+  /** {@code sourceGiven}: whether a snapshot source was given (null: nothing is copied). */
+  private void refuseProvisioning(Boolean sourceGiven) {
+    boolean slave = role().equals(ServiceSettings.SLAVE);
+    if (!slave && !role().equals(ServiceSettings.DIRECT)) {
       throw new ServiceStateException(
           "service "
               + name()
               + " is a "
               + role()
-              + ": provisioning fills the target of a direct service (which reads the source"
-              + " itself); provision with a direct service, then replicate on");
+              + ": provisioning fills the target of a direct or slave service");
+    }
+    if (sourceGiven != null && slave != sourceGiven) {
+      throw new ServiceStateException(
+          slave
+              ? "service "
+                  + name()
+                  + " is a slave: give the database its master service reads (--source DB), the"
+                  + " snapshots are taken there"
+              : "service "
+                  + name()
+                  + " is a direct service: the snapshots are taken on its own source (no"
+                  + " --source)");
     }
     if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
       throw new ServiceStateException(
@@ -580,17 +632,6 @@ public final class Service implements AutoCloseable {
           "service " + name() + " is already running " + running.id() + " (ferry check status)");
     }
     Provisioning.refuseUnlessEmpty(this, config, clock);
-    String id =
-        "provision-"
-            + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
-                .withZone(java.time.ZoneOffset.UTC)
-                .format(clock.instant());
-    io.ferry.server.provision.ProvisionJob job =
-        new io.ferry.server.provision.ProvisionJob(
-            id, name(), request, Provisioning.env(this, config, clock), clock);
-    checkJob = job;
-    job.start();
-    return job.status();
   }
 
   /**

@@ -44,7 +44,8 @@ public final class RemoteThlExtractor implements Extractor {
       long masterLastSeqno,
       long receivedSeqno,
       boolean connected,
-      long queuedBytes) {}
+      long queuedBytes,
+      long masterFirstSeqno) {}
 
   private final ThlClientSettings settings;
   private final RecordCodec codec = new RecordCodec();
@@ -57,6 +58,8 @@ public final class RemoteThlExtractor implements Extractor {
   private volatile Socket socket;
   private volatile String master;
   private volatile long masterLastSeqno = -1;
+  private volatile long masterFirstSeqno = -1;
+  private volatile long acceptedFrom = -1;
   private volatile long receivedSeqno = -1;
   private Thread receiver;
 
@@ -70,6 +73,20 @@ public final class RemoteThlExtractor implements Extractor {
    */
   public static Checkpoint startingAfter(long seqno) {
     return new Checkpoint(seqno, Wire.ANY_EPOCH, 0, true, null, 0);
+  }
+
+  /**
+   * A probe of the master's log: records from the seqno after {@code seqno}, or from the log's
+   * first when that is later (never beyond its last); {@link #status()} then tells the log's range
+   * and {@link #acceptedFrom()} where the stream starts.
+   */
+  public static Checkpoint probing(long seqno) {
+    return new Checkpoint(seqno, Wire.PROBE_EPOCH, 0, true, null, 0);
+  }
+
+  /** The seqno the master said it streams from, once connected. */
+  public long acceptedFrom() {
+    return acceptedFrom;
   }
 
   public Status status() {
@@ -86,7 +103,8 @@ public final class RemoteThlExtractor implements Extractor {
         masterLastSeqno,
         receivedSeqno,
         s != null && !s.isClosed() && failure == null,
-        queued);
+        queued,
+        masterFirstSeqno);
   }
 
   @Override
@@ -206,14 +224,16 @@ public final class RemoteThlExtractor implements Extractor {
     }
     ByteReader a = answer.reader();
     long from = a.i64();
-    a.i64(); // the master's first seqno
+    masterFirstSeqno = a.i64();
     masterLastSeqno = a.i64();
+    acceptedFrom = from;
     LOG.info("fetching the THL of {} from {}, from seqno {}", service, m, from);
   }
 
   /** The receiver thread: frames → verified events → queue. */
   private void receive(MasterAddress m, Socket s, DataInputStream in, Checkpoint after) {
-    long expected = after.isNone() ? -1 : after.nextSeqno();
+    // where the master said it starts (a probe's start is the master's to choose)
+    long expected = after.epoch() == Wire.PROBE_EPOCH || !after.isNone() ? acceptedFrom : -1;
     try {
       while (!s.isClosed()) {
         Wire.Frame f =

@@ -295,7 +295,7 @@ public final class ThlServer implements AutoCloseable {
         throws Refusal {
       OptionalLong last = thl.lastSeqno();
       OptionalLong first = thl.firstSeqno();
-      if (seqno < 0) {
+      if (seqno < 0 && epoch != Wire.PROBE_EPOCH) {
         if (first.isPresent() && first.getAsLong() > 0) {
           throw new Refusal(
               "the replica's log is empty, and this master's log begins at seqno "
@@ -315,6 +315,10 @@ public final class ThlServer implements AutoCloseable {
       }
       if (epoch == Wire.ANY_EPOCH) {
         return startWhereTold(replica, seqno, first, last);
+      }
+      if (epoch == Wire.PROBE_EPOCH) {
+        long after = Math.max(seqno, first.orElse(0) - 1);
+        return new Checkpoint(Math.min(after, last.orElse(-1)), Wire.ANY_EPOCH, 0, true, null, 0);
       }
       String replicaSide = "the replica has seqno " + seqno + " with epoch " + epoch;
       if (last.isEmpty() || seqno > last.getAsLong()) {

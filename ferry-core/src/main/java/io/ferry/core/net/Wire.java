@@ -34,6 +34,14 @@ final class Wire {
   /** The epoch of a HELLO from an empty replica told where to start: the master checks none. */
   static final long ANY_EPOCH = -1;
 
+  /**
+   * The epoch of a HELLO that probes the log: the master streams from the seqno after the one
+   * given, moved into its log's range, and refuses nothing for range; its ACCEPT says where it
+   * starts and the log's first and last seqnos (provisioning finds a seqno by source position this
+   * way).
+   */
+  static final long PROBE_EPOCH = -2;
+
   /** The largest frame a peer accepts before the handshake is done. */
   static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
 

@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * that ends at or before that position is already in the copy and is passed over; later ones apply.
  * Statements are judged by the tables they name: passed over when every provisioned table they name
  * is past them, kept when none is, and refused (the service stops, naming it) when they name tables
- * on both sides. The floors are kept in a file of the service's directory ({@link #FILE}), one
+ * on both sides. A transaction that ends at or before the lowest floor is passed over whole (a
+ * slave starts at a seqno of its master's log, which may come before it; a restored backup has one
+ * floor for all). The floors are kept in a file of the service's directory ({@link #FILE}), one
  * {@code schema.table FILE:OFFSET} per line; the service drops it once it has applied past the
  * highest floor. Not thread-safe: one stage.
  */
@@ -34,16 +36,20 @@ public final class ProvisionFloors implements Filter {
 
   private final Map<String, BinlogPosition> floors;
   private final BinlogPosition highest;
+  private final BinlogPosition lowest;
   private boolean past; // a transaction beyond every floor went by: nothing more to judge
 
   public ProvisionFloors(Map<String, BinlogPosition> floors) {
     this.floors = new TreeMap<>();
     floors.forEach((k, v) -> this.floors.put(k.toLowerCase(Locale.ROOT), v));
     BinlogPosition h = null;
+    BinlogPosition l = null;
     for (BinlogPosition p : floors.values()) {
       h = h == null || compare(p, h) > 0 ? p : h;
+      l = l == null || compare(p, l) < 0 ? p : l;
     }
     this.highest = h;
+    this.lowest = l;
   }
 
   @Override
@@ -58,11 +64,7 @@ public final class ProvisionFloors implements Filter {
 
   /** The lowest floor: where replication starts after provisioning. */
   public BinlogPosition lowest() {
-    BinlogPosition l = null;
-    for (BinlogPosition p : floors.values()) {
-      l = l == null || compare(p, l) < 0 ? p : l;
-    }
-    return l;
+    return lowest;
   }
 
   @Override
@@ -88,6 +90,11 @@ public final class ProvisionFloors implements Filter {
     if (compare(end, highest) > 0) {
       past = true; // (after a failover, positions of another server must never be compared)
       return tx;
+    }
+    if (compare(end, lowest) <= 0) {
+      // before every snapshot (a slave may start a little early): whatever it did is in the copy,
+      // or was left out of it on purpose
+      return null;
     }
     List<Change> kept = new ArrayList<>(tx.changes().size());
     boolean changed = false;

@@ -114,7 +114,7 @@ public final class CheckCommand implements Callable<Integer> {
     return Jobs.follow(spec, client, svc, job, noWait, json);
   }
 
-  static String path(String service, String what) {
+  public static String path(String service, String what) {
     return "/api/v1/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8) + "/" + what;
   }
 

@@ -11,8 +11,10 @@ import java.util.Map;
  * Consistency checks and repairs in the admin API: {@code POST /api/v1/services/NAME/check} ({@code
  * tables}, {@code chunkRows}, {@code chunkSeconds}, {@code where}, {@code restRatio}, {@code
  * maxLagSeconds}), {@code .../repair} ({@code table}, {@code ranges}, {@code dryRun}, {@code
- * where}, {@code chunkRows}) and {@code .../check-stop}; {@code GET .../checks?id=&runs=} the last
- * run's progress and the target's results. Stateless.
+ * where}, {@code chunkRows}), {@code .../provision} ({@code tables}, {@code parallel}, {@code
+ * batchRows}, {@code restart}, {@code source}; or {@code seededAt} alone: the target was restored
+ * from a backup of the source taken at that binlog position) and {@code .../check-stop}; {@code GET
+ * .../checks?id=&runs=} the last run's progress and the target's results. Stateless.
  */
 final class CheckApi {
   static final List<String> VERBS = List.of("check", "repair", "check-stop", "provision");
@@ -46,12 +48,17 @@ final class CheckApi {
                 number(body, "maxLagSeconds", 10)));
       }
       case "provision" -> {
+        Object seeded = body.get("seededAt");
+        if (seeded != null && !seeded.toString().isBlank()) {
+          return s.seed(io.ferry.core.position.BinlogPosition.parse(seeded.toString().strip()));
+        }
         return s.provision(
             new io.ferry.server.provision.ProvisionJob.Request(
                 strings(body, "tables"),
                 (int) number(body, "parallel", 2),
                 (int) number(body, "batchRows", 5000),
-                Boolean.TRUE.equals(body.get("restart"))));
+                Boolean.TRUE.equals(body.get("restart")),
+                source(body.get("source"))));
       }
       default -> {
         return Map.of("stopped", s.stopCheck());
@@ -66,6 +73,24 @@ final class CheckApi {
       throw new IllegalArgumentException("runs: between 1 and 1000");
     }
     return s.checkStatus(id == null || id.toString().isBlank() ? null : id.toString(), runs);
+  }
+
+  /** A database to take snapshots from: {@code {host, port, user, password}}, or null. */
+  private static io.ferry.mysql.source.SourceSettings source(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Map<?, ?> m) || m.get("host") == null || m.get("user") == null) {
+      throw new IllegalArgumentException("source: an object with host, port, user and password");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> o = (Map<String, Object>) m;
+    Object password = o.get("password");
+    return io.ferry.mysql.source.SourceSettings.of(
+        o.get("host").toString(),
+        (int) number(o, "port", 3306),
+        o.get("user").toString(),
+        password == null ? "" : password.toString());
   }
 
   private static SourceCheck.Settings settings(Map<String, Object> body) {

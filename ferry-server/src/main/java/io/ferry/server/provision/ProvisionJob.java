@@ -61,8 +61,11 @@ public final class ProvisionJob implements Job {
    * @param parallel workers (source connections and target transactions at once)
    * @param batchRows rows per batch read and applied
    * @param restart forget what an earlier run copied
+   * @param source where to take the snapshots instead of the service's source (a slave's master's
+   *     source), or null
    */
-  public record Request(List<String> tables, int parallel, int batchRows, boolean restart) {
+  public record Request(
+      List<String> tables, int parallel, int batchRows, boolean restart, SourceSettings source) {
     public Request {
       tables = List.copyOf(tables);
       if (parallel < 1 || parallel > 32) {

@@ -1,0 +1,284 @@
+package io.ferry.cli.backup;
+
+import io.ferry.cli.Cli;
+import io.ferry.cli.CliException;
+import io.ferry.cli.check.CheckCommand;
+import io.ferry.cli.control.AdminOptions;
+import io.ferry.cli.setup.Endpoint;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry restore}: load a backup into a new server and seed a service from it. */
+@Command(
+    name = "restore",
+    header = "Load a ferry backup into a server, and start a service from the backup's position.",
+    mixinStandardHelpOptions = true,
+    usageHelpAutoWidth = true,
+    description = {
+      "Loads DIR/dump.sql.gz into --to with the mariadb client (not written to that server's"
+          + " binlog unless --log-bin). The backup's schemas must not be there yet. With -service"
+          + " S (the service that will apply to --to):",
+      "* a backup of a Ferry replica: its catalog becomes S's (ferry_S). S then starts right"
+          + " after the replica's position: a slave asks its master for the next seqno (the"
+          + " master checks it holds the same history), a direct service reads on from the"
+          + " native position.",
+      "* a backup of a source (no catalog; a binlog position): S must be offline with an empty"
+          + " catalog; it is told the snapshot's position (as ferry provision --seeded-at does)"
+          + " and goes online from there. A slave starts at the first seqno of its master's THL"
+          + " past that position, so the backup must be of the database its master service"
+          + " reads.",
+      ""
+    },
+    footerHeading = "%n",
+    footer = {
+      "Examples:",
+      "  ferry restore --from /backups/replica2-monday --to lab:3 -service lab3",
+      "  ferry restore --from /backups/db1 --to mysql://ferry:secret@db4:3306 -service db4",
+    })
+public final class RestoreCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin AdminOptions admin;
+
+  @Option(names = "--from", required = true, paramLabel = "DIR", description = "The backup.")
+  Path from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DB",
+      description = "The server: a sandbox server (NAME:N) or mysql://user:password@host:port.")
+  String to;
+
+  @Option(
+      names = {"-service", "--service"},
+      paramLabel = "NAME",
+      description = "The service that applies to --to, to start from the backup's position.")
+  String service;
+
+  @Option(
+      names = "--catalog",
+      paramLabel = "SCHEMA",
+      description = "Which catalog of the backup is the service's, when it holds several.")
+  String catalog;
+
+  @Option(names = "--log-bin", description = "Write what is loaded to the server's binlog.")
+  boolean logBin;
+
+  @Option(names = "--sandbox-home", paramLabel = "DIR", description = "Where sandboxes live.")
+  Path sandboxHome;
+
+  @Override
+  public Integer call() throws Exception {
+    Backup.Manifest m = Backup.Manifest.read(from);
+    Endpoint e = Endpoint.parse(to, sandboxHome);
+    String chosen = service == null ? null : chooseCatalog(m);
+    String own = service == null ? null : "ferry_" + service;
+    if (service != null && chosen == null) {
+      awaitOffline(); // before anything is loaded
+    }
+    try (Connection c = Backup.connect(e)) {
+      for (String s : m.schemas()) {
+        if (Backup.hasTable(c, s, null)) {
+          throw new CliException(
+              "schema "
+                  + s
+                  + " is on "
+                  + e.host()
+                  + ":"
+                  + e.port()
+                  + " already, with tables: restore into a server without the backup's schemas"
+                  + " (or drop them)",
+              Cli.EXIT_FAILED);
+        }
+      }
+      if (chosen != null && !chosen.equals(own) && Backup.hasTable(c, own, "position")) {
+        if (applied(c, own)) {
+          throw new CliException(
+              own + " on the server holds a position: service " + service + " has applied there",
+              Cli.EXIT_FAILED);
+        }
+        try (Statement st = c.createStatement()) {
+          st.execute("DROP DATABASE `" + own + "`"); // an empty catalog the service made
+        }
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    long begun = System.nanoTime();
+    load(e);
+    out.printf(
+        "restored %s into %s:%d (%.1f s)%n",
+        String.join(", ", m.schemas()), e.host(), e.port(), (System.nanoTime() - begun) / 1e9);
+    if (service == null) {
+      out.println(
+          m.catalogs().isEmpty()
+              ? "binlog position of the snapshot: "
+                  + m.binlogPosition()
+                  + "; start a service from it with ferry provision -service S --seeded-at "
+                  + m.binlogPosition()
+              : "catalogs " + m.catalogs() + ": give -service to make one a service's");
+      return 0;
+    }
+    if (chosen != null) {
+      adopt(e, chosen, own, out);
+      return 0;
+    }
+    if (m.binlogPosition() == null) {
+      throw new CliException(
+          "the backup has neither a Ferry catalog nor a binlog position (its server wrote no"
+              + " binlog): there is no point to start "
+              + service
+              + " from",
+          Cli.EXIT_FAILED);
+    }
+    var answer =
+        admin
+            .client()
+            .post(CheckCommand.path(service, "provision"), Map.of("seededAt", m.binlogPosition()));
+    out.printf(
+        "service %s starts after the snapshot's binlog position %s: %s%n",
+        service, m.binlogPosition(), answer.path("state").asText());
+    return 0;
+  }
+
+  /** Refuses a service that is not offline: it would apply onto the rows being loaded. */
+  private void awaitOffline() {
+    String state =
+        admin
+            .client()
+            .get(
+                "/api/v1/services/"
+                    + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8))
+            .path("state")
+            .asText();
+    if (!state.startsWith("OFFLINE")) {
+      throw new CliException(
+          "service "
+              + service
+              + " is "
+              + state
+              + ": take it offline first (ferry offline -service "
+              + service
+              + "), with nothing applied to --to",
+          Cli.EXIT_FAILED);
+    }
+  }
+
+  /** The backup's catalog that becomes the service's, or null (a backup of a source). */
+  private String chooseCatalog(Backup.Manifest m) {
+    if (catalog != null) {
+      if (!m.catalogs().contains(catalog)) {
+        throw new CliException(
+            "the backup has no catalog " + catalog + " (it has " + m.catalogs() + ")",
+            Cli.EXIT_USAGE);
+      }
+      return catalog;
+    }
+    if (m.catalogs().size() > 1) {
+      throw new CliException(
+          "the backup holds the catalogs of several services "
+              + m.catalogs()
+              + ": say which is "
+              + service
+              + "'s with --catalog",
+          Cli.EXIT_USAGE);
+    }
+    return m.catalogs().isEmpty() ? null : m.catalogs().get(0);
+  }
+
+  private void load(Endpoint e) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--binary-mode", "--batch"));
+    if (!logBin) {
+      args.add("--init-command=SET SESSION sql_log_bin = 0");
+    }
+    Path log = Files.createTempFile("ferry-restore", ".log");
+    try {
+      Process p = Backup.start(Backup.tool("mariadb", e, args).redirectError(log.toFile()));
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(from.resolve(Backup.DUMP)));
+          OutputStream o = p.getOutputStream()) {
+        Backup.copy(in, o);
+      } catch (java.io.IOException x) {
+        p.destroy(); // the client stopped reading: its error says why
+      }
+      if (p.waitFor() != 0) {
+        throw new CliException(
+            "loading the dump failed (mariadb exit "
+                + p.exitValue()
+                + "): "
+                + Backup.tail(log)
+                + (logBin ? "" : " (without the privilege to set sql_log_bin, give --log-bin)"),
+            Cli.EXIT_FAILED);
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** Makes the backup's catalog the service's (moving its tables), and says where it starts. */
+  private void adopt(Endpoint e, String chosen, String own, PrintWriter out) throws SQLException {
+    try (Connection c = Backup.connect(e);
+        Statement st = c.createStatement()) {
+      if (!chosen.equals(own)) {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + chosen.replace("'", "''")
+                    + "'")) {
+          while (rs.next()) {
+            tables.add(rs.getString(1));
+          }
+        }
+        st.execute("CREATE DATABASE `" + own + "`");
+        for (String t : tables) {
+          st.execute("RENAME TABLE `" + chosen + "`.`" + t + "` TO `" + own + "`.`" + t + "`");
+        }
+        st.execute("DROP DATABASE `" + chosen + "`");
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT MIN(seqno), MAX(seqno), MIN(native_position) FROM `"
+                  + own
+                  + "`.position WHERE seqno >= 0")) {
+        rs.next();
+        if (rs.getObject(1) == null) {
+          throw new CliException(
+              "catalog " + chosen + " holds no position: the replica had applied nothing", 1);
+        }
+        out.printf(
+            "catalog %s is now %s's: it starts after seqno %d%s (%s); bring it online: ferry online"
+                + " -service %s%n",
+            chosen,
+            service,
+            rs.getLong(1),
+            rs.getLong(1) == rs.getLong(2) ? "" : " (channels up to " + rs.getLong(2) + ")",
+            rs.getString(3),
+            service);
+      }
+    }
+  }
+
+  private static boolean applied(Connection c, String schema) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT COUNT(*) FROM `" + schema + "`.position WHERE seqno >= 0")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+}
