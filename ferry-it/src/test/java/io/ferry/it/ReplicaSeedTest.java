@@ -128,6 +128,22 @@ class ReplicaSeedTest {
             home);
         awaitState(f, "r3", "ONLINE");
         awaitState(f, "r4", "ONLINE");
+        // refused before anything is loaded: a service that is online, either way
+        for (String b : List.of("b1", "b2")) {
+          ReplicatorFixture.Result again =
+              f.ferry(
+                  "restore",
+                  "--from",
+                  dir.resolve(b).toString(),
+                  "--to",
+                  name + ":3",
+                  "-service",
+                  "r3",
+                  "--sandbox-home",
+                  home);
+          assertThat(again.code()).as(again.out() + again.err()).isEqualTo(1);
+          assertThat(again.err()).contains("r3 is ONLINE").contains("offline");
+        }
         Thread.sleep(2000); // all three replicate on under the load
         assertThat(load.isAlive()).as("sysbench ran all along").isTrue();
       } finally {

@@ -48,27 +48,23 @@ final class Provisioning {
   /**
    * Where a slave with an empty THL fetches from when its target's catalog holds a position (a
    * target restored from a backup of another replica): right after it, with its epoch, so the
-   * master refuses another history. Null when the catalog is empty, or cannot be read now (the
-   * applying stage reports that itself; fetching starts at seqno 0, as for a new replica).
+   * master refuses another history. Null when the catalog is empty (a new replica fetches from
+   * seqno 0); an error when it cannot be read now (the fetching stage retries: fetching from seqno
+   * 0 instead would fetch the master's whole history, unchecked).
    */
   static Checkpoint restoredAt(ServiceConfig c, Clock clock) {
-    try {
-      Checkpoint at = lowWater(c, clock);
-      if (at == null || at.isNone()) {
-        return null;
-      }
-      LOG.info(
-          "service {}: its THL is empty and its target holds {}: fetching after it", c.name(), at);
-      return at;
-    } catch (RuntimeException e) {
-      LOG.warn("service {}: cannot read its target's position ({})", c.name(), e.getMessage());
+    Checkpoint at = lowWater(c, clock);
+    if (at == null || at.isNone()) {
       return null;
     }
+    LOG.info(
+        "service {}: its THL is empty and its target holds {}: fetching after it", c.name(), at);
+    return at;
   }
 
   /**
-   * The position every apply task of the target has reached: the lowest channel row of a target
-   * that applies in parallel (channels restart apart), null when one of them holds none.
+   * Where a target's apply would resume the stream: for a target that applies in channels, as the
+   * last run's layout restarts them (from the lowest row when they stopped apart).
    */
   private static Checkpoint lowWater(ServiceConfig c, Clock clock) {
     if (!c.targetType().parallel()) {
@@ -77,14 +73,7 @@ final class Provisioning {
     try (Target t = Roles.target(c, clock)) {
       io.ferry.core.parallel.ChannelTarget channels = t.channels(0);
       try {
-        Checkpoint low = null;
-        for (io.ferry.core.parallel.ChannelPosition p : channels.positions().values()) {
-          if (p.checkpoint().isNone()) {
-            return null;
-          }
-          low = low == null || p.seqno() < low.seqno() ? p.checkpoint() : low;
-        }
-        return low;
+        return io.ferry.core.parallel.RunPlan.restartOf(channels.positions(), channels.layout());
       } finally {
         channels.close();
       }

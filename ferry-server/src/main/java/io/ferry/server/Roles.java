@@ -188,13 +188,10 @@ final class Roles {
           Applier applier = applier(p, c, critical, clock);
           // An empty log fetches from where the operator said to start, or after what the
           // target holds (restored from a backup: the master checks the epoch), or from seqno 0.
-          boolean empty = p.thl.lastSeqno().isEmpty();
           Checkpoint fetchFrom =
-              !empty
-                  ? null
-                  : startAt != null
-                      ? RemoteThlExtractor.startingAfter(startAt.seqno())
-                      : Provisioning.restoredAt(c, clock);
+              startAt != null && p.thl.lastSeqno().isEmpty()
+                  ? RemoteThlExtractor.startingAfter(startAt.seqno())
+                  : null;
           // A master may be away for long: the fetching stage keeps retrying.
           RetryPolicy forever =
               new RetryPolicy(
@@ -202,7 +199,7 @@ final class Roles {
           Stage fetch =
               stage(
                   "remote-to-thl",
-                  p.remote,
+                  new RestoredStart(p.remote, () -> Provisioning.restoredAt(c, clock)),
                   store.applier(),
                   block,
                   forever,

@@ -586,12 +586,15 @@ public final class Service implements AutoCloseable {
   /**
    * Records that the target was restored from a backup of the source taken at binlog position
    * {@code at} (docs/operations.md): the service then starts as a provisioned one whose every table
-   * was copied there, and goes online. Returns what it did.
+   * was copied there, and goes online. A dry run only says whether it would. Returns what it did.
    */
-  public synchronized java.util.Map<String, Object> seed(io.ferry.core.position.BinlogPosition at) {
+  public synchronized java.util.Map<String, Object> seed(
+      io.ferry.core.position.BinlogPosition at, boolean dryRun) {
     refuseProvisioning(null);
-    Provisioning.seed(this, at);
-    online(OnlineOptions.NONE);
+    if (!dryRun) {
+      Provisioning.seed(this, at);
+      online(OnlineOptions.NONE);
+    }
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("service", name());
     m.put("seededAt", at.file() + ":" + at.offset());
@@ -632,6 +635,15 @@ public final class Service implements AutoCloseable {
           "service " + name() + " is already running " + running.id() + " (ferry check status)");
     }
     Provisioning.refuseUnlessEmpty(this, config, clock);
+    if (slave && !Switchover.lastOf(config, this).isNone()) {
+      throw new ServiceStateException(
+          "service "
+              + name()
+              + "'s THL holds transactions already: a provisioned slave starts with an empty one"
+              + " (ferry reset -service "
+              + name()
+              + " -thl)");
+    }
   }
 
   /**

@@ -95,7 +95,7 @@ final class Switchover {
     return next;
   }
 
-  private static Checkpoint lastOf(ServiceConfig c, Service service) {
+  static Checkpoint lastOf(ServiceConfig c, Service service) {
     Path thlDir = Roles.thlSettings(c, service.dir(), Clock.systemUTC()).dir();
     return Files.isDirectory(thlDir) ? lastOf(thlDir) : Checkpoint.NONE;
   }

@@ -232,8 +232,11 @@ public final class RemoteThlExtractor implements Extractor {
 
   /** The receiver thread: frames → verified events → queue. */
   private void receive(MasterAddress m, Socket s, DataInputStream in, Checkpoint after) {
-    // where the master said it starts (a probe's start is the master's to choose)
-    long expected = after.epoch() == Wire.PROBE_EPOCH || !after.isNone() ? acceptedFrom : -1;
+    // a probe starts where the master says (a record covering that seqno: a gap may begin
+    // before it); any other stream right after the replica's checkpoint
+    boolean probe = after.epoch() == Wire.PROBE_EPOCH;
+    long expected = probe ? -1 : after.isNone() ? -1 : after.nextSeqno();
+    boolean first = true;
     try {
       while (!s.isClosed()) {
         Wire.Frame f =
@@ -245,7 +248,10 @@ public final class RemoteThlExtractor implements Extractor {
                     + ": a damaged stream (it is fetched again), or a record larger than the"
                     + " replica accepts (raise master.max-frame-bytes)");
         switch (f.type()) {
-          case Wire.RECORDS -> expected = records(m, f.payload(), expected);
+          case Wire.RECORDS -> {
+            expected = records(m, f.payload(), expected, probe && first ? acceptedFrom : -1);
+            first = false;
+          }
           case Wire.HEARTBEAT -> {
             ByteReader r = f.reader();
             masterLastSeqno = r.i64();
@@ -283,7 +289,12 @@ public final class RemoteThlExtractor implements Extractor {
     }
   }
 
-  private long records(MasterAddress m, byte[] b, long expected) throws InterruptedException {
+  /**
+   * Verifies, decodes and queues a batch of records; {@code expected}: the seqno due next (-1:
+   * any), {@code probe}: for the first record of a probe, the seqno it must cover (else -1).
+   */
+  private long records(MasterAddress m, byte[] b, long expected, long probe)
+      throws InterruptedException {
     int at = 0;
     while (at < b.length) {
       if (b.length - at < RecordCodec.FRAME_BYTES) {
@@ -308,6 +319,10 @@ public final class RemoteThlExtractor implements Extractor {
       } catch (CodecException e) {
         throw new NetworkException(
             "a record from " + m + " cannot be decoded: " + e.getMessage(), false, e);
+      }
+      if (expected < 0 && probe >= 0 && (h.seqno() > probe || h.lastSeqno() < probe)) {
+        throw new NetworkException(
+            m + " sent seqno " + h.seqno() + " where seqno " + probe + " was due", false, null);
       }
       if (expected >= 0 && h.seqno() != expected) {
         throw new NetworkException(

@@ -21,7 +21,7 @@ import java.util.Map;
  * first be brought to {@code restart} under {@code layout}; {@code changed} whether the layout
  * differs from the last run's, {@code before}.
  */
-final class RunPlan {
+public final class RunPlan {
   private final Layout layout;
   private final Checkpoint restart;
   private final long[] skipThrough;
@@ -91,6 +91,14 @@ final class RunPlan {
 
   boolean finishing() {
     return finishThrough >= 0;
+  }
+
+  /**
+   * Where a run of the last run's layout would resume the stream, from a catalog's channel rows
+   * (for a target restored from a backup: what it needs fetched next comes after this).
+   */
+  public static Checkpoint restartOf(Map<Integer, ChannelPosition> rows, Layout last) {
+    return of(rows, last, last).restart();
   }
 
   static RunPlan of(Map<Integer, ChannelPosition> rows, Layout before, Layout configured) {

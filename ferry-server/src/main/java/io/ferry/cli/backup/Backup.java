@@ -147,6 +147,26 @@ final class Backup {
     }
   }
 
+  /** The tables of the schemas that a consistent snapshot does not cover (not InnoDB). */
+  static List<String> notTransactional(Connection c, List<String> schemas) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT table_schema, table_name, engine FROM information_schema.tables WHERE"
+                + " table_type = 'BASE TABLE' AND engine NOT IN ('InnoDB', 'SEQUENCE')"
+                + " AND table_schema = ?")) {
+      for (String s : schemas) {
+        ps.setString(1, s);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1) + "." + rs.getString(2) + " (" + rs.getString(3) + ")");
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** The snapshot's binlog position in a dump's head ({@code --master-data=2}), or null. */
   static String binlogPosition(List<String> head) {
     for (String line : head) {
@@ -165,18 +185,45 @@ final class Backup {
     return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
   }
 
-  /** A client tool's command line for a server; the password goes in its environment. */
-  static ProcessBuilder tool(String tool, Endpoint e, List<String> args) {
+  /** A backquoted identifier. */
+  static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** A quoted string literal. */
+  static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
+  /**
+   * A client tool's command line for a server, its password in an option file of its own (not on
+   * the command line, where ps shows it), deleted on close.
+   */
+  record Tool(ProcessBuilder builder, Path optionFile) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(optionFile);
+    }
+  }
+
+  static Tool tool(String tool, Endpoint e, List<String> args) throws IOException {
+    Path options =
+        Files.createTempFile(
+            "ferry-client",
+            ".cnf",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    String password = e.password().replace("\\", "\\\\").replace("\"", "\\\"");
+    Files.writeString(options, "[client]\npassword=\"" + password + "\"\n", StandardCharsets.UTF_8);
     List<String> cmd = new ArrayList<>();
     cmd.add(tool);
+    cmd.add("--defaults-extra-file=" + options); // must come first
     cmd.add("--protocol=TCP");
     cmd.add("--host=" + e.host());
     cmd.add("--port=" + e.port());
     cmd.add("--user=" + e.user());
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("MYSQL_PWD", e.password());
-    return pb;
+    return new Tool(new ProcessBuilder(cmd), options);
   }
 
   /** Starts a tool, with a clear error when it is not installed. */

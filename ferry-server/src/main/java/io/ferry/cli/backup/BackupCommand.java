@@ -85,6 +85,7 @@ public final class BackupCommand implements Callable<Integer> {
     List<String> schemas = new ArrayList<>();
     List<String> catalogs = new ArrayList<>();
     boolean logs;
+    List<String> notTransactional;
     try (Connection c = Backup.connect(e)) {
       List<String> all = Backup.schemas(c);
       for (String s : only.isEmpty() ? all : only) {
@@ -95,11 +96,16 @@ public final class BackupCommand implements Callable<Integer> {
         if (s.startsWith("ferry_") && !catalog && only.isEmpty()) {
           continue; // a service's own tables on its source: not data to restore
         }
+        if (s.startsWith("-")) {
+          throw new CliException(
+              "schema " + s + " starts with '-', which mariadb-dump reads as an option", 1);
+        }
         schemas.add(s);
         if (catalog) {
           catalogs.add(s);
         }
       }
+      notTransactional = Backup.notTransactional(c, schemas);
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT @@log_bin")) {
         logs = rs.next() && rs.getInt(1) == 1;
@@ -125,18 +131,32 @@ public final class BackupCommand implements Callable<Integer> {
     args.add("--databases");
     args.addAll(schemas);
     Path log = to.resolve("dump.log");
-    ProcessBuilder pb = Backup.tool("mariadb-dump", e, args).redirectError(log.toFile());
     String started = Instant.now().toString();
     long begun = System.nanoTime();
-    Process p = Backup.start(pb);
     long bytes;
-    try (InputStream in = p.getInputStream();
-        OutputStream out = new GZIPOutputStream(Files.newOutputStream(to.resolve(Backup.DUMP)))) {
-      bytes = Backup.copy(in, out);
-    }
-    if (p.waitFor() != 0) {
-      throw new CliException(
-          "mariadb-dump failed (exit " + p.exitValue() + "): " + Backup.tail(log), 1);
+    try (Backup.Tool tool = Backup.tool("mariadb-dump", e, args)) {
+      Process p = Backup.start(tool.builder().redirectError(log.toFile()));
+      try (InputStream in = p.getInputStream();
+          OutputStream out = new GZIPOutputStream(Files.newOutputStream(to.resolve(Backup.DUMP)))) {
+        bytes = Backup.copy(in, out);
+      }
+      if (p.waitFor() != 0) {
+        String why = Backup.tail(log);
+        Files.deleteIfExists(to.resolve(Backup.DUMP));
+        Files.deleteIfExists(log);
+        throw new CliException(
+            "mariadb-dump failed (exit "
+                + p.exitValue()
+                + "): "
+                + why
+                + (why.contains("Table definition has changed")
+                    ? " (DDL ran during the dump: take it again)"
+                    : "")
+                + "; "
+                + to
+                + " is left empty",
+            1);
+      }
     }
     List<String> head = head(to.resolve(Backup.DUMP));
     String position = Backup.binlogPosition(head);
@@ -165,6 +185,11 @@ public final class BackupCommand implements Callable<Integer> {
     }
     if (position != null) {
       out.println("binlog position of the snapshot: " + position);
+    }
+    if (!notTransactional.isEmpty()) {
+      out.println(
+          "not in the snapshot (not InnoDB: dumped as they were while the dump read them): "
+              + String.join(", ", notTransactional));
     }
     return 0;
   }

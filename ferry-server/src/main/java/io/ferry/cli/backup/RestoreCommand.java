@@ -77,6 +77,13 @@ public final class RestoreCommand implements Callable<Integer> {
       description = "Which catalog of the backup is the service's, when it holds several.")
   String catalog;
 
+  @Option(
+      names = "--binlog",
+      description =
+          "Start the service from the backup's binlog position even though it holds a catalog"
+              + " (a server that is both a source and a Ferry target).")
+  boolean binlog;
+
   @Option(names = "--log-bin", description = "Write what is loaded to the server's binlog.")
   boolean logBin;
 
@@ -87,25 +94,38 @@ public final class RestoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Backup.Manifest m = Backup.Manifest.read(from);
     Endpoint e = Endpoint.parse(to, sandboxHome);
-    String chosen = service == null ? null : chooseCatalog(m);
+    String chosen = service == null || binlog ? null : chooseCatalog(m);
     String own = service == null ? null : "ferry_" + service;
     if (service != null && chosen == null) {
-      awaitOffline(); // before anything is loaded
+      if (m.binlogPosition() == null) {
+        throw new CliException(
+            "the backup has neither a Ferry catalog nor a binlog position (its server wrote no"
+                + " binlog): there is no point to start "
+                + service
+                + " from",
+            Cli.EXIT_FAILED);
+      }
+      // everything the service checks before it is seeded, before anything is loaded
+      seed(m.binlogPosition(), true);
+    } else if (service != null) {
+      refuseOnline();
     }
     try (Connection c = Backup.connect(e)) {
+      List<String> there = new ArrayList<>();
       for (String s : m.schemas()) {
         if (Backup.hasTable(c, s, null)) {
-          throw new CliException(
-              "schema "
-                  + s
-                  + " is on "
-                  + e.host()
-                  + ":"
-                  + e.port()
-                  + " already, with tables: restore into a server without the backup's schemas"
-                  + " (or drop them)",
-              Cli.EXIT_FAILED);
+          there.add(s);
         }
+      }
+      if (!there.isEmpty()) {
+        throw new CliException(
+            e.host()
+                + ":"
+                + e.port()
+                + " has tables in "
+                + String.join(", ", there)
+                + " already: restore into a server without the backup's schemas (or drop them)",
+            Cli.EXIT_FAILED);
       }
       if (chosen != null && !chosen.equals(own) && Backup.hasTable(c, own, "position")) {
         if (applied(c, own)) {
@@ -114,58 +134,85 @@ public final class RestoreCommand implements Callable<Integer> {
               Cli.EXIT_FAILED);
         }
         try (Statement st = c.createStatement()) {
-          st.execute("DROP DATABASE `" + own + "`"); // an empty catalog the service made
+          st.execute("DROP DATABASE " + Backup.quote(own)); // an empty catalog the service made
         }
       }
     }
     PrintWriter out = spec.commandLine().getOut();
     long begun = System.nanoTime();
-    load(e);
+    load(e, m);
     out.printf(
         "restored %s into %s:%d (%.1f s)%n",
         String.join(", ", m.schemas()), e.host(), e.port(), (System.nanoTime() - begun) / 1e9);
+    disableEvents(e, m, out);
     if (service == null) {
-      out.println(
-          m.catalogs().isEmpty()
-              ? "binlog position of the snapshot: "
-                  + m.binlogPosition()
-                  + "; start a service from it with ferry provision -service S --seeded-at "
-                  + m.binlogPosition()
-              : "catalogs " + m.catalogs() + ": give -service to make one a service's");
+      if (!m.catalogs().isEmpty()) {
+        out.println("catalogs " + m.catalogs() + ": give -service to make one a service's");
+      }
+      if (m.binlogPosition() != null) {
+        out.println(
+            "binlog position of the snapshot: "
+                + m.binlogPosition()
+                + "; start a service from it: ferry provision -service NAME --seeded-at "
+                + m.binlogPosition());
+      }
       return 0;
     }
     if (chosen != null) {
       adopt(e, chosen, own, out);
+      if (m.binlogPosition() != null) {
+        out.println(
+            "(the backup also has its server's binlog position: --binlog starts from that"
+                + " instead)");
+      }
       return 0;
     }
-    if (m.binlogPosition() == null) {
+    try {
+      var answer = seed(m.binlogPosition(), false);
+      out.printf(
+          "service %s starts after the snapshot's binlog position %s: %s%n",
+          service, m.binlogPosition(), answer.path("state").asText());
+    } catch (CliException x) {
       throw new CliException(
-          "the backup has neither a Ferry catalog nor a binlog position (its server wrote no"
-              + " binlog): there is no point to start "
+          "the backup is loaded, but service "
               + service
-              + " from",
-          Cli.EXIT_FAILED);
+              + " was not started from it: "
+              + x.getMessage()
+              + ". When that is mended: ferry provision -service "
+              + service
+              + " --seeded-at "
+              + m.binlogPosition(),
+          x.exitCode());
     }
-    var answer =
-        admin
-            .client()
-            .post(CheckCommand.path(service, "provision"), Map.of("seededAt", m.binlogPosition()));
-    out.printf(
-        "service %s starts after the snapshot's binlog position %s: %s%n",
-        service, m.binlogPosition(), answer.path("state").asText());
     return 0;
   }
 
-  /** Refuses a service that is not offline: it would apply onto the rows being loaded. */
-  private void awaitOffline() {
-    String state =
-        admin
-            .client()
-            .get(
-                "/api/v1/services/"
-                    + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8))
-            .path("state")
-            .asText();
+  private com.fasterxml.jackson.databind.JsonNode seed(String position, boolean dryRun) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("seededAt", position);
+    body.put("dryRun", dryRun);
+    return admin.client().post(CheckCommand.path(service, "provision"), body);
+  }
+
+  /**
+   * Refuses a service its replicator runs that is not offline: it would apply onto the rows being
+   * loaded (a service the replicator does not know yet, or a replicator not running, is fine).
+   */
+  private void refuseOnline() {
+    com.fasterxml.jackson.databind.JsonNode status;
+    try {
+      io.ferry.cli.control.AdminClient client = admin.client();
+      if (!client.reachable()) {
+        return;
+      }
+      status =
+          client.get(
+              "/api/v1/services/"
+                  + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (CliException x) {
+      return; // no such service (yet)
+    }
+    String state = status.path("state").asText();
     if (!state.startsWith("OFFLINE")) {
       throw new CliException(
           "service "
@@ -176,6 +223,47 @@ public final class RestoreCommand implements Callable<Integer> {
               + service
               + "), with nothing applied to --to",
           Cli.EXIT_FAILED);
+    }
+    if (!status.path("storedLastSeqno").isNull() && status.has("storedLastSeqno")) {
+      throw new CliException(
+          "service "
+              + service
+              + "'s THL holds transactions: a restored slave starts with an empty one (ferry"
+              + " reset -service "
+              + service
+              + " -thl)",
+          Cli.EXIT_FAILED);
+    }
+  }
+
+  /** Events come back enabled: on a replica they must not run (the source's do). */
+  private static void disableEvents(Endpoint e, Backup.Manifest m, PrintWriter out)
+      throws SQLException {
+    List<String> events = new ArrayList<>();
+    try (Connection c = Backup.connect(e);
+        Statement st = c.createStatement()) {
+      for (String schema : m.schemas()) {
+        try (var ps =
+            c.prepareStatement(
+                "SELECT event_name FROM information_schema.events WHERE event_schema = ?"
+                    + " AND status = 'ENABLED'")) {
+          ps.setString(1, schema);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              events.add(Backup.quote(schema) + "." + Backup.quote(rs.getString(1)));
+            }
+          }
+        }
+      }
+      for (String ev : events) {
+        st.execute("ALTER EVENT " + ev + " DISABLE ON SLAVE");
+      }
+    }
+    if (!events.isEmpty()) {
+      out.println(
+          "events set to DISABLE ON SLAVE (the source runs them; enable them here when it is the"
+              + " source): "
+              + String.join(", ", events));
     }
   }
 
@@ -201,27 +289,42 @@ public final class RestoreCommand implements Callable<Integer> {
     return m.catalogs().isEmpty() ? null : m.catalogs().get(0);
   }
 
-  private void load(Endpoint e) throws Exception {
+  private void load(Endpoint e, Backup.Manifest m) throws Exception {
     List<String> args = new ArrayList<>(List.of("--binary-mode", "--batch"));
     if (!logBin) {
       args.add("--init-command=SET SESSION sql_log_bin = 0");
     }
     Path log = Files.createTempFile("ferry-restore", ".log");
-    try {
-      Process p = Backup.start(Backup.tool("mariadb", e, args).redirectError(log.toFile()));
+    try (Backup.Tool tool = Backup.tool("mariadb", e, args)) {
+      Process p = Backup.start(tool.builder().redirectError(log.toFile()));
+      String readError = null;
       try (InputStream in = new GZIPInputStream(Files.newInputStream(from.resolve(Backup.DUMP)));
           OutputStream o = p.getOutputStream()) {
         Backup.copy(in, o);
       } catch (java.io.IOException x) {
-        p.destroy(); // the client stopped reading: its error says why
+        readError = x.getMessage();
+        if (p.isAlive()) {
+          p.destroy(); // the dump cannot be read to its end: nothing more goes in
+        }
       }
-      if (p.waitFor() != 0) {
+      int code = p.waitFor();
+      String error = Backup.tail(log);
+      if (code != 0 || readError != null) {
         throw new CliException(
-            "loading the dump failed (mariadb exit "
-                + p.exitValue()
-                + "): "
-                + Backup.tail(log)
-                + (logBin ? "" : " (without the privilege to set sql_log_bin, give --log-bin)"),
+            "loading "
+                + from.resolve(Backup.DUMP)
+                + " failed ("
+                + (readError != null ? "reading it: " + readError + "; " : "")
+                + "mariadb exit "
+                + code
+                + (error.isEmpty() ? "" : ": " + error)
+                + ")"
+                + (!logBin && error.contains("sql_log_bin")
+                    ? "; without the privilege to set sql_log_bin, give --log-bin"
+                    : "")
+                + ". What was loaded stays: drop "
+                + String.join(", ", m.schemas())
+                + " on the server before restoring again",
             Cli.EXIT_FAILED);
       }
     } finally {
@@ -237,36 +340,45 @@ public final class RestoreCommand implements Callable<Integer> {
         List<String> tables = new ArrayList<>();
         try (ResultSet rs =
             st.executeQuery(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                    + chosen.replace("'", "''")
-                    + "'")) {
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                    + Backup.literal(chosen))) {
           while (rs.next()) {
             tables.add(rs.getString(1));
           }
         }
-        st.execute("CREATE DATABASE `" + own + "`");
+        st.execute("CREATE DATABASE " + Backup.quote(own));
+        List<String> moves = new ArrayList<>();
         for (String t : tables) {
-          st.execute("RENAME TABLE `" + chosen + "`.`" + t + "` TO `" + own + "`.`" + t + "`");
+          moves.add(
+              Backup.quote(chosen)
+                  + "."
+                  + Backup.quote(t)
+                  + " TO "
+                  + Backup.quote(own)
+                  + "."
+                  + Backup.quote(t));
         }
-        st.execute("DROP DATABASE `" + chosen + "`");
+        st.execute("RENAME TABLE " + String.join(", ", moves)); // all or none
+        st.execute("DROP DATABASE " + Backup.quote(chosen));
       }
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT MIN(seqno), MAX(seqno), MIN(native_position) FROM `"
-                  + own
-                  + "`.position WHERE seqno >= 0")) {
-        rs.next();
-        if (rs.getObject(1) == null) {
+              "SELECT seqno, (SELECT MAX(seqno) FROM "
+                  + Backup.quote(own)
+                  + ".position), native_position FROM "
+                  + Backup.quote(own)
+                  + ".position WHERE seqno >= 0 ORDER BY seqno LIMIT 1")) {
+        if (!rs.next()) {
           throw new CliException(
               "catalog " + chosen + " holds no position: the replica had applied nothing", 1);
         }
         out.printf(
-            "catalog %s is now %s's: it starts after seqno %d%s (%s); bring it online: ferry online"
-                + " -service %s%n",
+            "catalog %s is now %s's, at seqno %d%s (%s): it fetches what follows from its master;"
+                + " bring it online: ferry online -service %s%n",
             chosen,
             service,
             rs.getLong(1),
-            rs.getLong(1) == rs.getLong(2) ? "" : " (channels up to " + rs.getLong(2) + ")",
+            rs.getLong(1) == rs.getLong(2) ? "" : " to " + rs.getLong(2) + " (its channels)",
             rs.getString(3),
             service);
       }
@@ -276,7 +388,8 @@ public final class RestoreCommand implements Callable<Integer> {
   private static boolean applied(Connection c, String schema) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery("SELECT COUNT(*) FROM `" + schema + "`.position WHERE seqno >= 0")) {
+            st.executeQuery(
+                "SELECT COUNT(*) FROM " + Backup.quote(schema) + ".position WHERE seqno >= 0")) {
       rs.next();
       return rs.getLong(1) > 0;
     }

@@ -48,9 +48,20 @@ final class CheckApi {
                 number(body, "maxLagSeconds", 10)));
       }
       case "provision" -> {
-        Object seeded = body.get("seededAt");
-        if (seeded != null && !seeded.toString().isBlank()) {
-          return s.seed(io.ferry.core.position.BinlogPosition.parse(seeded.toString().strip()));
+        if (body.containsKey("seededAt")) {
+          Object seeded = body.get("seededAt");
+          if (seeded == null || seeded.toString().isBlank()) {
+            throw new IllegalArgumentException("seededAt: a binlog position FILE:POS");
+          }
+          for (String other : List.of("tables", "source", "parallel", "batchRows", "restart")) {
+            if (body.containsKey(other)) {
+              throw new IllegalArgumentException(
+                  "seededAt copies nothing: " + other + " does not go with it");
+            }
+          }
+          return s.seed(
+              io.ferry.core.position.BinlogPosition.parse(seeded.toString().strip()),
+              Boolean.TRUE.equals(body.get("dryRun")));
         }
         return s.provision(
             new io.ferry.server.provision.ProvisionJob.Request(

@@ -26,8 +26,8 @@ public final class MasterProbe {
     this.snapshot = snapshot;
   }
 
-  /** A record's seqno with its source position. */
-  private record Point(long seqno, BinlogPosition position) {}
+  /** A record's seqnos (a gap covers several) with its source position. */
+  private record Point(long seqno, long lastSeqno, BinlogPosition position) {}
 
   /** The seqno to start from. */
   public long firstAfterSnapshot() throws InterruptedException {
@@ -53,7 +53,7 @@ public final class MasterProbe {
               + "): what the source committed in between is in neither. Take the snapshot again"
               + " (ferry provision --restart) while the master runs");
     }
-    long lo = first.seqno; // at or before the snapshot
+    long lo = first.lastSeqno; // at or before the snapshot
     long hi = last + 1; // after it (or not yet extracted)
     while (hi - lo > 1) {
       long mid = lo + (hi - lo) / 2;
@@ -63,7 +63,7 @@ public final class MasterProbe {
       } else if (after(p.position)) {
         hi = p.seqno;
       } else {
-        lo = p.seqno;
+        lo = p.lastSeqno;
       }
     }
     return hi;
@@ -111,7 +111,7 @@ public final class MasterProbe {
         }
         NativePosition n = e.checkpoint().nativePosition();
         if (n instanceof BinlogPosition b) {
-          return new Point(e.seqno(), b);
+          return new Point(e.seqno(), e.lastSeqno(), b);
         }
         at = e.lastSeqno() + 1;
       }

@@ -3,6 +3,7 @@ package io.ferry.server.provision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.core.event.Gap;
 import io.ferry.core.event.Transaction;
 import io.ferry.core.event.TransactionHeader;
 import io.ferry.core.net.MasterAddress;
@@ -26,9 +27,13 @@ class MasterProbeTest {
 
   /** Seqno s of the master's log ends at binlog.000007:(1000 + 100 s). */
   private static Transaction tx(long s, String file) {
+    return fragment(s, 0, true, file, 1000 + 100 * s);
+  }
+
+  private static Transaction fragment(long s, int fragno, boolean last, String file, long at) {
     return new Transaction(
         new TransactionHeader(
-            s, 5, 0, true, new BinlogPosition(file, 1000 + 100 * s), "1", "m", "", 0, 0, Map.of()),
+            s, 5, fragno, last, new BinlogPosition(file, at), "1", "m", "", 0, 0, Map.of()),
         List.of());
   }
 
@@ -48,7 +53,18 @@ class MasterProbeTest {
           .hasMessageContaining("holds no transaction");
       ThlWriter w = thl.writer();
       for (long s = 0; s < 1000; s++) {
-        w.append(tx(s, "binlog.000007"));
+        if (s >= 400 && s <= 460) {
+          if (s == 400) { // a filter dropped 400..460 on the master: one gap record
+            w.append(
+                new Gap(400, 460, 5, new BinlogPosition("binlog.000007", 47000), 0, "filtered"));
+          }
+        } else if (s == 700) { // a transaction in three fragments
+          w.append(fragment(700, 0, false, "binlog.000007", 70950));
+          w.append(fragment(700, 1, false, "binlog.000007", 70980));
+          w.append(fragment(700, 2, true, "binlog.000007", 71000));
+        } else {
+          w.append(tx(s, "binlog.000007"));
+        }
       }
       w.commit();
       thl.purgeBefore(100);
@@ -59,6 +75,14 @@ class MasterProbeTest {
       assertThat(probe(server, "binlog.000007:" + (1000 + 100 * first))).isEqualTo(first + 1);
       assertThat(probe(server, "binlog.000007:100999")).isEqualTo(1000); // not extracted yet
       assertThat(probe(server, "binlog.000008:4")).isEqualTo(1000);
+      // around and inside the gap, whose record ends where seqno 460 did
+      assertThat(probe(server, "binlog.000007:40850")).isEqualTo(399);
+      assertThat(probe(server, "binlog.000007:40900")).isEqualTo(400);
+      assertThat(probe(server, "binlog.000007:43000")).isEqualTo(400);
+      assertThat(probe(server, "binlog.000007:47000")).isEqualTo(461);
+      // around the fragmented transaction
+      assertThat(probe(server, "binlog.000007:70900")).isEqualTo(700);
+      assertThat(probe(server, "binlog.000007:71000")).isEqualTo(701);
       assertThatThrownBy(() -> probe(server, "binlog.000007:" + (950 + 100 * first)))
           .hasMessageContaining("begins at seqno " + first)
           .hasMessageContaining("after the snapshot");
