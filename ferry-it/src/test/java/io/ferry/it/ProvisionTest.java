@@ -232,7 +232,8 @@ class ProvisionTest {
     return ReplicatorFixture.okIn(conf, args);
   }
 
-  private static void awaitState(Path conf, String service, String prefix) throws Exception {
+  /** Waits until the service's state starts with {@code prefix} (at most 2 minutes). */
+  static void awaitState(Path conf, String service, String prefix) throws Exception {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (true) {
       ReplicatorFixture.Result r =

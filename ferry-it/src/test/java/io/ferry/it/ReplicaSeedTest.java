@@ -180,18 +180,7 @@ class ReplicaSeedTest {
 
   private static void awaitState(ReplicatorFixture f, String service, String prefix)
       throws Exception {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (true) {
-      ReplicatorFixture.Result r = f.ferry("status", "-service", service, "--json");
-      if (r.code() == 0
-          && Json.mapper().readTree(r.out()).get("state").asText().startsWith(prefix)) {
-        return;
-      }
-      assertThat(System.nanoTime())
-          .as(service + " " + prefix + ": " + r.out() + r.err())
-          .isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    ProvisionTest.awaitState(f.dir, service, prefix);
   }
 
   /** A command that takes no --config-dir, and must succeed. */
