@@ -47,6 +47,7 @@ public final class Replicator implements AutoCloseable {
   private final Map<String, Loaded> services = new ConcurrentSkipListMap<>();
   private volatile Map<Path, String> invalid = Map.of();
   private final io.ferry.server.shard.ShardHomes homes;
+  private final History history;
 
   /** A service and the file content it was loaded from. */
   private record Loaded(Service service, Path file, String digest) {}
@@ -61,6 +62,12 @@ public final class Replicator implements AutoCloseable {
             : ServiceConfig.loadReplicatorDefaults(file);
     this.started = clock.instant();
     this.homes = openHomes(configDir.resolve(io.ferry.server.shard.ShardHomes.FILE_NAME));
+    this.history = new History(this::services, clock);
+  }
+
+  /** The last hour of every service, for the console. */
+  public History history() {
+    return history;
   }
 
   /** The shard home map in the configuration directory; its problems are configuration errors. */
@@ -95,7 +102,9 @@ public final class Replicator implements AutoCloseable {
 
   /** Loads every service file and brings the services online (if auto-online). */
   public synchronized ReloadResult start() {
-    return reload();
+    ReloadResult r = reload();
+    history.start();
+    return r;
   }
 
   /** Brings the running set of services in line with the files. */
@@ -271,6 +280,7 @@ public final class Replicator implements AutoCloseable {
   /** Takes every service offline cleanly. */
   @Override
   public synchronized void close() {
+    history.close();
     LOG.info("stopping {} services", services.size());
     for (Loaded l : services.values()) {
       stopQuietly(l.service());

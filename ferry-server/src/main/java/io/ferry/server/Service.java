@@ -758,6 +758,18 @@ public final class Service implements AutoCloseable {
     return ServiceStatus.of(this, parts, metrics, shards, clock);
   }
 
+  /** The bytes its THL holds while it runs, or null. */
+  public Long thlBytes() {
+    Roles.Parts p = parts;
+    return p == null || p.thl == null ? null : p.thl.totalBytes();
+  }
+
+  /** The port it serves its THL on while it runs (a master), or null. */
+  public Integer servesOn() {
+    Roles.Parts p = parts;
+    return p == null || p.server == null ? null : p.server.port();
+  }
+
   Instant onlineSince() {
     return state == State.ONLINE ? onlineSince : null;
   }

@@ -255,7 +255,8 @@ public final class Pipeline implements AutoCloseable {
                 s.delay().toMillis(),
                 0,
                 List.of(),
-                null));
+                null,
+                0));
       }
       return result;
     }

@@ -23,7 +23,8 @@ import io.ferry.core.event.Checkpoint;
  * @param delayedUntilMillis when the transaction it holds back on purpose is due (milliseconds
  *     since 1970), or 0 when it is not waiting
  * @param filters what each of its configured filters has done, in chain order
- *     <p>{@code parallel}: the channels of a stage that applies in parallel, else null.
+ *     <p>{@code parallel}: the channels of a stage that applies in parallel, else null; {@code
+ *     appliedRows}: row changes in the events applied since start.
  */
 public record StageStatus(
     String name,
@@ -40,7 +41,8 @@ public record StageStatus(
     long delayMillis,
     long delayedUntilMillis,
     java.util.List<io.ferry.core.filter.FilterStats> filters,
-    io.ferry.core.parallel.ParallelStatus parallel) {
+    io.ferry.core.parallel.ParallelStatus parallel,
+    long appliedRows) {
 
   public StageStatus {
     filters = filters == null ? java.util.List.of() : java.util.List.copyOf(filters);

@@ -34,6 +34,7 @@ final class StageTask implements Runnable {
   private volatile Checkpoint committed = Checkpoint.NONE;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong filtered = new AtomicLong();
+  private final AtomicLong rows = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private volatile String lastRetry;
@@ -130,7 +131,8 @@ final class StageTask implements Runnable {
         stage.delay().toMillis(),
         delayedUntil,
         filterStats(),
-        parallelStatus());
+        parallelStatus(),
+        rows.get());
   }
 
   /** Parallel apply's channels, also while a single-channel service finishes a parallel run. */
@@ -481,6 +483,15 @@ final class StageTask implements Runnable {
     stage.applier().apply(e);
     blockEvents = selfCommitting ? 1 : blockEvents + 1; // (it counts its own blocks)
     applied.incrementAndGet();
+    if (e instanceof io.ferry.core.event.Transaction t) {
+      long n = 0;
+      for (io.ferry.core.event.Change c : t.changes()) {
+        if (c instanceof io.ferry.core.event.RowChanges rc) {
+          n += rc.rows().size();
+        }
+      }
+      rows.addAndGet(n);
+    }
   }
 
   /**

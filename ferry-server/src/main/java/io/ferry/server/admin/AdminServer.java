@@ -101,6 +101,10 @@ public final class AdminServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try {
+      if (x.getRequestMethod().equals("GET") && Console.serves(x.getRequestURI().getPath())) {
+        Console.send(x); // the page and its code hold no data: its API calls carry the token
+        return;
+      }
       if (!authorized(x)) {
         boolean given = x.getRequestHeaders().getFirst("Authorization") != null;
         send(
@@ -196,6 +200,16 @@ public final class AdminServer implements AutoCloseable {
     }
     if ((p.length == 3 || p.length == 4) && p[2].equals("shards")) {
       return ShardApi.route(replicator, method, p.length == 4 ? p[3] : null, body);
+    }
+    if (p.length == 3 && p[2].equals("console") && method.equals("GET")) {
+      return Console.overview(replicator);
+    }
+    if (p.length == 3 && p[2].equals("history") && method.equals("GET")) {
+      Object name = body.get("service");
+      if (name == null) {
+        throw new IllegalArgumentException("history needs ?service=NAME");
+      }
+      return replicator.history().of(replicator.service(name.toString()).name());
     }
     if (p.length == 3 && p[2].equals("services") && method.equals("GET")) {
       List<Object> list = new ArrayList<>();

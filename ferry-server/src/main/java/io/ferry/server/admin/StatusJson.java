@@ -215,6 +215,44 @@ public final class StatusJson {
     return list;
   }
 
+  /**
+   * One line of the console's overview: the summary, the stored seqno, the whole pending error, and
+   * what the topology needs (its master's address, the port it serves, its replicas).
+   */
+  public static Map<String, Object> console(io.ferry.server.Service svc, ServiceStatus s) {
+    Map<String, Object> m = summary(s);
+    m.put("stateSince", time(s.stateSince()));
+    m.put("storedLastSeqno", s.storedLastSeqno());
+    m.put("pendingError", error(s.error()));
+    if (s.master() != null) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("address", s.master().master());
+      x.put("connected", s.master().connected());
+      x.put("lastSeqno", s.master().masterLastSeqno());
+      m.put("master", x);
+    }
+    if (s.role().equals(io.ferry.server.config.ServiceSettings.SLAVE)) {
+      List<String> uris = new ArrayList<>();
+      svc.config()
+          .get(io.ferry.server.config.ServiceSettings.MASTER_URI)
+          .forEach(a -> uris.add(a.toString()));
+      m.put("masterUris", uris); // where it connects, also while it is offline
+    }
+    m.put("serves", svc.servesOn());
+    List<Object> replicas = new ArrayList<>();
+    s.replicas()
+        .forEach(
+            r -> {
+              Map<String, Object> x = new LinkedHashMap<>();
+              x.put("name", r.name());
+              x.put("address", r.address());
+              x.put("nextSeqno", r.nextSeqno());
+              replicas.add(x);
+            });
+    m.put("replicas", replicas);
+    return m;
+  }
+
   private static Object retrying(ServiceStatus.Retrying r) {
     if (r == null) {
       return null;
