@@ -107,6 +107,17 @@ class ConsoleTest {
       Path shot = Path.of("target", "console.png");
       b.screenshot(shot);
       assertThat(Files.size(shot)).isGreaterThan(10_000);
+      // the link from the master stays drawn while the slave is down, and says so
+      assertThat(b.eval("document.querySelector('#topology .edge-label').textContent").asText())
+          .contains("not connected");
+      // at 200% zoom in a narrow window nothing runs off the page sideways
+      b.call(
+          "Emulation.setDeviceMetricsOverride",
+          java.util.Map.of("width", 640, "height", 600, "deviceScaleFactor", 2, "mobile", false));
+      b.await(
+          "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+          Browser.seconds(5));
+      b.call("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
       // mended on the replica, brought online from the page (the API call the CLI makes)
       Sql.run(replica, "CREATE TABLE shop.t (id INT PRIMARY KEY, v INT)");
       b.eval("window.confirm = () => true");
