@@ -71,6 +71,9 @@ if [ -n "$reports" ]; then
     END { printf "%d test classes, %d tests: %d failures, %d errors, %d skipped\n", n, t, f, e, s }
   ' $reports
 fi
+if [ -f ferry-it/target/console.png ]; then
+  echo "the web console as the test saw it (a build artifact): ferry-it/target/console.png"
+fi
 echo "elapsed: $(( $(date +%s) - start )) s"
 if [ "$status" != 0 ]; then
   echo "FAILED (mvn exit status $status); see the module's target/surefire-reports/ for details" >&2

@@ -259,7 +259,7 @@ function renderTopology() {
         label: behind === null ? 'next ' + r.nextSeqno : behind + ' behind' });
     }
   }
-  const W = 230; const H = 58; const GAP = 16; const COL = 330;
+  const W = 230; const H = 58; const GAP = 16; const COL = 420;
   const used = [...new Set([...nodes.values()].map((n) => n.column))].sort();
   const place = new Map();
   const perColumn = used.map(() => 0);
@@ -277,7 +277,8 @@ function renderTopology() {
     const x1 = a.x + W; const y1 = a.y + H / 2; const x2 = b.x; const y2 = b.y + H / 2;
     root.append(svg('path', { class: 'edge',
       d: 'M' + x1 + ',' + y1 + ' C' + (x1 + 50) + ',' + y1 + ' ' + (x2 - 50) + ',' + y2 + ' ' + x2 + ',' + y2 }));
-    root.append(svg('text', { class: 'edge-label', x: (x1 + x2) / 2 - 40, y: (y1 + y2) / 2 - 4 }, e.label));
+    root.append(svg('text', { class: 'edge-label', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5,
+      'text-anchor': 'middle' }, e.label));
   }
   for (const [id, n] of nodes) {
     const p = place.get(id);
