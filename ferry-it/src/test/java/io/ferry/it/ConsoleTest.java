@@ -62,7 +62,10 @@ class ConsoleTest {
         JsonNode api = status(f, r.get(0).asText());
         assertThat(r.get(1).asText()).isEqualTo("ONLINE").isEqualTo(api.get("state").asText());
         assertThat(r.get(2).asText()).contains("s-online");
-        assertThat(r.get(3).asLong()).isGreaterThanOrEqualTo(0);
+        // the seqno the API gives, or a later one (it may have moved between the two reads)
+        assertThat(r.get(3).asLong())
+            .isBetween(
+                api.get("appliedLastSeqno").asLong() - 5, api.get("appliedLastSeqno").asLong());
       }
       b.await(
           "[...document.querySelectorAll('#services tbody tr')].some(r => r.dataset.service =="
@@ -142,7 +145,10 @@ class ConsoleTest {
       b.open("http://127.0.0.1:" + f.port + "/console");
       b.await("!document.getElementById('login').hidden", Browser.seconds(10));
       assertThat(b.eval("document.getElementById('app').hidden").asBoolean()).isTrue();
-      assertThat(b.eval("document.body.innerText").asText()).doesNotContain("hidden_svc");
+      // nothing of the services, not even hidden
+      assertThat(b.eval("document.documentElement.outerHTML").asText())
+          .doesNotContain("hidden_svc");
+      assertThat(b.eval("document.querySelectorAll('#services tbody tr').length").asInt()).isZero();
       // a wrong token, then the right one, typed into the prompt
       login(b, "wrong");
       b.await(
@@ -174,7 +180,11 @@ class ConsoleTest {
           .isEqualTo(50);
       double rendered = b.eval("Number(document.documentElement.dataset.renderedMs)").asDouble();
       Thread.sleep(15_000); // the page polls; the replicator's code is compiled
+      String before = b.eval("document.getElementById('refreshed').textContent").asText();
       double withPage = cpuShare(Duration.ofSeconds(20));
+      assertThat(b.eval("document.getElementById('refreshed').textContent").asText())
+          .as("the page polled while measured")
+          .isNotEqualTo(before);
       b.open("about:blank");
       double without = cpuShare(Duration.ofSeconds(20));
       System.out.printf(
@@ -183,6 +193,60 @@ class ConsoleTest {
           rendered, withPage * 100, without * 100);
       assertThat(rendered).as("ms to the first full render").isLessThan(1000);
       assertThat(withPage).as("share of a core with the page open").isLessThan(0.02);
+    }
+  }
+
+  @Test
+  void theApiRefusesOtherWebPagesAndOtherHostNames() throws Exception {
+    ReplicatorFixture f =
+        new ReplicatorFixture(dir.resolve("conf"), "services.auto-online = false");
+    ServiceFiles.direct(dir.resolve("conf/services"), "svc", db.server(1), db.server(2));
+    try (f) {
+      f.start();
+      String json = "Content-Type: application/json\r\n";
+      // a page of another site posting a "simple" request (no preflight) to the API
+      assertThat(raw(f, "POST", "/api/v1/services/svc/online", "127.0.0.1", "")).contains(" 415 ");
+      assertThat(
+              raw(
+                  f,
+                  "POST",
+                  "/api/v1/services/svc/online",
+                  "127.0.0.1",
+                  json + "Origin: http://evil.example\r\n"))
+          .contains(" 403 ")
+          .contains("another origin");
+      // DNS rebinding: a foreign name for 127.0.0.1
+      assertThat(raw(f, "GET", "/api/v1/console", "evil.example:" + f.port, "")).contains(" 403 ");
+      assertThat(raw(f, "GET", "/api/v1/console", "localhost:" + f.port, ""))
+          .contains(" 200 ")
+          .contains("\"svc\"");
+      // the CLI's own requests go through, and the state did not move
+      assertThat(f.ok("status", "-service", "svc")).contains("OFFLINE");
+    }
+  }
+
+  /** One HTTP/1.1 request as written, the whole answer as text. */
+  private static String raw(
+      ReplicatorFixture f, String method, String path, String host, String headers)
+      throws Exception {
+    try (java.net.Socket sock =
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), f.port)) {
+      String body = method.equals("POST") ? "{}" : "";
+      String req =
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + host
+              + "\r\n"
+              + headers
+              + "Content-Length: "
+              + body.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + body;
+      sock.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return new String(
+          sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last hour of each service, kept in memory at a fixed resolution for the console's charts:
@@ -18,6 +20,7 @@ import java.util.function.Supplier;
  * it is reloaded. Thread-safe.
  */
 public final class History implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(History.class);
   public static final int RESOLUTION_SECONDS = 10;
   public static final int POINTS = 3600 / RESOLUTION_SECONDS;
 
@@ -43,7 +46,8 @@ public final class History implements AutoCloseable {
     long events;
     long rows;
     long retries;
-    long thlBytes;
+    Long thlBytes; // the last size seen, kept while the service is offline
+    boolean failed;
 
     Series(Service service) {
       this.service = service;
@@ -85,26 +89,37 @@ public final class History implements AutoCloseable {
   }
 
   private void run() {
+    long next = System.nanoTime();
     while (!closed) {
       try {
         sample();
-        Thread.sleep(RESOLUTION_SECONDS * 1000L);
+      } catch (RuntimeException e) {
+        LOG.warn("history: cannot list the services ({}); trying again", e.toString());
+      }
+      next += RESOLUTION_SECONDS * 1_000_000_000L;
+      try {
+        Thread.sleep(Math.max(100, (next - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
-        // a service being replaced as it is sampled: the next round takes it again
       }
     }
   }
 
-  /** Takes one point of every service now. */
+  /** Takes one point of every service now; a service that cannot say has no point this time. */
   void sample() {
     List<Service> now = services.get();
     series.keySet().removeIf(name -> now.stream().noneMatch(s -> s.name().equals(name)));
     for (Service s : now) {
       Series x =
           series.compute(s.name(), (k, v) -> v == null || v.service != s ? new Series(s) : v);
-      point(x, s.status());
+      try {
+        point(x, s.status());
+      } catch (RuntimeException e) {
+        if (!x.failed) {
+          LOG.warn("history of service {}: {} (said once)", s.name(), e.toString());
+          x.failed = true;
+        }
+      }
     }
   }
 
@@ -128,13 +143,18 @@ public final class History implements AutoCloseable {
       }
     }
     Long thl = x.service.thlBytes();
+    // the log's growth; none when unknown, or when it shrank (retention purged a segment)
+    double thlRate =
+        thl == null || x.thlBytes == null || thl < x.thlBytes || x.lastMillis == 0
+            ? Double.NaN
+            : rate(thl, x.thlBytes, (millis - x.lastMillis) / 1000.0);
     double seconds = x.lastMillis == 0 ? 0 : (millis - x.lastMillis) / 1000.0;
     double[] p = {
       millis / 1000.0,
       st.appliedLatencyMillis() < 0 ? Double.NaN : st.appliedLatencyMillis() / 1000.0,
       rate(events, x.events, seconds),
       rate(rows, x.rows, seconds),
-      thl == null ? Double.NaN : rate(thl, x.thlBytes, seconds),
+      thlRate,
       st.master() == null ? Double.NaN : st.master().queuedBytes(),
       queued,
       x.lastMillis == 0 ? 0 : Math.max(0, retries - x.retries)
@@ -143,7 +163,7 @@ public final class History implements AutoCloseable {
     x.events = events;
     x.rows = rows;
     x.retries = retries;
-    x.thlBytes = thl == null ? 0 : thl;
+    x.thlBytes = thl == null ? x.thlBytes : thl;
     x.add(p);
   }
 

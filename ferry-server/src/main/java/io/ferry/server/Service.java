@@ -114,6 +114,8 @@ public final class Service implements AutoCloseable {
   private volatile Instant onlineSince;
   private volatile Failure failure;
   private volatile Roles.Parts parts;
+  // the THL's first and last seqno while offline, read once (status is asked every few seconds)
+  private volatile Long[] offlineStored;
   // the last run's parts once stopped (or stopping): its stages' status, and its threads to await
   private volatile Roles.Parts previous;
   private volatile boolean retired;
@@ -484,6 +486,7 @@ public final class Service implements AutoCloseable {
 
   private void transition(State next) {
     LOG.info("service {}: {} -> {}", name(), state, next);
+    offlineStored = null; // read again once it is offline
     state = next;
     stateSince = clock.instant();
   }
@@ -732,6 +735,7 @@ public final class Service implements AutoCloseable {
           "service " + name() + " is " + state + ": take it offline before a reset");
     }
     Switchover.reset(this, thl, catalog);
+    offlineStored = null;
     failure = null;
     if (state == State.OFFLINE_ERROR) {
       transition(State.OFFLINE_NORMAL);
@@ -756,6 +760,19 @@ public final class Service implements AutoCloseable {
   /** The status at a glance, and the detail. */
   public ServiceStatus status() {
     return ServiceStatus.of(this, parts, metrics, shards, clock);
+  }
+
+  /**
+   * The first and last seqno of its THL while it is offline (null elements: none), read from the
+   * files once per offline period.
+   */
+  Long[] offlineStored(java.util.function.Supplier<Long[]> read) {
+    Long[] r = offlineStored;
+    if (r == null) {
+      r = read.get();
+      offlineStored = r;
+    }
+    return r;
   }
 
   /** The bytes its THL holds while it runs, or null. */

@@ -156,15 +156,9 @@ public record ServiceStatus(
       first = p.thl.firstSeqno().isPresent() ? p.thl.firstSeqno().getAsLong() : null;
       lastStored = p.thl.lastSeqno().isPresent() ? p.thl.lastSeqno().getAsLong() : null;
     } else if (p == null && hasThl(s)) {
-      Path dir = Roles.thlSettings(s.config(), s.dir(), clock).dir();
-      if (Files.isDirectory(dir)) {
-        try (Thl thl = Thl.openReadOnly(dir)) {
-          first = thl.firstSeqno().isPresent() ? thl.firstSeqno().getAsLong() : null;
-          lastStored = thl.lastSeqno().isPresent() ? thl.lastSeqno().getAsLong() : null;
-        } catch (RuntimeException e) {
-          // the log is unreadable right now; status says nothing of it
-        }
-      }
+      Long[] range = s.offlineStored(() -> readStored(s, clock));
+      first = range[0];
+      lastStored = range[1];
     }
     Instant online = s.onlineSince();
     return new ServiceStatus(
@@ -226,6 +220,22 @@ public record ServiceStatus(
       out.add(sh.onChannel(ch, lag));
     }
     return out;
+  }
+
+  /** An offline service's THL range, from its files. */
+  private static Long[] readStored(Service s, Clock clock) {
+    Path dir = Roles.thlSettings(s.config(), s.dir(), clock).dir();
+    if (Files.isDirectory(dir)) {
+      try (Thl thl = Thl.openReadOnly(dir)) {
+        return new Long[] {
+          thl.firstSeqno().isPresent() ? thl.firstSeqno().getAsLong() : null,
+          thl.lastSeqno().isPresent() ? thl.lastSeqno().getAsLong() : null
+        };
+      } catch (RuntimeException e) {
+        // the log is unreadable right now; status says nothing of it (until it changes state)
+      }
+    }
+    return new Long[] {null, null};
   }
 
   private static boolean hasThl(Service s) {

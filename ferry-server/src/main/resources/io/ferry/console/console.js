@@ -7,7 +7,15 @@ const HISTORY_MS = 10000;
 const TOKEN_KEY = 'ferry-admin-token';
 const SVG = 'http://www.w3.org/2000/svg';
 
-let selected = decodeURIComponent((location.hash.match(/^#service=(.+)$/) || [])[1] || '');
+function fromHash() {
+  try {
+    return decodeURIComponent((location.hash.match(/^#service=(.+)$/) || [])[1] || '');
+  } catch (e) {
+    return ''; // a malformed address: nothing selected
+  }
+}
+
+let selected = fromHash();
 let overview = null;
 let detail = null;
 let series = null;
@@ -15,6 +23,10 @@ let lastOk = null;
 let failingSince = null;
 let historyAt = 0;
 let firstRender = true;
+let generation = 0; // a poll whose selection changed meanwhile is dropped
+let polling = null;
+let actionMessage = '';
+let acting = false;
 
 // ---------------------------------------------------------------- helpers
 
@@ -98,6 +110,7 @@ function serviceUrl(name, what) {
 // ---------------------------------------------------------------- login and banner
 
 function showLogin(message) {
+  stopPolling(); // until a token is given
   document.getElementById('app').hidden = true;
   document.getElementById('banner').hidden = true;
   const form = document.getElementById('login');
@@ -112,7 +125,7 @@ document.getElementById('login').addEventListener('submit', (ev) => {
   sessionStorage.setItem(TOKEN_KEY, input.value);
   input.value = '';
   document.getElementById('login').hidden = true;
-  tick();
+  startPolling();
 });
 
 function banner(text) {
@@ -125,18 +138,28 @@ function banner(text) {
 
 async function tick() {
   if (document.hidden) return;
+  const mine = ++generation;
   try {
-    overview = await api('/api/v1/console');
+    const o = await api('/api/v1/console');
+    if (mine !== generation) return;
+    overview = o;
+    if (selected && !o.services.some((s) => s.name === selected)) {
+      selected = ''; // removed or renamed
+      detail = null;
+      series = null;
+    }
     if (selected) {
-      try {
-        detail = await api(serviceUrl(selected));
-        if (Date.now() - historyAt >= HISTORY_MS) {
-          series = await api('/api/v1/history?service=' + encodeURIComponent(selected));
-          historyAt = Date.now();
-        }
-      } catch (e) {
-        if (e instanceof Unauthorized) throw e;
-        detail = null; // removed or renamed: the overview says what is left
+      const name = selected;
+      const d = await api(serviceUrl(name));
+      let h = null;
+      if (Date.now() - historyAt >= HISTORY_MS) {
+        h = await api('/api/v1/history?service=' + encodeURIComponent(name));
+      }
+      if (mine !== generation || name !== selected) return;
+      detail = d;
+      if (h) {
+        series = h;
+        historyAt = Date.now();
       }
     }
     lastOk = new Date();
@@ -153,6 +176,7 @@ async function tick() {
       showLogin(had ? 'That token is not this replicator\'s.' : '');
       return;
     }
+    if (mine !== generation) return;
     failingSince = failingSince || new Date();
     banner('Cannot reach the replicator\'s admin API at ' + location.origin + ' since '
       + time(failingSince) + ' (' + e.message + '). Retrying every ' + POLL_MS / 1000
@@ -164,15 +188,33 @@ async function tick() {
 
 // ---------------------------------------------------------------- rendering
 
+// what has the keyboard focus, to give it back once the parts are drawn again
+function focusKey() {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  if (a.dataset.verb) return '#actions button[data-verb="' + a.dataset.verb + '"]';
+  const row = a.closest && a.closest('tr[data-service]');
+  if (row) return 'tr[data-service="' + CSS.escape(row.dataset.service) + '"] button';
+  return null;
+}
+
 function render() {
+  const focus = focusKey();
   document.getElementById('replicator').textContent =
     'replicator ' + overview.version + ', up since ' + new Date(overview.started).toLocaleString();
   renderTable();
   renderTopology();
   renderDetail();
+  if (focus) {
+    const again = document.querySelector(focus);
+    if (again) again.focus();
+  }
   if (firstRender) {
     firstRender = false;
-    document.documentElement.dataset.renderedMs = String(Math.round(performance.now()));
+    // once drawn on the screen: two frames later
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      document.documentElement.dataset.renderedMs = String(Math.round(performance.now()));
+    }));
   }
 }
 
@@ -214,8 +256,11 @@ function select(name) {
   series = null;
   historyAt = 0;
   detail = null;
-  window.history.replaceState(null, '', '#service=' + encodeURIComponent(name));
-  tick();
+  if (('#service=' + encodeURIComponent(name)) !== location.hash) {
+    window.history.replaceState(null, '', '#service=' + encodeURIComponent(name));
+  }
+  actionMessage = '';
+  startPolling();
 }
 
 // ---------------------------------------------------------------- topology
@@ -225,13 +270,21 @@ function portOf(address) {
   return m ? Number(m[1]) : null;
 }
 
+function isLocalHost(address) {
+  return /^(thl:\/\/)?(127\.0\.0\.1|localhost|\[::1\])(:|$)/.test(address || '');
+}
+
 function renderTopology() {
   const services = overview.services;
   const byPort = new Map();
-  for (const s of services) if (s.serves) byPort.set(s.serves, s.name);
+  const feeds = new Map(); // a local slave's name -> the local master it is connected to
+  for (const s of services) {
+    if (s.serves) byPort.set(s.serves, s.name);
+    for (const r of s.replicas || []) feeds.set(r.name, s.name);
+  }
   const local = new Set(services.map((s) => s.name));
   const nodes = new Map(); // id -> {label, sub, column, cls}
-  const edges = []; // {from, to, label}
+  const edges = []; // {from, to, label, cls}
   for (const s of services) {
     const column = s.role === 'slave' ? 2 : 1;
     nodes.set('svc:' + s.name, { label: s.name, sub: s.role + ' · ' + s.state, column,
@@ -241,21 +294,33 @@ function renderTopology() {
     const address = s.master && s.master.address ? s.master.address
       : (s.masterUris || [])[0];
     if (address) {
+      // its master: the local master it is connected to, or one serving that local port
       const port = portOf(address);
-      const from = byPort.has(port) ? 'svc:' + byPort.get(port) : 'ext:' + address;
+      const master = feeds.get(s.name)
+        || (isLocalHost(address) && byPort.has(port) ? byPort.get(port) : null);
+      const from = master ? 'svc:' + master : 'ext:' + address;
       if (!nodes.has(from)) {
         nodes.set(from, { label: address, sub: 'master elsewhere', column: 0, cls: 'external' });
       }
       const connected = s.master && s.master.connected;
-      edges.push({ from, to: 'svc:' + s.name,
+      edges.push({ from, to: 'svc:' + s.name, cls: 'edge',
         label: (connected ? '' : 'not connected · ') + 'lag ' + seconds(s.appliedLatencySeconds) });
+    }
+    // multi-master: it applies into the database a local master reads
+    if (s.targetDb) {
+      for (const m of services) {
+        if (m.role === 'master' && m.sourceDb === s.targetDb && m.name !== s.name) {
+          edges.push({ from: 'svc:' + s.name, to: 'svc:' + m.name, cls: 'edge link',
+            label: 'into ' + m.name + '\'s source' });
+        }
+      }
     }
     for (const r of s.replicas || []) {
       if (local.has(r.name)) continue; // drawn from the replica's side
       const to = 'ext:' + r.name + '@' + r.address;
       nodes.set(to, { label: r.name, sub: 'replica at ' + r.address, column: 3, cls: 'external' });
       const behind = s.storedLastSeqno === null ? null : Math.max(0, s.storedLastSeqno + 1 - r.nextSeqno);
-      edges.push({ from: 'svc:' + s.name, to,
+      edges.push({ from: 'svc:' + s.name, to, cls: 'edge',
         label: behind === null ? 'next ' + r.nextSeqno : behind + ' behind' });
     }
   }
@@ -275,7 +340,7 @@ function renderTopology() {
   for (const e of edges) {
     const a = place.get(e.from); const b = place.get(e.to);
     const x1 = a.x + W; const y1 = a.y + H / 2; const x2 = b.x; const y2 = b.y + H / 2;
-    root.append(svg('path', { class: 'edge',
+    root.append(svg('path', { class: e.cls,
       d: 'M' + x1 + ',' + y1 + ' C' + (x1 + 50) + ',' + y1 + ' ' + (x2 - 50) + ',' + y2 + ' ' + x2 + ',' + y2 }));
     root.append(svg('text', { class: 'edge-label', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5,
       'text-anchor': 'middle' }, e.label));
@@ -289,7 +354,9 @@ function renderTopology() {
     g.append(svg('text', { x: 10, y: 44 }, n.sub));
     root.append(g);
   }
-  document.getElementById('topology').replaceChildren(root);
+  const list = el('ul', { class: 'visually-hidden' }, edges.map((e) => el('li', null,
+    nodes.get(e.from).label + ' to ' + nodes.get(e.to).label + ': ' + e.label)));
+  document.getElementById('topology').replaceChildren(root, list);
 }
 
 // ---------------------------------------------------------------- one service
@@ -327,7 +394,11 @@ function renderDetail() {
   fact(facts, 'Stored seqnos', d.storedFirstSeqno === null ? null : d.storedFirstSeqno + ' to ' + d.storedLastSeqno);
   fact(facts, 'Errors since start', d.errorsSinceStart);
   if (d.retrying) fact(facts, 'Retrying', d.retrying.stage + ': ' + d.retrying.reason + ' (' + d.retrying.retries + ' times)');
-  if (d.master) fact(facts, 'Master', (d.master.master || '') + (d.master.connected ? ', connected' : ', not connected'));
+  if (d.master) {
+    fact(facts, 'Master', (d.master.address || '?') + (d.master.connected ? ', connected' : ', not connected')
+      + ', its last seqno ' + d.master.masterLastSeqno + ', received ' + d.master.receivedSeqno
+      + ', queued ' + number(d.master.queuedBytes) + ' bytes');
+  }
   if (d.pendingOffline) fact(facts, 'Going offline', d.pendingOffline);
   document.getElementById('facts').replaceWith(facts);
   renderCharts();
@@ -347,36 +418,45 @@ const ACTIONS = [
 
 function renderActions(d) {
   const box = document.getElementById('actions');
-  const status = el('p', { id: 'action-result', role: 'status' },
-    (document.getElementById('action-result') || {}).textContent || '');
   box.replaceChildren(...ACTIONS.map((a) => el('button', {
-    type: 'button', 'data-verb': a.verb, onclick: () => act(d, a),
-  }, a.label)), status);
+    type: 'button', 'data-verb': a.verb, disabled: acting, onclick: () => act(d.name, d, a),
+  }, a.label)), el('p', { id: 'action-result' }, actionMessage));
 }
 
-async function act(d, a) {
+function said(text) {
+  actionMessage = text;
+  const out = document.getElementById('action-result');
+  if (out) out.textContent = text;
+  document.getElementById('announce').textContent = text;
+}
+
+async function act(name, d, a) {
   let body = {};
   if (a.verb === 'offline-deferred') {
     const at = window.prompt('Take service ' + d.name + ' offline once it has applied seqno:',
       String((d.storedLastSeqno === null ? d.appliedLastSeqno : d.storedLastSeqno) + 1));
     if (at === null) return;
     if (!/^\d+$/.test(at.trim())) {
-      document.getElementById('action-result').textContent = 'A seqno is a whole number.';
+      said('A seqno is a whole number.');
       return;
     }
     body = { atSeqno: Number(at.trim()) };
   } else if (!window.confirm(a.ask(d.name))) {
     return;
   }
-  const out = document.getElementById('action-result');
+  acting = true;
+  document.querySelectorAll('#actions button').forEach((b) => { b.disabled = true; });
+  said(a.label + ': asked of ' + name + '…');
   try {
-    await api(serviceUrl(d.name, a.verb), 'POST', body);
-    out.textContent = a.label + ': done for ' + d.name + ' at ' + time(new Date()) + '.';
+    await api(serviceUrl(name, a.verb), 'POST', body);
+    said(a.label + ': done for ' + name + ' at ' + time(new Date()) + '.');
   } catch (e) {
-    if (e instanceof Unauthorized) { showLogin('Sign in again.'); return; }
-    out.textContent = a.label + ' refused: ' + e.message;
+    if (e instanceof Unauthorized) { acting = false; showLogin('Sign in again.'); return; }
+    said(a.label + ' for ' + name + ' refused: ' + e.message);
+  } finally {
+    acting = false;
   }
-  tick();
+  startPolling();
 }
 
 function renderChannels(d) {
@@ -460,6 +540,25 @@ function renderCharts() {
 
 // ---------------------------------------------------------------- start
 
-document.addEventListener('visibilitychange', () => { if (!document.hidden) tick(); });
-setInterval(tick, POLL_MS);
-tick();
+// one poll at a time: the next is due POLL_MS after the last one ended
+function startPolling() {
+  stopPolling();
+  const loop = async () => {
+    await tick();
+    if (polling !== null) polling = setTimeout(loop, POLL_MS);
+  };
+  polling = 0;
+  loop();
+}
+
+function stopPolling() {
+  if (polling) clearTimeout(polling);
+  polling = null;
+}
+
+document.addEventListener('visibilitychange', () => { if (!document.hidden && polling !== null) startPolling(); });
+window.addEventListener('hashchange', () => {
+  const name = fromHash();
+  if (name !== selected) select(name);
+});
+startPolling();

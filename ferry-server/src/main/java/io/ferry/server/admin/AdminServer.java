@@ -41,6 +41,8 @@ public final class AdminServer implements AutoCloseable {
   private final Metrics metrics;
   private HttpServer server;
   private ExecutorService pool;
+  private String bind = "127.0.0.1";
+  private boolean wildcard;
 
   public AdminServer(Replicator replicator, Runnable stopReplicator) {
     this.replicator = replicator;
@@ -52,7 +54,7 @@ public final class AdminServer implements AutoCloseable {
 
   public synchronized void start() {
     ServiceConfig s = replicator.settings();
-    String bind = s.get(ReplicatorSettings.ADMIN_BIND);
+    bind = s.get(ReplicatorSettings.ADMIN_BIND);
     int port = s.get(ReplicatorSettings.ADMIN_PORT);
     InetAddress address;
     try {
@@ -60,6 +62,8 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException(List.of("admin.bind: cannot resolve '" + bind + "'"));
     }
+    // bound to every address (a token is required then): any name the server is reached by
+    wildcard = address.isAnyLocalAddress();
     if (!address.isLoopbackAddress() && token.isEmpty()) {
       throw new ConfigException(
           List.of(
@@ -101,6 +105,20 @@ public final class AdminServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try {
+      String foreign = foreign(x);
+      if (foreign != null) {
+        send(x, 403, error(foreign));
+        return;
+      }
+      if (x.getRequestMethod().equals("POST") && !json(x)) {
+        send(
+            x,
+            415,
+            error(
+                "a POST to the admin API carries JSON: send Content-Type: application/json"
+                    + " (ferry's own commands do)"));
+        return;
+      }
       if (x.getRequestMethod().equals("GET") && Console.serves(x.getRequestURI().getPath())) {
         Console.send(x); // the page and its code hold no data: its API calls carry the token
         return;
@@ -145,6 +163,53 @@ public final class AdminServer implements AutoCloseable {
     } finally {
       x.close();
     }
+  }
+
+  /**
+   * Why a request comes from elsewhere than this server's own pages and clients, or null: a web
+   * page of another origin open in a browser on this machine (its Origin is not this server's), or
+   * a name that is not this server's in Host (a DNS rebinding of 127.0.0.1).
+   */
+  private String foreign(HttpExchange x) {
+    String host = x.getRequestHeaders().getFirst("Host");
+    if (host != null && !hostAllowed(host)) {
+      return "requests for host '"
+          + host
+          + "' are not this admin server's (it answers to "
+          + bind
+          + ", 127.0.0.1 and localhost)";
+    }
+    String origin = x.getRequestHeaders().getFirst("Origin");
+    if (origin != null
+        && !(host != null
+            && (origin.equals("http://" + host) || origin.equals("https://" + host)))) {
+      return "a request from the web page of another origin (" + origin + ") is refused";
+    }
+    String site = x.getRequestHeaders().getFirst("Sec-Fetch-Site");
+    if (site != null && site.equals("cross-site")) {
+      return "a request from another site is refused";
+    }
+    return null;
+  }
+
+  private boolean hostAllowed(String host) {
+    String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host;
+    int colon = name.startsWith("[") ? -1 : name.lastIndexOf(':');
+    if (colon >= 0) {
+      name = name.substring(0, colon);
+    }
+    name = name.toLowerCase(java.util.Locale.ROOT);
+    return name.equals("127.0.0.1")
+        || name.equals("localhost")
+        || name.equals("[::1]")
+        || name.equals(bind.toLowerCase(java.util.Locale.ROOT))
+        || name.equals("[" + bind.toLowerCase(java.util.Locale.ROOT) + "]")
+        || wildcard;
+  }
+
+  private static boolean json(HttpExchange x) {
+    String type = x.getRequestHeaders().getFirst("Content-Type");
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
   }
 
   /** A GET request's query parameters (decoded), as a body would give them. */

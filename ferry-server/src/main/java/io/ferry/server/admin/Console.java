@@ -35,7 +35,12 @@ final class Console {
     byte[] body;
     try (InputStream in = Console.class.getResourceAsStream("/io/ferry/console/" + f[0])) {
       if (in == null) {
-        throw new IOException("the console's " + f[0] + " is not in this build");
+        byte[] why =
+            ("the console's " + f[0] + " is not in this build of Ferry")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        x.sendResponseHeaders(500, why.length);
+        x.getResponseBody().write(why);
+        return;
       }
       body = in.readAllBytes();
     }

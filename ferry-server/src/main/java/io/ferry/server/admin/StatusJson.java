@@ -239,6 +239,23 @@ public final class StatusJson {
       m.put("masterUris", uris); // where it connects, also while it is offline
     }
     m.put("serves", svc.servesOn());
+    // the databases it reads and writes (host:port, no credentials): a slave that applies into
+    // the database a master reads closes a multi-master link
+    io.ferry.server.config.ServiceConfig c = svc.config();
+    if (c.isSet(io.ferry.server.config.ServiceSettings.SOURCE_HOST)) {
+      m.put(
+          "sourceDb",
+          c.get(io.ferry.server.config.ServiceSettings.SOURCE_HOST)
+              + ":"
+              + c.get(io.ferry.server.config.ServiceSettings.SOURCE_PORT));
+    }
+    if (c.isSet(io.ferry.server.config.ServiceSettings.TARGET_HOST)) {
+      m.put(
+          "targetDb",
+          c.get(io.ferry.server.config.ServiceSettings.TARGET_HOST)
+              + ":"
+              + c.get(io.ferry.server.config.ServiceSettings.TARGET_PORT));
+    }
     List<Object> replicas = new ArrayList<>();
     s.replicas()
         .forEach(
