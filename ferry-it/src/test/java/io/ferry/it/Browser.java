@@ -57,50 +57,58 @@ final class Browser implements AutoCloseable {
                 "about:blank")
             .redirectErrorStream(true)
             .start();
-    String ws = null;
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (String line; ws == null && (line = out.readLine()) != null; ) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        ws = m.group(1);
-      }
-      if (System.nanoTime() > deadline) {
-        break;
-      }
-    }
-    if (ws == null) {
-      process.destroyForcibly();
-      throw new IllegalStateException("chromium did not start its DevTools server");
-    }
-    Thread drain =
+    CompletableFuture<String> listening = new CompletableFuture<>();
+    Thread reader =
         new Thread(
             () -> {
               try {
-                out.transferTo(java.io.Writer.nullWriter());
+                for (String line; (line = out.readLine()) != null; ) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    listening.complete(m.group(1));
+                  }
+                }
               } catch (java.io.IOException e) {
                 // chromium ended
               }
+              listening.complete(null);
             },
             "chromium-output");
-    drain.setDaemon(true);
-    drain.start();
+    reader.setDaemon(true);
+    reader.start();
+    String ws;
+    try {
+      ws = listening.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      ws = null;
+    }
+    if (ws == null) {
+      process.destroyForcibly();
+      throw new IllegalStateException("chromium did not start its DevTools server within 30 s");
+    }
     // the page target, by the browser's HTTP endpoint
     URI browser = URI.create(ws);
     HttpClient http = HttpClient.newHttpClient();
-    String list =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create("http://" + browser.getAuthority() + "/json/list"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
     String page = null;
-    for (JsonNode t : JSON.readTree(list)) {
-      if (t.path("type").asText().equals("page")) {
-        page = t.path("webSocketDebuggerUrl").asText();
-        break;
+    String list = "";
+    for (int attempt = 0; page == null && attempt < 50; attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(100); // the page may not be listed yet
+      }
+      list =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://" + browser.getAuthority() + "/json/list"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (JsonNode t : JSON.readTree(list)) {
+        if (t.path("type").asText().equals("page")) {
+          page = t.path("webSocketDebuggerUrl").asText();
+          break;
+        }
       }
     }
     if (page == null) {
