@@ -130,6 +130,18 @@ class ConsoleTest {
           "document.querySelector('#services tbody tr[data-service=alpha_slave] .state')"
               + ".textContent === 'ONLINE'",
           Browser.seconds(10));
+      // a consistency check from the page, on the master: its run shows up
+      b.eval("document.querySelector('#services tbody tr[data-service=alpha] button').click()");
+      b.await(
+          "document.querySelector('#detail-h').textContent.includes('alpha ')",
+          Browser.seconds(10));
+      b.eval("document.querySelector('#actions button[data-verb=check]').click()");
+      b.await(
+          "(document.querySelector('[data-field=check-job]') || {textContent: ''}).textContent"
+              + ".includes('done')",
+          Browser.seconds(60));
+      assertThat(b.eval("document.getElementById('action-result').textContent").asText())
+          .contains("Check: done for alpha");
     }
   }
 

@@ -19,6 +19,7 @@ let selected = fromHash();
 let overview = null;
 let detail = null;
 let series = null;
+let checks = null;
 let lastOk = null;
 let failingSince = null;
 let historyAt = 0;
@@ -152,13 +153,19 @@ async function tick() {
       const name = selected;
       const d = await api(serviceUrl(name));
       let h = null;
+      let c = null;
       if (Date.now() - historyAt >= HISTORY_MS) {
         h = await api('/api/v1/history?service=' + encodeURIComponent(name));
+        c = await api(serviceUrl(name, 'checks') + '?runs=5').catch((e) => {
+          if (e instanceof Unauthorized) throw e;
+          return null;
+        });
       }
       if (mine !== generation || name !== selected) return;
       detail = d;
       if (h) {
         series = h;
+        checks = c;
         historyAt = Date.now();
       }
     }
@@ -254,6 +261,7 @@ function renderTable() {
 function select(name) {
   selected = name;
   series = null;
+  checks = null;
   historyAt = 0;
   detail = null;
   if (('#service=' + encodeURIComponent(name)) !== location.hash) {
@@ -404,7 +412,7 @@ function renderDetail() {
   renderCharts();
   renderChannels(d);
   renderShards(d);
-  renderSection('checks', 'Consistency checks', d.checks);
+  renderChecks(d);
   renderSection('conflicts', 'Conflicts', d.conflicts);
 }
 
@@ -485,6 +493,34 @@ function renderShards(d) {
     el('tbody', null, shards.map((s) => el('tr', null, el('td', null, s.shard),
       el('td', { class: 'num' }, s.channel === null ? '–' : s.channel), el('td', { class: 'num' }, s.lastSeqno),
       el('td', { class: 'num' }, s.transactions), el('td', { class: 'num' }, seconds(s.lagSeconds))))))));
+}
+
+function renderChecks(d) {
+  const box = document.getElementById('checks');
+  box.replaceChildren();
+  const job = checks && checks.job;
+  const runs = checks && checks.results ? checks.results.runs || [] : [];
+  if (!job && !runs.length && !d.checks) return;
+  box.append(el('h3', null, 'Consistency checks'));
+  if (job) {
+    box.append(el('p', { 'data-field': 'check-job' }, job.kind + ' ' + job.id + ': ' + job.state
+      + ', ' + job.tablesDone + ' of ' + job.tablesTotal + ' tables, ' + number(job.rows)
+      + ' of about ' + number(job.estimatedRows) + ' rows' + (job.error ? ' — ' + job.error : '')));
+  }
+  if (runs.length) {
+    box.append(el('div', { class: 'scroll' }, el('table', null, el('thead', null, el('tr', null,
+      ...['Run', 'Kind', 'Chunks', 'Match', 'Differ', 'Error', 'Rows checked', 'Last checked']
+        .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', null, runs.map((r) => el('tr', null, el('td', null, r.id), el('td', null, r.kind),
+      el('td', { class: 'num' }, r.chunks), el('td', { class: 'num' }, r.match),
+      el('td', { class: 'num' + (r.differ ? ' bad' : '') }, r.differ ? r.differ + ' differ' : 0),
+      el('td', { class: 'num' }, r.error), el('td', { class: 'num' }, number(r.rowsChecked)),
+      el('td', null, r.checkedLast || '–')))))));
+    if (runs.some((r) => r.differ)) {
+      box.append(el('p', null, 'What differs, with the repair commands: ferry check status -service '
+        + d.name + ' --id RUN'));
+    }
+  }
 }
 
 function renderSection(id, title, value) {
