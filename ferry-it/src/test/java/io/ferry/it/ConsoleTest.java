@@ -191,14 +191,14 @@ class ConsoleTest {
       assertThat(b.eval("document.querySelectorAll('#services tbody tr').length").asInt())
           .isEqualTo(50);
       double rendered = b.eval("Number(document.documentElement.dataset.renderedMs)").asDouble();
-      Thread.sleep(15_000); // the page polls; the replicator's code is compiled
+      Thread.sleep(10_000); // the page polls; the replicator's code is compiled
       String before = b.eval("document.getElementById('refreshed').textContent").asText();
-      double withPage = cpuShare(Duration.ofSeconds(20));
+      double withPage = cpuShare(Duration.ofSeconds(15));
       assertThat(b.eval("document.getElementById('refreshed').textContent").asText())
           .as("the page polled while measured")
           .isNotEqualTo(before);
       b.open("about:blank");
-      double without = cpuShare(Duration.ofSeconds(20));
+      double without = cpuShare(Duration.ofSeconds(10));
       System.out.printf(
           "console, 50 services: first render %.0f ms after navigation; this JVM's CPU (the"
               + " replicator) %.2f%% of a core with the page open, %.2f%% without%n",

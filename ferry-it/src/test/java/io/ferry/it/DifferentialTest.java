@@ -29,12 +29,12 @@ class DifferentialTest {
 
   @ParameterizedTest(name = "{0} for {1} s, {3} kills, channels {4}")
   @CsvSource({
-    "ROW, 45, 11, 3, 1",
+    "ROW, 35, 11, 3, 1",
     "ROW, 20, 14, 0, 1",
-    "MIXED, 30, 12, 0, 1",
-    "STATEMENT, 30, 13, 0, 1",
-    "ROW, 30, 15, 3, 8:shard",
-    "ROW, 30, 16, 3, 8:key"
+    "MIXED, 25, 12, 0, 1",
+    "STATEMENT, 25, 13, 0, 1",
+    "ROW, 25, 15, 3, 8:shard",
+    "ROW, 25, 16, 3, 8:key"
   })
   void nativeReplicationAndFerryHoldTheSameRows(
       String format, int seconds, long seed, int kills, String layout) throws Exception {
