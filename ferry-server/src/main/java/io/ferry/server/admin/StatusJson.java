@@ -74,26 +74,9 @@ public final class StatusJson {
               shards.add(x);
             });
     m.put("shards", shards);
-    List<Object> replicas = new ArrayList<>();
-    s.replicas()
-        .forEach(
-            r -> {
-              Map<String, Object> x = new LinkedHashMap<>();
-              x.put("name", r.name());
-              x.put("address", r.address());
-              x.put("since", time(r.since()));
-              x.put("nextSeqno", r.nextSeqno());
-              replicas.add(x);
-            });
-    m.put("replicas", replicas);
+    m.put("replicas", replicas(s));
     if (s.master() != null) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("address", s.master().master());
-      x.put("connected", s.master().connected());
-      x.put("masterLastSeqno", s.master().masterLastSeqno());
-      x.put("receivedSeqno", s.master().receivedSeqno());
-      x.put("queuedBytes", s.master().queuedBytes());
-      m.put("master", x);
+      m.put("master", master(s));
     }
     s.target().forEach(m::putIfAbsent); // applier, conflicts: the target type's sections
     m.put("shardHomeViolations", s.shardViolations());
@@ -225,11 +208,7 @@ public final class StatusJson {
     m.put("storedLastSeqno", s.storedLastSeqno());
     m.put("pendingError", error(s.error()));
     if (s.master() != null) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("address", s.master().master());
-      x.put("connected", s.master().connected());
-      x.put("lastSeqno", s.master().masterLastSeqno());
-      m.put("master", x);
+      m.put("master", master(s));
     }
     if (s.role().equals(io.ferry.server.config.ServiceSettings.SLAVE)) {
       List<String> uris = new ArrayList<>();
@@ -256,18 +235,36 @@ public final class StatusJson {
               + ":"
               + c.get(io.ferry.server.config.ServiceSettings.TARGET_PORT));
     }
-    List<Object> replicas = new ArrayList<>();
-    s.replicas()
-        .forEach(
-            r -> {
-              Map<String, Object> x = new LinkedHashMap<>();
-              x.put("name", r.name());
-              x.put("address", r.address());
-              x.put("nextSeqno", r.nextSeqno());
-              replicas.add(x);
-            });
-    m.put("replicas", replicas);
+    m.put("replicas", replicas(s));
     return m;
+  }
+
+  /** The replicas connected to a master service. */
+  private static List<Object> replicas(ServiceStatus s) {
+    List<Object> replicas = new ArrayList<>();
+    for (io.ferry.core.net.ThlServer.Replica r : s.replicas()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("name", r.name());
+      x.put("address", r.address());
+      x.put("since", time(r.since()));
+      x.put("nextSeqno", r.nextSeqno());
+      replicas.add(x);
+    }
+    return replicas;
+  }
+
+  /** Where a slave stands with its master, or null. */
+  private static Map<String, Object> master(ServiceStatus s) {
+    if (s.master() == null) {
+      return null;
+    }
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("address", s.master().master());
+    x.put("connected", s.master().connected());
+    x.put("masterLastSeqno", s.master().masterLastSeqno());
+    x.put("receivedSeqno", s.master().receivedSeqno());
+    x.put("queuedBytes", s.master().queuedBytes());
+    return x;
   }
 
   private static Object retrying(ServiceStatus.Retrying r) {
