@@ -172,6 +172,14 @@ class ConsoleTest {
           Browser.seconds(10));
       assertThat(b.eval("location.href").asText()).doesNotContain("s3cret");
       assertThat(b.eval("document.documentElement.outerHTML").asText()).doesNotContain("s3cret");
+      // the replicator goes away: a banner says so, and what is shown stays
+      f.close();
+      b.await(
+          "!document.getElementById('banner').hidden && document.getElementById('banner')"
+              + ".textContent.includes('Cannot reach the replicator')",
+          Browser.seconds(15));
+      assertThat(b.eval("document.querySelectorAll('#services tbody tr').length").asInt())
+          .isEqualTo(1);
     }
   }
 
