@@ -87,8 +87,13 @@ public final class ThlReader implements AutoCloseable {
 
   private ThlRecord step(LogEnd end) throws IOException {
     progressed = false;
+    // Read once: the writer may seal the segment while this step scans. Moving on to the next
+    // segment is right only when the limit scanned to was the sealed length (the writer sets the
+    // length before it seals), never when it was an older end of the log: the records written
+    // between that end and the seal would be skipped.
+    boolean sealed = segment.sealed;
     long limit =
-        segment.sealed
+        sealed
             ? segment.length
             : segment == end.segment() ? end.offset() : SegmentFormat.HEADER_BYTES;
     while (true) {
@@ -113,7 +118,7 @@ public final class ThlReader implements AutoCloseable {
             return record;
           }
         case END:
-          if (segment.sealed) {
+          if (sealed) {
             Segment next = thl.segmentAfter(segment);
             if (next != null) {
               switchTo(next, SegmentFormat.HEADER_BYTES, next.baseSeqno);
