@@ -172,7 +172,9 @@ public final class AdminServer implements AutoCloseable {
    */
   private String foreign(HttpExchange x) {
     String host = x.getRequestHeaders().getFirst("Host");
-    if (host != null && !hostAllowed(host)) {
+    // without a token, only the names of this machine (with one, a page cannot know it anyway,
+    // and a remote operator may use any name of the server)
+    if (token.isEmpty() && host != null && !hostAllowed(host)) {
       return "requests for host '"
           + host
           + "' are not this admin server's (it answers to "
