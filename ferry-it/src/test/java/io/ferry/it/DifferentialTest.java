@@ -29,10 +29,10 @@ class DifferentialTest {
 
   @ParameterizedTest(name = "{0} for {1} s, {3} kills, channels {4}")
   @CsvSource({
-    "ROW, 35, 11, 3, 1",
+    "ROW, 30, 11, 3, 1",
     "ROW, 20, 14, 0, 1",
-    "MIXED, 25, 12, 0, 1",
-    "STATEMENT, 25, 13, 0, 1",
+    "MIXED, 20, 12, 0, 1",
+    "STATEMENT, 20, 13, 0, 1",
     "ROW, 25, 15, 3, 8:shard",
     "ROW, 25, 16, 3, 8:key"
   })
