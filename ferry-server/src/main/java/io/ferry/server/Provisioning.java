@@ -10,6 +10,7 @@ import io.ferry.core.target.Target;
 import io.ferry.mysql.provision.ProvisionFloors;
 import io.ferry.mysql.source.SourceSettings;
 import io.ferry.server.config.ServiceConfig;
+import io.ferry.server.config.ServiceSettings;
 import io.ferry.server.provision.MasterProbe;
 import io.ferry.server.provision.ProvisionJob;
 import java.io.IOException;
@@ -77,6 +78,59 @@ final class Provisioning {
       } finally {
         channels.close();
       }
+    }
+  }
+
+  /**
+   * Refuses to provision or seed a service that is not a direct or slave service, is given a
+   * snapshot source it cannot use (or none where it needs one; {@code sourceGiven} null: nothing is
+   * copied), is not offline, runs another job, or whose catalog (or a slave's THL) holds something.
+   */
+  static void refuse(
+      Service s,
+      ServiceConfig config,
+      Clock clock,
+      Service.State state,
+      io.ferry.server.check.Job running,
+      Boolean sourceGiven) {
+    boolean slave = s.role().equals(ServiceSettings.SLAVE);
+    if (!slave && !s.role().equals(ServiceSettings.DIRECT)) {
+      throw new ServiceStateException(
+          "service "
+              + s.name()
+              + " is a "
+              + s.role()
+              + ": provisioning fills the target of a direct or slave service");
+    }
+    if (sourceGiven != null && slave != sourceGiven) {
+      throw new ServiceStateException(
+          slave
+              ? "service "
+                  + s.name()
+                  + " is a slave: give the database its master service reads (--source DB), the"
+                  + " snapshots are taken there"
+              : "service "
+                  + s.name()
+                  + " is a direct service: the snapshots are taken on its own source (no"
+                  + " --source)");
+    }
+    if (state != Service.State.OFFLINE_NORMAL && state != Service.State.OFFLINE_ERROR) {
+      throw new ServiceStateException(
+          "service " + s.name() + " is " + state + ": take it offline before provisioning");
+    }
+    if (running != null && running.running()) {
+      throw new ServiceStateException(
+          "service " + s.name() + " is already running " + running.id() + " (ferry check status)");
+    }
+    refuseUnlessEmpty(s, config, clock);
+    if (slave && !Switchover.lastOf(config, s).isNone()) {
+      throw new ServiceStateException(
+          "service "
+              + s.name()
+              + "'s THL holds transactions already: a provisioned slave starts with an empty one"
+              + " (ferry reset -service "
+              + s.name()
+              + " -thl)");
     }
   }
 

@@ -607,46 +607,7 @@ public final class Service implements AutoCloseable {
 
   /** {@code sourceGiven}: whether a snapshot source was given (null: nothing is copied). */
   private void refuseProvisioning(Boolean sourceGiven) {
-    boolean slave = role().equals(ServiceSettings.SLAVE);
-    if (!slave && !role().equals(ServiceSettings.DIRECT)) {
-      throw new ServiceStateException(
-          "service "
-              + name()
-              + " is a "
-              + role()
-              + ": provisioning fills the target of a direct or slave service");
-    }
-    if (sourceGiven != null && slave != sourceGiven) {
-      throw new ServiceStateException(
-          slave
-              ? "service "
-                  + name()
-                  + " is a slave: give the database its master service reads (--source DB), the"
-                  + " snapshots are taken there"
-              : "service "
-                  + name()
-                  + " is a direct service: the snapshots are taken on its own source (no"
-                  + " --source)");
-    }
-    if (state != State.OFFLINE_NORMAL && state != State.OFFLINE_ERROR) {
-      throw new ServiceStateException(
-          "service " + name() + " is " + state + ": take it offline before provisioning");
-    }
-    io.ferry.server.check.Job running = checkJob;
-    if (running != null && running.running()) {
-      throw new ServiceStateException(
-          "service " + name() + " is already running " + running.id() + " (ferry check status)");
-    }
-    Provisioning.refuseUnlessEmpty(this, config, clock);
-    if (slave && !Switchover.lastOf(config, this).isNone()) {
-      throw new ServiceStateException(
-          "service "
-              + name()
-              + "'s THL holds transactions already: a provisioned slave starts with an empty one"
-              + " (ferry reset -service "
-              + name()
-              + " -thl)");
-    }
+    Provisioning.refuse(this, config, clock, state, checkJob, sourceGiven);
   }
 
   /**
