@@ -185,11 +185,6 @@ final class Backup {
     return m.find() && !m.group(1).isEmpty() ? m.group(1) : null;
   }
 
-  /** A backquoted identifier. */
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
-
   /** A quoted string literal. */
   static String literal(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";

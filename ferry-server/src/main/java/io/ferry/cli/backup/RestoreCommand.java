@@ -5,6 +5,7 @@ import io.ferry.cli.CliException;
 import io.ferry.cli.check.CheckCommand;
 import io.ferry.cli.control.AdminOptions;
 import io.ferry.cli.setup.Endpoint;
+import io.ferry.mysql.check.ChunkSql;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -134,7 +135,7 @@ public final class RestoreCommand implements Callable<Integer> {
               Cli.EXIT_FAILED);
         }
         try (Statement st = c.createStatement()) {
-          st.execute("DROP DATABASE " + Backup.quote(own)); // an empty catalog the service made
+          st.execute("DROP DATABASE " + ChunkSql.quote(own)); // an empty catalog the service made
         }
       }
     }
@@ -250,7 +251,7 @@ public final class RestoreCommand implements Callable<Integer> {
           ps.setString(1, schema);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              events.add(Backup.quote(schema) + "." + Backup.quote(rs.getString(1)));
+              events.add(ChunkSql.quote(schema) + "." + ChunkSql.quote(rs.getString(1)));
             }
           }
         }
@@ -346,27 +347,27 @@ public final class RestoreCommand implements Callable<Integer> {
             tables.add(rs.getString(1));
           }
         }
-        st.execute("CREATE DATABASE " + Backup.quote(own));
+        st.execute("CREATE DATABASE " + ChunkSql.quote(own));
         List<String> moves = new ArrayList<>();
         for (String t : tables) {
           moves.add(
-              Backup.quote(chosen)
+              ChunkSql.quote(chosen)
                   + "."
-                  + Backup.quote(t)
+                  + ChunkSql.quote(t)
                   + " TO "
-                  + Backup.quote(own)
+                  + ChunkSql.quote(own)
                   + "."
-                  + Backup.quote(t));
+                  + ChunkSql.quote(t));
         }
         st.execute("RENAME TABLE " + String.join(", ", moves)); // all or none
-        st.execute("DROP DATABASE " + Backup.quote(chosen));
+        st.execute("DROP DATABASE " + ChunkSql.quote(chosen));
       }
       try (ResultSet rs =
           st.executeQuery(
               "SELECT seqno, (SELECT MAX(seqno) FROM "
-                  + Backup.quote(own)
+                  + ChunkSql.quote(own)
                   + ".position), native_position FROM "
-                  + Backup.quote(own)
+                  + ChunkSql.quote(own)
                   + ".position WHERE seqno >= 0 ORDER BY seqno LIMIT 1")) {
         if (!rs.next()) {
           throw new CliException(
@@ -389,7 +390,7 @@ public final class RestoreCommand implements Callable<Integer> {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT COUNT(*) FROM " + Backup.quote(schema) + ".position WHERE seqno >= 0")) {
+                "SELECT COUNT(*) FROM " + ChunkSql.quote(schema) + ".position WHERE seqno >= 0")) {
       rs.next();
       return rs.getLong(1) > 0;
     }
